@@ -1,0 +1,204 @@
+"""Typed records extracted from one order: what parsing and normalisation produce,
+what the loader stores and what the JSON export (shared/spec/document-json.md) shows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from models.layout import BBox
+
+SCHEMA_VERSION = 1
+
+ORG_KINDS = (
+    "government", "ministry", "federal_body", "municipal_body",
+    "institution", "fund", "ngo", "group", "other",
+)
+FUNDING_SOURCES = (
+    "all", "fund_grant", "regional_budget", "local_budget", "federal_budget",
+    "own_funds", "extrabudgetary", "other",
+)
+ISSUE_KINDS = ("sum_mismatch", "ocr_suspect", "unresolved_org", "missing_value", "other")
+
+
+@dataclass
+class Provenance:
+    """Where a value was printed: page, box and the raw text it was read from."""
+
+    page: int | None = None
+    bbox: BBox | None = None
+    raw_text: str = ""
+    confidence: float | None = None
+
+
+@dataclass
+class DocumentHeader:
+    title: str | None = None
+    doc_type: str | None = None  # приказ | распоряжение | постановление
+    doc_number: str | None = None
+    doc_date: dt.date | None = None
+    region: str | None = None
+    region_code: str | None = None
+    municipality: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    issuers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Organization:
+    name: str
+    kind: str = "other"
+    aliases: list[str] = field(default_factory=list)
+    region_code: str | None = None
+
+
+@dataclass
+class Task:
+    code: str
+    title: str
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class Measure:
+    code: str
+    task_code: str | None
+    title: str
+    deadline: str | None = None
+    deadline_start: dt.date | None = None
+    deadline_end: dt.date | None = None
+    executors: list[str] = field(default_factory=list)
+    expected_result: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class FundingRow:
+    measure_code: str | None  # None for document totals
+    year: int | None  # None for the whole period
+    source: str  # one of FUNDING_SOURCES
+    source_label: str
+    amount_rub: Decimal
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class IndicatorValue:
+    period: str  # YYYY, YYYY-H1, YYYY-Q3
+    value: str
+
+
+@dataclass
+class Indicator:
+    code: str | None
+    title: str
+    unit: str | None = None
+    base_value: str | None = None
+    base_date: dt.date | None = None
+    values: list[IndicatorValue] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class TargetGroup:
+    title: str
+    count: int | None = None
+
+
+@dataclass
+class Signatory:
+    name: str
+    position: str | None = None
+    organization: str | None = None
+
+
+@dataclass
+class ReviewIssue:
+    kind: str  # one of ISSUE_KINDS
+    where: str  # "funding 4.2", "funding total", "indicator 7", "measure 3.6", "document doc_number"
+    detail: str
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class ExtractedDocument:
+    """Everything extracted from one input file."""
+
+    source_file: str
+    format: str
+    page_count: int
+    header: DocumentHeader = field(default_factory=DocumentHeader)
+    organizations: list[Organization] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    target_groups: list[TargetGroup] = field(default_factory=list)
+    signatories: list[Signatory] = field(default_factory=list)
+    issues: list[ReviewIssue] = field(default_factory=list)
+
+    def to_export(self) -> dict:
+        """The document as the shared JSON contract (schema_version 1)."""
+        h = self.header
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "source_file": self.source_file,
+            "document": {
+                "title": h.title,
+                "doc_type": h.doc_type,
+                "doc_number": h.doc_number,
+                "doc_date": h.doc_date.isoformat() if h.doc_date else None,
+                "region": h.region,
+                "region_code": h.region_code,
+                "municipality": h.municipality,
+                "period_start": h.period_start,
+                "period_end": h.period_end,
+                "issuers": list(h.issuers),
+            },
+            "organizations": [
+                {"name": o.name, "kind": o.kind, "aliases": list(o.aliases)} for o in self.organizations
+            ],
+            "tasks": [{"code": t.code, "title": t.title} for t in self.tasks],
+            "measures": [
+                {
+                    "code": m.code,
+                    "task_code": m.task_code,
+                    "title": m.title,
+                    "deadline": m.deadline,
+                    "executors": list(m.executors),
+                    "expected_result": m.expected_result,
+                }
+                for m in self.measures
+            ],
+            "funding": [
+                {
+                    "measure_code": f.measure_code,
+                    "year": f.year,
+                    "source": f.source,
+                    "source_label": f.source_label,
+                    "amount_rub": _json_number(f.amount_rub),
+                }
+                for f in self.funding
+            ],
+            "indicators": [
+                {
+                    "code": i.code,
+                    "title": i.title,
+                    "unit": i.unit,
+                    "base_value": i.base_value,
+                    "base_date": i.base_date.isoformat() if i.base_date else None,
+                    "values": [asdict(v) for v in i.values],
+                }
+                for i in self.indicators
+            ],
+            "target_groups": [asdict(g) for g in self.target_groups],
+            "signatories": [asdict(s) for s in self.signatories],
+            "issues": [{"kind": i.kind, "where": i.where, "detail": i.detail} for i in self.issues],
+        }
+
+
+def _json_number(amount: Decimal) -> int | float:
+    """Whole roubles as an integer, kopecks as a float (JSON has no decimal type)."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)

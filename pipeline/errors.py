@@ -1,0 +1,62 @@
+"""Typed failures. Each names the file (where there is one) and says what to do.
+
+Per-file errors (`InputError` and its kinds) fail one document and let a batch go
+on; the CLI maps every error class to an exit code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class OrdersError(Exception):
+    """Base of every failure the pipeline reports to a user."""
+
+    exit_code = 1
+    remedy = ""
+
+    def __init__(self, message: str, *, path: Path | str | None = None):
+        self.path = Path(path) if path is not None else None
+        self.message = message
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path is not None else ""
+        remedy = f" ({self.remedy})" if self.remedy else ""
+        return f"{where}{self.message}{remedy}"
+
+
+class InputError(OrdersError):
+    """An input file cannot become a document; nothing is stored for it."""
+
+    exit_code = 1
+
+
+class EmptyInputError(InputError):
+    remedy = "the file has no content; re-export it from the source system"
+
+
+class UnsupportedFormatError(InputError):
+    remedy = "supported inputs are .docx, .txt, .pdf and page images"
+
+
+class CorruptFileError(InputError):
+    remedy = "the file is damaged or is not what its extension says; re-export it"
+
+
+class UnreadableFileError(InputError):
+    remedy = "check that the file exists and that you may read it"
+
+
+class NotAnOrderError(InputError):
+    remedy = "the text has no measures, funding, indicators or tasks of an order"
+
+
+class DatabaseError(OrdersError):
+    """The database cannot be reached or migrated."""
+
+    exit_code = 3
+    remedy = "check --db / ORDERS_DATABASE_URL and that the server is running"
+
+
+class UsageError(OrdersError):
+    exit_code = 2

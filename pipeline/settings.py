@@ -1,0 +1,23 @@
+"""One settings model for the CLI, the Prefect flows and (later) the web app.
+
+Values come from arguments, then `ORDERS_*` environment variables, then defaults.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORDERS_", extra="ignore")
+
+    database_url: str = "sqlite:///data/processed/orders.db"
+    raw_dir: Path = Path("data/raw")
+    processed_dir: Path = Path("data/processed")
+    max_file_mb: int = 200  # larger inputs are refused before reading
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings with explicit overrides (None values are ignored)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
