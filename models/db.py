@@ -1,0 +1,462 @@
+"""The unified SQL schema shared by every region (SQLAlchemy 2.0 declarative models).
+
+One row of `document` per ingested file; everything extracted from that file hangs
+off it and is deleted with it (ON DELETE CASCADE). Organisations are the exception:
+they form a registry shared by all documents, so the same canonical name in the same
+region is one row whose aliases accumulate over documents.
+
+The schema runs unchanged on SQLite and PostgreSQL. Changing it means adding an
+Alembic revision under `models/migrations/versions/`.
+
+Naming: every table has a surrogate integer `id` (except `region`, keyed by its ISO
+code), and `position` is the order of a row within its document or parent, so that a
+document reads back in the order it was printed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from models.records import FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS
+
+# Deterministic constraint names: Alembic needs them to alter constraints later,
+# above all in SQLite batch mode, which rebuilds tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ISSUE_STATUSES = ("open", "closed", "dismissed")
+DOCUMENT_STATUSES = ("ok", "needs_review")  # needs_review: the document has review issues
+
+MONEY_PRECISION = 18
+MONEY_SCALE = 2
+_KOPECK = Decimal(1).scaleb(-MONEY_SCALE)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint limiting `column` to `values`."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class Money(TypeDecorator):
+    """An amount in roubles, exact to the kopeck: Decimal in, Decimal out, never float.
+
+    PostgreSQL stores NUMERIC(18, 2). SQLite has no exact decimal type: a NUMERIC
+    column there turns values into 8-byte floats (digits beyond ~15 are lost), so on
+    SQLite the amount is stored as its canonical decimal text ('1778000.50').
+    SQLite's SUM() still reads such text as a number; cast it for ORDER BY.
+    """
+
+    impl = Numeric(MONEY_PRECISION, MONEY_SCALE)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Text())
+        return dialect.type_descriptor(Numeric(MONEY_PRECISION, MONEY_SCALE, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Decimal | str | None:
+        if value is None:
+            return None
+        exact = money_to_storage(value)
+        return str(exact) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value: Decimal | str | None, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(value)
+
+
+def money_to_storage(value: Decimal) -> Decimal:
+    """`value` with exactly two decimal places; refuses floats and inexact amounts.
+
+    Raises TypeError for anything but Decimal or int (a float has already lost
+    exactness), and ValueError for fractions of a kopeck or amounts too large for
+    NUMERIC(18, 2).
+    """
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"amounts must be Decimal (or int), not {type(value).__name__}: {value!r}")
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise ValueError(f"amount {amount} is not a finite number")
+    exact = amount.quantize(_KOPECK)
+    if exact != amount:
+        raise ValueError(f"amount {amount} has fractions of a kopeck; round it when parsing")
+    if len(exact.as_tuple().digits) > MONEY_PRECISION:
+        raise ValueError(f"amount {amount} has more than {MONEY_PRECISION} digits")
+    return exact
+
+
+_QUOTES = str.maketrans({c: '"' for c in "«»„“”‟″'`"})
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"})
+
+
+def loose_name(name: str) -> str:
+    """An organisation name compared loosely: lower case, ё as е, one quote and one
+    dash character, whitespace collapsed (the comparison the accuracy scorer makes)."""
+    loose = name.lower().replace("ё", "е").translate(_QUOTES).translate(_DASHES)
+    return re.sub(r"\s+", " ", loose).strip()
+
+
+def organization_key(name: str, region_code: str | None) -> str:
+    """The registry key of an organisation: its region and its loose name.
+
+    The key is never NULL, unlike region_code, so its UNIQUE constraint also holds
+    for organisations without a region, on SQLite and PostgreSQL alike (both treat
+    NULLs as distinct in a unique (name, region_code) pair).
+    """
+    return f"{region_code or ''}|{loose_name(name)}"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _document_fk() -> Mapped[int]:
+    """The link from a per-document row to its document; deleting the document deletes it."""
+    return mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+
+
+class Region(Base):
+    """A subject of the Russian Federation, keyed by its ISO 3166-2:RU code."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)  # RU-ALT
+    name: Mapped[str | None] = mapped_column(String)  # nominative; filled when first seen
+
+
+class Document(Base):
+    """One ingested input file and the header of the order printed in it."""
+
+    __tablename__ = "document"
+    __table_args__ = (CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the file bytes
+    source_file: Mapped[str] = mapped_column(String, unique=True)  # file name; a new version replaces the old
+    source_path: Mapped[str] = mapped_column(String)
+    format: Mapped[str] = mapped_column(String(16))
+    page_count: Mapped[int] = mapped_column(Integer)
+    doc_type: Mapped[str | None] = mapped_column(String(32))
+    doc_number: Mapped[str | None] = mapped_column(String)
+    doc_date: Mapped[dt.date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    # The region name as this document gives it, so the export shows it even when the
+    # document has no code or names the region differently from the `region` table.
+    region_name: Mapped[str | None] = mapped_column(String)
+    municipality: Mapped[str | None] = mapped_column(String)
+    period_start: Mapped[int | None] = mapped_column(Integer)
+    period_end: Mapped[int | None] = mapped_column(Integer)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="ok")
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+    region: Mapped[Region | None] = relationship()
+    # The collections below are deleted by the database (ON DELETE CASCADE);
+    # passive_deletes stops the ORM from loading them only to delete them.
+    organizations: Mapped[list[DocumentOrganization]] = relationship(
+        order_by="DocumentOrganization.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    issuers: Mapped[list[DocumentIssuer]] = relationship(
+        order_by="DocumentIssuer.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tasks: Mapped[list[Task]] = relationship(
+        order_by="Task.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    measures: Mapped[list[Measure]] = relationship(
+        order_by="Measure.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    funding: Mapped[list[Funding]] = relationship(
+        order_by="Funding.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    indicators: Mapped[list[Indicator]] = relationship(
+        order_by="Indicator.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    target_groups: Mapped[list[TargetGroup]] = relationship(
+        order_by="TargetGroup.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    signatories: Mapped[list[Signatory]] = relationship(
+        order_by="Signatory.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    issues: Mapped[list[Issue]] = relationship(
+        order_by="Issue.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Organization(Base):
+    """An organisation in the registry shared by all documents."""
+
+    __tablename__ = "organization"
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)  # canonical name, as first seen
+    kind: Mapped[str] = mapped_column(String(32), default="other")
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
+    registry_key: Mapped[str] = mapped_column(Text, unique=True)  # see organization_key()
+
+    aliases: Mapped[list[OrganizationAlias]] = relationship(
+        order_by="OrganizationAlias.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class OrganizationAlias(Base):
+    """A surface form of an organisation seen in any document."""
+
+    __tablename__ = "organization_alias"
+    __table_args__ = (UniqueConstraint("organization_id", "alias"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No separate index: the unique (organization_id, alias) constraint serves lookups.
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
+    alias: Mapped[str] = mapped_column(Text)
+
+
+class DocumentOrganization(Base):
+    """An organisation as one document records it: the name, kind and aliases it uses.
+
+    The registry row merges every document; this row keeps what THIS document said,
+    so its export lists exactly its own organisations and aliases.
+    """
+
+    __tablename__ = "document_organization"
+    __table_args__ = (CheckConstraint(_in("kind", ORG_KINDS), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    aliases: Mapped[list[str]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class DocumentIssuer(Base):
+    """A body that approved the order."""
+
+    __tablename__ = "document_issuer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Task(Base):
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Measure(Base):
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    code: Mapped[str] = mapped_column(String(32))
+    task_code: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    deadline: Mapped[str | None] = mapped_column(Text)  # as printed
+    deadline_start: Mapped[dt.date | None] = mapped_column(Date)
+    deadline_end: Mapped[dt.date | None] = mapped_column(Date)
+    expected_result: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+    executors: Mapped[list[MeasureExecutor]] = relationship(
+        order_by="MeasureExecutor.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class MeasureExecutor(Base):
+    __tablename__ = "measure_executor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Funding(Base):
+    """One printed amount: of a measure (or the document total) for a year (or the period)."""
+
+    __tablename__ = "funding"
+    __table_args__ = (CheckConstraint(_in("source", FUNDING_SOURCES), name="source"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    measure_code: Mapped[str | None] = mapped_column(String(32))  # NULL: document total
+    year: Mapped[int | None] = mapped_column(Integer)  # NULL: the whole period
+    source: Mapped[str] = mapped_column(String(32))
+    source_label: Mapped[str] = mapped_column(Text)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    code: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String)
+    base_value: Mapped[str | None] = mapped_column(String)  # as printed, whitespace removed
+    base_date: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer)
+
+    values: Mapped[list[IndicatorValue]] = relationship(
+        order_by="IndicatorValue.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class IndicatorValue(Base):
+    __tablename__ = "indicator_value"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))  # YYYY, YYYY-H1, YYYY-Q3
+    value: Mapped[str] = mapped_column(String)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class TargetGroup(Base):
+    __tablename__ = "target_group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    title: Mapped[str] = mapped_column(Text)
+    count: Mapped[int | None] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Signatory(Base):
+    __tablename__ = "signatory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    name: Mapped[str] = mapped_column(String)
+    # `Signatory.position` in the records; here `position` is the order, as in every table.
+    job_title: Mapped[str | None] = mapped_column(Text)
+    organization: Mapped[str | None] = mapped_column(Text)  # as printed
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Provenance(Base):
+    """Where an extracted value was printed.
+
+    `entity` names the table of the row it belongs to (task, measure, funding,
+    indicator, issue) and `entity_id` its id; `field` is NULL when the provenance
+    covers the whole row.
+    """
+
+    __tablename__ = "provenance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    field: Mapped[str | None] = mapped_column(String(64))
+    page: Mapped[int | None] = mapped_column(Integer)
+    x0: Mapped[float | None] = mapped_column(Float)
+    y0: Mapped[float | None] = mapped_column(Float)
+    x1: Mapped[float | None] = mapped_column(Float)
+    y1: Mapped[float | None] = mapped_column(Float)
+    raw_text: Mapped[str] = mapped_column(Text, default="")
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class Issue(Base):
+    """An entry of the review queue."""
+
+    __tablename__ = "issue"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ISSUE_KINDS), name="kind"),
+        CheckConstraint(_in("status", ISSUE_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    kind: Mapped[str] = mapped_column(String(32))
+    where_: Mapped[str] = mapped_column(String)  # "funding 4.2", "measure 3.6", "document doc_number"
+    detail: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Correction(Base):
+    """A reviewer's edit, re-applied on top of every re-extraction of the same file.
+
+    It names its target by natural keys (file name, entity, the entity's key such as
+    a measure code, field) rather than by row ids or fingerprint, because a
+    re-extraction replaces every row and a new version of the file changes the
+    fingerprint.
+    """
+
+    __tablename__ = "correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_file: Mapped[str] = mapped_column(String, index=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+
+
+class IngestionRun(Base):
+    """One run of `orders ingest` and its report."""
+
+    __tablename__ = "ingestion_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    files_new: Mapped[int] = mapped_column(Integer, default=0)
+    files_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    files_failed: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict | None] = mapped_column(JSON)

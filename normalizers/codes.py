@@ -1,0 +1,63 @@
+"""Row codes of measures, tasks and indicators: `1.2.`, `IV.`, `3.б.`, `4.1.1`.
+
+Codes are stored in Arabic numerals without a trailing dot. Roman section
+numbers become Arabic, and letters that OCR or typists put for digits in codes
+(`б`→6, `З`→3, `О`→0, `l`→1) are read as the digit they stand for — reported as
+a review issue, because the printed code was not what was meant.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Letters that stand for digits in codes; see the module docstring.
+DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "о": "0", "O": "0", "o": "0",
+                                  "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "Б": "6", "В": "8", "Ч": "4"})
+
+_ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
+_CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.?(?=\s|$)")
+_GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Code:
+    value: str  # "3.6"
+    printed: str  # "3.б."
+    roman: bool = False
+
+    @property
+    def garbled(self) -> bool:
+        return not self.roman and re.sub(r"[\s.]", "", self.printed) != self.value.replace(".", "")
+
+    @property
+    def depth(self) -> int:
+        return self.value.count(".") + 1
+
+
+def roman_to_int(roman: str) -> int:
+    """`IV` → 4."""
+    total = 0
+    values = [ROMAN[ch] for ch in roman.upper()]
+    for i, v in enumerate(values):
+        total += -v if i + 1 < len(values) and values[i + 1] > v else v
+    return total
+
+
+def parse_code(text: str) -> Code | None:
+    """The row code at the start of `text`, or None when it does not start with one."""
+    m = _ROMAN_CODE.match(text)
+    if m:
+        return Code(str(roman_to_int(m.group(1))), m.group(0).strip(), roman=True)
+    m = _CODE.match(text)
+    if m:
+        return Code(re.sub(r"\s+", "", m.group(1)), m.group(0).strip())
+    m = _GARBLED_CODE.match(text)
+    if m and re.search(r"\d", m.group(1)):
+        return Code(m.group(1).translate(DIGIT_LOOKALIKES), m.group(0).strip())
+    return None
+
+
+def rest_after_code(text: str, code: Code) -> str:
+    """The text that follows a code printed at the start of a cell."""
+    return text.strip()[len(code.printed):].strip(" .:\t\n")

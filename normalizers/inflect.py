@@ -1,0 +1,84 @@
+"""Inflecting the head of a Russian name: «министерством труда …» ↔ «министерство труда …».
+
+An organisation or programme name is a head phrase (adjectives, then the head
+noun) followed by dependents that do not change with case («труда и социальной
+защиты Калужской области»). Only the head phrase is inflected; everything after
+the head noun is kept as printed.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from normalizers.text import _morph
+
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_WORD = re.compile(r"^[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?$")
+
+
+def _head_parses(words: list[str], case: str | None):
+    """Parses of the leading adjectives and the head noun, agreeing in case and number."""
+    morph = _morph()
+    for noun_at in range(min(len(words), 4)):
+        if not _WORD.match(words[noun_at]) or words[noun_at].isupper():
+            return None
+        nouns = [p for p in morph.parse(words[noun_at]) if p.tag.POS == "NOUN" and p.is_known]
+        nouns = [p for p in nouns if case is None or p.tag.case == case]
+        for noun in nouns:
+            adjs = []
+            for w in words[:noun_at]:
+                match = next((p for p in morph.parse(w) if p.tag.POS in ("ADJF", "PRTF")
+                              and p.tag.case == noun.tag.case and p.tag.number == noun.tag.number
+                              and (noun.tag.number == "plur" or p.tag.gender in (None, noun.tag.gender))), None)
+                if match is None:
+                    break
+                adjs.append(match)
+            else:
+                return adjs + [noun]
+        if not all(any(p.tag.POS in ("ADJF", "PRTF") for p in morph.parse(w)) for w in words[:noun_at + 1]):
+            return None
+    return None
+
+
+def _keep_capital(original: str, word: str) -> str:
+    return word[:1].upper() + word[1:] if original[:1].isupper() else word
+
+
+@lru_cache(maxsize=20000)
+def inflect_head(phrase: str, case: str, from_case: str | None = None) -> str | None:
+    """`phrase` with its head phrase put in `case`, or None when it has no inflectable head."""
+    words = phrase.split(" ")
+    parses = _head_parses(words, from_case)
+    if not parses:
+        return None
+    number = parses[-1].tag.number
+    out = []
+    for original, p in zip(words, parses):
+        grammemes = {case, number} if number == "plur" or p.tag.POS == "NOUN" else {case, number, parses[-1].tag.gender}
+        form = p.inflect({g for g in grammemes if g})
+        if form is None:
+            return None
+        out.append(_keep_capital(original, form.word))
+    return " ".join(out + words[len(parses):])
+
+
+def to_nominative(phrase: str, from_case: str | None = None) -> str:
+    """The phrase with its head in the nominative (unchanged when already there or not a name).
+
+    With `from_case` (e.g. "gent" after «приказом»), the head is read in that case;
+    otherwise a head that can be nominative is taken to be.
+    """
+    phrase = phrase.strip()
+    if from_case is None and inflect_head(phrase, "nomn", "nomn") is not None:
+        return phrase
+    return inflect_head(phrase, "nomn", from_case) or phrase
+
+
+def case_variants(phrase: str) -> set[str]:
+    """The phrase in every case (the head inflected, the rest as printed)."""
+    variants = {phrase}
+    for case in CASES:
+        form = inflect_head(phrase, case, "nomn")
+        if form:
+            variants.add(form)
+    return variants

@@ -1,0 +1,213 @@
+"""Organisations named in one order: executor cells split into names, short forms
+defined by «(далее – …)» resolved, names put in the nominative, kinds assigned,
+and every surface form the document prints collected as an alias.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from models.records import Organization
+from normalizers.inflect import case_variants, to_nominative
+from normalizers.text import _morph, collapse
+
+_AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
+_DEFINITION = re.compile(r"\(\s*(?:[^()]*;\s*)?далее\s*[-–—]?\s*(?P<short>[^()]+?)\s*\)", re.I)
+_LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# Words that open an organisation's name (its head), as printed in any case.
+ORG_HEAD = re.compile(
+    r"^(?:министерств|минист|мин[а-яё]+\s|департамент|комитет|управлени|управ[аыуе]|администраци|правительств|"
+    r"губернатор|фонд|учреждени|центр|организаци|отдел|комисси|служб|орган|совет|институт|университет|"
+    r"школ|колледж|детск|больниц|поликлиник|приют|государствен|муниципальн|краев|областн|региональн|"
+    r"федеральн|автономн|некоммерческ|общественн|социально|волонтерск|епархиальн|аппарат|кадров|"
+    r"медицинск|образовательн|ресурсн|заинтересованн|учреждения|[А-ЯЁ]{2,}\b|«)",
+    re.I,
+)
+
+
+def strip_notes(name: str) -> str:
+    """Drop «(по согласованию)», definitions, list numbers and stray punctuation."""
+    name = _AGREEMENT_NOTE.sub("", name)
+    name = _DEFINITION.sub("", name)
+    name = _LIST_NUMBER.sub("", name)
+    return collapse(name).strip(" ,;:.-–—")
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"\s*([А-ЯЁа-яё]+)", text)
+    return m.group(1) if m else ""
+
+
+def continues_name(piece: str) -> bool:
+    """A comma-separated piece that cannot start a new name: it opens with a word in
+    an oblique case or a participle («туризма и …», «оставшихся без …», «созданный …»)."""
+    word = _first_word(piece)
+    if not word or word[0].isupper() or piece.lstrip().startswith("«"):
+        return False
+    parses = _morph().parse(word)
+    if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
+        return True
+    return not any(p.tag.case == "nomn" for p in parses) and not ORG_HEAD.match(piece.strip())
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
+    """Split at any of `separators` that stands outside «quotes» and (parentheses)."""
+    pieces, depth, current = [], 0, []
+    for ch in text:
+        if ch in "«(":
+            depth += 1
+        elif ch in "»)":
+            depth = max(0, depth - 1)
+        if ch in separators and depth == 0:
+            pieces.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    pieces.append("".join(current))
+    return pieces
+
+
+# A new name starting inside a line without any separator: «… Центр «Доверие» ГБУ КО Центр …».
+_RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ГКУ ЦЗН|АНО)\b)")
+
+
+def split_executors(cell: str) -> list[str]:
+    """An executor cell → the names it lists, as printed (notes removed)."""
+    names: list[str] = []
+    for line in _split_outside_brackets(cell, ";\n"):
+        pieces = _split_outside_brackets(line, ",")
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and continues_name(piece):
+                merged[-1] = f"{merged[-1]},{piece}"
+            else:
+                merged.append(piece)
+        for name in merged:
+            names.extend(_RUN_ON_NAME.split(name))
+    cleaned = [strip_notes(n) for n in names]
+    return [n for n in cleaned if n and len(n) > 2 and not n.endswith(":")]
+
+
+def _join_lines(cell: str) -> str:
+    """Lines that continue a name (a lowercase start, or after a dangling word) join it."""
+    out: list[str] = []
+    for line in cell.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if out and (continues_name(line) or re.search(r"\b(?:и|по|в|на|для|с|of)$|[-–—,]$", out[-1])):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def executor_names(cell: str) -> list[str]:
+    """Split an executor cell, joining lines that only continue a name first."""
+    return split_executors(_join_lines(cell))
+
+
+def capitalize_first(name: str) -> str:
+    return name[:1].upper() + name[1:] if name else name
+
+
+KIND_RULES: list[tuple[str, re.Pattern]] = [
+    ("fund", re.compile(r"^фонд\b(?!.*общественн)", re.I)),
+    ("ngo", re.compile(r"некоммерческ|общественн|\bано\b|волонтерск|епархиальн|благотворит|движени|"
+                       r"^«|помощи кризисным|^со нко", re.I)),
+    ("federal_body", re.compile(r"\bроссии\b|федеральн\w* (?:служб|агентств)|^омвд|^умвд|^мвд|отделени\w* фонд", re.I)),
+    ("group", re.compile(r"^(?:органы|организации|учреждения|администрации муниципальных|советы|"
+                         r"общественные|государственные (?:организации|казенные учреждения|учреждения)|"
+                         r"медицинские организации|заинтересованные|иные|детские дома|образовательные организации|"
+                         r"социально ориентированные)", re.I)),
+    ("government", re.compile(r"^(?:правительство|администрация|губернатор)", re.I)),
+    ("municipal_body", re.compile(r"муниципальн|района|округа\b|города|г\. \w|^осзн|^отдел|^управление образования|"
+                                  r"комиссия по делам несовершеннолетних|^мкдн", re.I)),
+    ("ministry", re.compile(r"^(?:министерство|мин[а-яё]+ края|мин[а-яё]+ области|департамент|комитет|управление|"
+                            r"агентство|инспекция|служба)", re.I)),
+    ("institution", re.compile(r"учреждени|^гбу|^гку|^гау|^мбу|^мку|^кгбусо|^гбуз|^гбоу|^фгбоу|центр|школ|"
+                               r"университет|институт|детский дом|больниц|приют|кадровый", re.I)),
+]
+
+
+def classify_kind(name: str) -> str:
+    """The organisation kind of the spec from its canonical name."""
+    for kind, pattern in KIND_RULES:
+        if pattern.search(name):
+            return kind
+    return "other"
+
+
+@dataclass
+class OrganizationIndex:
+    """Every organisation of one document, keyed by the lower-cased forms it takes."""
+
+    document_text: str
+    region_code: str | None = None
+    definitions: dict[str, str] = field(default_factory=dict)  # short form (lower) → canonical
+    canonical: dict[str, str] = field(default_factory=dict)  # any surface (lower) → canonical
+    aliases: dict[str, set[str]] = field(default_factory=dict)  # canonical → surfaces
+
+    def learn_definitions(self, texts: list[str]) -> None:
+        """Find every «<full name> (далее – <short>)» in prose and table cells."""
+        for text in texts:
+            for m in _DEFINITION.finditer(text):
+                full = _name_before(text[:m.start()])
+                short = strip_notes(m.group("short"))
+                if full and short and ORG_HEAD.match(full):
+                    name = self.add(full)
+                    self.definitions[short.lower()] = name
+                    self._alias(name, short)
+
+    def add(self, surface: str, from_case: str | None = None) -> str:
+        """Register a printed name; return its canonical form."""
+        surface = strip_notes(surface)
+        known = self.resolve(surface)
+        if known:
+            self._alias(known, surface)
+            return known
+        name = capitalize_first(to_nominative(surface, from_case))
+        existing = self.canonical.get(name.lower())
+        name = existing or name
+        self._alias(name, surface)
+        self._alias(name, name)
+        return name
+
+    def resolve(self, surface: str) -> str | None:
+        """The canonical name of a surface form the document has defined or used."""
+        key = strip_notes(surface).lower()
+        return self.definitions.get(key) or self.canonical.get(key)
+
+    def _alias(self, name: str, surface: str) -> None:
+        self.aliases.setdefault(name, set()).add(surface)
+        self.canonical.setdefault(surface.lower(), name)
+
+    def collect_aliases(self) -> None:
+        """Every printed form of each name in the document becomes an alias."""
+        text = collapse(self.document_text)
+        lowered = text.lower()
+        for name in list(self.aliases):
+            for form in case_variants(name) | set(self.aliases[name]):
+                start = lowered.find(form.lower())
+                while start != -1:
+                    end = start + len(form)
+                    if end >= len(lowered) or not lowered[end].isalnum():
+                        self._alias(name, text[start:end])
+                    start = lowered.find(form.lower(), start + 1)
+
+    def organizations(self) -> list[Organization]:
+        return [
+            Organization(name=name, kind=classify_kind(name), aliases=sorted(forms), region_code=self.region_code)
+            for name, forms in self.aliases.items()
+        ]
+
+
+def _name_before(text: str) -> str:
+    """The name that ends where a «(далее – …)» definition starts: back to the last clause
+    break, then forward past comma pieces that cannot start a name."""
+    clause = re.split(r"[:;]|\s[-–—]\s|\bс\b\s|\n", text)[-1]
+    pieces = _split_outside_brackets(clause, ",")
+    start = len(pieces) - 1
+    while start > 0 and continues_name(pieces[start]):
+        start -= 1
+    return strip_notes(",".join(pieces[start:]))

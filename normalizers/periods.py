@@ -1,0 +1,85 @@
+"""Dates and reporting periods as printed in orders.
+
+`31.12.2019`, `5 августа 2020`, `«27» июня 2025 г.` → dates;
+`I кв. 2020` → `2020-Q1`, `II полугодие 2025 года` → `2025-H2`, `2021 год` → `2021`;
+`2020-2021 годы`, `2016-2017 гг.` → (2020, 2021).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = {
+    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
+    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
+}
+_MONTH_WORD = r"(январ[ьяе]|феврал[ьяе]|марта?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_WORD_DATE = re.compile(r"[«\"]?(\d{1,2})[»\"]?\s+" + _MONTH_WORD + r"\s+(\d{4})", re.I)
+_YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\s*(?:годы|гг|г\.г|год|г\b)", re.I)
+_ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_QUARTER = re.compile(r"\b(IV|III|II|I|[1-4])\s*-?\s*(?:й\s*)?(?:кв\.?|квартал\w*)\s*(\d{4})", re.I)
+_HALF = re.compile(r"\b(II|I|[12])\s*-?\s*(?:е\s*)?(?:полугоди\w*|пол\.)\s*(\d{4})", re.I)
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
+
+
+def month_number(word: str) -> int | None:
+    word = word.lower()
+    for stem, number in MONTHS.items():
+        if word.startswith(stem) and (stem != "ма" or word in ("май", "мая", "мае")):
+            return number
+    return None
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first date printed in `text` (`31.12.2019`, `5 августа 2020`), else None."""
+    candidates = []
+    m = _NUMERIC_DATE.search(text)
+    if m:
+        candidates.append((m.start(), (int(m.group(3)), int(m.group(2)), int(m.group(1)))))
+    m = _WORD_DATE.search(text)
+    if m and month_number(m.group(2)):
+        candidates.append((m.start(), (int(m.group(3)), month_number(m.group(2)), int(m.group(1)))))
+    for _, (y, mo, d) in sorted(candidates):
+        try:
+            return dt.date(y, mo, d)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_period_label(label: str) -> str | None:
+    """A column heading as a period code: `YYYY`, `YYYY-H1`, `YYYY-Q3`; None if not a period."""
+    m = _QUARTER.search(label)
+    if m:
+        return f"{m.group(2)}-Q{_ROMAN_PART[m.group(1).upper()]}"
+    m = _HALF.search(label)
+    if m:
+        return f"{m.group(2)}-H{_ROMAN_PART[m.group(1).upper()]}"
+    years = _YEAR.findall(label)
+    if len(years) == 1:
+        return years[0]
+    return None
+
+
+def parse_year_range(text: str) -> tuple[int, int] | None:
+    """`на 2020-2021 годы` → (2020, 2021)."""
+    m = _YEAR_RANGE.search(text)
+    if m:
+        start, end = int(m.group(1)), int(m.group(2))
+        if start <= end:
+            return start, end
+    return None
+
+
+def deadline_bounds(deadline: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day a printed deadline covers (`2020-2021 г.г.`, `до 1 октября 2025 года`)."""
+    years = sorted({int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", deadline)})
+    date = parse_date(deadline)
+    if date and re.search(r"\bдо\b", deadline, re.I):
+        return None, date
+    if date:
+        return date, date
+    if years:
+        return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+    return None, None

@@ -1,0 +1,56 @@
+"""Plain-text clean-up shared by every stage: whitespace, hyphenation, quotes.
+
+The export contract wants strings whitespace-collapsed and with line-end
+hyphenation removed (`осуще- ствляющих` → `осуществляющих`) but real compounds
+kept (`детей-инвалидов`). A word counts as hyphenated by the line break only when
+the joined form is a word the Russian dictionary knows and the hyphenated one is not.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pymorphy3
+
+_SPACES = re.compile(r"\s+")
+# A Cyrillic word part, a hyphen at a line end (or before a space), the rest of the word.
+_BROKEN_WORD = re.compile(r"([А-Яа-яЁё]+)-\s+([а-яё]+)")
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=20000)
+def is_known_word(word: str) -> bool:
+    """True when the Russian dictionary knows `word` (not a guess by analogy)."""
+    return any(p.is_known for p in _morph().parse(word.lower()))
+
+
+def _join_broken_word(m: re.Match) -> str:
+    head, tail = m.group(1), m.group(2)
+    joined = head + tail
+    if is_known_word(joined) and not is_known_word(f"{head}-{tail}"):
+        return joined
+    return f"{head}-{tail}"
+
+
+def dehyphenate(text: str) -> str:
+    """Join words split by a hyphen at a line end; keep real hyphenated compounds."""
+    return _BROKEN_WORD.sub(_join_broken_word, text)
+
+
+def collapse(text: str | None) -> str:
+    """Collapse whitespace runs into one space and trim."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def clean(text: str | None) -> str:
+    """Dehyphenate then collapse: the form every exported string takes."""
+    return collapse(dehyphenate(text or ""))
+
+
+def strip_trailing_punct(text: str) -> str:
+    """Drop the trailing dots, semicolons and commas a list item or code carries."""
+    return text.rstrip(" .;,:")

@@ -1,0 +1,111 @@
+"""LogicalDocument → ExtractedDocument: the whole parse of one order."""
+from __future__ import annotations
+
+from models.layout import LogicalDocument, LogicalTable, Paragraph
+from models.records import ExtractedDocument, Measure
+from normalizers.organizations import OrganizationIndex, executor_names
+from normalizers.regions import find_region
+from normalizers.text import clean
+from pipeline.errors import NotAnOrderError
+from pipeline.parse import prose
+from pipeline.parse.columns import read_columns
+from pipeline.parse.table_rows import TableRecords, TableWalker, read_indicator_table
+
+
+def parse_document(doc: LogicalDocument) -> ExtractedDocument:
+    """Every record of one order, organisations normalised; raises NotAnOrderError
+    when the text has none of the parts of an order."""
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    tables = [b for b in doc.blocks if isinstance(b, LogicalTable)]
+    records = read_tables(tables)
+    out = ExtractedDocument(source_file=doc.source_file, format=doc.format, page_count=doc.page_count)
+    out.header = prose.parse_header(paragraphs)
+    _locate(out, paragraphs, tables)
+    out.tasks = _merge_by_code(prose.parse_tasks(paragraphs), records.tasks)
+    out.measures = _dedupe_measures(records.measures)
+    out.funding = records.funding
+    out.indicators = records.indicators
+    out.target_groups = prose.parse_target_groups(paragraphs)
+    out.signatories = prose.parse_signatories(paragraphs[:60])
+    out.issues = records.issues
+    if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
+        raise NotAnOrderError("no tasks, measures, funding or indicators found")
+    _fill_period_from_tables(out)
+    _normalise_organizations(out, paragraphs, tables)
+    return out
+
+
+def read_tables(tables: list[LogicalTable]) -> TableRecords:
+    """Records from every table whose headers say what it holds."""
+    records = TableRecords()
+    for table in tables:
+        cols = read_columns(table)
+        if cols.kind == "indicators":
+            read_indicator_table(table, cols, records)
+        elif cols.kind in ("measures", "funding"):
+            found = TableRecords()
+            TableWalker(table, cols, found).walk()
+            records.tasks += found.tasks
+            records.funding += found.funding
+            records.issues += found.issues
+            # A funding-only table repeats the measures; its titles count only where no measures table exists.
+            records.measures += [(cols.kind, m) for m in found.measures]
+    return records
+
+
+def _dedupe_measures(tagged: list[tuple[str, Measure]]) -> list[Measure]:
+    has_measure_table = any(kind == "measures" for kind, _ in tagged)
+    chosen = [m for kind, m in tagged if kind == "measures" or not has_measure_table]
+    seen, out = set(), []
+    for m in chosen:
+        if m.code not in seen:
+            seen.add(m.code)
+            out.append(m)
+    return out
+
+
+def _merge_by_code(first, second):
+    codes = {t.code for t in first}
+    return list(first) + [t for t in second if t.code not in codes and not codes.add(t.code)]
+
+
+def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
+    cells = [c.text for t in tables for row in t.header + t.body for c in row]
+    return "\n".join(paragraphs + cells)
+
+
+def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
+    """Region (from the title first, else the most mentioned) and municipality."""
+    region = find_region(out.header.title or "") or find_region(_all_text(paragraphs, tables))
+    if region:
+        out.header.region, out.header.region_code = region.name, region.code
+    out.header.municipality = prose.find_municipality(out.header.title or "")
+
+
+def _fill_period_from_tables(out: ExtractedDocument) -> None:
+    if out.header.period_start is not None:
+        return
+    years = {f.year for f in out.funding if f.year} | {
+        int(v.period[:4]) for i in out.indicators for v in i.values}
+    if years:
+        out.header.period_start, out.header.period_end = min(years), max(years)
+
+
+def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
+    """Executors and issuers → canonical names; the document's organisations with aliases."""
+    index = OrganizationIndex(_all_text(paragraphs, tables), out.header.region_code)
+    index.learn_definitions(paragraphs + [c.text for t in tables for row in t.body for c in row])
+    out.header.issuers = _unique(index.add(clean(n)) for n in out.header.issuers)
+    for m in out.measures:
+        m.executors = _unique(index.add(n) for cell in m.executors for n in executor_names(cell))
+    index.collect_aliases()
+    out.organizations = index.organizations()
+
+
+def _unique(names) -> list[str]:
+    seen, out = set(), []
+    for n in names:
+        if n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out

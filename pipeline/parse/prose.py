@@ -1,0 +1,205 @@
+"""The paragraphs of an order → its header, tasks, target groups and signatories."""
+from __future__ import annotations
+
+import re
+
+from models.records import DocumentHeader, Signatory, TargetGroup, Task
+from normalizers.inflect import to_nominative
+from normalizers.periods import parse_date, parse_year_range
+from normalizers.text import clean
+from pipeline.parse.table_rows import strip_task_title
+
+ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
+_ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES) + r")\s*:?\s*$", re.I)
+_APPROVED_BY = re.compile(r"утвержден\w*\s+(приказом|распоряжением|постановлением)\b", re.I)
+_ACT_BY_INSTRUMENTAL = {"приказом": "приказ", "распоряжением": "распоряжение", "постановлением": "постановление"}
+_NUMBER = re.compile(r"№\s*([\w./\-]+(?:\s*/\s*[\w.\-]+)*)")
+_BARE_NUMBER = re.compile(r"^(?=.*\d)[\w./\-]{2,}$")
+_TITLE = re.compile(
+    r"((?:(?:региональн|муниципальн|государственн|комплексн)\w*\s+)?"
+    r"(?:комплекс\w*\s+мер|программ\w*|план\w*\s+мероприятий)\b.*)",
+    re.I | re.S,
+)
+_TASK = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]\s*(.+)$", re.I | re.S)
+_TARGET_HEADING = re.compile(r"^\s*целев\w+\s+групп", re.I)
+_LIST_ITEM = re.compile(r"^\s*[-–—•·]\s*")
+_COUNT = re.compile(r"[,\s]*[-–—]?\s*(?:не\s+менее|до|около)\s+(\d[\d\s]*\d|\d)\s*(?:человек|семей|детей)?\s*[;.,]?\s*$", re.I)
+_PERSON = re.compile(r"^(?:[А-ЯЁ]\.\s?){1,2}\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?$|^[А-ЯЁ][а-яё]+\s(?:[А-ЯЁ]\.\s?){1,2}$")
+_POSITION = re.compile(r"^(?:И\.\s?о\.\s*)?(?:министр|заместитель|глава|губернатор|начальник|руководитель|председатель|"
+                       r"директор|временно|первый заместитель)", re.I)
+_MUNICIPALITY = re.compile(
+    r"([А-ЯЁ][а-яё-]+(?:ого|его)\s+(?:муниципального\s+(?:округа|района)|городского\s+округа|района))", re.I)
+
+
+def parse_header(paragraphs: list[str]) -> DocumentHeader:
+    """Act type, number, date, title, period and issuers (as printed) from the opening paragraphs."""
+    header = DocumentHeader()
+    heading_at = next((i for i, p in enumerate(paragraphs[:40]) if _ACT_HEADING.match(p)), None)
+    if heading_at is not None:
+        header.doc_type = ACT_TYPES[re.sub(r"\s+", "", paragraphs[heading_at]).strip(":").lower()]
+        header.issuers = _issuer_lines(paragraphs[:heading_at])
+        _number_and_date(header, paragraphs[heading_at + 1:heading_at + 8])
+    else:
+        stamp = _approval_stamp(paragraphs[:40])
+        if stamp:
+            act, issuer_text, rest = stamp
+            header.doc_type = _ACT_BY_INSTRUMENTAL[act.lower()]
+            header.issuers = [to_nominative(n, "gent") for n in _split_issuers(issuer_text)]
+            _number_and_date(header, [rest])
+    header.title = find_title(paragraphs)
+    header.period_start, header.period_end = _period(header.title or "", paragraphs)
+    return header
+
+
+def _issuer_lines(lines: list[str]) -> list[str]:
+    """Issuer names printed one per line above the act heading (a name may wrap)."""
+    names: list[str] = []
+    for line in lines:
+        line = clean(line)
+        if not line:
+            continue
+        if names and not re.match(r"^(?:министерств|департамент|комитет|управлени|администраци|правительств|губернатор)",
+                                  line, re.I):
+            names[-1] = f"{names[-1]} {line}"
+        else:
+            names.append(line)
+    return names
+
+
+def _approval_stamp(paragraphs: list[str]) -> tuple[str, str, str] | None:
+    """«УТВЕРЖДЕН(Ы) приказом <issuer> от <date> № <number>» over several lines."""
+    for i, p in enumerate(paragraphs):
+        joined = clean(" ".join(paragraphs[i:i + 8]))
+        m = _APPROVED_BY.search(joined)
+        if m and (re.match(r"^\s*утвержден", p, re.I) or _APPROVED_BY.search(p)):
+            rest = joined[m.end():]
+            stop = re.search(r"\bот\b|«\d|\d{1,2}\.\d{1,2}\.\d{4}|№|(?<=[а-яё])\s+[А-ЯЁ]{4,}", rest)
+            issuer = rest[:stop.start()] if stop else rest
+            issuer = re.split(r"\s{2,}|(?<=края|асти)\s+(?=[А-ЯЁ])", issuer)[0]
+            return m.group(1), issuer.strip(" ,"), rest[len(issuer):]
+    return None
+
+
+def _split_issuers(text: str) -> list[str]:
+    heads = r"(?=министерств|департамент|комитет|управлени|администраци|правительств|губернатор)"
+    return [p.strip(" ,") for p in re.split(r",\s*" + heads + r"|\s+и\s+" + heads, text, flags=re.I) if p.strip(" ,")]
+
+
+def _number_and_date(header: DocumentHeader, lines: list[str]) -> None:
+    for line in lines:
+        line = clean(line)
+        if header.doc_date is None and parse_date(line):
+            header.doc_date = parse_date(line)
+        m = _NUMBER.search(line)
+        if header.doc_number is None and m:
+            header.doc_number = re.sub(r"\s+", "", m.group(1))
+        elif header.doc_number is None and _BARE_NUMBER.match(line) and not parse_date(line):
+            header.doc_number = line
+
+
+def find_title(paragraphs: list[str]) -> str | None:
+    """The programme's own title: a paragraph that starts with «Комплекс мер …» /
+    «… программа …» (an annex title), else the phrase inside the order's title."""
+    candidates = []
+    for i, p in enumerate(paragraphs[:80]):
+        text = clean(p)
+        m = _TITLE.search(text)
+        if not m or re.search(r"\(далее|разработан|утверждается|реализуется|осуществляется", text, re.I):
+            continue
+        starts = m.start() == 0
+        title = _continue_title(m.group(1), paragraphs[i + 1:i + 3])
+        rank = (0 if starts else 1, i)
+        candidates.append((rank, title))
+    if not candidates:
+        return None
+    title = min(candidates)[1]
+    return to_nominative(title[:1].lower() + title[1:], None).capitalize()[:1] + to_nominative(
+        title[:1].lower() + title[1:])[1:]
+
+
+def _continue_title(title: str, following: list[str]) -> str:
+    """A title wrapped onto lines that start in lowercase («… области» / «по профилактике …»)."""
+    for p in following:
+        p = clean(p)
+        if p and p[0].islower() and not _LIST_ITEM.match(p):
+            title = f"{title} {p}"
+        else:
+            break
+    return title.rstrip(".")
+
+
+def _period(title: str, paragraphs: list[str]) -> tuple[int | None, int | None]:
+    found = parse_year_range(title)
+    for p in paragraphs:
+        if found:
+            break
+        if re.search(r"(?:срок|период)\w*\s+(?:реализации|действия)", p, re.I):
+            found = parse_year_range(p) or _years_span(p)
+    return found if found else (None, None)
+
+
+def _years_span(text: str) -> tuple[int, int] | None:
+    years = [int(y) for y in re.findall(r"\b(20\d{2}|19\d{2})\b", text)]
+    return (min(years), max(years)) if years else None
+
+
+def find_municipality(title: str) -> str | None:
+    """«… Плесецкого муниципального округа …» in a municipal title → «Плесецкий муниципальный округ»."""
+    if not re.search(r"муниципальн|городск\w+\s+округ", title, re.I):
+        return None
+    m = _MUNICIPALITY.search(title)
+    return to_nominative(m.group(1), "gent") if m else None
+
+
+def parse_tasks(paragraphs: list[str]) -> list[Task]:
+    """«Задача 1. …» paragraphs."""
+    tasks = []
+    for p in paragraphs:
+        m = _TASK.match(clean(p))
+        if m:
+            tasks.append(Task(m.group(1), strip_task_title(m.group(2))))
+    return tasks
+
+
+def parse_target_groups(paragraphs: list[str]) -> list[TargetGroup]:
+    """The list after a «Целевые группы» heading, with «не менее N» counts."""
+    groups: list[TargetGroup] = []
+    for i, p in enumerate(paragraphs):
+        if not _TARGET_HEADING.match(p):
+            continue
+        for item in paragraphs[i + 1:]:
+            item = clean(item)
+            if not _LIST_ITEM.match(item):
+                break
+            groups.append(_target_group(_LIST_ITEM.sub("", item)))
+        if groups:
+            break
+    return groups
+
+
+def _target_group(item: str) -> TargetGroup:
+    m = _COUNT.search(item)
+    count = int(re.sub(r"\D", "", m.group(1))) if m else None
+    title = item[:m.start()] if m else item
+    return TargetGroup(title.strip(" ;.,–—-"), count)
+
+
+def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
+    """Name lines («И.В. Коноватов») with the position and body printed above them."""
+    signatories = []
+    for i, p in enumerate(paragraphs):
+        name = clean(p)
+        if not _PERSON.match(name):
+            continue
+        position, org_lines = None, []
+        j = i - 1
+        if j >= 0 and _POSITION.match(clean(paragraphs[j])):
+            position = clean(paragraphs[j])
+            j -= 1
+        while j >= 0 and not _PERSON.match(clean(paragraphs[j])) and len(org_lines) < 5 \
+                and not _POSITION.match(clean(paragraphs[j])) and len(paragraphs[j]) < 80:
+            org_lines.insert(0, clean(paragraphs[j]))
+            j -= 1
+        organization = " ".join(org_lines) or None
+        signatories.append(Signatory(name, position, to_nominative(organization) if organization else None))
+    return signatories

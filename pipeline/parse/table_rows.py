@@ -1,0 +1,204 @@
+"""Rows of measure, funding and indicator tables → records.
+
+One walk over a table's body keeps the current task (a Roman section, a
+«Задача N» row) so that section-local measure numbers (`II.` then `1.`, `2.`)
+get their full code (`2.1`, `2.2`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from models.layout import Cell, LogicalTable
+from models.records import FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task
+from normalizers.codes import Code, parse_code, rest_after_code
+from normalizers.money import parse_money_cell
+from normalizers.periods import deadline_bounds, parse_date
+from normalizers.sources import classify_source
+from normalizers.text import clean
+from pipeline.parse.columns import Columns
+
+_TASK_ROW = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]?\s*(.*)$", re.I | re.S)
+_TOTAL_ROW = re.compile(r"^\s*(итого|всего)\b", re.I)
+_SHARE_ROW = re.compile(r"^\s*доля\b|%\s*\)?\s*$", re.I)
+_NO_VALUE = re.compile(r"^[\s\-–—xXхХ]*$")
+_BASE_IN_TITLE = re.compile(
+    r"базов\w*\s+значени\w*\s*(?:по\s+состоянию\s+)?(?:на\s+)?(?P<date>.{4,40}?)\s*[-–—:]\s*(?P<value>\d[\d\s]*(?:[.,]\d+)?%?)",
+    re.I,
+)
+
+
+@dataclass
+class TableRecords:
+    tasks: list[Task] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    funding: list[FundingRow] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    issues: list[ReviewIssue] = field(default_factory=list)
+
+
+def strip_task_title(title: str) -> str:
+    """`«Организация …»` → `Организация …`: outer quotes and the trailing dot go."""
+    title = clean(title).rstrip(".").strip()
+    opened, closed = title.count("«"), title.count("»")
+    if title.startswith("«") and title.endswith("»") and opened == closed:
+        title = title[1:-1]
+    elif title.startswith("«") and opened > closed:
+        title = title[1:]
+    elif title.endswith("»") and closed > opened:
+        title = title[:-1]
+    return title.strip().rstrip(".").strip()
+
+
+def _provenance(cell: Cell) -> Provenance:
+    return Provenance(page=cell.page, bbox=cell.bbox, raw_text=cell.text, confidence=cell.confidence)
+
+
+def _texts(row: list[Cell]) -> list[str]:
+    return [clean(c.text) for c in row]
+
+
+def _get(texts: list[str], k: int | None) -> str:
+    return texts[k] if k is not None and k < len(texts) else ""
+
+
+def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
+    """(code, title) when the row is a task or section heading."""
+    filled = [t for t in texts if t]
+    if not filled:
+        return None
+    first = filled[0]
+    code = parse_code(first)
+    if code and code.roman:
+        title = rest_after_code(first, code) or (filled[1] if len(filled) > 1 else "")
+        return code.value, strip_task_title(title)
+    for text in filled[:2]:
+        m = _TASK_ROW.match(text)
+        if m:
+            return m.group(1), strip_task_title(m.group(2))
+    return None
+
+
+class TableWalker:
+    """Reads one measures/funding table, remembering the task it is in."""
+
+    def __init__(self, table: LogicalTable, cols: Columns, out: TableRecords):
+        self.table, self.cols, self.out = table, cols, out
+        self.task_code: str | None = None
+        self.section_local = False  # measures numbered 1, 2, … inside each section
+        self.last_measure_code: str | None = None
+
+    def walk(self) -> None:
+        for row in self.table.body:
+            self.read_row(row)
+
+    def read_row(self, row: list[Cell]) -> None:
+        texts = _texts(row)
+        task = task_from_row(texts, self.cols)
+        if task:
+            self.task_code, title = task
+            self.section_local = True
+            if title:
+                self.out.tasks.append(Task(self.task_code, title, _provenance(row[0])))
+            return
+        label = next((t for t in texts if t), "")
+        if _TOTAL_ROW.match(label):
+            self.add_funding(row, None, None)
+            return
+        code = self.row_code(texts)
+        title = _get(texts, self.cols.title)
+        if code is None:
+            source = classify_source(title) if title and len(title) < 80 else None
+            if source and self.cols.money and not _SHARE_ROW.search(title):
+                self.add_funding(row, None, (source, title))  # a grand total by source
+            return
+        if self.cols.money and title and classify_source(title) and len(title) < 80 and code.depth > 1:
+            parent = code.value.rsplit(".", 1)[0]
+            self.add_funding(row, self.full_code(parent), (classify_source(title), title))
+            return
+        full = self.full_code(code.value)
+        if code.garbled:
+            self.out.issues.append(ReviewIssue(
+                "ocr_suspect", f"measure {full}",
+                f"code printed as «{code.printed}»; read as {full}", _provenance(row[self.cols.code or 0])))
+        self.last_measure_code = full
+        if self.cols.kind == "measures" or self.cols.kind == "funding":
+            self.add_measure(row, texts, full)
+        self.add_funding(row, full, None)
+
+    def row_code(self, texts: list[str]) -> Code | None:
+        text = _get(texts, self.cols.code) if self.cols.code is not None else ""
+        code = parse_code(text) if text else None
+        return None if code is None or code.roman else code
+
+    def full_code(self, code: str) -> str:
+        """Prefix a section-local number with its section: `1` under `II.` → `2.1`."""
+        if self.section_local and self.task_code and "." not in code:
+            return f"{self.task_code}.{code}"
+        return code
+
+    def add_measure(self, row: list[Cell], texts: list[str], code: str) -> None:
+        title = _get(texts, self.cols.title)
+        if not title:
+            return
+        deadline = _get(texts, self.cols.deadline) or None
+        start, end = deadline_bounds(deadline) if deadline else (None, None)
+        executors_cell = row[self.cols.executors].text if self.cols.executors is not None else ""
+        self.out.measures.append(Measure(
+            code=code,
+            task_code=self.task_code if self.task_code else code.split(".")[0],
+            title=title,
+            deadline=deadline,
+            deadline_start=start,
+            deadline_end=end,
+            executors=[executors_cell] if executors_cell.strip() else [],  # split by the normaliser
+            expected_result=_get(texts, self.cols.result) or None,
+            provenance=_provenance(row[self.cols.title]),
+        ))
+
+    def add_funding(self, row: list[Cell], measure_code: str | None, row_source: tuple[str, str] | None) -> None:
+        """One funding row per printed amount in the row's money columns."""
+        for k, year in self.cols.money.items():
+            for part in parse_money_cell(row[k].text, self.cols.scale):
+                source, label = part.source, part.label
+                if row_source and source == "all":
+                    source, label = row_source
+                self.out.funding.append(FundingRow(measure_code, year, source, label, part.amount, _provenance(row[k])))
+
+
+def read_indicator_table(table: LogicalTable, cols: Columns, out: TableRecords) -> None:
+    """Indicator rows: code, title, unit, base value and date, values by period."""
+    for row in table.body:
+        texts = _texts(row)
+        title = _get(texts, cols.title)
+        values = [
+            IndicatorValue(period, _printed_value(texts[k]))
+            for k, period in cols.periods.items()
+            if not _NO_VALUE.match(texts[k])
+        ]
+        unit = _get(texts, cols.unit) or None
+        if not title or (not values and not unit):
+            continue  # a section heading inside the table
+        code = parse_code(_get(texts, cols.code)) if cols.code is not None else None
+        base_value = _get(texts, cols.base_value)
+        base_date = parse_date(_get(texts, cols.base_date)) if cols.base_date is not None else None
+        m = _BASE_IN_TITLE.search(title)
+        if not base_value and m:
+            base_value, base_date = m.group("value"), parse_date(m.group("date"))
+        out.indicators.append(Indicator(
+            code=code.value if code else None,
+            title=title,
+            unit=unit,
+            base_value=_printed_value(base_value) if base_value and not _NO_VALUE.match(base_value) else None,
+            base_date=base_date,
+            values=values,
+            provenance=_provenance(row[cols.title]),
+        ))
+        if code and code.garbled:
+            out.issues.append(ReviewIssue("ocr_suspect", f"indicator {code.value}",
+                                          f"code printed as «{code.printed}»", _provenance(row[cols.code])))
+
+
+def _printed_value(text: str) -> str:
+    """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`."""
+    return re.sub(r"\s+", "", text).replace(",", ".")

@@ -1,0 +1,733 @@
+"""The SQL store: open (and migrate) the database, save and load documents, export JSON.
+
+    sessions = open_database("sqlite:///data/processed/orders.db")
+    result = save_document(sessions, doc, fingerprint=sha, source_path=path, pipeline_version="0.1.0")
+    export_json(sessions, Path("data/processed/json"))
+
+Each document is saved in one transaction: either all of its rows are written or
+none. Money stays `Decimal` from the records to the database and back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.util import CommandError
+from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.sql import Select
+
+import models
+from models import db, records
+from models.layout import BBox
+from pipeline.errors import DatabaseError
+
+MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
+CONNECT_TIMEOUT_S = 10
+# Any fixed number: PostgreSQL advisory lock held while migrating, so that several
+# workers opening a fresh database at once do not create the tables twice.
+MIGRATION_LOCK_ID = 73102023
+
+
+# --------------------------------------------------------------------------- opening
+
+
+def open_database(url: str) -> sessionmaker[Session]:
+    """Connect to `url`, bring its schema to the newest revision, return a session factory.
+
+    A SQLite file's folder is created if missing. `postgresql://` without a driver
+    uses psycopg (version 3), the driver this project installs. Raises DatabaseError
+    when the URL is invalid, the driver is missing, the server is unreachable or the
+    schema cannot be migrated.
+    """
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_folder(parsed)
+    engine = _create_engine(parsed)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        _upgrade_schema(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open database {shown}: {str(exc.orig).strip()}") from exc
+    except CommandError as exc:
+        engine.dispose()
+        raise DatabaseError(
+            f"cannot migrate database {shown}: {exc}; it may have been created by a newer "
+            "version of the pipeline"
+        ) from exc
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic configuration for the migrations in `models/migrations` (no alembic.ini).
+
+    `url` is only needed for Alembic commands that open their own connection, such
+    as writing a new revision with autogenerate.
+    """
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if url is not None:
+        # Config values go through configparser interpolation, where % is special.
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def _parse_url(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(
+            f"invalid database URL {url!r}; expected e.g. sqlite:///data/processed/orders.db "
+            "or postgresql://user@host:5432/orders"
+        ) from exc
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _create_sqlite_folder(url: URL) -> None:
+    if url.database in (None, "", ":memory:"):
+        return
+    folder = Path(url.database).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the folder {folder} for the SQLite database: {exc}") from exc
+
+
+def _create_engine(url: URL) -> Engine:
+    shown = url.render_as_string(hide_password=True)
+    is_sqlite = url.get_backend_name() == "sqlite"
+    connect_args = {}
+    if not is_sqlite and "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # fail fast when the server is down
+    try:
+        engine = create_engine(
+            url,
+            connect_args=connect_args,
+            pool_pre_ping=not is_sqlite,  # survive a server restart during a long run
+            json_serializer=lambda value: json.dumps(value, ensure_ascii=False),
+        )
+    except ArgumentError as exc:
+        raise DatabaseError(f"invalid database URL {shown}: {exc}") from exc
+    except ImportError as exc:
+        raise DatabaseError(f"the database driver for {shown} is not installed: {exc}") from exc
+    if is_sqlite:
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection, _connection_record) -> None:
+    # The sqlite3 module's own transaction handling begins no transaction before a
+    # SELECT or a SAVEPOINT, which breaks savepoints; switch it off and let
+    # _on_sqlite_begin emit BEGIN (the SQLAlchemy recipe for Python < 3.12).
+    dbapi_connection.isolation_level = None
+    # SQLite ignores foreign keys, and so ON DELETE CASCADE, unless asked per connection.
+    dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _on_sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _upgrade_schema(engine: Engine) -> None:
+    """Run `alembic upgrade head` on one connection, in one transaction."""
+    is_sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if is_sqlite:
+            # Batch migrations rebuild a SQLite table and drop the old one; with foreign
+            # keys on, that drop would cascade-delete the child rows. The pragma only
+            # works outside a transaction, hence on the raw connection before BEGIN.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with connection.begin():
+                if engine.dialect.name == "postgresql":
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+                config = alembic_config()
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+        finally:
+            if is_sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+# --------------------------------------------------------------------------- saving
+
+
+@dataclass
+class SaveResult:
+    """What `save_document` did: outcome is "new", "unchanged" or "replaced"."""
+
+    document_id: int
+    outcome: str
+    counts: dict[str, int] = field(default_factory=dict)  # records written, by kind; empty if unchanged
+
+
+def save_document(
+    sessions: sessionmaker[Session],
+    doc: records.ExtractedDocument,
+    *,
+    fingerprint: str,
+    source_path: str,
+    pipeline_version: str,
+) -> SaveResult:
+    """Store one extracted document in one transaction.
+
+    A document with the same fingerprint already stored: nothing is written
+    ("unchanged"). A document with the same file name but other content: it is
+    deleted and the new one inserted in the same transaction ("replaced").
+    Organisations go to the shared registry (one row per canonical name and region,
+    aliases accumulating). On any error the transaction is rolled back and the
+    database is exactly as before; the error propagates.
+    """
+    with sessions.begin() as session:
+        same_content = session.scalar(select(db.Document).where(db.Document.fingerprint == fingerprint))
+        if same_content is not None:
+            return SaveResult(same_content.id, "unchanged")
+        previous = session.scalar(select(db.Document).where(db.Document.source_file == doc.source_file))
+        if previous is not None:
+            session.delete(previous)  # the database cascades to every per-document row
+            session.flush()  # before the insert, which reuses the unique source_file
+        document = _insert_document(
+            session, doc, fingerprint=fingerprint, source_path=source_path, pipeline_version=pipeline_version
+        )
+        return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
+
+
+def _insert_document(
+    session: Session, doc: records.ExtractedDocument, *, fingerprint: str, source_path: str, pipeline_version: str
+) -> db.Document:
+    # Registry rows first: building the document below must not run queries, which
+    # would autoflush a half-built document.
+    _ensure_regions(session, doc)
+    registry = _register_organizations(session, doc)
+    h = doc.header
+    document = db.Document(
+        fingerprint=fingerprint,
+        source_file=doc.source_file,
+        source_path=source_path,
+        format=doc.format,
+        page_count=doc.page_count,
+        doc_type=h.doc_type,
+        doc_number=h.doc_number,
+        doc_date=h.doc_date,
+        title=h.title,
+        region_code=h.region_code,
+        region_name=h.region,
+        municipality=h.municipality,
+        period_start=h.period_start,
+        period_end=h.period_end,
+        pipeline_version=pipeline_version,
+        status="needs_review" if doc.issues else "ok",
+        organizations=[_document_organization(o, registry, i) for i, o in enumerate(doc.organizations)],
+        issuers=[
+            db.DocumentIssuer(organization=registry[db.loose_name(name)], position=i)
+            for i, name in enumerate(h.issuers)
+        ],
+        tasks=[db.Task(code=t.code, title=t.title, position=i) for i, t in enumerate(doc.tasks)],
+        measures=[_measure(m, registry, i) for i, m in enumerate(doc.measures)],
+        funding=[_funding(f, i) for i, f in enumerate(doc.funding)],
+        indicators=[_indicator(ind, i) for i, ind in enumerate(doc.indicators)],
+        target_groups=[
+            db.TargetGroup(title=g.title, count=g.count, position=i) for i, g in enumerate(doc.target_groups)
+        ],
+        signatories=[
+            db.Signatory(name=s.name, job_title=s.position, organization=s.organization, position=i)
+            for i, s in enumerate(doc.signatories)
+        ],
+        issues=[
+            db.Issue(kind=x.kind, where_=x.where, detail=x.detail, position=i) for i, x in enumerate(doc.issues)
+        ],
+    )
+    session.add(document)
+    session.flush()  # assigns the row ids that provenance refers to
+    session.add_all(_provenance_rows(document, doc))
+    return document
+
+
+def _document_organization(
+    org: records.Organization, registry: dict[str, db.Organization], position: int
+) -> db.DocumentOrganization:
+    return db.DocumentOrganization(
+        organization=registry[db.loose_name(org.name)],
+        name=org.name,
+        kind=org.kind,
+        aliases=list(org.aliases),
+        position=position,
+    )
+
+
+def _measure(m: records.Measure, registry: dict[str, db.Organization], position: int) -> db.Measure:
+    return db.Measure(
+        code=m.code,
+        task_code=m.task_code,
+        title=m.title,
+        deadline=m.deadline,
+        deadline_start=m.deadline_start,
+        deadline_end=m.deadline_end,
+        expected_result=m.expected_result,
+        position=position,
+        executors=[
+            db.MeasureExecutor(organization=registry[db.loose_name(name)], position=i)
+            for i, name in enumerate(m.executors)
+        ],
+    )
+
+
+def _funding(f: records.FundingRow, position: int) -> db.Funding:
+    return db.Funding(
+        measure_code=f.measure_code,
+        year=f.year,
+        source=f.source,
+        source_label=f.source_label,
+        amount=f.amount_rub,
+        position=position,
+    )
+
+
+def _indicator(ind: records.Indicator, position: int) -> db.Indicator:
+    return db.Indicator(
+        code=ind.code,
+        title=ind.title,
+        unit=ind.unit,
+        base_value=ind.base_value,
+        base_date=ind.base_date,
+        position=position,
+        values=[db.IndicatorValue(period=v.period, value=v.value, position=i) for i, v in enumerate(ind.values)],
+    )
+
+
+def _provenance_rows(document: db.Document, doc: records.ExtractedDocument) -> list[db.Provenance]:
+    """One provenance row per stored record that knows where it was printed."""
+    pairs = [
+        *(("task", row, rec) for row, rec in zip(document.tasks, doc.tasks)),
+        *(("measure", row, rec) for row, rec in zip(document.measures, doc.measures)),
+        *(("funding", row, rec) for row, rec in zip(document.funding, doc.funding)),
+        *(("indicator", row, rec) for row, rec in zip(document.indicators, doc.indicators)),
+        *(("issue", row, rec) for row, rec in zip(document.issues, doc.issues)),
+    ]
+    return [
+        _provenance_row(document.id, entity, row.id, rec.provenance)
+        for entity, row, rec in pairs
+        if rec.provenance != records.Provenance()
+    ]
+
+
+def _provenance_row(document_id: int, entity: str, entity_id: int, p: records.Provenance) -> db.Provenance:
+    box = p.bbox
+    return db.Provenance(
+        document_id=document_id,
+        entity=entity,
+        entity_id=entity_id,
+        field=None,  # the records keep one provenance for the whole record
+        page=p.page,
+        x0=box.x0 if box else None,
+        y0=box.y0 if box else None,
+        x1=box.x1 if box else None,
+        y1=box.y1 if box else None,
+        raw_text=p.raw_text,
+        confidence=p.confidence,
+    )
+
+
+def _record_counts(doc: records.ExtractedDocument) -> dict[str, int]:
+    return {
+        "organizations": len(doc.organizations),
+        "tasks": len(doc.tasks),
+        "measures": len(doc.measures),
+        "funding": len(doc.funding),
+        "indicators": len(doc.indicators),
+        "target_groups": len(doc.target_groups),
+        "signatories": len(doc.signatories),
+        "issues": len(doc.issues),
+    }
+
+
+# ------------------------------------------------------------------ shared registries
+
+
+@dataclass
+class _NamedOrganization:
+    """An organisation as the document names it, before it is matched to the registry."""
+
+    name: str
+    kind: str
+    region_code: str | None
+    aliases: list[str] = field(default_factory=list)
+
+
+def _ensure_regions(session: Session, doc: records.ExtractedDocument) -> None:
+    """Make sure every region code the document uses has a `region` row."""
+    names = {doc.header.region_code: doc.header.region} if doc.header.region_code else {}
+    for org in doc.organizations:
+        if org.region_code:
+            names.setdefault(org.region_code, None)
+    for code in sorted(names):  # a fixed order keeps concurrent ingests from deadlocking
+        region = session.get(db.Region, code)
+        if region is None:
+            _insert_or_get(session, db.Region(code=code, name=names[code]), select(db.Region).where(db.Region.code == code))
+        elif region.name is None and names[code]:
+            region.name = names[code]
+
+
+def _register_organizations(session: Session, doc: records.ExtractedDocument) -> dict[str, db.Organization]:
+    """Registry rows of every organisation the document names, by loose name.
+
+    Issuers and executors that the document's organisation list lacks are
+    registered too (kind "other", the document's region), so that every link can
+    be stored.
+    """
+    named = _organizations_named_in(doc)
+    # Insert in a fixed (key) order: two concurrent ingests then wait for each
+    # other's rows in the same order and cannot deadlock.
+    by_key = {db.organization_key(o.name, o.region_code): (loose, o) for loose, o in named.items()}
+    registry = {}
+    for key in sorted(by_key):
+        loose, org = by_key[key]
+        row = _upsert_organization(session, org, key)
+        _add_aliases(session, row, org.aliases)
+        registry[loose] = row
+    return registry
+
+
+def _organizations_named_in(doc: records.ExtractedDocument) -> dict[str, _NamedOrganization]:
+    """The document's organisations, then any issuer or executor not among them, by loose name."""
+    region = doc.header.region_code
+    named: dict[str, _NamedOrganization] = {}
+    for org in doc.organizations:
+        entry = named.setdefault(
+            db.loose_name(org.name), _NamedOrganization(org.name, org.kind, org.region_code or region)
+        )
+        entry.aliases.extend(org.aliases)
+    linked = [*doc.header.issuers, *(name for m in doc.measures for name in m.executors)]
+    for name in linked:
+        named.setdefault(db.loose_name(name), _NamedOrganization(name, "other", region))
+    return named
+
+
+def _upsert_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
+    existing = select(db.Organization).where(db.Organization.registry_key == key)
+    row = session.scalar(existing)
+    if row is None:
+        new = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key)
+        return _insert_or_get(session, new, existing)
+    if row.kind == "other" and org.kind != "other":
+        row.kind = org.kind  # a later document classified it more precisely
+    return row
+
+
+def _add_aliases(session: Session, org: db.Organization, aliases: list[str]) -> None:
+    known = set(
+        session.scalars(select(db.OrganizationAlias.alias).where(db.OrganizationAlias.organization_id == org.id))
+    )
+    for alias in sorted(set(aliases) - known):
+        row = db.OrganizationAlias(organization_id=org.id, alias=alias)
+        _insert_or_get(
+            session,
+            row,
+            select(db.OrganizationAlias).where(
+                db.OrganizationAlias.organization_id == org.id, db.OrganizationAlias.alias == alias
+            ),
+        )
+
+
+def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
+    """Insert `row` in a savepoint; if a concurrent ingest committed the same unique
+    key first, return that row instead (the savepoint keeps our transaction usable)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except IntegrityError:
+        found = session.scalar(existing)
+        if found is None:  # not a duplicate but another violation: report it
+            raise
+        return found
+
+
+# --------------------------------------------------------------------------- loading
+
+_LOAD_OPTIONS = (
+    selectinload(db.Document.organizations).selectinload(db.DocumentOrganization.organization),
+    selectinload(db.Document.issuers).selectinload(db.DocumentIssuer.organization),
+    selectinload(db.Document.tasks),
+    selectinload(db.Document.measures)
+    .selectinload(db.Measure.executors)
+    .selectinload(db.MeasureExecutor.organization),
+    selectinload(db.Document.funding),
+    selectinload(db.Document.indicators).selectinload(db.Indicator.values),
+    selectinload(db.Document.target_groups),
+    selectinload(db.Document.signatories),
+    selectinload(db.Document.issues),
+)
+
+
+def load_document(session: Session, document_id: int) -> records.ExtractedDocument:
+    """Rebuild the records of a stored document; raises LookupError if there is none.
+
+    Organisations are those the document recorded (with its own names, kinds and
+    aliases), then any issuer or executor it did not record.
+    """
+    document = session.scalar(select(db.Document).where(db.Document.id == document_id).options(*_LOAD_OPTIONS))
+    if document is None:
+        raise LookupError(f"no document with id {document_id} in the database")
+    provenance = _load_provenance(session, document_id)
+    names = _names_in_document(document)
+
+    def where(entity: str, row_id: int) -> records.Provenance:
+        return provenance.get((entity, row_id), records.Provenance())
+
+    return records.ExtractedDocument(
+        source_file=document.source_file,
+        format=document.format,
+        page_count=document.page_count,
+        header=records.DocumentHeader(
+            title=document.title,
+            doc_type=document.doc_type,
+            doc_number=document.doc_number,
+            doc_date=document.doc_date,
+            region=document.region_name,
+            region_code=document.region_code,
+            municipality=document.municipality,
+            period_start=document.period_start,
+            period_end=document.period_end,
+            issuers=[names[i.organization_id] for i in document.issuers],
+        ),
+        organizations=_load_organizations(document),
+        tasks=[records.Task(code=t.code, title=t.title, provenance=where("task", t.id)) for t in document.tasks],
+        measures=[
+            records.Measure(
+                code=m.code,
+                task_code=m.task_code,
+                title=m.title,
+                deadline=m.deadline,
+                deadline_start=m.deadline_start,
+                deadline_end=m.deadline_end,
+                executors=[names[e.organization_id] for e in m.executors],
+                expected_result=m.expected_result,
+                provenance=where("measure", m.id),
+            )
+            for m in document.measures
+        ],
+        funding=[
+            records.FundingRow(
+                measure_code=f.measure_code,
+                year=f.year,
+                source=f.source,
+                source_label=f.source_label,
+                amount_rub=f.amount,
+                provenance=where("funding", f.id),
+            )
+            for f in document.funding
+        ],
+        indicators=[
+            records.Indicator(
+                code=i.code,
+                title=i.title,
+                unit=i.unit,
+                base_value=i.base_value,
+                base_date=i.base_date,
+                values=[records.IndicatorValue(period=v.period, value=v.value) for v in i.values],
+                provenance=where("indicator", i.id),
+            )
+            for i in document.indicators
+        ],
+        target_groups=[records.TargetGroup(title=g.title, count=g.count) for g in document.target_groups],
+        signatories=[
+            records.Signatory(name=s.name, position=s.job_title, organization=s.organization)
+            for s in document.signatories
+        ],
+        issues=[
+            records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id))
+            for x in document.issues
+        ],
+    )
+
+
+def _names_in_document(document: db.Document) -> dict[int, str]:
+    """Organisation id → the name this document uses for it (the registry's otherwise)."""
+    names = {link.organization_id: link.organization.name for link in _links(document)}
+    for recorded in reversed(document.organizations):  # reversed: the first spelling wins
+        names[recorded.organization_id] = recorded.name
+    return names
+
+
+def _links(document: db.Document) -> list[db.DocumentIssuer | db.MeasureExecutor]:
+    return [*document.issuers, *(e for m in document.measures for e in m.executors)]
+
+
+def _load_organizations(document: db.Document) -> list[records.Organization]:
+    orgs = [
+        records.Organization(
+            name=o.name, kind=o.kind, aliases=list(o.aliases), region_code=o.organization.region_code
+        )
+        for o in document.organizations
+    ]
+    listed = {o.organization_id for o in document.organizations}
+    for link in _links(document):
+        if link.organization_id not in listed:
+            listed.add(link.organization_id)
+            org = link.organization
+            orgs.append(records.Organization(name=org.name, kind=org.kind, region_code=org.region_code))
+    return orgs
+
+
+def _load_provenance(session: Session, document_id: int) -> dict[tuple[str, int], records.Provenance]:
+    rows = session.scalars(select(db.Provenance).where(db.Provenance.document_id == document_id))
+    return {(p.entity, p.entity_id): _provenance_record(p) for p in rows}
+
+
+def _provenance_record(p: db.Provenance) -> records.Provenance:
+    box = BBox(p.x0, p.y0, p.x1, p.y1) if p.x0 is not None else None
+    return records.Provenance(page=p.page, bbox=box, raw_text=p.raw_text, confidence=p.confidence)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def export_json(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
+    """Write every stored document as `<source_file stem>.json` (shared/spec/document-json.md).
+
+    The content is exactly `ExtractedDocument.to_export()`, UTF-8, Cyrillic unescaped.
+    Two documents whose names differ only in the extension (a.pdf, a.docx) would
+    overwrite each other, so those are written as `<source_file>.json` instead.
+    Returns the paths written, in file-name order.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with sessions() as session:
+        stored = session.execute(
+            select(db.Document.id, db.Document.source_file).order_by(db.Document.source_file)
+        ).all()
+        file_names = _export_file_names([source_file for _, source_file in stored])
+        paths = []
+        for document_id, source_file in stored:
+            export = load_document(session, document_id).to_export()
+            path = out_dir / file_names[source_file]
+            path.write_text(json.dumps(export, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            paths.append(path)
+            session.expunge_all()  # keep memory flat over a large database
+    return paths
+
+
+def _export_file_names(source_files: list[str]) -> dict[str, str]:
+    stems = Counter(Path(name).stem for name in source_files)
+    return {
+        name: f"{Path(name).stem}.json" if stems[Path(name).stem] == 1 else f"{name}.json" for name in source_files
+    }
+
+
+# --------------------------------------------------------------------------- reporting
+
+
+@dataclass(frozen=True)
+class IssueView:
+    """An entry of the review queue with the file it belongs to."""
+
+    id: int
+    document_id: int
+    source_file: str
+    kind: str
+    where: str
+    detail: str
+    status: str
+    created_at: dt.datetime
+
+
+def list_issues(sessions: sessionmaker[Session], status: str | None = "open") -> list[IssueView]:
+    """Review issues with the given status (None: all), by file and printed order."""
+    if status is not None and status not in db.ISSUE_STATUSES:
+        raise ValueError(f"unknown issue status {status!r}; use one of {', '.join(db.ISSUE_STATUSES)}")
+    query = (
+        select(db.Issue, db.Document.source_file)
+        .join(db.Document, db.Issue.document_id == db.Document.id)
+        .order_by(db.Document.source_file, db.Issue.position)
+    )
+    if status is not None:
+        query = query.where(db.Issue.status == status)
+    with sessions() as session:
+        return [
+            IssueView(
+                id=issue.id,
+                document_id=issue.document_id,
+                source_file=source_file,
+                kind=issue.kind,
+                where=issue.where_,
+                detail=issue.detail,
+                status=issue.status,
+                created_at=issue.created_at,
+            )
+            for issue, source_file in session.execute(query)
+        ]
+
+
+def status_summary(sessions: sessionmaker[Session]) -> dict:
+    """What the database holds: documents by region and format, row counts, open
+    issues and the last ingestion run (JSON-serialisable)."""
+    with sessions() as session:
+
+        def count(model: type[db.Base], *conditions) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+        def documents_by(column) -> dict[str, int]:
+            rows = session.execute(select(column, func.count()).group_by(column).order_by(column))
+            return {value or "unknown": n for value, n in rows}
+
+        last_run = session.scalar(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(1))
+        return {
+            "documents": count(db.Document),
+            "documents_by_region": documents_by(db.Document.region_code),
+            "documents_by_format": documents_by(db.Document.format),
+            "tasks": count(db.Task),
+            "measures": count(db.Measure),
+            "funding_rows": count(db.Funding),
+            "indicators": count(db.Indicator),
+            "organizations": count(db.Organization),
+            "open_issues": count(db.Issue, db.Issue.status == "open"),
+            "last_run": _run_summary(last_run) if last_run else None,
+        }
+
+
+def _run_summary(run: db.IngestionRun) -> dict:
+    return {
+        "id": run.id,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "files_new": run.files_new,
+        "files_unchanged": run.files_unchanged,
+        "files_failed": run.files_failed,
+    }
+
+
+def record_run(
+    sessions: sessionmaker[Session],
+    *,
+    started_at: dt.datetime,
+    finished_at: dt.datetime | None,
+    files_new: int,
+    files_unchanged: int,
+    files_failed: int,
+    report: dict | None = None,
+) -> int:
+    """Store one ingestion run; `report` must be JSON-serialisable. Returns its id."""
+    with sessions.begin() as session:
+        run = db.IngestionRun(
+            started_at=started_at,
+            finished_at=finished_at,
+            files_new=files_new,
+            files_unchanged=files_unchanged,
+            files_failed=files_failed,
+            report=report,
+        )
+        session.add(run)
+        session.flush()
+        return run.id

@@ -1,0 +1,155 @@
+"""Layout → LogicalDocument: rebuild tables as their authors meant them.
+
+The chain, per table: `fragments_to_grids → split_header → drop_repeated_headers
+→ merge_split_rows`. A table printed over several pages arrives as fragments, one
+per page; each page may repeat the header or the row of column numbers
+(`1 2 3 4 5 …`), and a row cut by the page break continues on the next page in a
+row whose number cell is empty.
+"""
+from __future__ import annotations
+
+import re
+
+from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
+from normalizers.text import collapse
+
+# The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
+_ROW_LABEL = re.compile(
+    r"^\s*(?:[IVXLC]+\.|\d{1,2}(?:\.\d{1,2})*\.?(?:\s|$)|\d{1,2}(?:\.\d{1,2})+|Задача\b|Раздел\b|Итого|Всего)",
+    re.I,
+)
+# Rows that open something new even though their number cell is empty.
+_NEW_ROW_TEXT = re.compile(r"^\s*(?:[IVXLC]+\.\s|Задача\b|Раздел\b|Итого|Всего|ИТОГО)", re.I)
+
+
+def layout_to_logical(layout: Layout) -> LogicalDocument:
+    """Join table fragments across pages and clean them; keep paragraphs as they are."""
+    blocks: list[Paragraph | LogicalTable] = []
+    fragments: list[Table] = []
+    caption = ""
+
+    def close_table() -> None:
+        nonlocal fragments
+        if fragments:
+            blocks.append(fragments_to_logical(fragments, caption))
+            fragments = []
+
+    for block in layout.blocks():
+        if isinstance(block, Table):
+            if fragments and not _continues(fragments[-1], block):
+                close_table()
+            fragments.append(block)
+        else:
+            close_table()
+            blocks.append(block)
+            caption = block.text
+    close_table()
+    return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks)
+
+
+def _continues(previous: Table, fragment: Table) -> bool:
+    """A fragment continues the table before it when it starts on a later page
+    with the same columns (nothing but the page break stands between them)."""
+    return fragment.page > previous.page and fragment.n_cols == previous.n_cols
+
+
+def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTable:
+    """One logical table from its page fragments."""
+    n_cols = max(f.n_cols for f in fragments)
+    first = fragment_to_rows(fragments[0], n_cols)
+    header, body = split_header(first)
+    header = fill_header_spans(header)
+    for fragment in fragments[1:]:
+        rows = drop_repeated_headers(fragment_to_rows(fragment, n_cols), header)
+        if rows and body and is_split_row(rows[0]):
+            body[-1] = merge_rows(body[-1], rows[0])
+            rows = rows[1:]
+        body.extend(rows)
+    return LogicalTable(header=header, body=body, n_cols=n_cols, caption=caption)
+
+
+def fragment_to_rows(fragment: Table, n_cols: int) -> list[list[Cell]]:
+    """A fragment as dense rows of exactly `n_cols` cells (gaps become empty cells)."""
+    rows = []
+    for r, row in enumerate(fragment.grid()):
+        row = row + [None] * (n_cols - len(row))
+        rows.append([c if c is not None else Cell("", r, k, page=fragment.page) for k, c in enumerate(row)])
+    return rows
+
+
+def cell_texts(row: list[Cell]) -> list[str]:
+    return [collapse(c.text) for c in row]
+
+
+def is_column_number_row(row: list[Cell]) -> bool:
+    """`1 2 3 4 5 …`: the row that numbers the columns under a header."""
+    values = [t for t in cell_texts(row) if t]
+    return len(values) >= 3 and values == [str(n) for n in range(1, len(values) + 1)]
+
+
+def split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:
+    """Header rows end at the column-number row, or else before the first row that
+    starts with a row label (a code, a Roman section, «Задача …»)."""
+    for i, row in enumerate(rows[:6]):
+        if is_column_number_row(row):
+            return rows[:i], rows[i + 1:]
+    for i, row in enumerate(rows[:6]):
+        if i and _row_label(row):
+            return rows[:i], rows[i:]
+    return rows[:1], rows[1:]
+
+
+def _row_label(row: list[Cell]) -> str:
+    texts = [t for t in cell_texts(row) if t]
+    return texts[0] if texts and _ROW_LABEL.match(texts[0]) else ""
+
+
+def fill_header_spans(header: list[list[Cell]]) -> list[list[Cell]]:
+    """Text conversions lose horizontal spans: «Базовое значение» over «значение | дата»
+    prints as a label followed by an empty cell. Extend a header label into empty
+    cells to its right when the row below labels those columns."""
+    filled = [list(row) for row in header]
+    for r, row in enumerate(filled[:-1]):
+        below = filled[r + 1]
+        for k in range(1, len(row)):
+            if not row[k].text.strip() and row[k - 1].text.strip() and below[k].text.strip():
+                row[k] = row[k - 1]
+    return filled
+
+
+def drop_repeated_headers(rows: list[list[Cell]], header: list[list[Cell]]) -> list[list[Cell]]:
+    """Drop a continuation fragment's leading header repeats and column-number rows."""
+    header_texts = [cell_texts(h) for h in header]
+    while rows and (is_column_number_row(rows[0]) or cell_texts(rows[0]) in header_texts):
+        rows = rows[1:]
+    return rows
+
+
+def is_split_row(row: list[Cell]) -> bool:
+    """The rest of a row cut by a page break: no number, and nothing that opens a new row."""
+    texts = cell_texts(row)
+    if texts[0] or not any(texts):
+        return False
+    first_text = next(t for t in texts if t)
+    return not _NEW_ROW_TEXT.match(first_text)
+
+
+def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:
+    """Glue the continuation of a split row onto its start, column by column."""
+    merged = []
+    for a, b in zip(upper, lower):
+        if not b.text.strip() or a is b:
+            merged.append(a)
+        elif not a.text.strip():
+            merged.append(b)
+        else:
+            merged.append(Cell(
+                text=f"{a.text}\n{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
+                page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence), bold=a.bold,
+            ))
+    return merged
+
+
+def _min_conf(a: float | None, b: float | None) -> float | None:
+    known = [x for x in (a, b) if x is not None]
+    return min(known) if known else None

@@ -1,0 +1,125 @@
+"""Tests for normalizers.regions: the table of subjects and finding them in text."""
+import re
+
+import pytest
+
+from normalizers.regions import REGIONS, Region, find_region, find_regions, region_by_code
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("на территории Калужской области", "RU-KLU"),
+        ("министерство труда и социальной защиты населения Ставропольского края", "RU-STA"),
+        ("Правительство Алтайского края", "RU-ALT"),
+        ("ПРАВИТЕЛЬСТВО АЛТАЙСКОГО КРАЯ", "RU-ALT"),
+        ("в Ставропольском крае", "RU-STA"),
+        ("Плесецкого муниципального округа Архангельской области", "RU-ARK"),
+        ("Главы Республики Башкортостан", "RU-BA"),
+        ("в Республике Татарстан", "RU-TA"),
+        ("Ханты-Мансийского автономного округа – Югры", "RU-KHM"),
+        ("Департамент здравоохранения Югры", "RU-KHM"),
+        ("Правительства г. Москвы", "RU-MOW"),
+        ("Комитет по социальной политике Санкт-Петербурга", "RU-SPE"),
+        ("в городе Севастополе", "RU-SEV"),
+        ("Кабинет Министров Чувашской Республики", "RU-CU"),
+        ("Министерство просвещения Кабардино-Балкарской Республики", "RU-KB"),
+        ("Правительство Еврейской автономной области", "RU-YEV"),
+        ("Администрация Ненецкого автономного округа", "RU-NEN"),
+        ("Губернатор Ямало-Ненецкого автономного округа", "RU-YAN"),
+        ("Губернатор Ямало - Ненецкого автономного округа", "RU-YAN"),
+        ("Чукотским автономным округом", "RU-CHU"),
+        ("Правительство Республики Саха (Якутия)", "RU-SA"),
+        ("Министерство образования Республики Северная Осетия-Алания", "RU-SE"),
+        ("Главы Республики Марий Эл", "RU-ME"),
+        ("Правительство Республики Коми", "RU-KO"),
+        ("в Республике Адыгея", "RU-AD"),
+        ("Правительства Республики Алтай", "RU-AL"),
+        ("Совета министров Республики Крым", "RU-CR"),
+        ("Правительство Донецкой Народной Республики", "RU-DPR"),
+        ("Луганской Народной Республикой", "RU-LPR"),
+        ("на территории Запорожской области", "RU-ZPR"),
+        ("Правительство Херсонской области", "RU-KHE"),
+        ("Губернатора Кемеровской области – Кузбасса", "RU-KEM"),
+        ("в Новосибирской области", "RU-NVS"),
+        ("Министерство социального развития Московской области", "RU-MOS"),
+        ("Правительство Нижегородской области", "RU-NIZ"),
+        ("Правительство Свердловской\nобласти", "RU-SVE"),
+        ("с Ростовской областью", "RU-ROS"),
+        ("Краснодарскому краю", "RU-KDA"),
+        ("Красноярским краем", "RU-KYA"),
+        ("Приморского края", "RU-PRI"),
+        ("Хабаровском крае", "RU-KHA"),
+        ("Глава Чеченской Республики", "RU-CE"),
+        ("в Удмуртской Республике", "RU-UD"),
+        ("Республики Тыва", "RU-TY"),
+        ("в Республике Карелия", "RU-KR"),
+    ],
+)
+def test_finds_region_in_any_case(text, code):
+    assert find_region(text) == region_by_code(code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Правительство Российской Федерации",
+        "Калужский областной центр",
+        "краевой бюджет и областной бюджет",
+        "Республика",
+        "Конституция Республики",
+        "Республики Беларусь",
+        "Ставропольский",  # an adjective without its noun
+        "Московский государственный университет",
+        "Санкт-Петербургский государственный университет",
+        "Севастопольский",
+        "Плесецкого муниципального округа",
+    ],
+)
+def test_no_region(text):
+    assert find_region(text) is None
+
+
+def test_every_canonical_name_is_found():
+    for region in REGIONS:
+        assert find_region(region.name) == region, region.name
+
+
+def test_nenets_inside_yamalo_nenets_is_not_counted():
+    found = find_regions("Ямало-Ненецкого автономного округа")
+    assert found == [(region_by_code("RU-YAN"), 1)]
+
+
+def test_most_mentioned_region_wins():
+    text = (
+        "г. Москва, ул. Ильинка. Правительство Калужской области. "
+        "Министерство Калужской области; по Калужской области."
+    )
+    assert find_region(text) == region_by_code("RU-KLU")
+    assert find_regions(text) == [(region_by_code("RU-KLU"), 3), (region_by_code("RU-MOW"), 1)]
+
+
+def test_tie_goes_to_earliest_mention():
+    text = "Тульской области и Рязанской области; Рязанской области и Тульской области"
+    assert find_region(text) == region_by_code("RU-TUL")
+
+
+def test_dash_tail_is_one_mention():
+    assert find_regions("Ханты-Мансийского автономного округа — Югры") == [
+        (region_by_code("RU-KHM"), 1)
+    ]
+
+
+def test_table_has_all_89_subjects_with_unique_iso_codes():
+    codes = [region.code for region in REGIONS]
+    assert len(REGIONS) == 89
+    assert len(set(codes)) == 89
+    assert len({region.name for region in REGIONS}) == 89
+    assert all(re.fullmatch(r"RU-[A-Z]{2,3}", code) for code in codes)
+
+
+def test_region_by_code():
+    assert region_by_code("RU-KLU") == Region("Калужская область", "RU-KLU")
+    with pytest.raises(KeyError):
+        region_by_code("RU-XXX")
