@@ -95,8 +95,9 @@ class _TextLayoutBuilder:
                 i += 1
             else:
                 self._flush_rows()
-                self._add_paragraph(line)
-                i += 1
+                end = _bold_span_end(lines, i)
+                self._add_paragraph("\n".join(lines[i:end + 1]))
+                i = end + 1
         self._flush_rows()
         return [p for p in self.pages if p.blocks] or [Page(number=1)]
 
@@ -110,7 +111,7 @@ class _TextLayoutBuilder:
         cell = _clean_cell(line)
         if cell.text:
             self.pages[-1].blocks.append(
-                Paragraph(text=cell.text, page=self.pages[-1].number, bold=cell.bold, heading=heading)
+                Paragraph(text=cell.text.replace("\n", " "), page=self.pages[-1].number, bold=cell.bold, heading=heading)
             )
 
     # -- tab-separated tables ----------------------------------------------------------
@@ -187,6 +188,18 @@ class _TextLayoutBuilder:
 
 def _clean_group(group: list[list[str]]) -> list[_CellText]:
     return [_clean_cell("\n".join(cell)) for cell in group]
+
+
+def _bold_span_end(lines: list[str], i: int) -> int:
+    """A markdown bold run (`**…**`) may wrap over lines: it is one paragraph."""
+    if lines[i].count("**") % 2 == 0:
+        return i
+    for j in range(i + 1, min(i + 10, len(lines))):
+        if not lines[j].strip() or "\t" in lines[j]:
+            break
+        if "**" in lines[j]:
+            return j
+    return i
 
 
 def _empty_cell(lines: list[str]) -> bool:

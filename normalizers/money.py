@@ -20,8 +20,9 @@ from decimal import Decimal, InvalidOperation
 from normalizers.sources import classify_source
 from normalizers.text import collapse
 
-# 1 778 000 | 1778000 | 0,00 | 1 500 000,50 — thousands separated by spaces (also NBSP).
-_AMOUNT = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](\d{1,2}))?(?![\d])")
+# 1 778 000 | 1778000 | 0,00 | 1 500 000,50 — thousands separated by spaces (also NBSP);
+# `1500 000` (a missed separator) is one amount too.
+_AMOUNT = re.compile(r"(?<![\d,.])(\d{1,4}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](\d{1,2}))?(?![\d])")
 _DEFINITION = re.compile(r"\(\s*далее\s*[-–—]\s*[^)]*\)", re.I)
 _SPLIT_WORDS = re.compile(r"\b(?:в\s+том\s+числе|в\s+т\.\s*ч\.|из\s+них|включая)\b:?", re.I)
 _NO_VALUE = re.compile(r"^\s*(?:[xXхХ×-]+|—|–|)\s*$")

@@ -36,7 +36,7 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
 
     for block in layout.blocks():
         if isinstance(block, Table):
-            if fragments and not _continues(fragments[-1], block):
+            if fragments and not _continues(fragments, block):
                 close_table()
             fragments.append(block)
         else:
@@ -47,10 +47,11 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
     return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks)
 
 
-def _continues(previous: Table, fragment: Table) -> bool:
-    """A fragment continues the table before it when it starts on a later page
-    with the same columns (nothing but the page break stands between them)."""
-    return fragment.page > previous.page and fragment.n_cols == previous.n_cols
+def _continues(fragments: list[Table], fragment: Table) -> bool:
+    """A fragment continues the table before it when it starts on a later page with
+    no more columns (nothing but the page break stands between them; a text
+    conversion may drop a row's trailing empty cells)."""
+    return fragment.page > fragments[-1].page and fragment.n_cols <= fragments[0].n_cols
 
 
 def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTable:

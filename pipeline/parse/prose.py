@@ -11,7 +11,7 @@ from pipeline.parse.table_rows import strip_task_title
 
 ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
 _ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES) + r")\s*:?\s*$", re.I)
-_APPROVED_BY = re.compile(r"утвержден\w*\s+(приказом|распоряжением|постановлением)\b", re.I)
+_APPROVED_BY = re.compile(r"(?:утвержден\w*\s+|^\s*)(приказом|распоряжением|постановлением)\b", re.I)
 _ACT_BY_INSTRUMENTAL = {"приказом": "приказ", "распоряжением": "распоряжение", "постановлением": "постановление"}
 _NUMBER = re.compile(r"№\s*([\w./\-]+(?:\s*/\s*[\w.\-]+)*)")
 _BARE_NUMBER = re.compile(r"^(?=.*\d)[\w./\-]{2,}$")
@@ -107,7 +107,7 @@ def find_title(paragraphs: list[str]) -> str | None:
         if not m or re.search(r"\(далее|разработан|утверждается|реализуется|осуществляется", text, re.I):
             continue
         starts = m.start() == 0
-        title = _continue_title(m.group(1), paragraphs[i + 1:i + 3])
+        title = _continue_title(m.group(1), paragraphs[i + 1:i + 5])
         rank = (0 if starts else 1, i)
         candidates.append((rank, title))
     if not candidates:
@@ -121,7 +121,7 @@ def _continue_title(title: str, following: list[str]) -> str:
     """A title wrapped onto lines that start in lowercase («… области» / «по профилактике …»)."""
     for p in following:
         p = clean(p)
-        if p and p[0].islower() and not _LIST_ITEM.match(p):
+        if p and (p[0].islower() or p[0].isdigit()) and not _LIST_ITEM.match(p):
             title = f"{title} {p}"
         else:
             break

@@ -108,9 +108,9 @@ class TableWalker:
         code = self.row_code(texts)
         title = _get(texts, self.cols.title)
         if code is None:
-            source = classify_source(title) if title and len(title) < 80 else None
-            if source and self.cols.money and not _SHARE_ROW.search(title):
-                self.add_funding(row, None, (source, title))  # a grand total by source
+            source = classify_source(label) if len(label) < 80 else None
+            if source and self.cols.money and not _SHARE_ROW.search(label):
+                self.add_funding(row, None, (source, label))  # a grand total by source
             return
         if self.cols.money and title and classify_source(title) and len(title) < 80 and code.depth > 1:
             parent = code.value.rsplit(".", 1)[0]
