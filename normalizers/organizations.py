@@ -13,6 +13,7 @@ from normalizers.text import _morph, collapse
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
 _DEFINITION = re.compile(r"\(\s*(?:[^()]*;\s*)?далее\s*[-–—]?\s*(?P<short>[^()]+?)\s*\)", re.I)
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
 # Words that open an organisation's name (its head), as printed in any case.
 ORG_HEAD = re.compile(
@@ -20,15 +21,18 @@ ORG_HEAD = re.compile(
     r"губернатор|фонд|учреждени|центр|организаци|отдел|комисси|служб|орган|совет|институт|университет|"
     r"школ|колледж|детск|больниц|поликлиник|приют|государствен|муниципальн|краев|областн|региональн|"
     r"федеральн|автономн|некоммерческ|общественн|социально|волонтерск|епархиальн|аппарат|кадров|"
-    r"медицинск|образовательн|ресурсн|заинтересованн|учреждения|[А-ЯЁ]{2,}\b|«)",
+    r"медицинск|образовательн|ресурсн|заинтересованн|учреждения|«)",
     re.I,
 )
+_ABBREVIATION = re.compile(r"^[А-ЯЁ]{2,}\b")
 
 
 def strip_notes(name: str) -> str:
-    """Drop «(по согласованию)», definitions, list numbers and stray punctuation."""
+    """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers
+    and stray punctuation."""
     name = _AGREEMENT_NOTE.sub("", name)
     name = _DEFINITION.sub("", name)
+    name = _TRAILING_NOTE.sub("", name)
     name = _LIST_NUMBER.sub("", name)
     return collapse(name).strip(" ,;:.-–—")
 
@@ -47,18 +51,22 @@ def continues_name(piece: str) -> bool:
     parses = _morph().parse(word)
     if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
         return True
-    return not any(p.tag.case == "nomn" for p in parses) and not ORG_HEAD.match(piece.strip())
+    return parses[0].tag.case != "nomn" and not ORG_HEAD.match(piece.strip())
 
 
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
     """Split at any of `separators` that stands outside «quotes» and (parentheses)."""
-    pieces, depth, current = [], 0, []
+    pieces, quotes, parens, current = [], 0, 0, []
     for ch in text:
-        if ch in "«(":
-            depth += 1
-        elif ch in "»)":
-            depth = max(0, depth - 1)
-        if ch in separators and depth == 0:
+        if ch == "«":
+            quotes += 1
+        elif ch == "»":
+            quotes = 0  # «A «B» often closes both quotes at once
+        elif ch == "(":
+            parens += 1
+        elif ch == ")":
+            parens = max(0, parens - 1)
+        if ch in separators and not quotes and not parens:
             pieces.append("".join(current))
             current = []
         else:
@@ -78,7 +86,7 @@ def split_executors(cell: str) -> list[str]:
         pieces = _split_outside_brackets(line, ",")
         merged: list[str] = []
         for piece in pieces:
-            if merged and continues_name(piece):
+            if merged and (continues_name(piece) or _names_the_one_before(piece, merged[-1])):
                 merged[-1] = f"{merged[-1]},{piece}"
             else:
                 merged.append(piece)
@@ -88,6 +96,19 @@ def split_executors(cell: str) -> list[str]:
     return [n for n in cleaned if n and len(n) > 2 and not n.endswith(":")]
 
 
+def _names_the_one_before(piece: str, before: str) -> bool:
+    """«центр по развитию …, «Шаг в будущее»»: a quoted name after a described body is its name."""
+    return piece.lstrip().startswith("«") and "«" not in before and not _ABBREVIATION.match(before.strip())
+
+
+def _ends_unfinished(line: str) -> bool:
+    """A line that cannot end a name: a dangling preposition, a comma, a lone word, an adjective."""
+    if re.search(r"\b(?:и|по|в|на|для|с|при)$|[-–—,]$", line) or len(line.split()) == 1:
+        return True
+    last = _first_word(line.split()[-1])
+    return bool(last) and _morph().parse(last)[0].tag.POS == "ADJF"
+
+
 def _join_lines(cell: str) -> str:
     """Lines that continue a name (a lowercase start, or after a dangling word) join it."""
     out: list[str] = []
@@ -95,7 +116,7 @@ def _join_lines(cell: str) -> str:
         line = line.strip()
         if not line:
             continue
-        if out and (continues_name(line) or re.search(r"\b(?:и|по|в|на|для|с|of)$|[-–—,]$", out[-1])):
+        if out and (continues_name(line) or _ends_unfinished(out[-1])):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -154,9 +175,9 @@ class OrganizationIndex:
             for m in _DEFINITION.finditer(text):
                 full = _name_before(text[:m.start()])
                 short = strip_notes(m.group("short"))
-                if full and short and ORG_HEAD.match(full):
+                if full and short and (ORG_HEAD.match(full) or _ABBREVIATION.match(full)):
                     name = self.add(full)
-                    self.definitions[short.lower()] = name
+                    self.definitions[_key(short)] = name
                     self._alias(name, short)
 
     def add(self, surface: str, from_case: str | None = None) -> str:
@@ -174,9 +195,19 @@ class OrganizationIndex:
         return name
 
     def resolve(self, surface: str) -> str | None:
-        """The canonical name of a surface form the document has defined or used."""
-        key = strip_notes(surface).lower()
-        return self.definitions.get(key) or self.canonical.get(key)
+        """The canonical name of a surface form the document has defined or used,
+        including a defined short form with a word before it («заинтересованные
+        органы и учреждения системы профилактики», «Аппарат МКДНиЗП»)."""
+        surface = strip_notes(surface)
+        found = self.definitions.get(_key(surface)) or self.canonical.get(surface.lower())
+        if found:
+            return found
+        words = surface.split(" ")
+        for cut in (1, 2):
+            defined = self.definitions.get(_key(" ".join(words[cut:]))) if len(words) > cut else None
+            if defined:
+                return _qualified(words[:cut], defined)
+        return None
 
     def _alias(self, name: str, surface: str) -> None:
         self.aliases.setdefault(name, set()).add(surface)
@@ -200,6 +231,19 @@ class OrganizationIndex:
             Organization(name=name, kind=classify_kind(name), aliases=sorted(forms), region_code=self.region_code)
             for name, forms in self.aliases.items()
         ]
+
+
+def _key(short_form: str) -> str:
+    """Short forms match whatever their spacing: «МКДН и ЗП» = «МКДНиЗП»."""
+    return re.sub(r"\s+", "", short_form).lower()
+
+
+def _qualified(prefix: list[str], defined: str) -> str:
+    """Adjectives before a short form narrow the body («заинтересованные органы …»);
+    a noun before it («Аппарат …») names a part of the body, which acts for it."""
+    if all(_morph().parse(w)[0].tag.POS in ("ADJF", "PRTF") for w in prefix):
+        return capitalize_first(" ".join(prefix).lower() + " " + defined[:1].lower() + defined[1:])
+    return defined
 
 
 def _name_before(text: str) -> str:

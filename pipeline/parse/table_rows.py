@@ -55,7 +55,8 @@ def _provenance(cell: Cell) -> Provenance:
 
 
 def _texts(row: list[Cell]) -> list[str]:
-    return [clean(c.text) for c in row]
+    """Cleaned cell texts; a cell spanning several columns counts in its first one only."""
+    return ["" if k and c is row[k - 1] else clean(c.text) for k, c in enumerate(row)]
 
 
 def _get(texts: list[str], k: int | None) -> str:

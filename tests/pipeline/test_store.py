@@ -1,0 +1,294 @@
+"""pipeline.store against SQLite and PostgreSQL: save, replace, roll back, load, export."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.exc import StatementError
+
+from models import db
+from models.records import ExtractedDocument, FundingRow, Organization
+from pipeline.store import (
+    IssueView,
+    export_json,
+    list_issues,
+    load_document,
+    record_run,
+    save_document,
+    status_summary,
+)
+
+
+def fingerprint(label: str) -> str:
+    return hashlib.sha256(label.encode()).hexdigest()
+
+
+def save(sessions, doc: ExtractedDocument, version: str = "v1"):
+    return save_document(
+        sessions, doc, fingerprint=fingerprint(doc.source_file + version),
+        source_path=f"data/raw/{doc.source_file}", pipeline_version="test",
+    )
+
+
+def load(sessions, document_id: int) -> ExtractedDocument:
+    with sessions() as session:
+        return load_document(session, document_id)
+
+
+def row_counts(state: dict[str, list[tuple]]) -> dict[str, int]:
+    return {table: len(rows) for table, rows in state.items()}
+
+
+def test_round_trip_gives_back_the_same_document(sessions, make_document):
+    original = make_document()
+
+    result = save(sessions, original)
+    loaded = load(sessions, result.document_id)
+
+    assert result.outcome == "new"
+    assert result.counts["measures"] == 3 and result.counts["funding"] == 4
+    assert loaded.to_export() == original.to_export()
+    assert loaded == original  # provenance, parsed deadlines and regions too
+
+
+def test_amounts_come_back_as_exact_decimals(sessions, make_document):
+    result = save(sessions, make_document())
+
+    amounts = [f.amount_rub for f in load(sessions, result.document_id).funding]
+
+    assert all(type(a) is Decimal for a in amounts)
+    assert amounts == [Decimal("1778000.00"), Decimal("234400"), Decimal("0.50"), Decimal("1778000.50")]
+    assert str(amounts[2]) == "0.50"
+
+
+def test_same_fingerprint_is_unchanged_and_writes_nothing(sessions, make_document, snapshot):
+    first = save(sessions, make_document())
+    before = snapshot(sessions)
+
+    again = save(sessions, make_document())
+
+    assert (again.outcome, again.document_id, again.counts) == ("unchanged", first.document_id, {})
+    assert snapshot(sessions) == before
+
+
+def test_new_version_of_a_file_replaces_the_old_one(sessions, make_document, snapshot):
+    first = save(sessions, make_document())
+    changed = make_document()
+    del changed.measures[2]
+    changed.funding = [FundingRow("1.1", 2024, "all", "Всего", Decimal("99.99"))]
+    changed.issues = []
+
+    result = save(sessions, changed, version="v2")
+
+    assert result.outcome == "replaced" and result.document_id != first.document_id
+    with sessions() as session:
+        assert session.get(db.Document, first.document_id) is None
+    assert load(sessions, result.document_id).to_export() == changed.to_export()
+    counts = row_counts(snapshot(sessions))
+    assert (counts["document"], counts["measure"], counts["funding"], counts["issue"]) == (1, 2, 1, 0)
+    assert counts["provenance"] == 3  # task 1, measure 1.1 and indicator 1 keep theirs
+    assert counts["measure_executor"] == 3
+
+
+def _with_bad_funding_source(doc: ExtractedDocument) -> None:
+    doc.funding.append(FundingRow(None, None, "lottery", "лотерея", Decimal("1")))
+
+
+def _with_kopeck_fraction(doc: ExtractedDocument) -> None:
+    doc.funding.append(FundingRow(None, None, "all", "Всего", Decimal("0.005")))
+
+
+def _with_untitled_measure(doc: ExtractedDocument) -> None:
+    doc.measures[-1].title = None
+
+
+BAD_RECORDS = [_with_bad_funding_source, _with_kopeck_fraction, _with_untitled_measure]
+
+
+@pytest.mark.parametrize("spoil", BAD_RECORDS, ids=lambda f: f.__name__.removeprefix("_with_"))
+def test_failed_save_leaves_the_database_as_it_was(sessions, make_document, snapshot, spoil):
+    save(sessions, make_document("000_other.docx"))
+    before = snapshot(sessions)
+    doc = make_document()
+    doc.organizations.append(Organization("Новый фонд", "fund", ["Фонд"], "RU-ALT"))
+    spoil(doc)
+
+    with pytest.raises((StatementError, ValueError)):
+        save(sessions, doc)
+
+    assert snapshot(sessions) == before
+
+
+@pytest.mark.parametrize("spoil", BAD_RECORDS, ids=lambda f: f.__name__.removeprefix("_with_"))
+def test_failed_replacement_keeps_the_old_version(sessions, make_document, snapshot, spoil):
+    first = save(sessions, make_document())
+    before = snapshot(sessions)
+    newer = make_document()
+    spoil(newer)
+
+    with pytest.raises((StatementError, ValueError)):
+        save(sessions, newer, version="v2")
+
+    assert snapshot(sessions) == before
+    assert load(sessions, first.document_id).to_export() == make_document().to_export()
+
+
+def test_documents_share_one_registry_row_per_organization(sessions, make_document):
+    first = make_document("001_altai.docx")
+    second = make_document("002_altai.pdf")
+    ministry = first.organizations[1].name
+    # The second document spells the name in lower case and knows other aliases.
+    second.organizations[1] = Organization(ministry.lower(), "ministry", ["Министерству труда"], "RU-ALT")
+    second.measures[0].executors = [ministry.lower()]
+
+    save(sessions, first)
+    result = save(sessions, second)
+
+    with sessions() as session:
+        rows = session.scalars(select(db.Organization).where(db.Organization.name == ministry)).all()
+        aliases = session.scalars(
+            select(db.OrganizationAlias.alias).where(db.OrganizationAlias.organization_id == rows[0].id)
+        ).all()
+        assert session.scalar(select(func.count()).select_from(db.Organization)) == 3
+    assert len(rows) == 1
+    assert sorted(aliases) == sorted(["Минсоцзащиты Алтайского края", "минсоцзащиты края", "Министерству труда"])
+    # Each document still exports its own spelling and its own aliases.
+    assert load(sessions, result.document_id).to_export() == second.to_export()
+
+
+def test_registry_kind_improves_on_other(sessions, make_document):
+    vague = make_document("000_first.docx")
+    vague.organizations[2].kind = "other"
+    save(sessions, vague)
+
+    save(sessions, make_document())
+
+    with sessions() as session:
+        centre = session.scalar(select(db.Organization).where(db.Organization.name == vague.organizations[2].name))
+    assert centre.kind == "institution"
+
+
+def test_executor_missing_from_the_organization_list_is_still_linked(sessions, make_document):
+    doc = make_document()
+    doc.measures[2].executors.append("Администрации муниципальных районов")
+
+    loaded = load(sessions, save(sessions, doc).document_id)
+
+    assert loaded.measures[2].executors == doc.measures[2].executors
+    assert loaded.organizations[-1].name == "Администрации муниципальных районов"
+    assert loaded.organizations[-1].kind == "other"
+
+
+def test_organization_registered_concurrently_is_reused(sessions, make_document, database_url):
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite serialises writers: no ingest can commit between our SELECT and INSERT")
+    # The region must be committed already: the rival's row refers to it.
+    save(sessions, ExtractedDocument("000_header_only.docx", "docx", 1, header=make_document().header))
+    doc = make_document()
+    contested = doc.organizations[1]
+    key = db.organization_key(contested.name, contested.region_code)
+    rival = create_engine(database_url)
+
+    def rival_commits_first(connection, cursor, statement, parameters, context, executemany):
+        # Runs just before our INSERT of the contested organisation is sent.
+        if statement.startswith("INSERT INTO organization ") and key in str(parameters):
+            event.remove(sessions.kw["bind"], "before_cursor_execute", rival_commits_first)
+            with rival.begin() as other:
+                other.execute(db.Organization.__table__.insert().values(
+                    name=contested.name, kind="other", region_code="RU-ALT", registry_key=key))
+
+    event.listen(sessions.kw["bind"], "before_cursor_execute", rival_commits_first)
+    try:
+        result = save(sessions, doc)
+    finally:
+        rival.dispose()
+
+    with sessions() as session:
+        rows = session.scalars(select(db.Organization).where(db.Organization.registry_key == key)).all()
+    assert len(rows) == 1 and rows[0].kind == "ministry"
+    assert load(sessions, result.document_id).to_export() == doc.to_export()
+
+
+def test_load_of_an_unknown_document_says_so(sessions):
+    with sessions() as session, pytest.raises(LookupError, match="no document with id 42"):
+        load_document(session, 42)
+
+
+def test_export_json_writes_the_contract_per_document(sessions, make_document, tmp_path):
+    doc = make_document()
+    save(sessions, doc)
+
+    paths = export_json(sessions, tmp_path / "json")
+
+    assert paths == [tmp_path / "json" / "001_altai.json"]
+    text = paths[0].read_text(encoding="utf-8")
+    assert text == json.dumps(doc.to_export(), ensure_ascii=False, indent=1) + "\n"
+    assert "Алтайский край" in text  # not \u-escaped
+    funding = json.loads(text)["funding"]
+    assert [f["amount_rub"] for f in funding] == [1778000, 234400, 0.5, 1778000.5]
+
+
+def test_export_json_keeps_files_with_the_same_stem_apart(sessions, make_document, tmp_path):
+    save(sessions, make_document("order.pdf"))
+    save(sessions, make_document("order.docx"))
+    save(sessions, make_document("other.txt"))
+
+    paths = export_json(sessions, tmp_path)
+
+    assert [p.name for p in paths] == ["order.docx.json", "order.pdf.json", "other.json"]
+
+
+def test_issues_summary_and_runs(sessions, make_document):
+    save(sessions, make_document())
+    started = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
+
+    run_id = record_run(sessions, started_at=started, finished_at=started + dt.timedelta(minutes=3),
+                        files_new=1, files_unchanged=0, files_failed=2,
+                        report={"failed": {"bad.pdf": "повреждён"}})
+    issues = list_issues(sessions)
+    summary = status_summary(sessions)
+
+    assert [(i.kind, i.where, i.source_file, i.status) for i in issues] == [
+        ("sum_mismatch", "funding 1.1", "001_altai.docx", "open"),
+        ("ocr_suspect", "measure 2.1", "001_altai.docx", "open"),
+    ]
+    assert all(isinstance(i, IssueView) for i in issues)
+    assert list_issues(sessions, status="closed") == []
+    assert len(list_issues(sessions, status=None)) == 2
+    assert summary == {
+        "documents": 1,
+        "documents_by_region": {"RU-ALT": 1},
+        "documents_by_format": {"docx": 1},
+        "tasks": 2,
+        "measures": 3,
+        "funding_rows": 4,
+        "indicators": 2,
+        "organizations": 3,
+        "open_issues": 2,
+        "last_run": {
+            "id": run_id,
+            "started_at": summary["last_run"]["started_at"],
+            "finished_at": summary["last_run"]["finished_at"],
+            "files_new": 1,
+            "files_unchanged": 0,
+            "files_failed": 2,
+        },
+    }
+    assert summary["last_run"]["started_at"].startswith("2024-05-01T10:00:00")
+    with sessions() as session:
+        assert session.get(db.IngestionRun, run_id).report == {"failed": {"bad.pdf": "повреждён"}}
+
+
+def test_unknown_issue_status_is_refused(sessions):
+    with pytest.raises(ValueError, match="unknown issue status 'pending'"):
+        list_issues(sessions, status="pending")
+
+
+def test_empty_database_summary(sessions):
+    summary = status_summary(sessions)
+
+    assert summary["documents"] == 0 and summary["documents_by_region"] == {} and summary["last_run"] is None
