@@ -107,11 +107,11 @@ def money_to_storage(value: Decimal) -> Decimal:
     amount = Decimal(value)
     if not amount.is_finite():
         raise ValueError(f"amount {amount} is not a finite number")
+    if amount.adjusted() >= MONEY_PRECISION - MONEY_SCALE:
+        raise ValueError(f"amount {amount} is too large for NUMERIC({MONEY_PRECISION}, {MONEY_SCALE})")
     exact = amount.quantize(_KOPECK)
     if exact != amount:
         raise ValueError(f"amount {amount} has fractions of a kopeck; round it when parsing")
-    if len(exact.as_tuple().digits) > MONEY_PRECISION:
-        raise ValueError(f"amount {amount} has more than {MONEY_PRECISION} digits")
     return exact
 
 
@@ -181,7 +181,6 @@ class Document(Base):
     status: Mapped[str] = mapped_column(String(16), default="ok")
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
 
-    region: Mapped[Region | None] = relationship()
     # The collections below are deleted by the database (ON DELETE CASCADE);
     # passive_deletes stops the ORM from loading them only to delete them.
     organizations: Mapped[list[DocumentOrganization]] = relationship(

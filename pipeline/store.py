@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +37,8 @@ CONNECT_TIMEOUT_S = 10
 # Any fixed number: PostgreSQL advisory lock held while migrating, so that several
 # workers opening a fresh database at once do not create the tables twice.
 MIGRATION_LOCK_ID = 73102023
+SQLITE_BUSY_TIMEOUT_S = 30  # how long a SQLite writer waits for another one to commit
+_WRITES = "orders_writes"  # execution option marking a transaction that will write
 
 
 # --------------------------------------------------------------------------- opening
@@ -107,9 +111,12 @@ def _create_sqlite_folder(url: URL) -> None:
 def _create_engine(url: URL) -> Engine:
     shown = url.render_as_string(hide_password=True)
     is_sqlite = url.get_backend_name() == "sqlite"
-    connect_args = {}
-    if not is_sqlite and "connect_timeout" not in url.query:
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S  # fail fast when the server is down
+    if is_sqlite:
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+    elif "connect_timeout" not in url.query:
+        connect_args = {"connect_timeout": CONNECT_TIMEOUT_S}  # fail fast when the server is down
+    else:
+        connect_args = {}
     try:
         engine = create_engine(
             url,
@@ -137,13 +144,26 @@ def _on_sqlite_connect(dbapi_connection, _connection_record) -> None:
 
 
 def _on_sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A transaction that will write takes the write lock at once (IMMEDIATE). With a
+    # plain BEGIN, two ingests that have both read cannot both start writing: SQLite
+    # fails one at once with "database is locked" instead of letting it wait.
+    writes = connection.get_execution_options().get(_WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
+
+
+@contextmanager
+def _write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session in one transaction that commits at the end, or rolls back on error."""
+    with sessions.begin() as session:
+        session.connection(execution_options={_WRITES: True})  # see _on_sqlite_begin
+        yield session
 
 
 def _upgrade_schema(engine: Engine) -> None:
     """Run `alembic upgrade head` on one connection, in one transaction."""
     is_sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
+        connection.execution_options(**{_WRITES: True})  # see _on_sqlite_begin
         if is_sqlite:
             # Batch migrations rebuild a SQLite table and drop the old one; with foreign
             # keys on, that drop would cascade-delete the child rows. The pragma only
@@ -190,7 +210,7 @@ def save_document(
     aliases accumulating). On any error the transaction is rolled back and the
     database is exactly as before; the error propagates.
     """
-    with sessions.begin() as session:
+    with _write_transaction(sessions) as session:
         same_content = session.scalar(select(db.Document).where(db.Document.fingerprint == fingerprint))
         if same_content is not None:
             return SaveResult(same_content.id, "unchanged")
@@ -204,8 +224,23 @@ def save_document(
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
 
 
+def document_id_by_fingerprint(sessions: sessionmaker[Session], fingerprint: str) -> int | None:
+    """The id of the stored document with these file bytes, or None.
+
+    Lets an ingest skip reading a file that is already stored; `save_document`
+    checks again inside its transaction.
+    """
+    with sessions() as session:
+        return session.scalar(select(db.Document.id).where(db.Document.fingerprint == fingerprint))
+
+
 def _insert_document(
-    session: Session, doc: records.ExtractedDocument, *, fingerprint: str, source_path: str, pipeline_version: str
+    session: Session,
+    doc: records.ExtractedDocument,
+    *,
+    fingerprint: str,
+    source_path: str,
+    pipeline_version: str,
 ) -> db.Document:
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
@@ -246,7 +281,8 @@ def _insert_document(
             for i, s in enumerate(doc.signatories)
         ],
         issues=[
-            db.Issue(kind=x.kind, where_=x.where, detail=x.detail, position=i) for i, x in enumerate(doc.issues)
+            db.Issue(kind=x.kind, where_=x.where, detail=x.detail, position=i)
+            for i, x in enumerate(doc.issues)
         ],
     )
     session.add(document)
@@ -303,7 +339,9 @@ def _indicator(ind: records.Indicator, position: int) -> db.Indicator:
         base_value=ind.base_value,
         base_date=ind.base_date,
         position=position,
-        values=[db.IndicatorValue(period=v.period, value=v.value, position=i) for i, v in enumerate(ind.values)],
+        values=[
+            db.IndicatorValue(period=v.period, value=v.value, position=i) for i, v in enumerate(ind.values)
+        ],
     )
 
 
@@ -375,7 +413,8 @@ def _ensure_regions(session: Session, doc: records.ExtractedDocument) -> None:
     for code in sorted(names):  # a fixed order keeps concurrent ingests from deadlocking
         region = session.get(db.Region, code)
         if region is None:
-            _insert_or_get(session, db.Region(code=code, name=names[code]), select(db.Region).where(db.Region.code == code))
+            new = db.Region(code=code, name=names[code])
+            _insert_or_get(session, new, select(db.Region).where(db.Region.code == code))
         elif region.name is None and names[code]:
             region.name = names[code]
 
@@ -420,16 +459,15 @@ def _upsert_organization(session: Session, org: _NamedOrganization, key: str) ->
     row = session.scalar(existing)
     if row is None:
         new = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key)
-        return _insert_or_get(session, new, existing)
+        row = _insert_or_get(session, new, existing)
     if row.kind == "other" and org.kind != "other":
         row.kind = org.kind  # a later document classified it more precisely
     return row
 
 
 def _add_aliases(session: Session, org: db.Organization, aliases: list[str]) -> None:
-    known = set(
-        session.scalars(select(db.OrganizationAlias.alias).where(db.OrganizationAlias.organization_id == org.id))
-    )
+    of_org = db.OrganizationAlias.organization_id == org.id
+    known = set(session.scalars(select(db.OrganizationAlias.alias).where(of_org)))
     for alias in sorted(set(aliases) - known):
         row = db.OrganizationAlias(organization_id=org.id, alias=alias)
         _insert_or_get(
@@ -476,9 +514,11 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
     """Rebuild the records of a stored document; raises LookupError if there is none.
 
     Organisations are those the document recorded (with its own names, kinds and
-    aliases), then any issuer or executor it did not record.
+    aliases), then any issuer or executor it did not record. Issuers and executors
+    come back under the name the document's organisation list gives them.
     """
-    document = session.scalar(select(db.Document).where(db.Document.id == document_id).options(*_LOAD_OPTIONS))
+    query = select(db.Document).where(db.Document.id == document_id).options(*_LOAD_OPTIONS)
+    document = session.scalar(query)
     if document is None:
         raise LookupError(f"no document with id {document_id} in the database")
     provenance = _load_provenance(session, document_id)
@@ -504,7 +544,9 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             issuers=[names[i.organization_id] for i in document.issuers],
         ),
         organizations=_load_organizations(document),
-        tasks=[records.Task(code=t.code, title=t.title, provenance=where("task", t.id)) for t in document.tasks],
+        tasks=[
+            records.Task(code=t.code, title=t.title, provenance=where("task", t.id)) for t in document.tasks
+        ],
         measures=[
             records.Measure(
                 code=m.code,
@@ -622,7 +664,8 @@ def export_json(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
 def _export_file_names(source_files: list[str]) -> dict[str, str]:
     stems = Counter(Path(name).stem for name in source_files)
     return {
-        name: f"{Path(name).stem}.json" if stems[Path(name).stem] == 1 else f"{name}.json" for name in source_files
+        name: f"{Path(name).stem}.json" if stems[Path(name).stem] == 1 else f"{name}.json"
+        for name in source_files
     }
 
 
@@ -719,7 +762,7 @@ def record_run(
     report: dict | None = None,
 ) -> int:
     """Store one ingestion run; `report` must be JSON-serialisable. Returns its id."""
-    with sessions.begin() as session:
+    with _write_transaction(sessions) as session:
         run = db.IngestionRun(
             started_at=started_at,
             finished_at=finished_at,
@@ -731,3 +774,9 @@ def record_run(
         session.add(run)
         session.flush()
         return run.id
+
+
+def document_id_by_fingerprint(sessions: sessionmaker[Session], fingerprint: str) -> int | None:
+    """The id of the stored document with these exact bytes, if any (re-runs skip it)."""
+    with sessions() as session:
+        return session.scalar(select(db.Document.id).where(db.Document.fingerprint == fingerprint))

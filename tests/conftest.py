@@ -134,7 +134,8 @@ def build_document(source_file: str = "001_altai.docx") -> ExtractedDocument:
         ],
         tasks=[
             Task("1", "Отработка механизмов межведомственного взаимодействия",
-                 Provenance(page=2, bbox=BBox(10.0, 20.0, 300.5, 40.25), raw_text="Задача 1.", confidence=0.93)),
+                 Provenance(page=2, bbox=BBox(10.0, 20.0, 300.5, 40.25), raw_text="Задача 1.",
+                            confidence=0.93)),
             Task("2", "Информирование семей"),
         ],
         measures=[
@@ -146,7 +147,8 @@ def build_document(source_file: str = "001_altai.docx") -> ExtractedDocument:
         ],
         funding=[
             FundingRow("1.1", None, "all", "Всего", Decimal("1778000.00"),
-                       Provenance(page=4, bbox=BBox(1.5, 2.5, 3.5, 4.5), raw_text="1 778 000", confidence=0.88)),
+                       Provenance(page=4, bbox=BBox(1.5, 2.5, 3.5, 4.5), raw_text="1 778 000",
+                                  confidence=0.88)),
             FundingRow("1.1", None, "regional_budget", "краевой бюджет", Decimal("234400")),
             FundingRow("1.2", 2023, "fund_grant", "грант Фонда", Decimal("0.50")),
             FundingRow(None, 2023, "all", "ИТОГО", Decimal("1778000.50")),

@@ -1,0 +1,141 @@
+"""`orders`: ingest orders, export documents, read the review queue and the status.
+
+Exit codes: 0 all went well; 1 some input failed; 2 wrong usage; 3 the database
+cannot be used.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipeline.errors import OrdersError
+from pipeline.settings import load_settings
+
+app = typer.Typer(add_completion=False, help="Russian regional orders → one consolidated SQL database.")
+console = Console(stderr=True)
+out = Console()
+
+DbOption = typer.Option(None, "--db", help="SQLAlchemy URL (default: ORDERS_DATABASE_URL or SQLite in data/processed)")
+
+
+def _sessions(db: str | None):
+    from pipeline.store import open_database
+
+    return open_database(load_settings(database_url=db).database_url)
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt)"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Extract every order under PATHS and store it; unchanged files are skipped."""
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
+    from flows import ingest as flows
+    from pipeline.ingest import discover
+
+    url = load_settings(database_url=db).database_url
+    _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
+    files, _ = discover(paths)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        bar = progress.add_task("ingesting", total=len(files))
+
+        def advance(outcome) -> None:
+            if outcome.failed:
+                console.print(f"[red]failed[/red] {outcome.reason}")
+            else:
+                progress.advance(bar)
+                progress.update(bar, description=Path(outcome.path).name)
+
+        flows.progress_hook = advance
+        try:
+            outcomes = flows.ingest_batch([str(p) for p in paths], url)
+        finally:
+            flows.progress_hook = None
+    _print_summary(outcomes)
+    if any(o.failed for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _print_summary(outcomes) -> None:
+    stored = [o for o in outcomes if o.status in ("new", "replaced")]
+    totals: dict[str, int] = {}
+    for o in stored:
+        for kind, n in o.counts.items():
+            totals[kind] = totals.get(kind, 0) + n
+    by_status = {s: sum(o.status == s for o in outcomes) for s in ("new", "replaced", "unchanged", "failed")}
+    out.print(
+        f"documents: {by_status['new']} new, {by_status['replaced']} replaced, {by_status['unchanged']} unchanged, "
+        f"{by_status['failed']} failed"
+    )
+    if totals:
+        out.print("stored: " + ", ".join(f"{n} {kind}" for kind, n in totals.items()))
+
+
+@app.command()
+def export(
+    out_dir: Path = typer.Option(..., "--out", help="Folder for the exported files"),
+    format: str = typer.Option("json", "--format", help="json: one Document JSON per document (shared spec)"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Write every stored document in the export format."""
+    from pipeline.store import export_json
+
+    if format != "json":
+        raise OrdersError(f"unknown export format «{format}»; supported: json")
+    written = export_json(_sessions(db), out_dir)
+    out.print(f"{len(written)} document(s) written to {out_dir}")
+
+
+@app.command()
+def issues(
+    status: str = typer.Option("open", help="open, closed, dismissed or all"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """The review queue: what a reviewer should look at."""
+    from pipeline.store import list_issues
+
+    rows = list_issues(_sessions(db), None if status == "all" else status)
+    table = Table("document", "kind", "where", "detail", "status")
+    for row in rows:
+        table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
+    out.print(table)
+    out.print(f"{len(rows)} issue(s)")
+
+
+@app.command()
+def status(db: Optional[str] = DbOption) -> None:
+    """What the database holds."""
+    from pipeline.store import status_summary
+
+    summary = status_summary(_sessions(db))
+    for key, value in summary.items():
+        out.print(f"{key}: {value}")
+
+
+def main() -> None:
+    """Console entry point: typed errors become one line and an exit code."""
+    try:
+        app(standalone_mode=False)
+    except OrdersError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise SystemExit(exc.exit_code)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        raise SystemExit(130)
+    except Exception as exc:  # click usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            raise SystemExit(2)
+        raise

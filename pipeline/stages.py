@@ -1,0 +1,77 @@
+"""The extraction chain of one file, as small typed stages:
+
+    read_layout(path) → Layout
+    layout_to_logical(layout) → LogicalDocument         (pipeline.tables)
+    parse_document(logical) → ExtractedDocument         (pipeline.parse.document)
+    validate_document(doc) → ExtractedDocument          (issues for broken sums)
+
+Each stage is a plain function, testable alone; the Prefect flows only wire them.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from extractors.docx_reader import read_docx
+from extractors.text_reader import read_text
+from models.layout import Layout
+from models.records import ExtractedDocument
+from pipeline.errors import EmptyInputError, InputError, UnreadableFileError, UnsupportedFormatError
+from pipeline.parse.document import parse_document
+from pipeline.tables import layout_to_logical
+from pipeline.validate import validate
+
+PIPELINE_VERSION = "1"
+READERS: dict[str, Callable[[Path], Layout]] = {".docx": read_docx, ".txt": read_text}
+
+
+def fingerprint(path: Path) -> str:
+    """sha256 of the file's bytes: unchanged files are recognised by it."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read the file ({exc.strerror})", path=path) from exc
+    return digest.hexdigest()
+
+
+def check_input(path: Path, max_mb: int = 200) -> None:
+    """Refuse what no reader can take before reading it."""
+    if path.suffix.lower() not in READERS:
+        raise UnsupportedFormatError(f"unsupported file type «{path.suffix or 'none'}»", path=path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read the file ({exc.strerror})", path=path) from exc
+    if size == 0:
+        raise EmptyInputError("the file is empty", path=path)
+    if size > max_mb * 1024 * 1024:
+        raise InputError(f"the file is {size // (1024 * 1024)} MB, over the {max_mb} MB limit", path=path)
+
+
+def read_layout(path: Path) -> Layout:
+    """The reader for the file's type → the common layout model."""
+    check_input(path)
+    try:
+        return READERS[path.suffix.lower()](path)
+    except PermissionError as exc:
+        raise UnreadableFileError("permission denied", path=path) from exc
+
+
+def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
+    """Append an issue for every printed sum that does not hold."""
+    doc.issues.extend(validate(doc))
+    return doc
+
+
+def extract(path: Path) -> ExtractedDocument:
+    """The whole chain for one file. Raises an InputError naming the file when it is not an order."""
+    try:
+        return validate_document(parse_document(layout_to_logical(read_layout(path))))
+    except InputError as exc:
+        if exc.path is None:
+            exc.path = path
+        raise
