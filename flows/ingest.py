@@ -7,6 +7,7 @@ locally with no server started by hand (Prefect's ephemeral mode).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
@@ -20,8 +21,15 @@ from pipeline import stages
 from pipeline.errors import InputError
 from pipeline.ingest import FileOutcome, StageTimer, discover, failed
 from pipeline.parse.document import parse_document
-from pipeline.store import document_id_by_fingerprint, open_database, record_run, save_document
+from pipeline.store import document_id_by_fingerprint, record_run, save_document
+from pipeline.store import open_database as _open_database
 from pipeline.tables import layout_to_logical
+
+@lru_cache(maxsize=8)
+def open_database(url: str):
+    """One engine per database URL and process: opening migrates and connects once."""
+    return _open_database(url)
+
 
 # Set by an in-process caller (the CLI) to follow the batch; None elsewhere.
 progress_hook: Callable[[FileOutcome], None] | None = None

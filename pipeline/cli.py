@@ -36,7 +36,8 @@ def ingest(
     db: Optional[str] = DbOption,
 ) -> None:
     """Extract every order under PATHS and store it; unchanged files are skipped."""
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
     from flows import ingest as flows
     from pipeline.ingest import discover
@@ -50,7 +51,7 @@ def ingest(
 
         def advance(outcome) -> None:
             if outcome.failed:
-                console.print(f"[red]failed[/red] {outcome.reason}")
+                console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
             else:
                 progress.advance(bar)
                 progress.update(bar, description=Path(outcome.path).name)
@@ -123,19 +124,16 @@ def status(db: Optional[str] = DbOption) -> None:
 
 def main() -> None:
     """Console entry point: typed errors become one line and an exit code."""
-    try:
-        app(standalone_mode=False)
-    except OrdersError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise SystemExit(exc.exit_code)
-    except typer.Exit as exc:
-        raise SystemExit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        raise SystemExit(130)
-    except Exception as exc:  # click usage errors
-        import click
+    import click
 
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            raise SystemExit(2)
-        raise
+    try:
+        code = app(standalone_mode=False)  # a command's typer.Exit comes back as its code
+    except OrdersError as exc:
+        console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
+        raise SystemExit(exc.exit_code)
+    except click.ClickException as exc:  # wrong usage
+        exc.show()
+        raise SystemExit(2)
+    except (click.Abort, KeyboardInterrupt):
+        raise SystemExit(130)
+    raise SystemExit(code or 0)

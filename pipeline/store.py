@@ -775,8 +775,3 @@ def record_run(
         session.flush()
         return run.id
 
-
-def document_id_by_fingerprint(sessions: sessionmaker[Session], fingerprint: str) -> int | None:
-    """The id of the stored document with these exact bytes, if any (re-runs skip it)."""
-    with sessions() as session:
-        return session.scalar(select(db.Document.id).where(db.Document.fingerprint == fingerprint))

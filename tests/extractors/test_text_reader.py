@@ -1,0 +1,154 @@
+"""Plain-text conversions → Layout (extractors/text_reader.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractors.text_reader import read_text
+from models.layout import Layout, Paragraph, Table
+from pipeline.errors import CorruptFileError, EmptyInputError
+
+
+def _read(tmp_path: Path, text: str, name: str = "order.txt") -> Layout:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return read_text(path)
+
+
+def _texts(table: Table) -> list[list[str]]:
+    return [[c.text for c in row] for row in table.grid()]
+
+
+def _tables(layout: Layout) -> list[Table]:
+    return [b for b in layout.blocks() if isinstance(b, Table)]
+
+
+def _paragraphs(layout: Layout) -> list[Paragraph]:
+    return [b for b in layout.blocks() if isinstance(b, Paragraph)]
+
+
+def test_blank_line_inside_tab_table_is_a_page_break(tmp_path):
+    layout = _read(tmp_path, (
+        "№ п/п\tНаименование\tСрок\n"
+        "1\t2\t3\n"
+        "1.1\tСоздание служб\t2020 г.\n"
+        "\n"
+        "1.2\tОбучение\t2021 г.\n"
+        "2.1\tИнформирование\t2022 г.\n"
+    ))
+    assert layout.format == "text" and layout.source_file == "order.txt"
+    assert [p.number for p in layout.pages] == [1, 2]
+    first, second = _tables(layout)
+    assert (first.page, second.page) == (1, 2)
+    assert _texts(first) == [["№ п/п", "Наименование", "Срок"], ["1", "2", "3"], ["1.1", "Создание служб", "2020 г."]]
+    assert _texts(second) == [["1.2", "Обучение", "2021 г."], ["2.1", "Информирование", "2022 г."]]
+    assert all(c.page == 2 for c in second.cells)
+
+
+def test_short_rows_are_padded(tmp_path):
+    (table,) = _tables(_read(tmp_path, "1.1\tа\tб\tв\n1.2\tг\n"))
+    assert _texts(table) == [["1.1", "а", "б", "в"], ["1.2", "г", "", ""]]
+
+
+@pytest.mark.parametrize(
+    ("row", "cells", "bold"),
+    [
+        ("1.1\t<p>первая строка</p><p>вторая строка</p>\t5", ["1.1", "первая строка\nвторая строка", "5"],
+         [False, False, False]),
+        ("1.1\tтекст\t<b>Итого</b>", ["1.1", "текст", "Итого"], [False, False, True]),
+        ("1.1\tтекст [bookmark: _Toc1]здесь\t5", ["1.1", "текст здесь", "5"], [False, False, False]),
+        ("1.1\t**жирный**\t5", ["1.1", "жирный", "5"], [False, True, False]),
+    ],
+)
+def test_cell_markup(tmp_path, row, cells, bold):
+    (table,) = _tables(_read(tmp_path, row + "\n"))
+    (grid_row,) = table.grid()
+    assert [c.text for c in grid_row] == cells
+    assert [c.bold for c in grid_row] == bold
+
+
+def test_separator_rows_are_dropped(tmp_path):
+    (table,) = _tables(_read(tmp_path, "№\tНаименование\n--\t--\n1.1\tМера\n:---\t---:\n1.2\tЕщё\n"))
+    assert _texts(table) == [["№", "Наименование"], ["1.1", "Мера"], ["1.2", "Ещё"]]
+
+
+def test_markdown_bold_over_two_lines_is_one_bold_paragraph(tmp_path):
+    layout = _read(tmp_path, "**Комплекс мер\nпо сокращению бедности**\n\nОбычный текст\n")
+    paragraphs = _paragraphs(layout)
+    assert [(p.text, p.bold) for p in paragraphs] == [
+        ("Комплекс мер по сокращению бедности", True), ("Обычный текст", False),
+    ]
+
+
+@pytest.mark.parametrize(("line", "level", "text"), [("## Раздел I", 2, "Раздел I"), ("# Приложение", 1, "Приложение"),
+                                                      ("Абзац", 0, "Абзац")])
+def test_markdown_heading(tmp_path, line, level, text):
+    (paragraph,) = _paragraphs(_read(tmp_path, line + "\n"))
+    assert (paragraph.text, paragraph.heading) == (text, level)
+
+
+def test_bookmark_removed_from_paragraph(tmp_path):
+    (paragraph,) = _paragraphs(_read(tmp_path, "[bookmark: x]Утвердить комплекс мер\n"))
+    assert paragraph.text == "Утвердить комплекс мер"
+
+
+def test_one_cell_per_line_table(tmp_path):
+    layout = _read(tmp_path, (
+        "Перечень мероприятий\n"
+        "\n"
+        "\t№\n\tНаименование\n\tСрок\n\tИсполнитель\n"
+        "\n"
+        "\t1.1\n\tСоздание служб\n\t2020 г.\n\tминсоцзащиты края\n"
+        "\n"
+        "\t1.2\n"
+        "\n"  # a blank line right after a lone row number, inside the row
+        "\tОбучение\n"
+        "специалистов\n"  # a cell continued on a line without a tab
+        "\t2021 г.\n\tминобразования края\n"
+        "\n"
+        "После таблицы абзац\n"
+    ))
+    blocks = layout.blocks()
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "Table", "Paragraph"]
+    assert blocks[0].text == "Перечень мероприятий"
+    assert blocks[2].text == "После таблицы абзац"
+    assert _texts(blocks[1]) == [
+        ["№", "Наименование", "Срок", "Исполнитель"],
+        ["1.1", "Создание служб", "2020 г.", "минсоцзащиты края"],
+        ["1.2", "Обучение\nспециалистов", "2021 г.", "минобразования края"],
+    ]
+
+
+@pytest.mark.xfail(
+    reason="fewer than three tab-indented lines are not a cell-per-line table, but they then fall into the "
+    "tab-separated branch and become a two-column table with an empty first column instead of paragraphs",
+    strict=True,
+)
+def test_indented_paragraph_is_not_a_table(tmp_path):
+    layout = _read(tmp_path, "\tУтвердить комплекс мер.\n\tКонтроль оставляю за собой.\n")
+    assert not _tables(layout)
+    assert [p.text for p in _paragraphs(layout)] == ["Утвердить комплекс мер.", "Контроль оставляю за собой."]
+
+
+def test_cp1251_file_is_decoded(tmp_path):
+    path = tmp_path / "order.txt"
+    path.write_bytes("Распоряжение\n".encode("cp1251"))
+    assert [p.text for p in _paragraphs(read_text(path))] == ["Распоряжение"]
+
+
+@pytest.mark.parametrize("content", [b"", b"  \n\n\t \n"])
+def test_empty_file(tmp_path, content):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(EmptyInputError) as info:
+        read_text(path)
+    assert info.value.path == path
+
+
+@pytest.mark.parametrize("content", [b"\x00\x01\x02PK\x03\x04binary", b"%PDF-1.4\n\x00\x00\xff"])
+def test_binary_file(tmp_path, content):
+    path = tmp_path / "binary.txt"
+    path.write_bytes(content)
+    with pytest.raises(CorruptFileError):
+        read_text(path)

@@ -1,0 +1,133 @@
+"""Funding cells → amounts by source (normalizers/money.py, normalizers/sources.py)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from normalizers.money import MoneyPart, parse_amount, parse_money_cell
+from normalizers.sources import classify_source
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("0", [(D("0"), "all", "Всего")]),
+        ("0,00", [(D("0.00"), "all", "Всего")]),
+        ("1 028 000", [(D("1028000"), "all", "Всего")]),
+        ("1500 000", [(D("1500000"), "all", "Всего")]),
+        ("1 500 000,50", [(D("1500000.50"), "all", "Всего")]),
+        ("60 000 краевой бюджет", [(D("60000"), "regional_budget", "краевой бюджет")]),
+        ("12500 (краевой бюджет)", [(D("12500"), "regional_budget", "краевой бюджет")]),
+        (
+            "1 778 000, в том числе 234 400 краевой бюджет; 1 543 600 средства Фонда",
+            [(D("1778000"), "all", "Всего"), (D("234400"), "regional_budget", "краевой бюджет"),
+             (D("1543600"), "fund_grant", "средства Фонда")],
+        ),
+        (
+            "100 000 – бюджет Ставропольского края (далее – краевой бюджет)",
+            [(D("100000"), "regional_budget", "бюджет Ставропольского края")],
+        ),
+        (
+            "4679200 (грант); 3330060 (краевой бюджет)",
+            [(D("4679200"), "fund_grant", "грант"), (D("3330060"), "regional_budget", "краевой бюджет")],
+        ),
+        (
+            "490088, в том числе 242 478 краевой бюджет 247 610 средства Фонда",
+            [(D("490088"), "all", "Всего"), (D("242478"), "regional_budget", "краевой бюджет"),
+             (D("247610"), "fund_grant", "средства Фонда")],
+        ),
+        ("5 000 собственные средства", [(D("5000"), "own_funds", "собственные средства")]),
+        ("300 федеральный бюджет", [(D("300"), "federal_budget", "федеральный бюджет")]),
+        ("200 местный бюджет", [(D("200"), "local_budget", "местный бюджет")]),
+        ("100 внебюджетные источники", [(D("100"), "extrabudgetary", "внебюджетные источники")]),
+        ("50 иные источники", [(D("50"), "other", "иные источники")]),
+        ("x", []),
+        ("Х", []),
+        ("–", []),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_parse_money_cell(cell, expected):
+    parts = parse_money_cell(cell)
+    assert [(p.amount, p.source, p.label) for p in parts] == expected
+    assert all(isinstance(p, MoneyPart) for p in parts)
+
+
+def test_parse_money_cell_keeps_kopecks_exactly():
+    (part,) = parse_money_cell("0,00")
+    assert str(part.amount) == "0.00"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("1 778,5", [(D("1778500"), "all")]),
+        ("250,0 (областной бюджет)", [(D("250000"), "regional_budget")]),
+        ("1 200,0, в том числе 200,0 краевой бюджет; 1 000,0 грант",
+         [(D("1200000"), "all"), (D("200000"), "regional_budget"), (D("1000000"), "fund_grant")]),
+        ("0", [(D("0"), "all")]),
+    ],
+)
+def test_parse_money_cell_in_thousands(cell, expected):
+    assert [(p.amount, p.source) for p in parse_money_cell(cell, scale=1000)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 778 000", D("1778000")),
+        ("1778000", D("1778000")),
+        ("0,00", D("0.00")),
+        ("12,5 тыс. руб.", D("12.5")),
+        ("1\u00a0500\u00a0000", D("1500000")),
+        ("нет", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_amount(text, expected):
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("краевой бюджет", "regional_budget"),
+        ("областной бюджет", "regional_budget"),
+        ("республиканский бюджет", "regional_budget"),
+        ("бюджет Калужской области", "regional_budget"),
+        ("бюджет Ставропольского края", "regional_budget"),
+        ("бюджет субъекта", "regional_budget"),
+        ("средства Фонда", "fund_grant"),
+        ("грант", "fund_grant"),
+        ("Фонд поддержки детей", "fund_grant"),
+        ("собственные средства", "own_funds"),
+        ("спонсорские средства", "other"),
+        ("благотворительные пожертвования", "other"),
+        ("иные источники", "other"),
+        ("местный бюджет", "local_budget"),
+        ("бюджет муниципального образования", "local_budget"),
+        ("бюджет города Перми", "local_budget"),
+        ("федеральный бюджет", "federal_budget"),
+        ("внебюджетные источники", "extrabudgetary"),
+        ("внебюджетные средства фонда", "extrabudgetary"),  # first pattern wins
+        ("Всего", None),
+        ("", None),
+    ],
+)
+def test_classify_source(label, expected):
+    assert classify_source(label) == expected
+
+
+@pytest.mark.xfail(
+    reason="a subject budget named with «Республика» first («бюджет Республики Карелия») is not recognised "
+    "as regional: the pattern wants a capitalised word before «республики»",
+    strict=True,
+)
+@pytest.mark.parametrize("label", ["бюджет Республики Карелия", "средства бюджета Республики Татарстан"])
+def test_classify_source_republic_budget(label):
+    assert classify_source(label) == "regional_budget"

@@ -1,0 +1,118 @@
+"""Executor cells, organisation index and kinds (normalizers/organizations.py, normalizers/inflect.py)."""
+from __future__ import annotations
+
+import pytest
+
+from normalizers.inflect import case_variants, to_nominative
+from normalizers.organizations import OrganizationIndex, classify_kind, executor_names, strip_notes
+
+MINSOC = "Министерство труда и социальной защиты населения Ставропольского края"
+DEFINING_TEXT = f"{MINSOC} (далее – минсоцзащиты края) обеспечивает координацию"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("минсоцзащиты края, минобразования края", ["минсоцзащиты края", "минобразования края"]),
+        ("министерство образования Калужской области (по согласованию)",
+         ["министерство образования Калужской области"]),
+        ("УМВД России по Калужской области (по согласованию), органы местного самоуправления (по согласованию)",
+         ["УМВД России по Калужской области", "органы местного самоуправления"]),
+        ("ГБУ КО «Центр «Доверие» ГБУ КО Центр «Ровесник»", ["ГБУ КО «Центр «Доверие»", "ГБУ КО Центр «Ровесник»"]),
+        ("отдел культуры, туризма и социального развития", ["отдел культуры, туризма и социального развития"]),
+        ("министерство здравоохранения края;\nминистерство культуры края",
+         ["министерство здравоохранения края", "министерство культуры края"]),
+        ("1. Министерство труда\nи социальной защиты края", ["Министерство труда и социальной защиты края"]),
+        ("", []),
+    ],
+)
+def test_executor_names(cell, expected):
+    assert executor_names(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("министерство культуры края (по согласованию)", "министерство культуры края"),
+        ("1. министерство культуры края;", "министерство культуры края"),
+        (f"{MINSOC} (далее – минсоцзащиты края)", MINSOC),
+    ],
+)
+def test_strip_notes(name, expected):
+    assert strip_notes(name) == expected
+
+
+def _index() -> OrganizationIndex:
+    index = OrganizationIndex(DEFINING_TEXT, region_code="RU-STA")
+    index.learn_definitions([DEFINING_TEXT])
+    return index
+
+
+def test_index_learns_definition_and_resolves_short_form():
+    index = _index()
+    assert index.definitions == {"минсоцзащитыкрая": MINSOC}
+    assert index.add("минсоцзащиты края") == MINSOC
+    assert index.add("минсоцзащиты края (по согласованию)") == MINSOC
+    assert index.resolve("Минсоцзащиты  края") == MINSOC
+    assert index.resolve("министерство обороны") is None
+
+
+def test_index_puts_new_names_in_nominative_and_lists_organizations():
+    index = _index()
+    assert index.add("министерством образования края") == "Министерство образования края"
+    orgs = {o.name: o for o in index.organizations()}
+    assert set(orgs) == {MINSOC, "Министерство образования края"}
+    assert orgs[MINSOC].kind == "ministry"
+    assert orgs[MINSOC].region_code == "RU-STA"
+    assert "минсоцзащиты края" in orgs[MINSOC].aliases
+    assert "министерством образования края" in orgs["Министерство образования края"].aliases
+
+
+def test_collect_aliases_finds_inflected_forms_in_text():
+    text = "Министерством культуры края проводится работа. Отчёт министерству культуры края."
+    index = OrganizationIndex(text)
+    name = index.add("министерство культуры края")
+    index.collect_aliases()
+    assert {"Министерством культуры края", "министерству культуры края"} <= index.aliases[name]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "from_case", "expected"),
+    [
+        ("министерством труда и социальной защиты Калужской области", None,
+         "министерство труда и социальной защиты Калужской области"),
+        ("администрации Плесецкого муниципального округа", "gent", "администрация Плесецкого муниципального округа"),
+        ("органами местного самоуправления", None, "органы местного самоуправления"),
+        ("Министерство финансов края", None, "Министерство финансов края"),
+        ("УМВД России", None, "УМВД России"),
+    ],
+)
+def test_to_nominative(phrase, from_case, expected):
+    assert to_nominative(phrase, from_case) == expected
+
+
+def test_case_variants():
+    assert case_variants("министерство культуры края") == {
+        "министерство культуры края", "министерства культуры края", "министерству культуры края",
+        "министерством культуры края", "министерстве культуры края",
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Министерство труда и социальной защиты Калужской области", "ministry"),
+        ("минсоцзащиты края", "ministry"),
+        ("ГБУ КО «Центр «Доверие»", "institution"),
+        ("организации соцобслуживания края", "group"),
+        ("органы местного самоуправления", "group"),
+        ("Фонд поддержки детей, находящихся в трудной жизненной ситуации", "fund"),
+        ("Правительство Калужской области", "government"),
+        ("Администрация Плесецкого муниципального округа", "government"),
+        ("УМВД России по Калужской области", "federal_body"),
+        ("АНО «Дом»", "ngo"),
+        ("Что-то", "other"),
+    ],
+)
+def test_classify_kind(name, kind):
+    assert classify_kind(name) == kind

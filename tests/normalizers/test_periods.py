@@ -1,0 +1,83 @@
+"""Dates and reporting periods (normalizers/periods.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from normalizers.periods import deadline_bounds, month_number, parse_date, parse_period_label, parse_year_range
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("31.12.2019", dt.date(2019, 12, 31)),
+        ("5 августа 2020", dt.date(2020, 8, 5)),
+        ("«27» июня 2025 г.", dt.date(2025, 6, 27)),
+        ("1 мая 2021", dt.date(2021, 5, 1)),
+        ("3 марта 2022", dt.date(2022, 3, 3)),
+        ("до 1 октября 2025 года", dt.date(2025, 10, 1)),
+        ("с 01.09.2020 по 31.12.2020", dt.date(2020, 9, 1)),  # the first date printed
+        ("от 22 августа 2023 г. № 290-р, изм. 01.02.2024", dt.date(2023, 8, 22)),
+        ("31.02.2020", None),  # no such day
+        ("без даты", None),
+        ("2021 год", None),
+    ],
+)
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("января", 1), ("май", 5), ("мая", 5), ("марта", 3), ("декабрь", 12), ("масло", None)],
+)
+def test_month_number(word, expected):
+    assert month_number(word) == expected
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("I кв. 2020", "2020-Q1"),
+        ("IV квартал 2023", "2023-Q4"),
+        ("3 кв. 2021", "2021-Q3"),
+        ("II полугодие 2025 года", "2025-H2"),
+        ("1 полугодие 2022 г.", "2022-H1"),
+        ("2021 год", "2021"),
+        ("2022 г.", "2022"),
+        ("2020-2021 годы", None),  # two years: not one period
+        ("Наименование показателя", None),
+    ],
+)
+def test_parse_period_label(label, expected):
+    assert parse_period_label(label) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("на 2020-2021 годы", (2020, 2021)),
+        ("2016-2017 гг.", (2016, 2017)),
+        ("2023 — 2025 г.г.", (2023, 2025)),
+        ("2021–2020 годы", None),  # reversed
+        ("2020 год", None),
+    ],
+)
+def test_parse_year_range(text, expected):
+    assert parse_year_range(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("deadline", "expected"),
+    [
+        ("2020-2021 г.г.", (dt.date(2020, 1, 1), dt.date(2021, 12, 31))),
+        ("2023 год", (dt.date(2023, 1, 1), dt.date(2023, 12, 31))),
+        ("в течение 2020 - 2022 годов", (dt.date(2020, 1, 1), dt.date(2022, 12, 31))),
+        ("до 1 октября 2025 года", (None, dt.date(2025, 10, 1))),
+        ("31.12.2020", (dt.date(2020, 12, 31), dt.date(2020, 12, 31))),
+        ("ежегодно", (None, None)),
+    ],
+)
+def test_deadline_bounds(deadline, expected):
+    assert deadline_bounds(deadline) == expected

@@ -1,0 +1,48 @@
+"""Whitespace and hyphenation clean-up (normalizers/text.py)."""
+from __future__ import annotations
+
+import pytest
+
+from normalizers.text import clean, collapse, dehyphenate, is_known_word, strip_trailing_punct
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("осуще- ствляющих", "осуществляющих"),
+        ("органи-\nзаций", "организаций"),
+        ("детей-\nинвалидов", "детей-инвалидов"),
+        ("детей- инвалидов", "детей-инвалидов"),
+        ("социально-экономического", "социально-экономического"),
+        ("без переносов", "без переносов"),
+    ],
+)
+def test_dehyphenate(text, expected):
+    assert dehyphenate(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  a \n\t b  ", "a b"), ("", ""), (None, ""), ("один\u00a0 два", "один два")],
+)
+def test_collapse(text, expected):
+    assert collapse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  осуще-\n ствляющих  органов ", "осуществляющих органов"), ("детей-\nинвалидов\n\n", "детей-инвалидов"),
+     (None, "")],
+)
+def test_clean(text, expected):
+    assert clean(text) == expected
+
+
+@pytest.mark.parametrize(("word", "known"), [("организаций", True), ("органи", False)])
+def test_is_known_word(word, known):
+    assert is_known_word(word) is known
+
+
+@pytest.mark.parametrize(("text", "expected"), [("1.2.;, ", "1.2"), ("мера;", "мера"), ("мера", "мера")])
+def test_strip_trailing_punct(text, expected):
+    assert strip_trailing_punct(text) == expected

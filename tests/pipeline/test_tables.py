@@ -1,0 +1,164 @@
+"""Layout → logical tables (pipeline/tables.py)."""
+from __future__ import annotations
+
+import pytest
+
+from models.layout import Cell, Layout, LogicalTable, Page, Paragraph, Table
+from pipeline.tables import (
+    cell_texts,
+    fill_header_spans,
+    is_column_number_row,
+    is_split_row,
+    layout_to_logical,
+    merge_rows,
+    split_header,
+)
+
+
+def table(rows: list[list[str]], page: int) -> Table:
+    return Table(cells=[Cell(t, r, k, page=page) for r, row in enumerate(rows) for k, t in enumerate(row)], page=page)
+
+
+def row(*texts: str) -> list[Cell]:
+    return [Cell(t, 0, k) for k, t in enumerate(texts)]
+
+
+HEADER = [
+    ["№", "Наименование показателя", "Базовое значение", "", "2020 год"],
+    ["", "", "значение", "дата", ""],
+]
+NUMBERS = ["1", "2", "3", "4", "5"]
+
+
+def _two_page_layout() -> Layout:
+    page1 = table(HEADER + [NUMBERS,
+                            ["1.1", "Доля семей", "10", "31.12.2019", "12"],
+                            ["1.2", "Численность малоимущих", "200", "01.01.2020", ""]], 1)
+    page2 = table([NUMBERS,
+                   ["", "семей с детьми", "", "", "180"],
+                   ["1.3", "Охват", "5", "31.12.2019", "6"]], 2)
+    return Layout("order.txt", "text", [
+        Page(1, [Paragraph("Таблица 2. Показатели", 1), page1]),
+        Page(2, [page2, Paragraph("Губернатор края", 2)]),
+    ])
+
+
+def test_table_over_two_pages_is_one_logical_table():
+    doc = layout_to_logical(_two_page_layout())
+    assert doc.page_count == 2 and doc.source_file == "order.txt" and doc.format == "text"
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "LogicalTable", "Paragraph"]
+    logical = doc.blocks[1]
+    assert isinstance(logical, LogicalTable)
+    assert logical.caption == "Таблица 2. Показатели"
+    assert logical.n_cols == 5
+    assert [cell_texts(r) for r in logical.body] == [
+        ["1.1", "Доля семей", "10", "31.12.2019", "12"],
+        ["1.2", "Численность малоимущих семей с детьми", "200", "01.01.2020", "180"],
+        ["1.3", "Охват", "5", "31.12.2019", "6"],
+    ]
+    assert logical.body[1][1].text == "Численность малоимущих\nсемей с детьми"
+
+
+def test_header_split_at_column_numbers_and_spans_filled():
+    logical = layout_to_logical(_two_page_layout()).blocks[1]
+    assert [cell_texts(r) for r in logical.header] == [
+        ["№", "Наименование показателя", "Базовое значение", "Базовое значение", "2020 год"],
+        ["", "", "значение", "дата", ""],
+    ]
+    assert logical.column_labels() == [
+        "№", "Наименование показателя", "Базовое значение / значение", "Базовое значение / дата", "2020 год",
+    ]
+
+
+def test_tables_on_the_same_page_stay_apart():
+    layout = Layout("x.txt", "text", [Page(1, [table([["1.1", "а", "б"]], 1), table([["2.1", "в", "г"]], 1)])])
+    tables = [b for b in layout_to_logical(layout).blocks if isinstance(b, LogicalTable)]
+    assert len(tables) == 2
+
+
+def test_wider_fragment_on_next_page_starts_a_new_table():
+    layout = Layout("x.txt", "text", [Page(1, [table([["№", "Мера"], ["1.1", "а"]], 1)]),
+                                      Page(2, [table([["№", "А", "Б"], ["1", "x", "y"]], 2)])])
+    tables = [b for b in layout_to_logical(layout).blocks if isinstance(b, LogicalTable)]
+    assert len(tables) == 2
+
+
+def test_repeated_header_on_next_page_is_dropped():
+    header = ["№", "Наименование", "Срок"]
+    layout = Layout("x.txt", "text", [
+        Page(1, [table([header, ["1.1", "Мера", "2020"]], 1)]),
+        Page(2, [table([header, ["1.2", "Другая мера", "2021"]], 2)]),
+    ])
+    (logical,) = layout_to_logical(layout).blocks
+    assert [cell_texts(r) for r in logical.header] == [header]
+    assert [cell_texts(r)[0] for r in logical.body] == ["1.1", "1.2"]
+
+
+def test_new_section_with_empty_number_cell_is_not_merged():
+    layout = Layout("x.txt", "text", [
+        Page(1, [table([["№", "Наименование", "Срок"], ["1.1", "Мера", "2020"]], 1)]),
+        Page(2, [table([["", "Задача 2. Информирование", ""], ["2.1", "Мера", "2021"]], 2)]),
+    ])
+    (logical,) = layout_to_logical(layout).blocks
+    assert [cell_texts(r)[1] for r in logical.body] == ["Мера", "Задача 2. Информирование", "Мера"]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["1", "2", "3", "4", "5"], True),
+        (["1", "2", "3", "", ""], True),
+        (["1", "2"], False),
+        (["1", "3", "4"], False),
+        (["1.1", "2", "3"], False),
+    ],
+)
+def test_is_column_number_row(texts, expected):
+    assert is_column_number_row(row(*texts)) is expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["", "семей с детьми", ""], True),
+        (["1.2", "Мера", ""], False),
+        (["", "", ""], False),
+        (["", "Итого", "100"], False),
+        (["", "Задача 2", ""], False),
+        (["", "II. Раздел", ""], False),
+    ],
+)
+def test_is_split_row(texts, expected):
+    assert is_split_row(row(*texts)) is expected
+
+
+def test_split_header_without_number_row_stops_at_first_code():
+    rows = [row("№", "Мера", "Срок"), row("", "название", ""), row("1.1", "Мера", "2020"), row("1.2", "Ещё", "2021")]
+    header, body = split_header(rows)
+    assert [cell_texts(r) for r in header] == [["№", "Мера", "Срок"], ["", "название", ""]]
+    assert [cell_texts(r)[0] for r in body] == ["1.1", "1.2"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ([["Базовое значение", "", "2020"], ["значение", "дата", ""]],
+         [["Базовое значение", "Базовое значение", "2020"], ["значение", "дата", ""]]),
+        # nothing below the empty cell: it stays empty
+        ([["Мера", "", "Срок"], ["", "", ""]], [["Мера", "", "Срок"], ["", "", ""]]),
+        # a single header row is left as is
+        ([["Мера", "", "Срок"]], [["Мера", "", "Срок"]]),
+    ],
+)
+def test_fill_header_spans(header, expected):
+    rows = [row(*r) for r in header]
+    assert [cell_texts(r) for r in fill_header_spans(rows)] == expected
+
+
+def test_merge_rows():
+    upper = row("1.2", "Численность", "", "10")
+    lower = row("", "малоимущих", "200", "")
+    upper[3].confidence, lower[1].confidence, upper[1].confidence = 0.9, 0.7, 0.95
+    merged = merge_rows(upper, lower)
+    assert [c.text for c in merged] == ["1.2", "Численность\nмалоимущих", "200", "10"]
+    assert merged[1].confidence == 0.7

@@ -1,0 +1,73 @@
+"""The `orders` command end to end on real files: bad inputs are reported one line
+each, the batch goes on, nothing is stored for them, and the exit code says so."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models import db
+from pipeline.store import open_database
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "text" / "002_7c4a6195f44ee496.txt"
+
+
+def orders(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.fixture
+def bad_batch(tmp_path: Path) -> tuple[Path, list[Path]]:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    (folder / "empty.txt").write_text("")
+    (folder / "garbage.docx").write_bytes(bytes(range(256)) * 20)
+    (folder / "letter.txt").write_text("Уважаемый коллега!\nНаправляем вам приглашение на семинар.\n", encoding="utf-8")
+    missing = tmp_path / "gone.txt"
+    return folder, [folder, folder / SAMPLE.name, missing]  # the sample is also named twice
+
+
+def test_bad_inputs_are_reported_and_nothing_is_stored_for_them(bad_batch, tmp_path):
+    folder, args = bad_batch
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    result = orders("ingest", *map(str, args), "--db", url)
+
+    assert result.returncode == 1, result.stderr
+    errors = result.stderr
+    for name, reason in [("empty.txt", "empty"), ("garbage.docx", "DOCX"), ("letter.txt", "no tasks"),
+                         ("gone.txt", "no such file")]:
+        line = next((ln for ln in errors.splitlines() if name in ln), "")
+        assert reason.lower() in line.lower(), f"{name}: {errors}"
+    assert "1 new" in result.stdout and "4 failed" in result.stdout
+
+    with open_database(url)() as session:
+        files = session.scalars(select(db.Document.source_file)).all()
+        runs = session.scalar(select(func.count()).select_from(db.IngestionRun))
+    assert files == [SAMPLE.name]
+    assert runs == 1
+
+
+def test_unchanged_file_is_skipped_and_export_matches_the_spec(tmp_path):
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    assert orders("ingest", str(SAMPLE), "--db", url).returncode == 0
+    again = orders("ingest", str(SAMPLE), "--db", url)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout
+
+    assert orders("export", "--format", "json", "--out", str(tmp_path / "out"), "--db", url).returncode == 0
+    exported = json.loads((tmp_path / "out" / f"{SAMPLE.stem}.json").read_text(encoding="utf-8"))
+    assert exported["schema_version"] == 1 and exported["source_file"] == SAMPLE.name
+    assert exported["document"]["region_code"] == "RU-NVS"
+    assert [t["code"] for t in exported["tasks"]] == ["1", "2", "3", "4"]
+
+
+def test_unusable_database_is_one_clear_error(tmp_path):
+    result = orders("status", "--db", "postgresql://nobody@127.0.0.1:1/none")
+    assert result.returncode == 3
+    assert "error" in result.stderr.lower() and "127.0.0.1" in result.stderr
