@@ -39,10 +39,13 @@ def ingest(
     # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
+    # Local runs keep Prefect's own state with the project's data, not in a profile shared with other installs.
+    settings = load_settings(database_url=db)
+    os.environ.setdefault("PREFECT_HOME", str((settings.processed_dir / "prefect").resolve()))
     from flows import ingest as flows
     from pipeline.ingest import discover
 
-    url = load_settings(database_url=db).database_url
+    url = settings.database_url
     _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
     files, _ = discover(paths)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
