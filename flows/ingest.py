@@ -15,7 +15,7 @@ from typing import Callable
 from prefect import flow, task
 from sqlalchemy.exc import OperationalError
 
-from models.layout import Layout, LogicalDocument
+from models.layout import Layout, LogicalDocument, LogicalTable
 from models.records import ExtractedDocument
 from pipeline import stages
 from pipeline.errors import InputError
@@ -91,8 +91,9 @@ def ingest_document(path: str, database_url: str) -> FileOutcome:
     except InputError as exc:
         exc.path = exc.path or Path(path)
         return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
-    return FileOutcome(path, saved.outcome, document_id=saved.document_id, counts=saved.counts,
-                       seconds=timer.seconds)
+    tables = sum(1 for block in logical.blocks if isinstance(block, LogicalTable))
+    return FileOutcome(path, saved.outcome, document_id=saved.document_id,
+                       counts={"tables": tables, **saved.counts}, seconds=timer.seconds)
 
 
 @flow(name="ingest-batch", flow_run_name="ingest {paths}")

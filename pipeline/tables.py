@@ -50,8 +50,11 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
 def _continues(fragments: list[Table], fragment: Table) -> bool:
     """A fragment continues the table before it when it starts on a later page with
     no more columns (nothing but the page break stands between them; a text
-    conversion may drop a row's trailing empty cells)."""
-    return fragment.page > fragments[-1].page and fragment.n_cols <= fragments[0].n_cols
+    conversion may drop a row's trailing empty cells), or repeats the column numbers."""
+    if fragment.page <= fragments[-1].page:
+        return False
+    first_row = fragment_to_rows(fragment, fragment.n_cols)[:1]
+    return fragment.n_cols <= fragments[0].n_cols or bool(first_row and is_column_number_row(first_row[0]))
 
 
 def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTable:
