@@ -104,7 +104,7 @@ def ingest_batch(paths: list[str], database_url: str) -> list[FileOutcome]:
     for outcome in outcomes:
         _report(outcome)
     for file in files:
-        outcome = ingest_document(str(file), database_url)
+        outcome = _outcome(ingest_document(str(file), database_url, return_state=True), file)
         outcomes.append(outcome)
         _report(outcome)
     record_run(
@@ -117,6 +117,18 @@ def ingest_batch(paths: list[str], database_url: str) -> list[FileOutcome]:
         report={"files": [asdict(o) for o in outcomes]},
     )
     return outcomes
+
+
+def _outcome(state, path: Path) -> FileOutcome:
+    """A document flow's result; a crash (a database error, a bug) fails that file
+    with its reason, and the batch goes on."""
+    if state.is_completed():
+        return state.result()
+    try:
+        state.result()
+    except Exception as exc:  # reported as this file's failure, never dropped
+        return FileOutcome(str(path), "failed", reason=f"{path}: {type(exc).__name__}: {exc}")
+    return FileOutcome(str(path), "failed", reason=f"{path}: flow ended in state {state.name}")
 
 
 def _report(outcome: FileOutcome) -> None:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.errors import OrdersError
+from pipeline.errors import OrdersError, UsageError
 from pipeline.settings import load_settings
 
 app = typer.Typer(add_completion=False, help="Russian regional orders → one consolidated SQL database.")
@@ -94,7 +94,7 @@ def export(
     from pipeline.store import export_json
 
     if format != "json":
-        raise OrdersError(f"unknown export format «{format}»; supported: json")
+        raise UsageError(f"unknown export format «{format}»; supported: json")
     written = export_json(_sessions(db), out_dir)
     out.print(f"{len(written)} document(s) written to {out_dir}")
 
@@ -108,7 +108,7 @@ def issues(
     from pipeline.store import list_issues
 
     rows = list_issues(_sessions(db), None if status == "all" else status)
-    table = Table("document", "kind", "where", "detail", "status")
+    table = Table("document", "kind", "where", "detail", "status", expand=True)
     for row in rows:
         table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
     out.print(table)
@@ -126,17 +126,10 @@ def status(db: Optional[str] = DbOption) -> None:
 
 
 def main() -> None:
-    """Console entry point: typed errors become one line and an exit code."""
-    import click
-
+    """Console entry point: typed errors become one line and their exit code
+    (usage errors and --help are handled by Typer itself)."""
     try:
-        code = app(standalone_mode=False)  # a command's typer.Exit comes back as its code
+        app()
     except OrdersError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
         raise SystemExit(exc.exit_code)
-    except click.ClickException as exc:  # wrong usage
-        exc.show()
-        raise SystemExit(2)
-    except (click.Abort, KeyboardInterrupt):
-        raise SystemExit(130)
-    raise SystemExit(code or 0)
