@@ -88,7 +88,7 @@ class _TextLayoutBuilder:
             elif not line.strip():
                 self._blank_line()
                 i += 1
-            elif "\t" in line:
+            elif "\t" in line and not _is_cell_per_line(line):
                 cells = line.split("\t")
                 if not _is_separator_row(cells):
                     self.rows.append([_clean_cell(c) for c in cells])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from normalizers.text import _morph
+from normalizers.text import morph
 
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 _WORD = re.compile(r"^[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?$")
@@ -18,7 +18,7 @@ _WORD = re.compile(r"^[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?$")
 
 def _head_parses(words: list[str], case: str | None):
     """Parses of the leading adjectives and the head noun, agreeing in case and number."""
-    morph = _morph()
+    morph = morph()
     for noun_at in range(min(len(words), 4)):
         if not _WORD.match(words[noun_at]) or words[noun_at].isupper():
             return None

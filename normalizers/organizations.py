@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from models.records import Organization
 from normalizers.inflect import case_variants, to_nominative
-from normalizers.text import _morph, collapse
+from normalizers.text import morph, capitalize_first, collapse
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
 _DEFINITION = re.compile(r"\(\s*(?:[^()]*;\s*)?далее\s*[-–—]?\s*(?P<short>[^()]+?)\s*\)", re.I)
@@ -48,7 +48,7 @@ def continues_name(piece: str) -> bool:
     word = _first_word(piece)
     if not word or word[0].isupper() or piece.lstrip().startswith("«"):
         return False
-    parses = _morph().parse(word)
+    parses = morph().parse(word)
     if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
         return True
     return parses[0].tag.case != "nomn" and not ORG_HEAD.match(piece.strip())
@@ -106,7 +106,7 @@ def _ends_unfinished(line: str) -> bool:
     if re.search(r"\b(?:и|по|в|на|для|с|при)$|[-–—,]$", line) or len(line.split()) == 1:
         return True
     last = _first_word(line.split()[-1])
-    return bool(last) and _morph().parse(last)[0].tag.POS == "ADJF"
+    return bool(last) and morph().parse(last)[0].tag.POS == "ADJF"
 
 
 def _join_lines(cell: str) -> str:
@@ -126,10 +126,6 @@ def _join_lines(cell: str) -> str:
 def executor_names(cell: str) -> list[str]:
     """Split an executor cell, joining lines that only continue a name first."""
     return split_executors(_join_lines(cell))
-
-
-def capitalize_first(name: str) -> str:
-    return name[:1].upper() + name[1:] if name else name
 
 
 KIND_RULES: list[tuple[str, re.Pattern]] = [
@@ -241,7 +237,7 @@ def _key(short_form: str) -> str:
 def _qualified(prefix: list[str], defined: str) -> str:
     """Adjectives before a short form narrow the body («заинтересованные органы …»);
     a noun before it («Аппарат …») names a part of the body, which acts for it."""
-    if all(_morph().parse(w)[0].tag.POS in ("ADJF", "PRTF") for w in prefix):
+    if all(morph().parse(w)[0].tag.POS in ("ADJF", "PRTF") for w in prefix):
         return capitalize_first(" ".join(prefix).lower() + " " + defined[:1].lower() + defined[1:])
     return defined
 

@@ -18,14 +18,15 @@ _BROKEN_WORD = re.compile(r"([А-Яа-яЁё]+)-\s+([а-яё]+)")
 
 
 @lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
+def morph() -> pymorphy3.MorphAnalyzer:
+    """The Russian morphological analyser, loaded once per process."""
     return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=20000)
 def is_known_word(word: str) -> bool:
     """True when the Russian dictionary knows `word` (not a guess by analogy)."""
-    return any(p.is_known for p in _morph().parse(word.lower()))
+    return any(p.is_known for p in morph().parse(word.lower()))
 
 
 def _join_broken_word(m: re.Match) -> str:
@@ -54,3 +55,8 @@ def clean(text: str | None) -> str:
 def strip_trailing_punct(text: str) -> str:
     """Drop the trailing dots, semicolons and commas a list item or code carries."""
     return text.rstrip(" .;,:")
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter only («министерство труда …» → «Министерство труда …»)."""
+    return text[:1].upper() + text[1:]

@@ -6,7 +6,7 @@ import re
 from models.records import DocumentHeader, Signatory, TargetGroup, Task
 from normalizers.inflect import to_nominative
 from normalizers.periods import parse_date, parse_year_range
-from normalizers.text import clean
+from normalizers.text import capitalize_first, clean
 from pipeline.parse.table_rows import strip_task_title
 
 ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
@@ -113,8 +113,7 @@ def find_title(paragraphs: list[str]) -> str | None:
     if not candidates:
         return None
     title = min(candidates)[1]
-    return to_nominative(title[:1].lower() + title[1:], None).capitalize()[:1] + to_nominative(
-        title[:1].lower() + title[1:])[1:]
+    return capitalize_first(to_nominative(title[:1].lower() + title[1:]))
 
 
 def _continue_title(title: str, following: list[str]) -> str:

@@ -120,11 +120,6 @@ def test_one_cell_per_line_table(tmp_path):
     ]
 
 
-@pytest.mark.xfail(
-    reason="fewer than three tab-indented lines are not a cell-per-line table, but they then fall into the "
-    "tab-separated branch and become a two-column table with an empty first column instead of paragraphs",
-    strict=True,
-)
 def test_indented_paragraph_is_not_a_table(tmp_path):
     layout = _read(tmp_path, "\tУтвердить комплекс мер.\n\tКонтроль оставляю за собой.\n")
     assert not _tables(layout)

@@ -123,11 +123,6 @@ def test_classify_source(label, expected):
     assert classify_source(label) == expected
 
 
-@pytest.mark.xfail(
-    reason="a subject budget named with «Республика» first («бюджет Республики Карелия») is not recognised "
-    "as regional: the pattern wants a capitalised word before «республики»",
-    strict=True,
-)
 @pytest.mark.parametrize("label", ["бюджет Республики Карелия", "средства бюджета Республики Татарстан"])
 def test_classify_source_republic_budget(label):
     assert classify_source(label) == "regional_budget"
