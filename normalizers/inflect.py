@@ -18,16 +18,16 @@ _WORD = re.compile(r"^[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?$")
 
 def _head_parses(words: list[str], case: str | None):
     """Parses of the leading adjectives and the head noun, agreeing in case and number."""
-    morph = morph()
+    analyser = morph()
     for noun_at in range(min(len(words), 4)):
         if not _WORD.match(words[noun_at]) or words[noun_at].isupper():
             return None
-        nouns = [p for p in morph.parse(words[noun_at]) if p.tag.POS == "NOUN" and p.is_known]
+        nouns = [p for p in analyser.parse(words[noun_at]) if p.tag.POS == "NOUN" and p.is_known]
         nouns = [p for p in nouns if case is None or p.tag.case == case]
         for noun in nouns:
             adjs = []
             for w in words[:noun_at]:
-                match = next((p for p in morph.parse(w) if p.tag.POS in ("ADJF", "PRTF")
+                match = next((p for p in analyser.parse(w) if p.tag.POS in ("ADJF", "PRTF")
                               and p.tag.case == noun.tag.case and p.tag.number == noun.tag.number
                               and (noun.tag.number == "plur" or p.tag.gender in (None, noun.tag.gender))), None)
                 if match is None:
@@ -35,7 +35,7 @@ def _head_parses(words: list[str], case: str | None):
                 adjs.append(match)
             else:
                 return adjs + [noun]
-        if not all(any(p.tag.POS in ("ADJF", "PRTF") for p in morph.parse(w)) for w in words[:noun_at + 1]):
+        if not all(any(p.tag.POS in ("ADJF", "PRTF") for p in analyser.parse(w)) for w in words[:noun_at + 1]):
             return None
     return None
 
