@@ -20,7 +20,7 @@ ORG_HEAD = re.compile(
     r"^(?:министерств|минист|мин[а-яё]+\s|департамент|комитет|управлени|управ[аыуе]|администраци|правительств|"
     r"губернатор|фонд|учреждени|центр|организаци|отдел|комисси|служб|орган|совет|институт|университет|"
     r"школ|колледж|детск|больниц|поликлиник|приют|государствен|муниципальн|краев|областн|региональн|"
-    r"федеральн|автономн|некоммерческ|общественн|социально|волонтерск|епархиальн|аппарат|кадров|"
+    r"федеральн|автономн|некоммерческ|общественн|социально\s+ориентированн|волонтерск|епархиальн|аппарат|кадров|"
     r"медицинск|образовательн|ресурсн|заинтересованн|учреждения|«)",
     re.I,
 )
@@ -79,21 +79,29 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
 _RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ГКУ ЦЗН|АНО)\b)")
 
 
+def group_pieces(text: str) -> list[str]:
+    """Comma-separated pieces of `text` grouped into names: a piece that cannot
+    start a name, or a quoted name after a described body, joins the one before."""
+    merged: list[str] = []
+    for piece in _split_outside_brackets(text, ","):
+        if merged and (continues_name(piece) or _names_the_one_before(piece, merged[-1])):
+            merged[-1] = f"{merged[-1]},{piece}"
+        else:
+            merged.append(piece)
+    return merged
+
+
 def split_executors(cell: str) -> list[str]:
-    """An executor cell → the names it lists, as printed (notes removed)."""
+    """An executor cell → the names it lists, as printed (notes removed). A line
+    ending with a colon («Центры занятости …:») heads the list below it; it is not a name."""
     names: list[str] = []
     for line in _split_outside_brackets(cell, ";\n"):
-        pieces = _split_outside_brackets(line, ",")
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and (continues_name(piece) or _names_the_one_before(piece, merged[-1])):
-                merged[-1] = f"{merged[-1]},{piece}"
-            else:
-                merged.append(piece)
-        for name in merged:
+        if line.strip().endswith(":"):
+            continue
+        for name in group_pieces(line):
             names.extend(_RUN_ON_NAME.split(name))
     cleaned = [strip_notes(n) for n in names]
-    return [n for n in cleaned if n and len(n) > 2 and not n.endswith(":")]
+    return [n for n in cleaned if len(n) > 2]
 
 
 def _names_the_one_before(piece: str, before: str) -> bool:
@@ -162,6 +170,7 @@ class OrganizationIndex:
     document_text: str
     region_code: str | None = None
     definitions: dict[str, str] = field(default_factory=dict)  # short form (lower) → canonical
+    quoted: dict[tuple[str, str], str] = field(default_factory=dict)  # quoted_key of defined names → canonical
     canonical: dict[str, str] = field(default_factory=dict)  # any surface (lower) → canonical
     aliases: dict[str, set[str]] = field(default_factory=dict)  # canonical → surfaces
 
@@ -175,6 +184,9 @@ class OrganizationIndex:
                     name = self.add(full)
                     self.definitions[_key(short)] = name
                     self._alias(name, short)
+                    for form in (full, short):
+                        if quoted_key(form):
+                            self.quoted.setdefault(quoted_key(form), name)
 
     def add(self, surface: str, from_case: str | None = None) -> str:
         """Register a printed name; return its canonical form."""
@@ -183,7 +195,7 @@ class OrganizationIndex:
         if known:
             self._alias(known, surface)
             return known
-        name = capitalize_first(to_nominative(surface, from_case))
+        name = capitalize_first(to_nominative(drop_founding_clause(surface), from_case))
         existing = self.canonical.get(name.lower())
         name = existing or name
         self._alias(name, surface)
@@ -198,6 +210,8 @@ class OrganizationIndex:
         found = self.definitions.get(_key(surface)) or self.canonical.get(surface.lower())
         if found:
             return found
+        if quoted_key(surface) in self.quoted:
+            return self.quoted[quoted_key(surface)]
         words = surface.split(" ")
         for cut in (1, 2):
             defined = self.definitions.get(_key(" ".join(words[cut:]))) if len(words) > cut else None
@@ -214,7 +228,10 @@ class OrganizationIndex:
         text = collapse(self.document_text)
         lowered = text.lower()
         for name in list(self.aliases):
-            for form in case_variants(name) | set(self.aliases[name]):
+            forms = set(self.aliases[name])
+            for form in list(forms):
+                forms |= case_variants(form)
+            for form in forms:
                 start = lowered.find(form.lower())
                 while start != -1:
                     end = start + len(form)
@@ -243,11 +260,41 @@ def _qualified(prefix: list[str], defined: str) -> str:
 
 
 def _name_before(text: str) -> str:
-    """The name that ends where a «(далее – …)» definition starts: back to the last clause
-    break, then forward past comma pieces that cannot start a name."""
+    """The name that ends where a «(далее – …)» definition starts: the last name of
+    the clause before it."""
     clause = re.split(r"[:;]|\s[-–—]\s|\bс\b\s|\n", text)[-1]
-    pieces = _split_outside_brackets(clause, ",")
-    start = len(pieces) - 1
-    while start > 0 and continues_name(pieces[start]):
-        start -= 1
-    return strip_notes(",".join(pieces[start:]))
+    return strip_notes(group_pieces(clause)[-1])
+
+
+def drop_founding_clause(name: str) -> str:
+    """«центр …, «Шаг в будущее», созданный на базе …» → «центр …, «Шаг в будущее»»: a
+    participle clause after the quoted name says where the body sits, not what it is."""
+    pieces = _split_outside_brackets(name, ",")
+    for i in range(1, len(pieces)):
+        word = _first_word(pieces[i])
+        if pieces[i - 1].rstrip().endswith("»") and word and any(
+                p.tag.POS == "PRTF" and p.tag.case == "nomn" for p in morph().parse(word)[:2]):
+            return ",".join(pieces[:i]).strip()
+    return name
+
+
+# «ГБУ КО «Центр «Доверие»», «ГБУ КО «Доверие»», «ГБУ Калужской области «… «Доверие»»: one body.
+_INNER_QUOTED = re.compile(r"«([^«»]+)»+\s*$")
+
+
+def quoted_key(name: str) -> tuple[str, str] | None:
+    """(legal form, innermost quoted name) of a name that ends with a quoted name."""
+    m = _INNER_QUOTED.search(name)
+    form = _ABBREVIATION.match(name.strip())
+    if not m:
+        return None
+    return (form.group(0) if form else _legal_form_initials(name), m.group(1).strip().lower())
+
+
+def _legal_form_initials(name: str) -> str:
+    """«государственное бюджетное учреждение …» → «ГБУ»: initials of the words before
+    the first «учреждение»/«организация»."""
+    m = re.match(r"^((?:[а-яё]+\s+){0,4}?)(учреждени\w*|организаци\w*)", name.strip(), re.I)
+    if not m:
+        return ""
+    return "".join(w[0] for w in (m.group(1) + m.group(2)).split()).upper()

@@ -64,7 +64,7 @@ def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTa
     header, body = split_header(first)
     header = fill_header_spans(header)
     for fragment in fragments[1:]:
-        rows = drop_repeated_headers(fragment_to_rows(fragment, n_cols), header)
+        rows = drop_repeated_headers(fragment_to_rows(fragment, n_cols, continued=True), header)
         if rows and body and is_split_row(rows[0]):
             body[-1] = merge_rows(body[-1], rows[0])
             rows = rows[1:]
@@ -72,11 +72,17 @@ def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTa
     return LogicalTable(header=header, body=body, n_cols=n_cols, caption=caption)
 
 
-def fragment_to_rows(fragment: Table, n_cols: int) -> list[list[Cell]]:
-    """A fragment as dense rows of exactly `n_cols` cells (gaps become empty cells)."""
+def fragment_to_rows(fragment: Table, n_cols: int, continued: bool = False) -> list[list[Cell]]:
+    """A fragment as dense rows of exactly `n_cols` cells (gaps become empty cells).
+
+    A continued fragment narrower than its table lost leading empty cells in a text
+    conversion (the rest of a row cut by the page break sits in the last columns),
+    so its cells are aligned to the right.
+    """
     rows = []
     for r, row in enumerate(fragment.grid()):
-        row = row + [None] * (n_cols - len(row))
+        gap = [None] * (n_cols - len(row))
+        row = gap + row if continued else row + gap
         rows.append([c if c is not None else Cell("", r, k, page=fragment.page) for k, c in enumerate(row)])
     return rows
 
