@@ -172,3 +172,7 @@ def build_document(source_file: str = "001_altai.docx") -> ExtractedDocument:
 def make_document() -> Callable[..., ExtractedDocument]:
     """`build_document`: call it for a fresh sample document (optionally another file name)."""
     return build_document
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
