@@ -40,6 +40,17 @@ def _head_parses(words: list[str], case: str | None):
     return None
 
 
+def _coordinated_noun(words: list[str], head_parses: list) -> list:
+    """«органов и учреждений …»: a second noun joined by «и» in the head noun's case
+    and number inflects with it. Returns the parses of «и» and that noun, or nothing."""
+    head, i = head_parses[-1], len(head_parses) - 1
+    if i + 2 >= len(words) or words[i + 1] != "и":
+        return []
+    second = next((p for p in morph().parse(words[i + 2]) if p.tag.POS == "NOUN" and p.is_known
+                   and p.tag.case == head.tag.case and p.tag.number == head.tag.number), None)
+    return [morph().parse("и")[0], second] if second else []
+
+
 def _keep_capital(original: str, word: str) -> str:
     return word[:1].upper() + word[1:] if original[:1].isupper() else word
 
@@ -51,9 +62,13 @@ def inflect_head(phrase: str, case: str, from_case: str | None = None) -> str | 
     parses = _head_parses(words, from_case)
     if not parses:
         return None
+    parses = parses + _coordinated_noun(words, parses)
     number = parses[-1].tag.number
     out = []
     for original, p in zip(words, parses):
+        if p.tag.POS == "CONJ":
+            out.append(original)
+            continue
         grammemes = {case, number} if number == "plur" or p.tag.POS == "NOUN" else {case, number, parses[-1].tag.gender}
         form = p.inflect({g for g in grammemes if g})
         if form is None:

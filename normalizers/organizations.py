@@ -27,6 +27,23 @@ ORG_HEAD = re.compile(
 _ABBREVIATION = re.compile(r"^[А-ЯЁ]{2,}\b")
 
 
+# Nouns that make a phrase an organisation («…программа», «…проект» are documents, not bodies).
+_ORG_NOUN = re.compile(
+    r"^(?:министерств|департамент|комитет|управлени|управ[аыуе]|администраци|правительств|губернатор|фонд|"
+    r"учреждени|центр|организаци|отдел|комисси|служб|орган|совет|институт|университет|школ|колледж|дом|"
+    r"больниц|поликлиник|приют|аппарат|инспекци|агентств|бюро|объединени|движени|обществ|ассоциаци|союз|"
+    r"отряд|клуб|площадк|лиц)", re.I)
+
+
+def starts_name(text: str) -> bool:
+    """Does an organisation's name start here: a legal-form abbreviation, or a head
+    word with an organisation noun among the first words?"""
+    if _ABBREVIATION.match(text):
+        return True
+    words = re.findall(r"[А-ЯЁа-яё]+", text)[:6]
+    return bool(ORG_HEAD.match(text)) and any(_ORG_NOUN.match(w) for w in words)
+
+
 def strip_notes(name: str) -> str:
     """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers
     and stray punctuation."""
@@ -83,11 +100,14 @@ def group_pieces(text: str) -> list[str]:
     """Comma-separated pieces of `text` grouped into names: a piece that cannot
     start a name, or a quoted name after a described body, joins the one before."""
     merged: list[str] = []
+    after_continuation = False
     for piece in _split_outside_brackets(text, ","):
-        if merged and (continues_name(piece) or _names_the_one_before(piece, merged[-1])):
+        continuation = bool(merged) and continues_name(piece)
+        if continuation or (after_continuation and _is_quoted_name(piece)):
             merged[-1] = f"{merged[-1]},{piece}"
         else:
             merged.append(piece)
+        after_continuation = continuation
     return merged
 
 
@@ -104,9 +124,10 @@ def split_executors(cell: str) -> list[str]:
     return [n for n in cleaned if len(n) > 2]
 
 
-def _names_the_one_before(piece: str, before: str) -> bool:
-    """«центр по развитию …, «Шаг в будущее»»: a quoted name after a described body is its name."""
-    return piece.lstrip().startswith("«") and "«" not in before and not _ABBREVIATION.match(before.strip())
+def _is_quoted_name(piece: str) -> bool:
+    """«центр по развитию … детей, оставшихся без попечения родителей, «Шаг в будущее»»:
+    a quoted name right after a participle phrase names the body that phrase describes."""
+    return piece.lstrip().startswith("«")
 
 
 def _ends_unfinished(line: str) -> bool:
@@ -180,7 +201,7 @@ class OrganizationIndex:
             for m in _DEFINITION.finditer(text):
                 full = _name_before(text[:m.start()])
                 short = strip_notes(m.group("short"))
-                if full and short and (ORG_HEAD.match(full) or _ABBREVIATION.match(full)):
+                if full and short and starts_name(full):
                     name = self.add(full)
                     self.definitions[_key(short)] = name
                     self._alias(name, short)
@@ -263,7 +284,10 @@ def _name_before(text: str) -> str:
     """The name that ends where a «(далее – …)» definition starts: the last name of
     the clause before it."""
     clause = re.split(r"[:;]|\s[-–—]\s|\bс\b\s|\n", text)[-1]
-    return strip_notes(group_pieces(clause)[-1])
+    name = group_pieces(clause)[-1].strip()
+    # «повышение эффективности деятельности органов и учреждений …»: the name starts at its head word
+    starts = [m.start() for m in re.finditer(r"(?:^|(?<=\s))\S", name) if starts_name(name[m.start():])]
+    return strip_notes(name[starts[0]:] if starts else name)
 
 
 def drop_founding_clause(name: str) -> str:
