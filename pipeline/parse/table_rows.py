@@ -160,6 +160,10 @@ class TableWalker:
     def add_funding(self, row: list[Cell], measure_code: str | None, row_source: tuple[str, str] | None) -> None:
         """One funding row per printed amount in the row's money columns."""
         for k, year in self.cols.money.items():
+            if _garbled_number(row[k].text):
+                self.out.issues.append(ReviewIssue(
+                    "ocr_suspect", f"funding {measure_code}" if measure_code else "funding total",
+                    f"amount cell «{clean(row[k].text)}» has letters inside a number", _provenance(row[k])))
             for part in parse_money_cell(row[k].text, self.cols.scale):
                 source, label = part.source, part.label
                 if row_source and source == "all":
@@ -195,9 +199,22 @@ def read_indicator_table(table: LogicalTable, cols: Columns, out: TableRecords) 
             values=values,
             provenance=_provenance(row[cols.title]),
         ))
+        where = f"indicator {code.value if code else title[:40]}"
         if code and code.garbled:
-            out.issues.append(ReviewIssue("ocr_suspect", f"indicator {code.value}",
-                                          f"code printed as «{code.printed}»", _provenance(row[cols.code])))
+            out.issues.append(ReviewIssue("ocr_suspect", where, f"code printed as «{code.printed}»",
+                                          _provenance(row[cols.code])))
+        for k in cols.periods:
+            if _garbled_number(texts[k]):
+                out.issues.append(ReviewIssue("ocr_suspect", where, f"value «{texts[k]}» has letters inside a number",
+                                              _provenance(row[k])))
+
+
+# A digit next to a letter that OCR or typing confuses with one («5О0 000», «l00»).
+_GARBLED_NUMBER = re.compile(r"\d[ОоOЗзбБlI|]|[ОоOЗзбБlI|]\d")
+
+
+def _garbled_number(text: str) -> bool:
+    return bool(_GARBLED_NUMBER.search(text))
 
 
 def _printed_value(text: str) -> str:

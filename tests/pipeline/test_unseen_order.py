@@ -48,3 +48,13 @@ def test_indicators_and_target_groups(doc):
         ("семьи с детьми, находящиеся в трудной жизненной ситуации", 1200),
         ("специалисты органов системы профилактики", None),
     ]
+
+
+def test_letters_inside_numbers_are_flagged(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("150 краевой бюджет\t150 краевой бюджет", "15О краевой бюджет\t150 краевой бюджет")
+    text = text.replace("семей\t100\t150\t200", "семей\t100\tl50\t200")
+    garbled = tmp_path / "garbled.txt"
+    garbled.write_text(text, encoding="utf-8")
+    issues = {(i.kind, i.where) for i in extract(garbled).issues}
+    assert ("ocr_suspect", "funding 1.2") in issues
+    assert ("ocr_suspect", "indicator 1") in issues
