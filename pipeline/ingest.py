@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,19 +57,15 @@ def failed(path: Path, error: OrdersError) -> FileOutcome:
 
 
 class StageTimer:
-    """Seconds spent per stage, for the run report."""
+    """Seconds spent per stage, for the run report: `with timer("parse"): …`."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
 
+    @contextmanager
     def __call__(self, stage: str):
-        timer = self
-
-        class _Span:
-            def __enter__(self):
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                timer.seconds[stage] = round(timer.seconds.get(stage, 0.0) + time.perf_counter() - self.start, 4)
-
-        return _Span()
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 4)

@@ -87,7 +87,6 @@ class TableWalker:
         self.table, self.cols, self.out = table, cols, out
         self.task_code: str | None = None
         self.section_local = False  # measures numbered 1, 2, … inside each section
-        self.last_measure_code: str | None = None
 
     def walk(self) -> None:
         for row in self.table.body:
@@ -122,9 +121,7 @@ class TableWalker:
             self.out.issues.append(ReviewIssue(
                 "ocr_suspect", f"measure {full}",
                 f"code printed as «{code.printed}»; read as {full}", _provenance(row[self.cols.code or 0])))
-        self.last_measure_code = full
-        if self.cols.kind == "measures" or self.cols.kind == "funding":
-            self.add_measure(row, texts, full)
+        self.add_measure(row, texts, full)
         self.add_funding(row, full, None)
 
     def row_code(self, texts: list[str]) -> Code | None:
