@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from extractors.docx_reader import read_docx
+from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
 from models.layout import Layout
 from models.records import ExtractedDocument
@@ -23,7 +24,7 @@ from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
 
 PIPELINE_VERSION = "1"
-READERS: dict[str, Callable[[Path], Layout]] = {".docx": read_docx, ".txt": read_text}
+READERS: dict[str, Callable[[Path], Layout]] = {".docx": read_docx, ".txt": read_text, ".pdf": read_pdf}
 
 
 def fingerprint(path: Path) -> str:

@@ -35,6 +35,8 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
             fragments = []
 
     for block in layout.blocks():
+        if isinstance(block, Paragraph) and is_page_furniture(block.text):
+            continue  # a page number between two fragments must not split the table
         if isinstance(block, Table):
             if fragments and not _continues(fragments, block):
                 close_table()
@@ -45,6 +47,14 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
             caption = block.text
     close_table()
     return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks)
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?\s*\d{1,3}\s*(?:[-–—])?\s*$", re.I)
+
+
+def is_page_furniture(text: str) -> bool:
+    """A page number printed in the margin: not part of the document's text."""
+    return bool(_PAGE_NUMBER.match(text))
 
 
 def _continues(fragments: list[Table], fragment: Table) -> bool:
