@@ -63,9 +63,12 @@ def continues_name(piece: str) -> bool:
     """A comma-separated piece that cannot start a new name: it opens with a word in
     an oblique case or a participle («туризма и …», «оставшихся без …», «созданный …»)."""
     word = _first_word(piece)
-    if not word or word[0].isupper() or piece.lstrip().startswith("«"):
+    if not word or piece.lstrip().startswith("«"):
         return False
     parses = morph().parse(word)
+    if word[0].isupper():
+        # «Калужской области», «Ставропольского края» wrapped onto their own line
+        return parses[0].tag.POS == "ADJF" and parses[0].tag.case not in ("nomn", None)
     if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
         return True
     return parses[0].tag.case != "nomn" and not ORG_HEAD.match(piece.strip())
@@ -197,7 +200,7 @@ class OrganizationIndex:
 
     def learn_definitions(self, texts: list[str]) -> None:
         """Find every «<full name> (далее – <short>)» in prose and table cells."""
-        for text in texts:
+        for text in map(_join_lines, texts):
             for m in _DEFINITION.finditer(text):
                 full = _name_before(text[:m.start()])
                 short = strip_notes(m.group("short"))
