@@ -138,29 +138,42 @@ def lines_to_paragraphs(lines: list[dict], page_number: int, page_width: float) 
     of the right margin, the gap between them is large, or the line opens a list item."""
     if not lines:
         return []
-    right = max(line["x1"] for line in lines)
+    left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
     paragraphs: list[list[dict]] = []
     for line in lines:
         prev = paragraphs[-1][-1] if paragraphs else None
-        if prev is not None and _continues_paragraph(prev, line, right, page_width):
+        if prev is not None and _continues_paragraph(prev, line, left, right, page_width):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
     return [_paragraph(group, page_number) for group in paragraphs]
 
 
-def _continues_paragraph(prev: dict, line: dict, right: float, page_width: float) -> bool:
+def _continues_paragraph(prev: dict, line: dict, left: float, right: float, page_width: float) -> bool:
     height = prev["bottom"] - prev["top"]
-    if line["top"] - prev["bottom"] > 0.8 * height:
+    if line["top"] - prev["bottom"] > 0.8 * height or _NEW_PARAGRAPH.match(line["text"]):
         return False
-    if _NEW_PARAGRAPH.match(line["text"]):
-        return False
+    if _is_bold(prev) != _is_bold(line) or abs(_size(prev) - _size(line)) > 1:
+        return False  # a heading ends where the body text starts
+    indented = line["x0"] > left + 0.02 * page_width
+    if indented and prev["text"].rstrip()[-1:] in ".:;":
+        return False  # a first-line indent after a finished sentence
     return prev["x1"] > right - 0.12 * page_width
+
+
+def _is_bold(line: dict) -> bool:
+    chars = [c for c in line.get("chars", []) if c["text"].strip()]
+    return bool(chars) and all("Bold" in (c.get("fontname") or "") for c in chars)
+
+
+def _size(line: dict) -> float:
+    sizes = [c.get("size", 0) for c in line.get("chars", []) if c["text"].strip()]
+    return max(sizes, default=0)
 
 
 def _paragraph(lines: list[dict], page_number: int) -> Paragraph:
     text = "\n".join(line["text"] for line in lines)
-    bold = all("Bold" in (c.get("fontname") or "") for line in lines for c in line.get("chars", []) if c["text"].strip())
+    bold = all(_is_bold(line) for line in lines)
     box = BBox(min(line["x0"] for line in lines), min(line["top"] for line in lines),
                max(line["x1"] for line in lines), max(line["bottom"] for line in lines))
     return Paragraph(text=text, page=page_number, bold=bold, bbox=box)

@@ -71,6 +71,8 @@ def continues_name(piece: str) -> bool:
         return parses[0].tag.POS == "ADJF" and parses[0].tag.case not in ("nomn", None)
     if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
         return True
+    if parses[0].tag.POS == "ADJF":  # «муниципальных районов …»: an adjective not in the nominative
+        return not any(p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in parses)
     return parses[0].tag.case != "nomn" and not ORG_HEAD.match(piece.strip())
 
 
@@ -142,13 +144,15 @@ def _ends_unfinished(line: str) -> bool:
 
 
 def _join_lines(cell: str) -> str:
-    """Lines that continue a name (a lowercase start, or after a dangling word) join it."""
+    """Lines that continue a name join it: a start in an oblique case, a line after a
+    dangling word, or the quoted name of a body described on the line before."""
     out: list[str] = []
     for line in cell.split("\n"):
         line = line.strip()
         if not line:
             continue
-        if out and (continues_name(line) or _ends_unfinished(out[-1])):
+        completes_name = line.startswith("«") and "«" not in out[-1] if out else False
+        if out and (continues_name(line) or _ends_unfinished(out[-1]) or completes_name):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
