@@ -139,26 +139,36 @@ def lines_to_paragraphs(lines: list[dict], page_number: int, page_width: float) 
     if not lines:
         return []
     left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
+    gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if b["top"] > a["bottom"])
+    leading = gaps[len(gaps) // 2] if gaps else 0.0  # the usual gap between lines of a paragraph
     paragraphs: list[list[dict]] = []
     for line in lines:
         prev = paragraphs[-1][-1] if paragraphs else None
-        if prev is not None and _continues_paragraph(prev, line, left, right, page_width):
+        if prev is not None and _continues_paragraph(prev, line, (left, right, leading), page_width):
             paragraphs[-1].append(line)
         else:
             paragraphs.append([line])
     return [_paragraph(group, page_number) for group in paragraphs]
 
 
-def _continues_paragraph(prev: dict, line: dict, left: float, right: float, page_width: float) -> bool:
+def _continues_paragraph(prev: dict, line: dict, page_text: tuple[float, float, float], page_width: float) -> bool:
+    left, right, leading = page_text
     height = prev["bottom"] - prev["top"]
-    if line["top"] - prev["bottom"] > 0.8 * height or _NEW_PARAGRAPH.match(line["text"]):
+    if line["top"] - prev["bottom"] > leading + 0.3 * height or _NEW_PARAGRAPH.match(line["text"]):
         return False
+    if _centred(prev, left, right) != _centred(line, left, right):
+        return False  # a centred title ends where justified body text starts
     if _is_bold(prev) != _is_bold(line) or abs(_size(prev) - _size(line)) > 1:
         return False  # a heading ends where the body text starts
     indented = line["x0"] > left + 0.02 * page_width
     if indented and prev["text"].rstrip()[-1:] in ".:;":
         return False  # a first-line indent after a finished sentence
     return prev["x1"] > right - 0.12 * page_width
+
+
+def _centred(line: dict, left: float, right: float) -> bool:
+    margin_left, margin_right = line["x0"] - left, right - line["x1"]
+    return margin_left > 8 and abs(margin_left - margin_right) < 12
 
 
 def _is_bold(line: dict) -> bool:
