@@ -96,14 +96,30 @@ def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
 
 def table_to_layout(table, page_number: int) -> Table:
     """A pdfplumber table → cells with grid positions and spans from their boxes."""
-    texts = table.extract()
-    boxes = [(r, k, box) for r, row in enumerate(table.rows) for k, box in enumerate(row.cells) if box is not None]
-    cells = cells_to_grid([box for _, _, box in boxes])
+    boxes = [box for row in table.rows for box in row.cells if box is not None]
     out = []
-    for (r, k, box), (row, col, row_span, col_span) in zip(boxes, cells):
-        out.append(Cell(text=texts[r][k] or "", row=row, col=col, row_span=row_span, col_span=col_span,
+    for box, (row, col, row_span, col_span) in zip(boxes, cells_to_grid(boxes)):
+        out.append(Cell(text=cell_text(table.page, box), row=row, col=col, row_span=row_span, col_span=col_span,
                         page=page_number, bbox=BBox(*box)))
     return Table(cells=out, page=page_number, bbox=BBox(*table.bbox))
+
+
+def cell_text(page, box: tuple[float, float, float, float]) -> str:
+    """A cell's text with its own paragraphs on separate lines and wrapped lines joined:
+    a line is a new paragraph when the line above ended with room for its first word."""
+    lines = page.crop(box, strict=False).extract_text_lines()
+    if not lines:
+        return ""
+    paragraphs = [lines[0]["text"]]
+    for prev, line in zip(lines, lines[1:]):
+        first_word = line["text"].split(" ")[0]
+        room = box[2] - prev["x1"]
+        word_width = (line["x1"] - line["x0"]) * len(first_word) / max(len(line["text"]), 1)
+        if room > word_width + 6:
+            paragraphs.append(line["text"])
+        else:
+            paragraphs[-1] += ("" if paragraphs[-1].endswith("-") else " ") + line["text"]
+    return "\n".join(paragraphs)
 
 
 def cells_to_grid(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int, int, int]]:
