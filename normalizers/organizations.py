@@ -151,7 +151,7 @@ def _join_lines(cell: str) -> str:
         line = line.strip()
         if not line:
             continue
-        completes_name = line.startswith("«") and "«" not in out[-1] if out else False
+        completes_name = (line.startswith("«") and "«" not in out[-1] or line.startswith("(")) if out else False
         if out and (continues_name(line) or _ends_unfinished(out[-1]) or completes_name):
             out[-1] = f"{out[-1]} {line}"
         else:
@@ -290,7 +290,7 @@ def _qualified(prefix: list[str], defined: str) -> str:
 def _name_before(text: str) -> str:
     """The name that ends where a «(далее – …)» definition starts: the last name of
     the clause before it."""
-    clause = re.split(r"[:;]|\s[-–—]\s|\bс\b\s|\n", text)[-1]
+    clause = re.split(r"[:;]|\s[-–—]\s|\bс\b\s|\n", text.rstrip())[-1]
     name = group_pieces(clause)[-1].strip()
     # «повышение эффективности деятельности органов и учреждений …»: the name starts at its head word
     starts = [m.start() for m in re.finditer(r"(?:^|(?<=\s))\S", name) if starts_name(name[m.start():])]
