@@ -16,7 +16,8 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from models.layout import BBox, Cell, Layout, Page, Paragraph, Table
+from extractors.lines import join_wrapped_lines, lines_to_paragraphs
+from models.layout import BBox, Cell, Layout, Page, Table
 from pipeline.errors import CorruptFileError, EmptyInputError, InputError
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
@@ -105,21 +106,8 @@ def table_to_layout(table, page_number: int) -> Table:
 
 
 def cell_text(page, box: tuple[float, float, float, float]) -> str:
-    """A cell's text with its own paragraphs on separate lines and wrapped lines joined:
-    a line is a new paragraph when the line above ended with room for its first word."""
-    lines = page.crop(box, strict=False).extract_text_lines()
-    if not lines:
-        return ""
-    paragraphs = [lines[0]["text"]]
-    for prev, line in zip(lines, lines[1:]):
-        first_word = line["text"].split(" ")[0]
-        room = box[2] - prev["x1"]
-        word_width = (line["x1"] - line["x0"]) * len(first_word) / max(len(line["text"]), 1)
-        if room > word_width + 6:
-            paragraphs.append(line["text"])
-        else:
-            paragraphs[-1] += ("" if paragraphs[-1].endswith("-") else " ") + line["text"]
-    return "\n".join(paragraphs)
+    """The text inside a cell box, its own paragraphs on separate lines."""
+    return join_wrapped_lines(page.crop(box, strict=False).extract_text_lines(), box[2])
 
 
 def cells_to_grid(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int, int, int]]:
@@ -144,62 +132,3 @@ def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
 
 def _index(edges: list[float], value: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
-
-
-_NEW_PARAGRAPH = re.compile(r"^\s*(?:[-–—•]\s|\d{1,2}[.)]\s|[IVXLC]+\.\s|Задача\s*\d)")
-
-
-def lines_to_paragraphs(lines: list[dict], page_number: int, page_width: float) -> list[Paragraph]:
-    """Text lines → paragraphs: a line joins the one above unless that one ended short
-    of the right margin, the gap between them is large, or the line opens a list item."""
-    if not lines:
-        return []
-    left, right = min(line["x0"] for line in lines), max(line["x1"] for line in lines)
-    gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if b["top"] > a["bottom"])
-    leading = gaps[len(gaps) // 2] if gaps else 0.0  # the usual gap between lines of a paragraph
-    paragraphs: list[list[dict]] = []
-    for line in lines:
-        prev = paragraphs[-1][-1] if paragraphs else None
-        if prev is not None and _continues_paragraph(prev, line, (left, right, leading), page_width):
-            paragraphs[-1].append(line)
-        else:
-            paragraphs.append([line])
-    return [_paragraph(group, page_number) for group in paragraphs]
-
-
-def _continues_paragraph(prev: dict, line: dict, page_text: tuple[float, float, float], page_width: float) -> bool:
-    left, right, leading = page_text
-    height = prev["bottom"] - prev["top"]
-    if line["top"] - prev["bottom"] > leading + 0.3 * height or _NEW_PARAGRAPH.match(line["text"]):
-        return False
-    if _centred(prev, left, right) != _centred(line, left, right):
-        return False  # a centred title ends where justified body text starts
-    if _is_bold(prev) != _is_bold(line) or abs(_size(prev) - _size(line)) > 1:
-        return False  # a heading ends where the body text starts
-    indented = line["x0"] > left + 0.02 * page_width
-    if indented and prev["text"].rstrip()[-1:] in ".:;":
-        return False  # a first-line indent after a finished sentence
-    return prev["x1"] > right - 0.12 * page_width
-
-
-def _centred(line: dict, left: float, right: float) -> bool:
-    margin_left, margin_right = line["x0"] - left, right - line["x1"]
-    return margin_left > 8 and abs(margin_left - margin_right) < 12
-
-
-def _is_bold(line: dict) -> bool:
-    chars = [c for c in line.get("chars", []) if c["text"].strip()]
-    return bool(chars) and all("Bold" in (c.get("fontname") or "") for c in chars)
-
-
-def _size(line: dict) -> float:
-    sizes = [c.get("size", 0) for c in line.get("chars", []) if c["text"].strip()]
-    return max(sizes, default=0)
-
-
-def _paragraph(lines: list[dict], page_number: int) -> Paragraph:
-    text = "\n".join(line["text"] for line in lines)
-    bold = all(_is_bold(line) for line in lines)
-    box = BBox(min(line["x0"] for line in lines), min(line["top"] for line in lines),
-               max(line["x1"] for line in lines), max(line["bottom"] for line in lines))
-    return Paragraph(text=text, page=page_number, bold=bold, bbox=box)

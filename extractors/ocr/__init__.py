@@ -1,0 +1,1 @@
+"""Reading scans: page images → the common layout model (grid, OCR, placement)."""

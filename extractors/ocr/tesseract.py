@@ -1,0 +1,80 @@
+"""The one place that runs Tesseract: its environment, time limit and failures.
+
+Each call uses one thread (`OMP_THREAD_LIMIT=1`): pages are parallelised by
+worker processes instead, which is faster on few cores than Tesseract's own threads.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pytesseract
+from PIL import Image
+
+from pipeline.errors import OrdersError
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+LANGUAGE = "rus"
+TIMEOUT_S = 180
+
+
+class TesseractMissingError(OrdersError):
+    exit_code = 4
+    remedy = "install it: apt-get install tesseract-ocr tesseract-ocr-rus (scripts/setup.sh does)"
+
+
+class OcrFailedError(OrdersError):
+    remedy = "the page image may be damaged; re-scan the page"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    confidence: float  # 0..100
+    line: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbered them
+
+
+@lru_cache(maxsize=1)
+def check_installed() -> None:
+    """Fail once, clearly, when Tesseract or its Russian model is missing."""
+    try:
+        languages = pytesseract.get_languages(config="")
+    except pytesseract.TesseractNotFoundError as exc:
+        raise TesseractMissingError("Tesseract is not installed") from exc
+    if LANGUAGE not in languages:
+        raise TesseractMissingError(f"Tesseract has no «{LANGUAGE}» language data")
+
+
+def read_words(image: Image.Image, psm: int = 3) -> list[Word]:
+    """Every word Tesseract reads on the image, with its box and confidence."""
+    check_installed()
+    try:
+        data = pytesseract.image_to_data(image, lang=LANGUAGE, config=f"--psm {psm}",
+                                         output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
+    except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
+        raise OcrFailedError(f"Tesseract took over {TIMEOUT_S} s on one page") from exc
+    except pytesseract.TesseractError as exc:
+        raise OcrFailedError(f"Tesseract failed: {exc.message.strip()[:200]}") from exc
+    words = []
+    for i, text in enumerate(data["text"]):
+        if text.strip() and float(data["conf"][i]) >= 0:
+            x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+            words.append(Word(text.strip(), x, y, x + w, y + h, float(data["conf"][i]),
+                              (data["block_num"][i], data["par_num"][i], data["line_num"][i])))
+    return words
+
+
+def orientation(image: Image.Image) -> int:
+    """Degrees the page is turned clockwise (0, 90, 180, 270), from Tesseract's OSD."""
+    check_installed()
+    try:
+        osd = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=20",
+                                       output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
+    except pytesseract.TesseractError:
+        return 0  # too little text to tell: leave the page as it is
+    return int(osd.get("rotate", 0)) % 360
