@@ -39,25 +39,24 @@ def has_real_text(text: str) -> bool:
     return len(_CYRILLIC.findall(text)) / len(letters) > 0.5
 
 
-def read_pdf(path: Path, ocr_page: Callable[[Path, int], Page] | None = None) -> Layout:
-    """Read every page; pages without a real text layer go to `ocr_page(path, number)`."""
-    pages: list[Page] = []
-    digital = scanned = 0
+def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None) -> Layout:
+    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`."""
+    pages: dict[int, Page] = {}
+    to_ocr: list[int] = []
     with _open(path) as pdf:
         if not pdf.pages:
             raise EmptyInputError("the PDF has no pages", path=path)
         for number, page in enumerate(pdf.pages, start=1):
             _check_size(path, page, number)
             if has_real_text(page.extract_text() or ""):
-                pages.append(read_digital_page(page, number))
-                digital += 1
-            elif ocr_page is not None:
-                pages.append(ocr_page(path, number))
-                scanned += 1
+                pages[number] = read_digital_page(page, number)
             else:
-                pages.append(Page(number=number, width=float(page.width), height=float(page.height)))
-    kind = "scan" if scanned and not digital else "pdf"
-    return Layout(source_file=path.name, format=kind, pages=pages)
+                to_ocr.append(number)
+                pages[number] = Page(number=number, width=float(page.width), height=float(page.height))
+    if to_ocr and ocr_pages is not None:
+        pages.update({p.number: p for p in ocr_pages(path, to_ocr)})
+    kind = "scan" if len(to_ocr) == len(pages) else "pdf"
+    return Layout(source_file=path.name, format=kind, pages=[pages[n] for n in sorted(pages)])
 
 
 def _open(path: Path):
@@ -110,10 +109,12 @@ def cell_text(page, box: tuple[float, float, float, float]) -> str:
     return join_wrapped_lines(page.crop(box, strict=False).extract_text_lines(), box[2])
 
 
-def cells_to_grid(boxes: list[tuple[float, float, float, float]]) -> list[tuple[int, int, int, int]]:
-    """(row, col, row_span, col_span) of each cell box, on the grid of all cell edges."""
-    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes])
-    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes])
+def cells_to_grid(boxes: list[tuple[float, float, float, float]],
+                  tolerance: float = 2.0) -> list[tuple[int, int, int, int]]:
+    """(row, col, row_span, col_span) of each cell box, on the grid of all cell edges
+    (edges closer than `tolerance` are one)."""
+    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes], tolerance)
+    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes], tolerance)
     out = []
     for x0, top, x1, bottom in boxes:
         col, col_end = _index(xs, x0), _index(xs, x1)
@@ -122,7 +123,7 @@ def cells_to_grid(boxes: list[tuple[float, float, float, float]]) -> list[tuple[
     return out
 
 
-def _edges(values: list[float], tolerance: float = 2.0) -> list[float]:
+def _edges(values: list[float], tolerance: float) -> list[float]:
     edges: list[float] = []
     for v in sorted(values):
         if not edges or v - edges[-1] > tolerance:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from extractors.docx_reader import read_docx
+from extractors.ocr.scan import ocr_pdf_pages, read_image
 from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
 from models.layout import Layout
@@ -24,7 +25,12 @@ from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
 
 PIPELINE_VERSION = "1"
-READERS: dict[str, Callable[[Path], Layout]] = {".docx": read_docx, ".txt": read_text, ".pdf": read_pdf}
+READERS: dict[str, Callable[[Path], Layout]] = {
+    ".docx": read_docx,
+    ".txt": read_text,
+    ".pdf": lambda path: read_pdf(path, ocr_pages=ocr_pdf_pages),
+    **{suffix: read_image for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
+}
 
 
 def fingerprint(path: Path) -> str:

@@ -77,6 +77,10 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
         m = _TASK_ROW.match(text)
         if m:
             return m.group(1), strip_task_title(m.group(2))
+    # A heading across the whole row, numbered «1.» (OCR reads a Roman «I.» as «1.»)
+    if len(filled) == 1 and code and code.depth == 1 and len(rest_after_code(first, code)) > 15 \
+            and cols.code is not None and not texts[cols.code]:
+        return code.value, strip_task_title(rest_after_code(first, code))
     return None
 
 

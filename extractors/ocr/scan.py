@@ -1,0 +1,62 @@
+"""Scanned PDF pages and page images → Pages, in parallel worker processes."""
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from extractors.ocr.page import DPI, read_page_image
+from models.layout import Layout, Page
+from pipeline.errors import CorruptFileError, EmptyInputError
+
+MAX_PIXELS = 60_000_000  # about A2 at 300 dpi; larger images are refused (decompression bombs)
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def render_pdf_page(path: Path, number: int, dpi: int = DPI) -> Image.Image:
+    """Page `number` (1-based) of a PDF as a greyscale image."""
+    pdf = pdfium.PdfDocument(str(path))
+    try:
+        page = pdf[number - 1]
+        width, height = page.get_size()
+        if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
+            raise CorruptFileError(f"page {number} is too large to render at {dpi} dpi", path=path)
+        return page.render(scale=dpi / 72, grayscale=True).to_pil()
+    finally:
+        pdf.close()
+
+
+def ocr_pdf_page(path: str, number: int) -> Page:
+    """Render and read one PDF page (runs in a worker process)."""
+    return read_page_image(render_pdf_page(Path(path), number), number)
+
+
+def workers() -> int:
+    """OCR worker processes: ORDERS_OCR_WORKERS, else one per core."""
+    return max(1, int(os.environ.get("ORDERS_OCR_WORKERS") or os.cpu_count() or 1))
+
+
+def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
+    """OCR the given pages of a PDF, several at a time."""
+    if len(numbers) <= 1 or workers() == 1:
+        return [ocr_pdf_page(str(path), n) for n in numbers]
+    with ProcessPoolExecutor(max_workers=min(workers(), len(numbers))) as pool:
+        return list(pool.map(ocr_pdf_page, [str(path)] * len(numbers), numbers))
+
+
+def read_image(path: Path) -> Layout:
+    """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
+    try:
+        with Image.open(path) as image:
+            frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
+    except Image.DecompressionBombError as exc:
+        raise CorruptFileError(f"the image is larger than {MAX_PIXELS:,} pixels", path=path) from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise CorruptFileError(f"not a readable image ({exc})", path=path) from exc
+    if not frames:
+        raise EmptyInputError("the image has no pages", path=path)
+    pages = [read_page_image(frame, n) for n, frame in enumerate(frames, start=1)]
+    return Layout(source_file=path.name, format="image", pages=pages)
