@@ -16,6 +16,9 @@ DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "�
                                   "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "Б": "6", "В": "8", "Ч": "4"})
 
 _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
+# Roman numerals as OCR reads them in Cyrillic («И.» for II., «Ш» for III, «У» for V), alone in a cell.
+_OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Ш": "III", "Г": "I", "І": "I", "У": "V", "Х": "X", "Т": "I"})
+_OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
 _CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.?(?=\s|$)")
 _GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
 
@@ -49,6 +52,9 @@ def parse_code(text: str) -> Code | None:
     m = _ROMAN_CODE.match(text)
     if m:
         return Code(str(roman_to_int(m.group(1))), m.group(0).strip(), roman=True)
+    m = _OCR_ROMAN_CODE.match(text)
+    if m and re.fullmatch(r"[IVX]+", m.group(1).translate(_OCR_ROMAN)):
+        return Code(str(roman_to_int(m.group(1).translate(_OCR_ROMAN))), m.group(0).strip(), roman=True)
     m = _CODE.match(text)
     if m:
         return Code(re.sub(r"\s+", "", m.group(1)), m.group(0).strip())

@@ -17,9 +17,12 @@ _MONTH_WORD = r"(январ[ьяе]|феврал[ьяе]|марта?|апрел[
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _WORD_DATE = re.compile(r"[«\"]?(\d{1,2})[»\"]?\s+" + _MONTH_WORD + r"\s+(\d{4})", re.I)
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\s*(?:годы|гг|г\.г|год|г\b)", re.I)
-_ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_QUARTER = re.compile(r"\b(IV|III|II|I|[1-4])\s*-?\s*(?:й\s*)?(?:кв\.?|квартал\w*)\s*(\d{4})", re.I)
-_HALF = re.compile(r"\b(II|I|[12])\s*-?\s*(?:е\s*)?(?:полугоди\w*|пол\.)\s*(\d{4})", re.I)
+# Roman numerals as printed, and as OCR reads them («И», «П», «11» for II; «Г», «l», «1» for I).
+_ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
+               "И": 2, "П": 2, "11": 2, "Г": 1, "L": 1, "Ш": 3, "111": 3, "1V": 4}
+_PART = r"(IV|1V|III|111|II|11|I|[1-4]|И|П|Г|Ш|l)"
+_QUARTER = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:й\s*)?(?:кв\.?|квартал\w*)[\s\W]{0,4}(\d{4})", re.I)
+_HALF = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:е\s*)?(?:полугоди\w*|пол\.)[\s\W]{0,4}(\d{4})", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
 
 

@@ -131,41 +131,59 @@ def erase_rulings(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
     return clean
 
 
-REREAD_CONFIDENCE = 0.6  # cells read less surely than this are read again on their own
+REREAD_CONFIDENCE = 0.5  # cells read less surely than this (mean word confidence) are read again
 _STRIP_GAP = 40
 
 
 def reread_cells(gray: np.ndarray, tables: list[Table]) -> None:
-    """Cells with ink but no word, or only unsure words («1», «0», «№»: whole-page
-    OCR drops lone short words), are read again: their crops are stacked into one
-    strip image and read in one Tesseract call, each line going back to its cell."""
-    todo = [c for t in tables for c in t.cells if _needs_reread(gray, c)]
+    """Cells with ink but no word, or only unsure words («1.», «0», «№»: whole-page
+    OCR drops lone short words), are read again: the inked part of each is stacked
+    into one strip image and read in one Tesseract call, each line going back to its cell."""
+    todo = [(c, crop) for t in tables for c in t.cells if _unsure(c) and (crop := _ink(gray, c)) is not None]
     if not todo:
         return
-    crops = [gray[int(c.bbox.y0) + 3:int(c.bbox.y1) - 2, int(c.bbox.x0) + 3:int(c.bbox.x1) - 2] for c in todo]
-    width = max(crop.shape[1] for crop in crops) + 2 * _STRIP_GAP
-    strip = np.full((sum(crop.shape[0] + _STRIP_GAP for crop in crops) + _STRIP_GAP, width), 255, np.uint8)
+    width = max(crop.shape[1] for _, crop in todo) + 2 * _STRIP_GAP
+    strip = np.full((sum(crop.shape[0] + _STRIP_GAP for _, crop in todo) + _STRIP_GAP, width), 255, np.uint8)
     spans, y = [], _STRIP_GAP
-    for crop in crops:
+    for _, crop in todo:
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
     words = tesseract.read_words(Image.fromarray(strip), psm=6)
-    for cell, (top, bottom) in zip(todo, spans):
+    for (cell, crop), (top, bottom) in zip(todo, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
         if not inside:
             continue
-        confidence = min(w.confidence for w in inside) / 100
-        if cell.confidence is None or confidence > cell.confidence:
-            cell.text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + (cell.bbox.x1 - cell.bbox.x0)))
+        confidence = _mean_confidence(inside)
+        if cell.confidence is None or confidence >= cell.confidence or len(cell.text.strip()) <= SHORT_CELL_CHARS:
+            cell.text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1]))
             cell.confidence = confidence
 
 
-def _needs_reread(gray: np.ndarray, cell: Cell) -> bool:
-    if cell.text and (cell.confidence or 0) >= REREAD_CONFIDENCE:
-        return False
+def _mean_confidence(words: list[Word]) -> float | None:
+    return sum(w.confidence for w in words) / len(words) / 100 if words else None
+
+
+def _unsure(cell: Cell) -> bool:
+    """Empty, short («1.», «II.» come out as «Е», «И.») or read with low confidence."""
+    return len(cell.text.strip()) <= SHORT_CELL_CHARS or (cell.confidence or 0) < REREAD_CONFIDENCE
+
+
+SHORT_CELL_CHARS = 4
+INK_LEVEL = 170  # grey level under which a pixel is ink
+MIN_INK_PIXELS = 40
+
+
+def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
+    """The inked part of a cell (inside its rulings) in black and white, or None for an empty cell."""
     crop = gray[int(cell.bbox.y0) + 4:int(cell.bbox.y1) - 3, int(cell.bbox.x0) + 4:int(cell.bbox.x1) - 3]
-    return crop.size > 0 and (crop < 128).mean() > 0.001
+    ink = crop < INK_LEVEL
+    if crop.size == 0 or ink.sum() < MIN_INK_PIXELS:
+        return None
+    ys, xs = np.where(ink)
+    crop = crop[max(0, ys.min() - 4):ys.max() + 5, max(0, xs.min() - 4):xs.max() + 5]
+    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)  # short tokens read best in black and white
+    return binary
 
 
 def _inside(word: Word, box: tuple[int, int, int, int]) -> bool:
@@ -196,7 +214,7 @@ def grid_to_table(grid: Grid, words: list[Word], page_number: int) -> Table:
     for box, (row, col, row_span, col_span) in zip(grid.cells, cells_to_grid(grid.cells, tolerance=GRID_TOLERANCE_PX)):
         inside = [w for w in words if _inside(w, box)]
         lines = words_to_lines(inside)
-        confidence = min((w.confidence for w in inside), default=None)
+        confidence = _mean_confidence(inside)
         cells.append(Cell(text=clean_ocr_text(join_wrapped_lines(lines, box[2])), row=row, col=col, row_span=row_span,
                           col_span=col_span, page=page_number, bbox=BBox(*box),
                           confidence=confidence / 100 if confidence is not None else None))

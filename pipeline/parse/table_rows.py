@@ -21,7 +21,8 @@ from pipeline.parse.columns import Columns
 _TASK_ROW = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]?\s*(.*)$", re.I | re.S)
 _TOTAL_ROW = re.compile(r"^\s*(итого|всего)\b", re.I)
 _SHARE_ROW = re.compile(r"^\s*доля\b|%\s*\)?\s*$", re.I)
-_NO_VALUE = re.compile(r"^[\s\-–—xXхХ]*$")
+# A dash, an «x», or one stray non-digit character (a dash read by OCR as «ь» or «ё»).
+_NO_VALUE = re.compile(r"^(?:[\s\-–—xXхХ]*|\s*[^\d\s]\s*)$")
 _BASE_IN_TITLE = re.compile(
     r"базов\w*\s+значени\w*\s*(?:по\s+состоянию\s+)?(?:на\s+)?(?P<date>.{4,40}?)\s*[-–—:]\s*(?P<value>\d[\d\s]*(?:[.,]\d+)?%?)",
     re.I,
