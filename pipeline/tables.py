@@ -53,8 +53,9 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?
 
 
 def is_page_furniture(text: str) -> bool:
-    """A page number printed in the margin: not part of the document's text."""
-    return bool(_PAGE_NUMBER.match(text))
+    """A page number in the margin, or a speck OCR read as one or two characters:
+    not part of the document's text."""
+    return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2
 
 
 def _continues(fragments: list[Table], fragment: Table) -> bool:
