@@ -99,7 +99,7 @@ class TableWalker:
 
     def read_row(self, row: list[Cell]) -> None:
         texts = _texts(row)
-        task = task_from_row(texts, self.cols)
+        task = task_from_row(texts, self.cols) or self.heading_row(row, texts)
         if task:
             self.task_code, title = task
             self.section_local = True
@@ -128,6 +128,18 @@ class TableWalker:
                 f"code printed as «{code.printed}»; read as {full}", _provenance(row[self.cols.code or 0])))
         self.add_measure(row, texts, full)
         self.add_funding(row, full, None)
+
+    def heading_row(self, row: list[Cell], texts: list[str]) -> tuple[str, str] | None:
+        """A section heading: its title cell spans the deadline or executor column
+        (a measure never does), numbered in the code column («I.», or «1.» as OCR reads it)."""
+        span_into = next((k for k in (self.cols.deadline, self.cols.executors) if k is not None), None)
+        if self.cols.title is None or span_into is None or row[self.cols.title] is not row[span_into]:
+            return None
+        code = parse_code(_get(texts, self.cols.code)) if self.cols.code is not None else None
+        title = _get(texts, self.cols.title)
+        if not title or code is None or code.depth != 1:
+            return None
+        return code.value, strip_task_title(title)
 
     def row_code(self, texts: list[str]) -> Code | None:
         text = _get(texts, self.cols.code) if self.cols.code is not None else ""
