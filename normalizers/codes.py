@@ -67,3 +67,38 @@ def parse_code(text: str) -> Code | None:
 def rest_after_code(text: str, code: Code) -> str:
     """The text that follows a code printed at the start of a cell."""
     return text.strip()[len(code.printed):].strip(" .:\t\n")
+
+
+def successors(code: str) -> list[str]:
+    """Codes that may follow `code` in a numbered list: its first child, the next
+    sibling of it or of any ancestor, and that sibling's first child."""
+    parts = [int(p) for p in code.split(".")]
+    out = [f"{code}.1"]
+    for depth in range(len(parts), 0, -1):
+        sibling = ".".join(str(p) for p in parts[:depth - 1] + [parts[depth - 1] + 1])
+        out += [sibling, f"{sibling}.1"]
+    return out
+
+
+def repair_sequence(codes: list[str | None]) -> list[str | None]:
+    """Codes in table order with misread ones replaced by the code the numbering
+    demands: one that follows the code before it and leads most directly to the code
+    after it («4.3», None, «54», «5.2» → «4.3», «5», «5.1», «5.2»). Codes that fit are
+    kept; a misread code with nothing fitting is kept as read."""
+    fixed = list(codes)
+    for _ in range(2):  # the second pass sees codes the first one mended further on
+        fixed = [_fit(fixed, i) for i in range(len(fixed))]
+    return fixed
+
+
+def _fit(codes: list[str | None], i: int) -> str | None:
+    prev = next((c for c in reversed(codes[:i]) if c), None)
+    code = codes[i]
+    if code and (prev is None or code in successors(prev)):
+        return code
+    after = next((c for c in codes[i + 1:] if c), None)
+    candidates = successors(prev) if prev else ["1"]
+    if after is None:
+        return candidates[1] if code is None and prev else code
+    fitting = [c for c in candidates if after in successors(c)]
+    return min(fitting, key=lambda c: successors(c).index(after)) if fitting else code

@@ -7,11 +7,12 @@ get their full code (`2.1`, `2.2`).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from models.layout import Cell, LogicalTable
 from models.records import FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task
-from normalizers.codes import Code, parse_code, rest_after_code
+from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code
 from normalizers.money import parse_money_cell
 from normalizers.periods import deadline_bounds, parse_date
 from normalizers.sources import classify_source
@@ -94,8 +95,12 @@ class TableWalker:
         self.section_local = False  # measures numbered 1, 2, … inside each section
 
     def walk(self) -> None:
+        first_measure, first_funding = len(self.out.measures), len(self.out.funding)
         for row in self.table.body:
             self.read_row(row)
+        renamed = repair_codes(self.out.measures[first_measure:], "measure", self.out.issues)
+        for f in self.out.funding[first_funding:]:
+            f.measure_code = renamed.get(f.measure_code, f.measure_code)
 
     def read_row(self, row: list[Cell]) -> None:
         texts = _texts(row)
@@ -185,8 +190,31 @@ class TableWalker:
                 self.out.funding.append(FundingRow(measure_code, year, source, label, part.amount, _provenance(row[k])))
 
 
+def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[str, str]:
+    """Mend codes that break the table's numbering (an OCR misreading, mostly); each
+    mended code is a review issue. Returns old → new for codes that were unique."""
+    repaired = repair_sequence([r.code for r in records])
+    counts = Counter(r.code for r in records)
+    renamed = {}
+    for record, code in zip(records, repaired):
+        if code != record.code and code is not None:
+            issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}",
+                                      f"code printed as «{record.code or ''}»; the numbering gives {code}",
+                                      record.provenance))
+            if counts[record.code] == 1:
+                renamed[record.code] = code
+            record.code = code
+    return renamed
+
+
 def read_indicator_table(table: LogicalTable, cols: Columns, out: TableRecords) -> None:
     """Indicator rows: code, title, unit, base value and date, values by period."""
+    first = len(out.indicators)
+    _read_indicator_rows(table, cols, out)
+    repair_codes(out.indicators[first:], "indicator", out.issues)
+
+
+def _read_indicator_rows(table: LogicalTable, cols: Columns, out: TableRecords) -> None:
     for row in table.body:
         texts = _texts(row)
         title = _get(texts, cols.title)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.codes import parse_code, rest_after_code, roman_to_int
+from normalizers.codes import parse_code, rest_after_code, roman_to_int, repair_sequence
 
 
 @pytest.mark.parametrize(
@@ -43,3 +43,15 @@ def test_rest_after_code(text, rest):
 @pytest.mark.parametrize(("roman", "value"), [("I", 1), ("IV", 4), ("IX", 9), ("XIV", 14), ("xl", 40)])
 def test_roman_to_int(roman, value):
     assert roman_to_int(roman) == value
+
+
+@pytest.mark.parametrize("codes,expected", [
+    ([None, "2", "3"], ["1", "2", "3"]),
+    (["4.3", None, "54", "5.2"], ["4.3", "5", "5.1", "5.2"]),  # «5.1.» read as «54», «5.» lost
+    (["1.6", "1.17", "1.8"], ["1.6", "1.7", "1.8"]),
+    (["1.9", "2.1", "2.2"], ["1.9", "2.1", "2.2"]),  # a new section's first measure fits
+    (["1.1", "1.3", "1.4"], ["1.1", "1.3", "1.4"]),  # a real gap is kept
+    (["1.1", "1.2", "1.3", "2.2"], ["1.1", "1.2", "1.3", "2.2"]),
+])
+def test_repair_sequence(codes, expected):
+    assert repair_sequence(codes) == expected
