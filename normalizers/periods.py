@@ -86,3 +86,32 @@ def deadline_bounds(deadline: str) -> tuple[dt.date | None, dt.date | None]:
     if years:
         return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
     return None, None
+
+
+def _step(period: str, by: int) -> str:
+    """The period `by` steps after (or before) `period` of the same kind."""
+    year, _, part = period.partition("-")
+    if not part:
+        return str(int(year) + by)
+    kind, n = part[0], int(part[1:])
+    size = 4 if kind == "Q" else 2
+    index = int(year) * size + n - 1 + by
+    return f"{index // size}-{kind}{index % size + 1}"
+
+
+def repair_periods(periods: list[str]) -> list[str]:
+    """Column periods with a misread heading mended: in a row of quarters or half-years,
+    a column read as a bare year («II кв. 2021» → «2021») takes the period that follows
+    the column before it (or precedes the column after it)."""
+    kinds = [p.partition("-")[2][:1] for p in periods]
+    dominant = max(set(kinds), key=kinds.count) if kinds else ""
+    if not dominant or kinds.count(dominant) * 2 <= len(kinds):
+        return list(periods)
+    fixed = list(periods)
+    for i, kind in enumerate(kinds):
+        if kind != dominant:
+            if i and kinds[i - 1] == dominant:
+                fixed[i] = _step(fixed[i - 1], 1)
+            elif i + 1 < len(kinds) and kinds[i + 1] == dominant:
+                fixed[i] = _step(periods[i + 1], -1)
+    return fixed

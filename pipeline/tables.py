@@ -103,11 +103,11 @@ def cell_texts(row: list[Cell]) -> list[str]:
 
 
 def is_column_number_row(row: list[Cell]) -> bool:
-    """`1 2 3 4 5 …`: the row that numbers the columns under a header (one number
-    may be misread: OCR takes «3» for «З» or «к»)."""
+    """`1 2 3 4 5 …`: the row that numbers the columns under a header (OCR may
+    misread one number in five: «З» or «к» for 3)."""
     values = [t for t in cell_texts(row) if t]
     hits = sum(v == str(n) for n, v in enumerate(values, start=1))
-    return len(values) >= 3 and hits >= len(values) - (1 if len(values) >= 5 else 0)
+    return len(values) >= 3 and all(len(v) <= 3 for v in values) and hits >= len(values) - len(values) // 5
 
 
 def split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from models.layout import LogicalTable
-from normalizers.periods import parse_period_label
+from normalizers.periods import parse_period_label, repair_periods
 
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 _MONEY_WORDS = re.compile(r"финансир|объ[её]м|рубл|средств|стоимост|бюджет", re.I)
@@ -42,6 +42,7 @@ def read_columns(table: LogicalTable) -> Columns:
         _assign(cols, k, label, money_context=bool(_MONEY_WORDS.search(header_text)))
     if cols.title is None and cols.code is not None and cols.code + 1 < len(labels):
         cols.title = cols.code + 1
+    cols.periods = dict(zip(cols.periods, repair_periods(list(cols.periods.values()))))
     cols.kind = _kind(cols)
     return cols
 
