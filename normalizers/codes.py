@@ -18,8 +18,8 @@ DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "�
 _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
 # Roman numerals as OCR reads them in Cyrillic («И.» for II., «Ш» for III, «У» for V), alone in a cell.
 _OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Ш": "III", "Г": "I", "І": "I", "У": "V", "Х": "X", "Т": "I"})
-_OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
-_CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.?(?=\s|$)")
+_OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХТIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
+_CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.{0,2}(?=\s|$)")
 _GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
 
 
