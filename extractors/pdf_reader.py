@@ -65,7 +65,7 @@ def _open(path: Path):
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise EncryptedPdfError("the PDF is encrypted", path=path) from exc
     except (PDFSyntaxError, PdfminerException) as exc:
-        cause = exc.__cause__ or exc
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             raise EncryptedPdfError("the PDF is encrypted", path=path) from exc
         raise CorruptFileError(f"not a readable PDF ({type(cause).__name__})", path=path) from exc

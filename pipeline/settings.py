@@ -16,6 +16,7 @@ class Settings(BaseSettings):
     raw_dir: Path = Path("data/raw")
     processed_dir: Path = Path("data/processed")
     max_file_mb: int = 200  # larger inputs are refused before reading
+    ocr_workers: int = 0  # processes reading scanned pages at once; 0: one per core
 
 
 def load_settings(**overrides) -> Settings:

@@ -11,6 +11,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extractors.ocr.page import DPI, read_page_image
 from models.layout import Layout, Page
 from pipeline.errors import CorruptFileError, EmptyInputError
+from pipeline.settings import load_settings
 
 MAX_PIXELS = 60_000_000  # about A2 at 300 dpi; larger images are refused (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -35,8 +36,8 @@ def ocr_pdf_page(path: str, number: int) -> Page:
 
 
 def workers() -> int:
-    """OCR worker processes: ORDERS_OCR_WORKERS, else one per core."""
-    return max(1, int(os.environ.get("ORDERS_OCR_WORKERS") or os.cpu_count() or 1))
+    """OCR worker processes: the `ocr_workers` setting (ORDERS_OCR_WORKERS), else one per core."""
+    return load_settings().ocr_workers or os.cpu_count() or 1
 
 
 def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
@@ -51,6 +52,8 @@ def read_image(path: Path) -> Layout:
     """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
     try:
         with Image.open(path) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise Image.DecompressionBombError(f"{image.width}×{image.height}")
             frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
     except Image.DecompressionBombError as exc:
         raise CorruptFileError(f"the image is larger than {MAX_PIXELS:,} pixels", path=path) from exc

@@ -1,0 +1,95 @@
+"""Scans through real Tesseract: grid recovery, orientation, clean-up, images and
+the guards on bad images. Each page read here takes a few seconds."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from extractors.ocr.cleanup import clean_ocr_text
+from extractors.ocr.page import read_page_image
+from extractors.ocr.scan import read_image, render_pdf_page
+from extractors.pdf_reader import read_pdf
+from extractors.ocr.scan import ocr_pdf_pages
+from models.layout import Paragraph, Table
+from pipeline.errors import CorruptFileError
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def page_image() -> Image.Image:
+    return render_pdf_page(FIXTURES / "measures_page1.scan.pdf", 1)
+
+
+def _table(page) -> Table:
+    return next(b for b in page.blocks if isinstance(b, Table))
+
+
+def _words(page) -> str:
+    texts = [b.text for b in page.blocks if isinstance(b, Paragraph)]
+    texts += [c.text for b in page.blocks if isinstance(b, Table) for c in b.cells]
+    return " ".join(texts)
+
+
+def test_scanned_table_grid_and_cells(page_image):
+    page = read_page_image(page_image, 1)
+    table = _table(page)
+    header = table.grid()[0]
+    assert table.n_cols == 8
+    assert header[5] is header[7] and "финансирования" in header[5].text  # spanning header cell
+    codes = [row[0].text for row in table.grid()]
+    assert "1.1." in codes and "1.2." in codes
+    assert all(c.confidence is None or 0 <= c.confidence <= 1 for c in table.cells)
+    assert all(c.bbox is not None for c in table.cells)
+
+
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_90])
+def test_turned_pages_are_read_upright(page_image, turn):
+    page = read_page_image(page_image.transpose(turn), 1)
+    assert "Мероприятие" in _words(page)
+
+
+def test_blank_page_gives_no_blocks():
+    assert read_page_image(Image.new("L", (2480, 3508), 255), 1).blocks == []
+
+
+def test_scanned_pdf_routes_to_ocr():
+    layout = read_pdf(FIXTURES / "tasks_only.scan.pdf", ocr_pages=ocr_pdf_pages)
+    assert layout.format == "scan"
+    assert "Задача 1" in _words(layout.pages[0])
+
+
+def test_multipage_tiff(tmp_path, page_image):
+    path = tmp_path / "order.tiff"
+    small = page_image.reduce(2)
+    small.save(path, save_all=True, append_images=[Image.new("L", small.size, 255)])
+    layout = read_image(path)
+    assert [p.number for p in layout.pages] == [1, 2] and layout.format == "image"
+
+
+def test_giant_image_is_refused(tmp_path):
+    path = tmp_path / "bomb.png"
+    Image.new("1", (10000, 10000), 1).save(path)
+    with pytest.raises(CorruptFileError, match="bomb.png"):
+        read_image(path)
+
+
+def test_not_an_image(tmp_path):
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(b"not a jpeg at all")
+    with pytest.raises(CorruptFileError, match="photo.jpg"):
+        read_image(path)
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("1 5О0 000", "1 500 000"),      # letter О inside a number
+    ("З00 000 краевой бюджет", "300 000 краевой бюджет"),
+    ("0\n|", "0"),                    # a ruling stroke read as «|»
+    ("6 .", "6"),
+    ("о.", "0"),                      # a zero alone in a cell read as the letter о
+    ("Министерство образования", "Министерство образования"),
+])
+def test_ocr_cleanup(read, expected):
+    assert clean_ocr_text(read) == expected

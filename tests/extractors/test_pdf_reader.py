@@ -1,0 +1,73 @@
+"""Digital PDFs: routing by text layer, ruled tables with merged cells, paragraphs,
+and clear errors for PDFs that cannot be read."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from extractors.pdf_reader import has_real_text, read_pdf, EncryptedPdfError
+from models.layout import Paragraph, Table
+from pipeline.errors import CorruptFileError, EmptyInputError
+from pipeline.tables import layout_to_logical
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+@pytest.mark.parametrize("text,real", [
+    ("Комплекс мер по развитию эффективных социальных практик на 2020-2021 годы", True),
+    ("(cid:123)(cid:124)(cid:125)(cid:126) (cid:127)(cid:128) (cid:129)(cid:130)", False),
+    ("noJI KoMnJIekc Mep no pa3BuTuIo 3qbqbeKTuBHblx cou,uaJIbHblx npaKTuK", False),  # Latin look-alikes
+    ("", False),
+])
+def test_a_text_layer_counts_only_when_it_is_real_russian_text(text, real):
+    assert has_real_text(text) is real
+
+
+def test_ruled_table_over_two_pages_with_merged_header():
+    layout = read_pdf(FIXTURES / "measures_2pages.pdf")
+    assert layout.format == "pdf" and len(layout.pages) == 2
+    first = next(b for b in layout.pages[0].blocks if isinstance(b, Table))
+    header = first.grid()[0]
+    # «Объем финансирования …» spans the three money columns; «№ п/п» spans two header rows
+    assert header[5] is header[6] is header[7] and header[5].col_span == 3
+    assert first.grid()[0][0] is first.grid()[1][0]
+    assert all(c.bbox is not None and c.page == 1 for c in first.cells)
+
+    logical = [b for b in layout_to_logical(layout).blocks if not isinstance(b, Paragraph)]
+    assert len(logical) == 1, "the page number between the fragments must not split the table"
+    codes = [row[0].text.strip() for row in logical[0].body if row[0].text.strip()]
+    assert codes[:4] == ["1.1.", "1.2.", "1.3.", "1.4."]
+
+
+def test_paragraphs_keep_wrapped_lines_together():
+    layout = read_pdf(FIXTURES / "tasks_only.pdf")
+    paragraphs = [b.text.replace("\n", " ") for b in layout.blocks() if isinstance(b, Paragraph)]
+    assert paragraphs[0].startswith("Комплекс мер по развитию") and paragraphs[0].endswith("на 2020-2021 годы")
+    assert any(p.startswith("Задача 1. Формирование механизма") and p.endswith("малоимущим семьям с детьми.")
+               for p in paragraphs)
+
+
+def test_encrypted_pdf_is_refused_with_a_remedy(tmp_path):
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "tasks_only.pdf"))
+    writer.encrypt(user_password="secret", owner_password="owner")
+    locked = tmp_path / "locked.pdf"
+    writer.write(locked)
+    with pytest.raises(EncryptedPdfError, match="encrypted") as err:
+        read_pdf(locked)
+    assert "locked.pdf" in str(err.value) and "password" in str(err.value)
+
+
+def test_truncated_pdf_is_a_corrupt_file(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes((FIXTURES / "tasks_only.pdf").read_bytes()[:2000])
+    with pytest.raises(CorruptFileError, match="broken.pdf"):
+        read_pdf(broken)
+
+
+def test_pdf_without_pages(tmp_path):
+    empty = tmp_path / "empty.pdf"
+    PdfWriter().write(empty)
+    with pytest.raises((EmptyInputError, CorruptFileError), match="empty.pdf"):
+        read_pdf(empty)
