@@ -39,8 +39,10 @@ def has_real_text(text: str) -> bool:
     return len(_CYRILLIC.findall(text)) / len(letters) > 0.5
 
 
-def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None) -> Layout:
-    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`."""
+def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None,
+             preview: Callable[[Path, int], str] | None = None) -> Layout:
+    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`;
+    `preview(path, number)` stores an image of each digital page for reviewers."""
     pages: dict[int, Page] = {}
     to_ocr: list[int] = []
     with _open(path) as pdf:
@@ -50,6 +52,7 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
             _check_size(path, page, number)
             if has_real_text(page.extract_text() or ""):
                 pages[number] = read_digital_page(page, number)
+                pages[number].image_path = preview(path, number) if preview else None
             else:
                 to_ocr.append(number)
                 pages[number] = Page(number=number, width=float(page.width), height=float(page.height))

@@ -42,7 +42,7 @@ def fingerprint_task(path: str) -> str:
 
 @task(name="read layout")
 def read_layout_task(path: str) -> Layout:
-    return stages.read_layout(Path(path))
+    return stages.check_language(stages.read_layout(Path(path)))
 
 
 @task(name="logical tables")

@@ -130,3 +130,4 @@ class LogicalDocument:
     format: str
     page_count: int
     blocks: list[Paragraph | LogicalTable]
+    blank_pages: list[int] = field(default_factory=list)

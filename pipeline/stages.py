@@ -1,6 +1,7 @@
 """The extraction chain of one file, as small typed stages:
 
     read_layout(path) → Layout
+    check_language(layout) → Layout                     (refuses a text that is not Russian)
     layout_to_logical(layout) → LogicalDocument         (pipeline.tables)
     parse_document(logical) → ExtractedDocument         (pipeline.parse.document)
     validate_document(doc) → ExtractedDocument          (issues for broken sums)
@@ -10,16 +11,17 @@ Each stage is a plain function, testable alone; the Prefect flows only wire them
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Callable
 
 from extractors.docx_reader import read_docx
-from extractors.ocr.scan import ocr_pdf_pages, read_image
+from extractors.ocr.scan import ocr_pdf_pages, preview_pdf_page, read_image
 from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
-from models.layout import Layout
+from models.layout import Layout, Paragraph
 from models.records import ExtractedDocument
-from pipeline.errors import EmptyInputError, InputError, UnreadableFileError, UnsupportedFormatError
+from pipeline.errors import EmptyInputError, InputError, NotAnOrderError, UnreadableFileError, UnsupportedFormatError
 from pipeline.parse.document import parse_document
 from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
@@ -28,7 +30,7 @@ PIPELINE_VERSION = "1"
 READERS: dict[str, Callable[[Path], Layout]] = {
     ".docx": read_docx,
     ".txt": read_text,
-    ".pdf": lambda path: read_pdf(path, ocr_pages=ocr_pdf_pages),
+    ".pdf": lambda path: read_pdf(path, ocr_pages=ocr_pdf_pages, preview=preview_pdf_page),
     **{suffix: read_image for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
 }
 
@@ -68,6 +70,22 @@ def read_layout(path: Path) -> Layout:
         raise UnreadableFileError("permission denied", path=path) from exc
 
 
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def check_language(layout: Layout) -> Layout:
+    """Refuse a document whose text is not Russian: the parser would find nothing
+    and say less about why."""
+    text = " ".join(b.text if isinstance(b, Paragraph) else " ".join(c.text for c in b.cells)
+                    for b in layout.blocks())
+    letters = len(_LETTER.findall(text))
+    if letters > 200 and len(_CYRILLIC.findall(text)) / letters < 0.3:
+        share = len(_CYRILLIC.findall(text)) / letters
+        raise NotAnOrderError(f"the text is not in Russian ({share:.0%} Cyrillic letters)")
+    return layout
+
+
 def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
     """Append an issue for every printed sum that does not hold."""
     doc.issues.extend(validate(doc))
@@ -77,7 +95,7 @@ def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
 def extract(path: Path) -> ExtractedDocument:
     """The whole chain for one file. Raises an InputError naming the file when it is not an order."""
     try:
-        return validate_document(parse_document(layout_to_logical(read_layout(path))))
+        return validate_document(parse_document(layout_to_logical(check_language(read_layout(path)))))
     except InputError as exc:
         if exc.path is None:
             exc.path = path

@@ -46,7 +46,8 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
             blocks.append(block)
             caption = block.text
     close_table()
-    return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks)
+    blank = [p.number for p in layout.pages if not p.blocks]
+    return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks, blank)
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?\s*\d{1,3}\s*(?:[-–—])?\s*$", re.I)

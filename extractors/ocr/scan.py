@@ -30,9 +30,31 @@ def render_pdf_page(path: Path, number: int, dpi: int = DPI) -> Image.Image:
         pdf.close()
 
 
+PREVIEW_DPI = 100  # page images kept for reviewers
+
+
+def save_page_preview(image: Image.Image, source: Path, number: int, dpi: int = DPI) -> str:
+    """Store a downscaled JPEG of a page under data/processed/pages/<file name>/; return its path."""
+    folder = load_settings().processed_dir / "pages" / source.name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{number}.jpg"
+    scale = PREVIEW_DPI / dpi
+    image.convert("L").resize((max(1, int(image.width * scale)), max(1, int(image.height * scale)))).save(
+        target, quality=70)
+    return str(target)
+
+
 def ocr_pdf_page(path: str, number: int) -> Page:
-    """Render and read one PDF page (runs in a worker process)."""
-    return read_page_image(render_pdf_page(Path(path), number), number)
+    """Render and read one PDF page (runs in a worker process); keep its preview."""
+    image = render_pdf_page(Path(path), number)
+    page = read_page_image(image, number)
+    page.image_path = save_page_preview(image, Path(path), number)
+    return page
+
+
+def preview_pdf_page(path: Path, number: int) -> str:
+    """A preview of a page that needs no OCR (a digital page)."""
+    return save_page_preview(render_pdf_page(path, number, dpi=PREVIEW_DPI), path, number, dpi=PREVIEW_DPI)
 
 
 def workers() -> int:
@@ -61,5 +83,9 @@ def read_image(path: Path) -> Layout:
         raise CorruptFileError(f"not a readable image ({exc})", path=path) from exc
     if not frames:
         raise EmptyInputError("the image has no pages", path=path)
-    pages = [read_page_image(frame, n) for n, frame in enumerate(frames, start=1)]
+    pages = []
+    for n, frame in enumerate(frames, start=1):
+        page = read_page_image(frame, n)
+        page.image_path = save_page_preview(frame, path, n, dpi=int(frame.info.get("dpi", (DPI, DPI))[0]) or DPI)
+        pages.append(page)
     return Layout(source_file=path.name, format="image", pages=pages)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
-from models.records import ExtractedDocument, Measure
+from models.records import ExtractedDocument, Measure, ReviewIssue
 from normalizers.organizations import OrganizationIndex, executor_names
 from normalizers.regions import find_region
 from normalizers.text import clean
@@ -27,7 +27,8 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.indicators = records.indicators
     out.target_groups = prose.parse_target_groups(paragraphs)
     out.signatories = prose.parse_signatories(paragraphs[:60])
-    out.issues = records.issues
+    out.issues = records.issues + [
+        ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
         raise NotAnOrderError("no tasks, measures, funding or indicators found")
     _fill_period_from_tables(out)

@@ -127,6 +127,7 @@ class TableWalker:
             self.add_funding(row, self.full_code(parent), (classify_source(title), title))
             return
         full = self.full_code(code.value)
+        flag_unsure_cells(row, f"measure {full}" if self.cols.kind == "measures" else f"funding {full}", self.out.issues)
         if code.garbled:
             self.out.issues.append(ReviewIssue(
                 "ocr_suspect", f"measure {full}",
@@ -190,6 +191,19 @@ class TableWalker:
                 self.out.funding.append(FundingRow(measure_code, year, source, label, part.amount, _provenance(row[k])))
 
 
+UNSURE_CONFIDENCE = 0.6  # OCR'd cells read less surely than this go to a reviewer
+
+
+def flag_unsure_cells(row: list[Cell], where: str, issues: list[ReviewIssue]) -> None:
+    """One `ocr_suspect` issue for a row with cells OCR read unsurely, pointing at the least sure."""
+    unsure = [c for c in row if c.confidence is not None and c.confidence < UNSURE_CONFIDENCE and c.text.strip()]
+    if unsure:
+        worst = min(unsure, key=lambda c: c.confidence)
+        issues.append(ReviewIssue("ocr_suspect", where,
+                                  f"«{clean(worst.text)[:80]}» read with confidence {worst.confidence:.2f}",
+                                  _provenance(worst)))
+
+
 def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[str, str]:
     """Mend codes that break the table's numbering (an OCR misreading, mostly); each
     mended code is a review issue. Returns old → new for codes that were unique."""
@@ -242,6 +256,7 @@ def _read_indicator_rows(table: LogicalTable, cols: Columns, out: TableRecords) 
             provenance=_provenance(row[cols.title]),
         ))
         where = f"indicator {code.value if code else title[:40]}"
+        flag_unsure_cells(row, where, out.issues)
         if code and code.garbled:
             out.issues.append(ReviewIssue("ocr_suspect", where, f"code printed as «{code.printed}»",
                                           _provenance(row[cols.code])))
