@@ -210,6 +210,9 @@ class Document(Base):
     issues: Mapped[list[Issue]] = relationship(
         order_by="Issue.position", cascade="all, delete-orphan", passive_deletes=True
     )
+    tables: Mapped[list[DocumentTable]] = relationship(
+        order_by="DocumentTable.position", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Organization(Base):
@@ -366,6 +369,18 @@ class TargetGroup(Base):
     title: Mapped[str] = mapped_column(Text)
     count: Mapped[int | None] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
+
+
+class DocumentTable(Base):
+    """A logical table as extracted (rows of cells with spans, pages, boxes and
+    confidences), kept so that researchers can reuse raw tables."""
+
+    __tablename__ = "document_table"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    position: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[list] = mapped_column(JSON)
 
 
 class Signatory(Base):

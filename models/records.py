@@ -123,6 +123,20 @@ class ReviewIssue:
 
 
 @dataclass
+class TableCell:
+    """A printed cell of a logical table, once, at the top-left of the area it covers."""
+
+    text: str
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    page: int | None = None
+    bbox: BBox | None = None
+    confidence: float | None = None
+
+
+@dataclass
 class ExtractedDocument:
     """Everything extracted from one input file."""
 
@@ -138,6 +152,11 @@ class ExtractedDocument:
     target_groups: list[TargetGroup] = field(default_factory=list)
     signatories: list[Signatory] = field(default_factory=list)
     issues: list[ReviewIssue] = field(default_factory=list)
+    tables: list[list[list[TableCell]]] = field(default_factory=list)  # logical tables: rows of cells
+
+    def tables_export(self) -> list:
+        """Every logical table as rows of cells (text, spans, page, box, confidence)."""
+        return [[[_cell_export(c) for c in row] for row in table] for table in self.tables]
 
     def to_export(self) -> dict:
         """The document as the shared JSON contract (schema_version 1)."""
@@ -197,6 +216,12 @@ class ExtractedDocument:
             "signatories": [asdict(s) for s in self.signatories],
             "issues": [{"kind": i.kind, "where": i.where, "detail": i.detail} for i in self.issues],
         }
+
+
+def _cell_export(cell: TableCell) -> dict:
+    out = asdict(cell)
+    out["bbox"] = [cell.bbox.x0, cell.bbox.y0, cell.bbox.x1, cell.bbox.y1] if cell.bbox else None
+    return out
 
 
 def _json_number(amount: Decimal) -> int | float:

@@ -87,15 +87,18 @@ def _print_summary(outcomes) -> None:
 @app.command()
 def export(
     out_dir: Path = typer.Option(..., "--out", help="Folder for the exported files"),
-    format: str = typer.Option("json", "--format", help="json: one Document JSON per document (shared spec)"),
+    format: str = typer.Option("json", "--format",
+                               help="json: one Document JSON per document (shared spec); "
+                                    "tables: every logical table, cell by cell"),
     db: Optional[str] = DbOption,
 ) -> None:
     """Write every stored document in the export format."""
-    from pipeline.store import export_json
+    from pipeline.store import export_json, export_tables
 
-    if format != "json":
-        raise UsageError(f"unknown export format «{format}»; supported: json")
-    written = export_json(_sessions(db), out_dir)
+    exporters = {"json": export_json, "tables": export_tables}
+    if format not in exporters:
+        raise UsageError(f"unknown export format «{format}»; supported: {', '.join(exporters)}")
+    written = exporters[format](_sessions(db), out_dir)
     out.print(f"{len(written)} document(s) written to {out_dir}")
 
 

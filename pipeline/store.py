@@ -14,7 +14,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -276,6 +276,7 @@ def _insert_document(
         target_groups=[
             db.TargetGroup(title=g.title, count=g.count, position=i) for i, g in enumerate(doc.target_groups)
         ],
+        tables=[db.DocumentTable(rows=_table_json(t), position=i) for i, t in enumerate(doc.tables)],
         signatories=[
             db.Signatory(name=s.name, job_title=s.position, organization=s.organization, position=i)
             for i, s in enumerate(doc.signatories)
@@ -505,6 +506,7 @@ _LOAD_OPTIONS = (
     selectinload(db.Document.funding),
     selectinload(db.Document.indicators).selectinload(db.Indicator.values),
     selectinload(db.Document.target_groups),
+    selectinload(db.Document.tables),
     selectinload(db.Document.signatories),
     selectinload(db.Document.issues),
 )
@@ -585,6 +587,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             for i in document.indicators
         ],
         target_groups=[records.TargetGroup(title=g.title, count=g.count) for g in document.target_groups],
+        tables=[_table_records(t.rows) for t in document.tables],
         signatories=[
             records.Signatory(name=s.name, position=s.job_title, organization=s.organization)
             for s in document.signatories
@@ -624,6 +627,16 @@ def _load_organizations(document: db.Document) -> list[records.Organization]:
     return orgs
 
 
+def _table_json(table: list[list[records.TableCell]]) -> list:
+    return [[{**asdict(c), "bbox": [c.bbox.x0, c.bbox.y0, c.bbox.x1, c.bbox.y1] if c.bbox else None} for c in row]
+            for row in table]
+
+
+def _table_records(rows: list) -> list[list[records.TableCell]]:
+    return [[records.TableCell(**{**c, "bbox": BBox(*c["bbox"]) if c["bbox"] else None}) for c in row]
+            for row in rows]
+
+
 def _load_provenance(session: Session, document_id: int) -> dict[tuple[str, int], records.Provenance]:
     rows = session.scalars(select(db.Provenance).where(db.Provenance.document_id == document_id))
     return {(p.entity, p.entity_id): _provenance_record(p) for p in rows}
@@ -645,15 +658,25 @@ def export_json(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
     overwrite each other, so those are written as `<source_file>.json` instead.
     Returns the paths written, in file-name order.
     """
+    return _export(sessions, out_dir, "json", lambda doc: doc.to_export())
+
+
+def export_tables(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
+    """Write every stored document's logical tables as `<stem>.tables.json`: a list of
+    tables, each a list of rows, each a list of cells (text, spans, page, box, confidence)."""
+    return _export(sessions, out_dir, "tables.json", lambda doc: doc.tables_export())
+
+
+def _export(sessions: sessionmaker[Session], out_dir: Path, suffix: str, content) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     with sessions() as session:
         stored = session.execute(
             select(db.Document.id, db.Document.source_file).order_by(db.Document.source_file)
         ).all()
-        file_names = _export_file_names([source_file for _, source_file in stored])
+        file_names = _export_file_names([source_file for _, source_file in stored], suffix)
         paths = []
         for document_id, source_file in stored:
-            export = load_document(session, document_id).to_export()
+            export = content(load_document(session, document_id))
             path = out_dir / file_names[source_file]
             path.write_text(json.dumps(export, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             paths.append(path)
@@ -661,10 +684,10 @@ def export_json(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
     return paths
 
 
-def _export_file_names(source_files: list[str]) -> dict[str, str]:
+def _export_file_names(source_files: list[str], suffix: str) -> dict[str, str]:
     stems = Counter(Path(name).stem for name in source_files)
     return {
-        name: f"{Path(name).stem}.json" if stems[Path(name).stem] == 1 else f"{name}.json"
+        name: f"{Path(name).stem}.{suffix}" if stems[Path(name).stem] == 1 else f"{name}.{suffix}"
         for name in source_files
     }
 

@@ -71,3 +71,17 @@ def test_unusable_database_is_one_clear_error(tmp_path):
     result = orders("status", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert result.returncode == 3
     assert "error" in result.stderr.lower() and "127.0.0.1" in result.stderr
+
+
+def test_tables_export_of_a_pdf_keeps_cells_with_boxes(tmp_path):
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    pdf = ROOT / "tests" / "fixtures" / "measures_2pages.pdf"
+    assert orders("ingest", str(pdf), "--db", url).returncode == 0
+    assert orders("export", "--format", "tables", "--out", str(tmp_path / "out"), "--db", url).returncode == 0
+    tables = json.loads((tmp_path / "out" / "measures_2pages.tables.json").read_text(encoding="utf-8"))
+    assert len(tables) == 1  # one logical table over both pages
+    cells = [c for row in tables[0] for c in row]
+    assert {c["page"] for c in cells} == {1, 2}
+    assert all(len(c["bbox"]) == 4 for c in cells)
+    spanning = next(c for c in cells if c["text"].startswith("Объем финансирования"))
+    assert spanning["col_span"] == 3

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
-from models.records import ExtractedDocument, Measure, ReviewIssue
+from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell
 from normalizers.organizations import OrganizationIndex, executor_names
 from normalizers.regions import find_region
 from normalizers.text import clean
@@ -31,6 +31,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
         ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
         raise NotAnOrderError("no tasks, measures, funding or indicators found")
+    out.tables = [table_cells(t) for t in tables]
     _fill_period_from_tables(out)
     _normalise_organizations(out, paragraphs, tables)
     return out
@@ -52,6 +53,22 @@ def read_tables(tables: list[LogicalTable]) -> TableRecords:
             # A funding-only table repeats the measures; its titles count only where no measures table exists.
             records.measures += [(cols.kind, m) for m in found.measures]
     return records
+
+
+def table_cells(table: LogicalTable) -> list[list[TableCell]]:
+    """A logical table's rows with each printed cell once (spanning cells at their top-left)."""
+    seen: set[int] = set()
+    rows = []
+    for r, row in enumerate(table.header + table.body):
+        cells = []
+        for k, cell in enumerate(row):
+            if id(cell) in seen:
+                continue
+            seen.add(id(cell))
+            cells.append(TableCell(clean(cell.text), r, k, cell.row_span, cell.col_span, cell.page, cell.bbox,
+                                   cell.confidence))
+        rows.append(cells)
+    return rows
 
 
 def _dedupe_measures(tagged: list[tuple[str, Measure]]) -> list[Measure]:
