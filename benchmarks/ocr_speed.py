@@ -54,7 +54,7 @@ def digital_pages_per_second(pdfs: list[Path]) -> float:
 
 def scan_stage_times(scans: list[Path]) -> dict[str, float]:
     """Seconds per stage over every scanned page, one process."""
-    stages = dict.fromkeys(["render", "deskew", "grid", "ocr", "re-read cells", "place words"], 0.0)
+    stages = dict.fromkeys(["render", "deskew", "grid", "ocr prose", "ocr cells"], 0.0)
     for scan in scans:
         for number in range(1, page_count(scan) + 1):
             image, s = timed(render_pdf_page, scan, number)
@@ -63,12 +63,11 @@ def scan_stage_times(scans: list[Path]) -> dict[str, float]:
             stages["deskew"] += s
             grids, s = timed(ocr_page.find_grids, gray)
             stages["grid"] += s
-            words, s = timed(tesseract.read_words, _Image.fromarray(ocr_page.erase_rulings(gray, grids)))
-            stages["ocr"] += s
-            tables, s = timed(lambda: [ocr_page.grid_to_table(g, words, number) for g in grids])
-            stages["place words"] += s
-            _, s = timed(ocr_page.reread_cells, gray, tables)
-            stages["re-read cells"] += s
+            _, s = timed(tesseract.read_words, _Image.fromarray(ocr_page.blank_tables(gray, grids)))
+            stages["ocr prose"] += s
+            tables = [ocr_page.grid_to_table(g, number) for g in grids]
+            _, s = timed(ocr_page.read_cells, gray, tables)
+            stages["ocr cells"] += s
     return stages
 
 

@@ -70,6 +70,12 @@ def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
         return list(pool.map(ocr_pdf_page, [str(path)] * len(numbers), numbers))
 
 
+def _image_dpi(image: Image.Image) -> int:
+    """The resolution an image declares, when it is a plausible one (many say 1 or 72 by default)."""
+    dpi = int(float((image.info.get("dpi") or (0, 0))[0]))
+    return dpi if 100 <= dpi <= 1200 else DPI
+
+
 def read_image(path: Path) -> Layout:
     """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
     try:
@@ -86,6 +92,6 @@ def read_image(path: Path) -> Layout:
     pages = []
     for n, frame in enumerate(frames, start=1):
         page = read_page_image(frame, n)
-        page.image_path = save_page_preview(frame, path, n, dpi=int(frame.info.get("dpi", (DPI, DPI))[0]) or DPI)
+        page.image_path = save_page_preview(frame, path, n, dpi=_image_dpi(frame))
         pages.append(page)
     return Layout(source_file=path.name, format="image", pages=pages)

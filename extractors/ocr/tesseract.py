@@ -6,6 +6,7 @@ worker processes instead, which is faster on few cores than Tesseract's own thre
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,13 +54,23 @@ def check_installed() -> None:
 def read_words(image: Image.Image, psm: int = 3) -> list[Word]:
     """Every word Tesseract reads on the image, with its box and confidence."""
     check_installed()
+    # Handing Tesseract an uncompressed file saves the PNG encoding pytesseract would do.
+    with tempfile.NamedTemporaryFile(suffix=".pgm") as file:
+        image.convert("L").save(file.name)
+        return _words(_tesseract_data(file.name, psm))
+
+
+def _tesseract_data(path: str, psm: int) -> dict:
     try:
-        data = pytesseract.image_to_data(image, lang=LANGUAGE, config=f"--psm {psm}",
+        return pytesseract.image_to_data(path, lang=LANGUAGE, config=f"--psm {psm}",
                                          output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
     except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
         raise OcrFailedError(f"Tesseract took over {TIMEOUT_S} s on one page") from exc
     except pytesseract.TesseractError as exc:
         raise OcrFailedError(f"Tesseract failed: {exc.message.strip()[:200]}") from exc
+
+
+def _words(data: dict) -> list[Word]:
     words = []
     for i, text in enumerate(data["text"]):
         if text.strip() and float(data["conf"][i]) >= 0:
