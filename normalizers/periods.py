@@ -7,15 +7,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 
 MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
     "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
 }
-_MONTH_WORD = r"(январ[ьяе]|феврал[ьяе]|марта?|апрел[ьяе]|ма[йяе]|июн[ьяе]|июл[ьяе]|августа?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе])"
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
-_WORD_DATE = re.compile(r"[«\"]?(\d{1,2})[»\"]?\s+" + _MONTH_WORD + r"\s+(\d{4})", re.I)
+_WORD_DATE = re.compile(r"[«\"]?(\d{1,2})[»\"]?\s+([А-Яа-яЁё]{3,9})\s+(\d{4})", re.I)
+# Month names as printed in dates (genitive), for reading OCR'd ones that are off by a letter.
+MONTH_FORMS = {"января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
+               "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12}
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\s*(?:годы|гг|г\.г|год|г\b)", re.I)
 # Roman numerals as printed, and as OCR reads them («И», «П», «11» for II; «Г», «l», «1» for I).
 _ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
@@ -27,11 +30,13 @@ _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
 
 
 def month_number(word: str) -> int | None:
+    """`августа` → 8; a name OCR got one letter wrong («авгуета») still counts."""
     word = word.lower()
     for stem, number in MONTHS.items():
         if word.startswith(stem) and (stem != "ма" or word in ("май", "мая", "мае")):
             return number
-    return None
+    close = difflib.get_close_matches(word, MONTH_FORMS, n=1, cutoff=0.8)
+    return MONTH_FORMS[close[0]] if close else None
 
 
 def parse_date(text: str) -> dt.date | None:

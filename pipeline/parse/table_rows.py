@@ -17,6 +17,7 @@ from normalizers.money import parse_money_cell
 from normalizers.periods import deadline_bounds, parse_date
 from normalizers.sources import classify_source
 from normalizers.text import clean
+from normalizers.units import correct_unit
 from pipeline.parse.columns import Columns
 
 _TASK_ROW = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]?\s*(.*)$", re.I | re.S)
@@ -238,6 +239,8 @@ def _read_indicator_rows(table: LogicalTable, cols: Columns, out: TableRecords) 
             if not _NO_VALUE.match(texts[k])
         ]
         unit = _get(texts, cols.unit) or None
+        if unit and row[cols.unit].confidence is not None:  # read by OCR: hold it to the vocabulary
+            unit = correct_unit(unit)
         if not title or (not values and not unit):
             continue  # a section heading inside the table
         code = parse_code(_get(texts, cols.code)) if cols.code is not None else None

@@ -81,3 +81,12 @@ def test_parse_year_range(text, expected):
 )
 def test_deadline_bounds(deadline, expected):
     assert deadline_bounds(deadline) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("5 авгуета 2020", dt.date(2020, 8, 5)),   # one letter misread by OCR
+    ("«27» июня 2025 г.", dt.date(2025, 6, 27)),
+    ("в 2016 году", None),
+])
+def test_month_names_read_with_a_misread_letter(text, expected):
+    assert parse_date(text) == expected
