@@ -17,11 +17,13 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
+from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
 from pipeline.errors import CorruptFileError, EmptyInputError, InputError
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+_WORD = re.compile(r"\b[А-Яа-яЁё]{4,}\b")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 # Latin letters that look like Cyrillic ones: a font without a Unicode map prints «noJI» for «пол».
 _LATIN_LOOKALIKE_WORD = re.compile(r"\b[A-Za-z]*[JIl][A-Za-z]*\b")
@@ -32,11 +34,15 @@ class EncryptedPdfError(InputError):
 
 
 def has_real_text(text: str) -> bool:
-    """A text layer worth reading: mostly Cyrillic letters, no `(cid:…)` glyph codes."""
+    """A text layer worth reading: mostly Cyrillic letters, no `(cid:…)` glyph codes,
+    and mostly dictionary words (a scan's invisible OCR layer of poor quality is not)."""
     letters = _LETTER.findall(text)
     if len(letters) < 20 or text.count("(cid:") > 3:
         return False
-    return len(_CYRILLIC.findall(text)) / len(letters) > 0.5
+    if len(_CYRILLIC.findall(text)) / len(letters) <= 0.5:
+        return False
+    words = _WORD.findall(text)[:300]
+    return sum(is_known_word(w) for w in words) / max(1, len(words)) > 0.6
 
 
 def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None,

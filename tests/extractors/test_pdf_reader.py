@@ -19,6 +19,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
     ("Комплекс мер по развитию эффективных социальных практик на 2020-2021 годы", True),
     ("(cid:123)(cid:124)(cid:125)(cid:126) (cid:127)(cid:128) (cid:129)(cid:130)", False),
     ("noJI KoMnJIekc Mep no pa3BuTuIo 3qbqbeKTuBHblx cou,uaJIbHblx npaKTuK", False),  # Latin look-alikes
+    ("Кохшлекс мер ио развнтшо эффектнвных соцнальных практнк иа террнторнн обласгн", False),  # poor OCR layer
     ("", False),
 ])
 def test_a_text_layer_counts_only_when_it_is_real_russian_text(text, real):
