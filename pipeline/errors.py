@@ -51,6 +51,10 @@ class NotAnOrderError(InputError):
     remedy = "the text has no measures, funding, indicators or tasks of an order"
 
 
+class NotRussianError(InputError):
+    remedy = "the pipeline reads Russian orders; check that the file belongs in this batch"
+
+
 class DatabaseError(OrdersError):
     """The database cannot be reached or migrated."""
 

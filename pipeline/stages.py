@@ -21,7 +21,7 @@ from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
 from models.records import ExtractedDocument
-from pipeline.errors import EmptyInputError, InputError, NotAnOrderError, UnreadableFileError, UnsupportedFormatError
+from pipeline.errors import EmptyInputError, InputError, NotRussianError, UnreadableFileError, UnsupportedFormatError
 from pipeline.parse.document import parse_document
 from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
@@ -82,7 +82,7 @@ def check_language(layout: Layout) -> Layout:
     letters = len(_LETTER.findall(text))
     if letters > 200 and len(_CYRILLIC.findall(text)) / letters < 0.3:
         share = len(_CYRILLIC.findall(text)) / letters
-        raise NotAnOrderError(f"the text is not in Russian ({share:.0%} Cyrillic letters)")
+        raise NotRussianError(f"the text is not in Russian ({share:.0%} Cyrillic letters)")
     return layout
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
 from models import db
@@ -30,6 +31,10 @@ def bad_batch(tmp_path: Path) -> tuple[Path, list[Path]]:
     (folder / "empty.txt").write_text("")
     (folder / "garbage.docx").write_bytes(bytes(range(256)) * 20)
     (folder / "letter.txt").write_text("Уважаемый коллега!\nНаправляем вам приглашение на семинар.\n", encoding="utf-8")
+    (folder / "english.txt").write_text("Order of the Ministry of Labour on measures for families. " * 10, encoding="utf-8")
+    locked = PdfWriter(clone_from=PdfReader(ROOT / "tests" / "fixtures" / "tasks_only.pdf"))
+    locked.encrypt(user_password="secret")
+    locked.write(folder / "locked.pdf")
     missing = tmp_path / "gone.txt"
     return folder, [folder, folder / SAMPLE.name, missing]  # the sample is also named twice
 
@@ -42,10 +47,10 @@ def test_bad_inputs_are_reported_and_nothing_is_stored_for_them(bad_batch, tmp_p
     assert result.returncode == 1, result.stderr
     errors = result.stderr
     for name, reason in [("empty.txt", "empty"), ("garbage.docx", "DOCX"), ("letter.txt", "no tasks"),
-                         ("gone.txt", "no such file")]:
+                         ("gone.txt", "no such file"), ("english.txt", "not in Russian"), ("locked.pdf", "encrypted")]:
         line = next((ln for ln in errors.splitlines() if name in ln), "")
         assert reason.lower() in line.lower(), f"{name}: {errors}"
-    assert "1 new" in result.stdout and "4 failed" in result.stdout
+    assert "1 new" in result.stdout and "6 failed" in result.stdout
 
     with open_database(url)() as session:
         files = session.scalars(select(db.Document.source_file)).all()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -79,7 +80,10 @@ def _image_dpi(image: Image.Image) -> int:
 def read_image(path: Path) -> Layout:
     """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():  # the size is checked below, with a message of our own
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             if image.width * image.height > MAX_PIXELS:
                 raise Image.DecompressionBombError(f"{image.width}×{image.height}")
             frames = [frame.copy() for frame in ImageSequence.Iterator(image)]
