@@ -116,3 +116,14 @@ def test_case_variants():
 )
 def test_classify_kind(name, kind):
     assert classify_kind(name) == kind
+
+
+@pytest.mark.parametrize("name,kind", [
+    ("ГКУ ЦЗН Боровского района", "institution"),           # legal form before the district
+    ("Кременковский ОСЗН МР «Жуковский район»", "municipal_body"),
+    ("Общественные организации и заинтересованные лица", "group"),
+    ("Социально ориентированные некоммерческие организации", "group"),
+    ("Калужская областная общественная организация работников социальных служб", "ngo"),
+])
+def test_kind_rules_in_their_order(name, kind):
+    assert classify_kind(name) == kind
