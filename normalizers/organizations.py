@@ -48,6 +48,8 @@ def strip_notes(name: str) -> str:
     """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers
     and stray punctuation."""
     name = _AGREEMENT_NOTE.sub("", name)
+    # «… организации (далее – СО НКО), осуществляющие …»: the name ends where its definition starts
+    name = re.sub(r"\s*\(\s*(?:[^()]*;\s*)?далее\b[^()]*\)\s*,.*$", "", name, flags=re.I | re.S)
     name = _DEFINITION.sub("", name)
     name = _TRAILING_NOTE.sub("", name)
     name = _LIST_NUMBER.sub("", name)

@@ -1,9 +1,11 @@
 """LogicalDocument → ExtractedDocument: the whole parse of one order."""
 from __future__ import annotations
 
+import re
+
 from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell
-from normalizers.organizations import OrganizationIndex, executor_names
+from normalizers.organizations import OrganizationIndex, executor_names, starts_name
 from normalizers.regions import find_region
 from normalizers.text import clean
 from pipeline.errors import NotAnOrderError
@@ -114,10 +116,29 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
     index = OrganizationIndex(_all_text(paragraphs, tables), out.header.region_code)
     index.learn_definitions(paragraphs + [c.text for t in tables for row in t.body for c in row])
     out.header.issuers = _unique(index.add(clean(n)) for n in out.header.issuers)
+    for name in prose_participants(paragraphs):
+        index.add(name)
     for m in out.measures:
         m.executors = _unique(index.add(n) for cell in m.executors for n in executor_names(cell))
     index.collect_aliases()
     out.organizations = index.organizations()
+
+
+_PARTICIPANTS = re.compile(
+    r"^\s*(?:исполнител\w*|соисполнител\w*|участник\w*|координатор\w*|грантополучател\w*)[^:]{0,150}:\s*(.+)$",
+    re.I | re.S)
+
+
+def prose_participants(paragraphs: list[str]) -> list[str]:
+    """Bodies listed in prose («Исполнители мероприятий …: министерство …, органы
+    местного самоуправления …, …»): organisations of the document even when no
+    table names them."""
+    names = []
+    for p in paragraphs:
+        m = _PARTICIPANTS.match(clean(p))
+        if m:
+            names += [n for n in executor_names(m.group(1).rstrip(".")) if starts_name(n)]
+    return names
 
 
 def _unique(names) -> list[str]:
