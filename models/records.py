@@ -153,6 +153,9 @@ class ExtractedDocument:
     signatories: list[Signatory] = field(default_factory=list)
     issues: list[ReviewIssue] = field(default_factory=list)
     tables: list[list[list[TableCell]]] = field(default_factory=list)  # logical tables: rows of cells
+    # Amounts the text states («Общий объем финансирования … – 16281620 рублей, в 2023 году – …»):
+    # (year or None for the whole period, amount, sentence), checked against the tables; not exported.
+    stated_amounts: list[tuple[int | None, Decimal, str]] = field(default_factory=list)
 
     def tables_export(self) -> list:
         """Every logical table as rows of cells (text, spans, page, box, confidence)."""

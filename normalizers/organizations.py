@@ -44,6 +44,14 @@ def starts_name(text: str) -> bool:
     return bool(ORG_HEAD.match(text)) and any(_ORG_NOUN.match(w) for w in words)
 
 
+def names_a_body(name: str) -> bool:
+    """A name that says it is a body: it starts like one, or an organisation noun or an
+    abbreviation stands among its first words («Кременковский ОСЗН …», «Калужская
+    областная общественная организация …»)."""
+    words = re.findall(r"[А-ЯЁа-яё]+", name)[:6]
+    return starts_name(name) or any(_ORG_NOUN.match(w) or re.fullmatch(r"[А-ЯЁ]{3,}", w) for w in words)
+
+
 def strip_notes(name: str) -> str:
     """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers
     and stray punctuation."""

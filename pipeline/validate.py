@@ -21,6 +21,7 @@ def validate(doc: ExtractedDocument) -> list[ReviewIssue]:
     amounts = _amounts(doc.funding)
     issues = _source_sums(amounts) + _year_sums(amounts) + _document_totals(amounts) + _indicator_parts(doc.indicators)
     issues += _missing_base_values(doc.indicators)
+    issues += _stated_amounts(doc.stated_amounts, amounts)
     return issues
 
 
@@ -95,6 +96,22 @@ def _document_totals(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
             issues.append(ReviewIssue("sum_mismatch", "funding total", (
                 f"{source} {_year_label(year)}: sum over measures {_fmt(measure_sums[(year, source)])}"
                 f" ≠ printed total {_fmt(total)}")))
+    return issues
+
+
+def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
+    """Totals the text states vs the tables: the printed document total where there is
+    one, else the sum over measures."""
+    issues = []
+    for year, amount, sentence in stated:
+        table = amounts.get((None, year, "all"))
+        if table is None:
+            rows = [v for (code, y, source), v in amounts.items()
+                    if code is not None and y == year and source == "all" and "." in code]
+            table = sum(rows) if rows else None
+        if table is not None and table != amount:
+            issues.append(ReviewIssue("sum_mismatch", "funding total", (
+                f"the text states {_fmt(amount)} for {_year_label(year)}, the tables {_fmt(table)}: «{sentence[:160]}»")))
     return issues
 
 

@@ -5,7 +5,7 @@ import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell
-from normalizers.organizations import OrganizationIndex, executor_names, starts_name
+from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
 from normalizers.regions import find_region
 from normalizers.text import clean
 from pipeline.errors import NotAnOrderError
@@ -29,6 +29,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.indicators = records.indicators
     out.target_groups = prose.parse_target_groups(paragraphs)
     out.signatories = prose.parse_signatories(paragraphs[:60])
+    out.stated_amounts = prose.parse_stated_amounts(paragraphs)
     out.issues = records.issues + [
         ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
@@ -119,9 +120,22 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
     for name in prose_participants(paragraphs):
         index.add(name)
     for m in out.measures:
-        m.executors = _unique(index.add(n) for cell in m.executors for n in executor_names(cell))
+        names = [n for cell in m.executors for n in executor_names(cell)]
+        out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
+                                   f"executor «{n}» is not recognisable as an organisation", m.provenance)
+                       for n in names if not index.resolve(n) and not looks_like_organization(n)]
+        m.executors = _unique(index.add(n) for n in names)
     index.collect_aliases()
     out.organizations = index.organizations()
+
+
+def looks_like_organization(name: str) -> bool:
+    """A body's name by its head word or legal form, or an organisation to natasha's NER."""
+    if names_a_body(name):
+        return True
+    from normalizers.nlp import pipeline
+
+    return any(e.label_ == "ORG" and len(e.text) >= 0.6 * len(name) for e in pipeline()(name).ents)
 
 
 _PARTICIPANTS = re.compile(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from models.records import DocumentHeader, Signatory, TargetGroup, Task
 from normalizers.inflect import to_nominative
@@ -202,3 +203,31 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
         organization = " ".join(org_lines) or None
         signatories.append(Signatory(name, position, to_nominative(organization) if organization else None))
     return signatories
+
+
+_FUNDING_SENTENCE = re.compile(r"объ[её]м\w*\s+финансир", re.I)
+_YEAR_BEFORE = re.compile(r"(?:в|на)\s+((?:19|20)\d{2})\s+год\w*\s*[-–—:]?\s*$", re.I)
+
+
+def parse_stated_amounts(paragraphs: list[str]) -> list[tuple[int | None, Decimal, str]]:
+    """Money the text states for the whole programme: in a sentence about the volume
+    of financing, an amount right after «в 2023 году –» is that year's, the first
+    amount without a year is the whole period's."""
+    from normalizers.nlp import pipeline
+
+    stated = []
+    for paragraph in paragraphs:
+        text = clean(paragraph)
+        if not _FUNDING_SENTENCE.search(text):
+            continue
+        whole_seen = False
+        for entity in pipeline()(text).ents:
+            if entity.label_ != "MONEY":
+                continue
+            m = _YEAR_BEFORE.search(text[max(0, entity.start_char - 40):entity.start_char])
+            if m:
+                stated.append((int(m.group(1)), entity._.amount, text))
+            elif not whole_seen:
+                stated.append((None, entity._.amount, text))
+                whole_seen = True
+    return stated

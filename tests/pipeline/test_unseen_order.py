@@ -58,3 +58,25 @@ def test_letters_inside_numbers_are_flagged(tmp_path):
     issues = {(i.kind, i.where) for i in extract(garbled).issues}
     assert ("ocr_suspect", "funding 1.2") in issues
     assert ("ocr_suspect", "indicator 1") in issues
+
+
+def test_amounts_stated_in_prose_are_checked_against_the_tables(tmp_path):
+    sentence = ("Общий объем финансирования Комплекса мер – 1 800 000 рублей, из них в 2023 году – 850 000 рублей, "
+                "в 2024 году – 900 000 рублей.\n\n")
+    text = FIXTURE.read_text(encoding="utf-8").replace("Целевые группы:", sentence + "Целевые группы:")
+    stated = tmp_path / "stated.txt"
+    stated.write_text(text, encoding="utf-8")
+    doc = extract(stated)
+    assert [(year, amount) for year, amount, _ in doc.stated_amounts] == [
+        (None, Decimal("1800000")), (2023, Decimal("850000")), (2024, Decimal("900000"))]
+    mismatches = [i.detail for i in doc.issues if i.kind == "sum_mismatch"]
+    assert len(mismatches) == 1 and "900 000 for 2024" in mismatches[0] and "950 000" in mismatches[0]
+
+
+def test_an_executor_that_is_no_organisation_goes_to_review(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        "управление Алтайского края по труду и занятости населения", "все желающие")
+    path = tmp_path / "unresolved.txt"
+    path.write_text(text, encoding="utf-8")
+    issues = [(i.kind, i.where) for i in extract(path).issues if i.kind == "unresolved_org"]
+    assert issues == [("unresolved_org", "measure 2.1")]
