@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from models.records import Organization
-from normalizers.inflect import case_variants, to_nominative
+from normalizers.inflect import case_variants, inflect_head, to_nominative
+from normalizers.regions import region_by_code
 from normalizers.text import morph, capitalize_first, collapse
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
@@ -235,12 +236,28 @@ class OrganizationIndex:
         if known:
             self._alias(known, surface)
             return known
-        name = capitalize_first(to_nominative(drop_founding_clause(surface), from_case))
+        name = self.expand_abbreviation(surface) or capitalize_first(
+            to_nominative(drop_founding_clause(surface), from_case))
         existing = self.canonical.get(name.lower())
         name = existing or name
         self._alias(name, surface)
         self._alias(name, name)
         return name
+
+    def expand_abbreviation(self, surface: str) -> str | None:
+        """«минздрав края», «Минсоцзащиты» never defined in the document: the ministry of
+        the document that has that field, else the ministry of the field in the
+        document's region («Министерство здравоохранения Алтайского края»)."""
+        m = _MINISTRY_ABBREVIATION.match(surface.strip())
+        if not m:
+            return None
+        field_ = MINISTRY_FIELDS[m.group(1).lower()]
+        known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()]
+        if len(known) == 1:
+            return known[0]
+        region = region_by_code(self.region_code).name if self.region_code else None
+        place = inflect_head(region, "gent", "nomn") if region else None
+        return f"Министерство {field_}" + (f" {place}" if place else "")
 
     def resolve(self, surface: str) -> str | None:
         """The canonical name of a surface form the document has defined or used,
@@ -284,6 +301,19 @@ class OrganizationIndex:
             Organization(name=name, kind=classify_kind(name), aliases=sorted(forms), region_code=self.region_code)
             for name, forms in self.aliases.items()
         ]
+
+
+# Ministries' common short forms and the field each names (the words of the full name).
+MINISTRY_FIELDS = {
+    "минсоцзащиты": "социальной защиты", "минсоцразвития": "социального развития", "минтруда": "труда",
+    "минобразования": "образования", "минобрнауки": "образования и науки", "минздрав": "здравоохранения",
+    "минздрава": "здравоохранения", "минкультуры": "культуры", "минспорта": "спорта",
+    "минэкономразвития": "экономического развития", "минфин": "финансов", "минфина": "финансов",
+    "минмолодежи": "молодежной политики",
+}
+_MINISTRY_ABBREVIATION = re.compile(
+    r"^(" + "|".join(sorted(MINISTRY_FIELDS, key=len, reverse=True)) + r")(?:\s+(?:края|области|республики|округа))?$",
+    re.I)
 
 
 def _key(short_form: str) -> str:

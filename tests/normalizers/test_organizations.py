@@ -127,3 +127,18 @@ def test_classify_kind(name, kind):
 ])
 def test_kind_rules_in_their_order(name, kind):
     assert classify_kind(name) == kind
+
+
+@pytest.mark.parametrize("known,short,expected", [
+    # never defined, no such ministry named in the document: the field in the document's region
+    ([], "минздрав края", "Министерство здравоохранения Алтайского края"),
+    ([], "Минсоцзащиты", "Министерство социальной защиты Алтайского края"),
+    # the document names the ministry of that field in full: the short form is that ministry
+    (["Министерство труда и социальной защиты Алтайского края"], "минсоцзащиты края",
+     "Министерство труда и социальной защиты Алтайского края"),
+])
+def test_undefined_ministry_abbreviations(known, short, expected):
+    index = OrganizationIndex("", "RU-ALT")
+    for name in known:
+        index.add(name)
+    assert index.add(short) == expected
