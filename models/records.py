@@ -72,6 +72,7 @@ class Measure:
     executors: list[str] = field(default_factory=list)
     expected_result: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    by_agreement: list[str] = field(default_factory=list)  # executors marked «(по согласованию)»
 
 
 @dataclass

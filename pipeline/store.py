@@ -315,7 +315,8 @@ def _measure(m: records.Measure, registry: dict[str, db.Organization], position:
         expected_result=m.expected_result,
         position=position,
         executors=[
-            db.MeasureExecutor(organization=registry[db.loose_name(name)], position=i)
+            db.MeasureExecutor(organization=registry[db.loose_name(name)], position=i,
+                               by_agreement=name in m.by_agreement)
             for i, name in enumerate(m.executors)
         ],
     )
@@ -558,6 +559,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
                 deadline_start=m.deadline_start,
                 deadline_end=m.deadline_end,
                 executors=[names[e.organization_id] for e in m.executors],
+                by_agreement=[names[e.organization_id] for e in m.executors if e.by_agreement],
                 expected_result=m.expected_result,
                 provenance=where("measure", m.id),
             )

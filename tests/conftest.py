@@ -142,7 +142,7 @@ def build_document(source_file: str = "001_altai.docx") -> ExtractedDocument:
             Measure("1.1", "1", "Заключение межведомственных соглашений", "2023 г.",
                     dt.date(2023, 1, 1), dt.date(2023, 12, 31), [MINISTRY], "создание правовой основы",
                     Provenance(page=3, raw_text="1.1.")),
-            Measure("1.2", "1", "Обучение специалистов", "ежегодно", executors=[MINISTRY, CENTRE]),
+            Measure("1.2", "1", "Обучение специалистов", "ежегодно", executors=[MINISTRY, CENTRE], by_agreement=[CENTRE]),
             Measure("2.1", "2", "Информирование через СМИ", None, executors=[CENTRE]),
         ],
         funding=[

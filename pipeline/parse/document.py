@@ -7,7 +7,7 @@ from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell
 from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
 from normalizers.regions import find_region
-from normalizers.text import clean
+from normalizers.text import clean, collapse as collapse_text
 from pipeline.errors import NotAnOrderError
 from pipeline.parse import prose
 from pipeline.parse.columns import read_columns
@@ -120,13 +120,21 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
     for name in prose_participants(paragraphs):
         index.add(name)
     for m in out.measures:
-        names = [n for cell in m.executors for n in executor_names(cell)]
+        raw = m.executors
+        names = [n for cell in raw for n in executor_names(cell)]
         out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
                                    f"executor «{n}» is not recognisable as an organisation", m.provenance)
                        for n in names if not index.resolve(n) and not looks_like_organization(n)]
         m.executors = _unique(index.add(n) for n in names)
+        m.by_agreement = _unique(index.add(n) for cell in raw for n in executor_names(cell) if by_agreement(n, cell))
     index.collect_aliases()
     out.organizations = index.organizations()
+
+
+def by_agreement(name: str, cell: str) -> bool:
+    """Is this executor marked «(по согласованию)» in its cell?"""
+    tail = r"\s+".join(re.escape(w) for w in name.split(" ")[-3:])  # its last words, as printed
+    return bool(re.search(tail + r"[»\s]*\(\s*по\s+согласованию\s*\)", collapse_text(cell), re.I))
 
 
 def looks_like_organization(name: str) -> bool:

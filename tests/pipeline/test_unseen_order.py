@@ -80,3 +80,10 @@ def test_an_executor_that_is_no_organisation_goes_to_review(tmp_path):
     path.write_text(text, encoding="utf-8")
     issues = [(i.kind, i.where) for i in extract(path).issues if i.kind == "unresolved_org"]
     assert issues == [("unresolved_org", "measure 2.1")]
+
+
+def test_by_agreement_is_a_flag_not_part_of_the_name(doc):
+    measure = doc.measures[2]
+    assert measure.executors == ["Управление Алтайского края по труду и занятости населения"]
+    assert measure.by_agreement == measure.executors
+    assert doc.measures[0].by_agreement == []
