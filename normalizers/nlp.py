@@ -3,7 +3,8 @@
     natasha_ner      natasha's news NER (ORG, LOC, PER); its models ship in its wheel
     official_bodies  names of official bodies natasha misses in lower case
                      («министерство труда и социальной защиты …», «ГБУ КО «…»»)
-    money            amounts in roubles («16281620 рублей», «1,5 млн рублей»), span._.amount
+    money            amounts in roubles («16281620 рублей», «1,5 млн рублей»), span._.amount,
+                     and the source named after it («… рублей краевого бюджета»), span._.source
     dates            dates and periods («до 1 октября 2025 года», «2016-2017 гг.»),
                      span._.start / span._.end
 
@@ -22,8 +23,9 @@ from spacy.util import filter_spans
 
 from normalizers.money import parse_amount
 from normalizers.periods import deadline_bounds
+from normalizers.sources import classify_source
 
-for _name in ("amount", "start", "end"):
+for _name in ("amount", "source", "start", "end"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
@@ -93,6 +95,8 @@ def money(doc: Doc) -> Doc:
             continue
         scale = next((v for k, v in _SCALE.items() if m.group(2) and m.group(2).lower().startswith(k)), 1)
         span._.amount = amount * Decimal(scale)
+        # the source named right after the amount: «… рублей краевого бюджета», «… рублей (средства Фонда)»
+        span._.source = classify_source(re.split(r"[;,.]|\d", doc.text[m.end():m.end() + 60])[0])
         spans.append(span)
     return _add(doc, spans)
 

@@ -1,6 +1,7 @@
 """LogicalDocument → ExtractedDocument: the whole parse of one order."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
@@ -36,6 +37,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
         raise NotAnOrderError("no tasks, measures, funding or indicators found")
     out.tables = [table_cells(t) for t in tables]
     _fill_period_from_tables(out)
+    _whole_period_deadlines(out)
     _normalise_organizations(out, paragraphs, tables)
     return out
 
@@ -110,6 +112,19 @@ def _fill_period_from_tables(out: ExtractedDocument) -> None:
         int(v.period[:4]) for i in out.indicators for v in i.values}
     if years:
         out.header.period_start, out.header.period_end = min(years), max(years)
+
+
+_WHOLE_PERIOD = re.compile(r"в\s+течение\s+(?:всего\s+)?(?:срока|периода)", re.I)
+
+
+def _whole_period_deadlines(out: ExtractedDocument) -> None:
+    """«в течение всего срока реализации Программы»: the measure runs over the document's period."""
+    start, end = out.header.period_start, out.header.period_end
+    if start is None or end is None:
+        return
+    for m in out.measures:
+        if m.deadline and _WHOLE_PERIOD.search(m.deadline) and m.deadline_start is None and m.deadline_end is None:
+            m.deadline_start, m.deadline_end = dt.date(start, 1, 1), dt.date(end, 12, 31)
 
 
 def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:

@@ -44,3 +44,11 @@ def test_money(nlp, text, amounts):
 def test_dates(nlp, text, start, end):
     (date,) = ents(nlp, f"Срок: {text}.", "DATE")
     assert (date._.start, date._.end) == (start, end)
+
+
+@pytest.mark.parametrize("text,sources", [
+    ("Финансирование: 234 400 рублей краевого бюджета; 1 543 600 рублей (средства Фонда); 5 000 рублей.",
+     ["regional_budget", "fund_grant", None]),
+])
+def test_money_sources(nlp, text, sources):
+    assert [e._.source for e in ents(nlp, text, "MONEY")] == sources

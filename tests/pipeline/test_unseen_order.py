@@ -87,3 +87,11 @@ def test_by_agreement_is_a_flag_not_part_of_the_name(doc):
     assert measure.executors == ["Управление Алтайского края по труду и занятости населения"]
     assert measure.by_agreement == measure.executors
     assert doc.measures[0].by_agreement == []
+
+
+def test_whole_period_deadline_takes_the_document_period(tmp_path):
+    text = FIXTURE.read_text(encoding="utf-8").replace("\t2024 г.\t", "\tв течение всего срока реализации\t")
+    path = tmp_path / "whole.txt"
+    path.write_text(text, encoding="utf-8")
+    measure = extract(path).measures[2]
+    assert (str(measure.deadline_start), str(measure.deadline_end)) == ("2023-01-01", "2024-12-31")
