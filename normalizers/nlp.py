@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from normalizers.money import parse_amount
+from normalizers.organizations import GOVERNMENT_BODIES
 from normalizers.periods import deadline_bounds
 from normalizers.sources import classify_source
 
@@ -29,10 +30,10 @@ for _name in ("amount", "source", "start", "end"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 
+# Up to three adjectives, a body's head noun, then its words up to punctuation or «и <another body>».
 _BODY = re.compile(
-    r"\b(?:[А-ЯЁа-яё]+(?:ое|ая|ый|ий|ой)\s+){0,3}"
-    r"(?:министерств|департамент|комитет|управлени|администраци|правительств|комисси|служб|отдел|агентств)"
-    r"[а-яё]*(?:\s+(?!и\s+(?:министерств|департамент|комитет|управлени|администраци))[^\s,;:.()«»]+){1,10}",
+    rf"\b(?:[А-ЯЁа-яё]+(?:ое|ая|ый|ий|ой)\s+){{0,3}}(?:{GOVERNMENT_BODIES})"
+    rf"[а-яё]*(?:\s+(?!и\s+(?:{GOVERNMENT_BODIES}))[^\s,;:.()«»]+){{1,10}}",
     re.I,
 )
 _LEGAL_FORM = re.compile(r"\b(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ФГБОУ|ФГАОУ|АНО|ОГБУ)(?:\s+[А-ЯЁ]{2,3})?\s+[^,;]*?»+")

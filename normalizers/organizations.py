@@ -16,6 +16,8 @@ _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
 _DEFINITION = re.compile(r"\(\s*(?:[^()]*;\s*)?далее\s*[-–—]?\s*(?P<short>[^()]+?)\s*\)", re.I)
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _LIST_NUMBER = re.compile(r"^\s*\d{1,2}[.)]\s+")
+# Head nouns of the executive bodies of a region or municipality, as stems.
+GOVERNMENT_BODIES = r"министерств|департамент|комитет|управлени|администраци|правительств|комисси|служб|отдел|агентств"
 # Words that open an organisation's name (its head), as printed in any case.
 ORG_HEAD = re.compile(
     r"^(?:министерств|минист|мин[а-яё]+\s|департамент|комитет|управлени|управ[аыуе]|администраци|правительств|"
