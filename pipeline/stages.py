@@ -80,8 +80,8 @@ def check_language(layout: Layout) -> Layout:
     text = " ".join(b.text if isinstance(b, Paragraph) else " ".join(c.text for c in b.cells)
                     for b in layout.blocks())
     letters = len(_LETTER.findall(text))
-    if letters > 200 and len(_CYRILLIC.findall(text)) / letters < 0.3:
-        share = len(_CYRILLIC.findall(text)) / letters
+    share = len(_CYRILLIC.findall(text)) / letters if letters else 1.0
+    if letters > 200 and share < 0.3:
         raise NotRussianError(f"the text is not in Russian ({share:.0%} Cyrillic letters)")
     return layout
 

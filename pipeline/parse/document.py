@@ -24,8 +24,8 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out = ExtractedDocument(source_file=doc.source_file, format=doc.format, page_count=doc.page_count)
     out.header = prose.parse_header(paragraphs)
     _locate(out, paragraphs, tables)
-    out.tasks = _merge_by_code(prose.parse_tasks(paragraphs), records.tasks)
-    out.measures = _dedupe_measures(records.measures)
+    out.tasks = _first_of_each(prose.parse_tasks(paragraphs) + records.tasks, key=lambda t: t.code)
+    out.measures = _first_of_each(records.measures, key=lambda m: m.code)
     out.funding = records.funding
     out.indicators = records.indicators
     out.target_groups = prose.parse_target_groups(paragraphs)
@@ -43,8 +43,10 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
 
 
 def read_tables(tables: list[LogicalTable]) -> TableRecords:
-    """Records from every table whose headers say what it holds."""
+    """Records from every table whose headers say what it holds. A funding-only table
+    repeats the measures; its titles count only where no measures table exists."""
     records = TableRecords()
+    from_funding_tables: list[Measure] = []
     for table in tables:
         cols = read_columns(table)
         if cols.kind == "indicators":
@@ -55,8 +57,9 @@ def read_tables(tables: list[LogicalTable]) -> TableRecords:
             records.tasks += found.tasks
             records.funding += found.funding
             records.issues += found.issues
-            # A funding-only table repeats the measures; its titles count only where no measures table exists.
-            records.measures += [(cols.kind, m) for m in found.measures]
+            (records.measures if cols.kind == "measures" else from_funding_tables).extend(found.measures)
+    if not records.measures:
+        records.measures = from_funding_tables
     return records
 
 
@@ -76,20 +79,14 @@ def table_cells(table: LogicalTable) -> list[list[TableCell]]:
     return rows
 
 
-def _dedupe_measures(tagged: list[tuple[str, Measure]]) -> list[Measure]:
-    has_measure_table = any(kind == "measures" for kind, _ in tagged)
-    chosen = [m for kind, m in tagged if kind == "measures" or not has_measure_table]
+def _first_of_each(items: list, key) -> list:
+    """Items in order, dropping any whose key came earlier."""
     seen, out = set(), []
-    for m in chosen:
-        if m.code not in seen:
-            seen.add(m.code)
-            out.append(m)
+    for item in items:
+        if key(item) not in seen:
+            seen.add(key(item))
+            out.append(item)
     return out
-
-
-def _merge_by_code(first, second):
-    codes = {t.code for t in first}
-    return list(first) + [t for t in second if t.code not in codes and not codes.add(t.code)]
 
 
 def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
@@ -131,17 +128,17 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
     """Executors and issuers → canonical names; the document's organisations with aliases."""
     index = OrganizationIndex(_all_text(paragraphs, tables), out.header.region_code)
     index.learn_definitions(paragraphs + [c.text for t in tables for row in t.body for c in row])
-    out.header.issuers = _unique(index.add(clean(n)) for n in out.header.issuers)
+    out.header.issuers = _first_of_each([index.add(clean(n)) for n in out.header.issuers], key=str)
     for name in prose_participants(paragraphs):
         index.add(name)
     for m in out.measures:
-        raw = m.executors
-        names = [n for cell in raw for n in executor_names(cell)]
+        printed = [(n, cell) for cell in m.executors for n in executor_names(cell)]  # cells as read, split
         out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
                                    f"executor «{n}» is not recognisable as an organisation", m.provenance)
-                       for n in names if not index.resolve(n) and not looks_like_organization(n)]
-        m.executors = _unique(index.add(n) for n in names)
-        m.by_agreement = _unique(index.add(n) for cell in raw for n in executor_names(cell) if by_agreement(n, cell))
+                       for n, _ in printed if not index.resolve(n) and not looks_like_organization(n)]
+        canonical = [(index.add(n), by_agreement(n, cell)) for n, cell in printed]
+        m.executors = _first_of_each([name for name, _ in canonical], key=str)
+        m.by_agreement = _first_of_each([name for name, flagged in canonical if flagged], key=str)
     index.collect_aliases()
     out.organizations = index.organizations()
 
@@ -176,12 +173,3 @@ def prose_participants(paragraphs: list[str]) -> list[str]:
         if m:
             names += [n for n in executor_names(m.group(1).rstrip(".")) if starts_name(n)]
     return names
-
-
-def _unique(names) -> list[str]:
-    seen, out = set(), []
-    for n in names:
-        if n not in seen:
-            seen.add(n)
-            out.append(n)
-    return out

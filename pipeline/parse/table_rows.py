@@ -66,6 +66,11 @@ def _get(texts: list[str], k: int | None) -> str:
     return texts[k] if k is not None and k < len(texts) else ""
 
 
+def _source_label(text: str) -> str | None:
+    """The source a short label names («Грант Фонда», «Собственные средства Заявителя»)."""
+    return classify_source(text) if text and len(text) < 80 else None
+
+
 def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
     """(code, title) when the row is a task or section heading."""
     filled = [t for t in texts if t]
@@ -119,13 +124,14 @@ class TableWalker:
         code = self.row_code(texts)
         title = _get(texts, self.cols.title)
         if code is None:
-            source = classify_source(label) if len(label) < 80 else None
+            source = _source_label(label)
             if source and self.cols.money and not _SHARE_ROW.search(label):
                 self.add_funding(row, None, (source, label))  # a grand total by source
             return
-        if self.cols.money and title and classify_source(title) and len(title) < 80 and code.depth > 1:
+        source = _source_label(title)
+        if self.cols.money and source and code.depth > 1:
             parent = code.value.rsplit(".", 1)[0]
-            self.add_funding(row, self.full_code(parent), (classify_source(title), title))
+            self.add_funding(row, self.full_code(parent), (source, title))  # a measure's sub-row by source
             return
         full = self.full_code(code.value)
         flag_unsure_cells(row, f"measure {full}" if self.cols.kind == "measures" else f"funding {full}", self.out.issues)
