@@ -52,11 +52,6 @@ def clean(text: str | None) -> str:
     return collapse(dehyphenate(text or ""))
 
 
-def strip_trailing_punct(text: str) -> str:
-    """Drop the trailing dots, semicolons and commas a list item or code carries."""
-    return text.rstrip(" .;,:")
-
-
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter only («министерство труда …» → «Министерство труда …»)."""
     return text[:1].upper() + text[1:]

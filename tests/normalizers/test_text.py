@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.text import clean, collapse, dehyphenate, is_known_word, strip_trailing_punct
+from normalizers.text import clean, collapse, dehyphenate, is_known_word
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,3 @@ def test_clean(text, expected):
 def test_is_known_word(word, known):
     assert is_known_word(word) is known
 
-
-@pytest.mark.parametrize(("text", "expected"), [("1.2.;, ", "1.2"), ("мера;", "мера"), ("мера", "мера")])
-def test_strip_trailing_punct(text, expected):
-    assert strip_trailing_punct(text) == expected
