@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from models.records import Organization
+from normalizers.abbreviations import spell_out
 from normalizers.inflect import case_variants, inflect_head, to_nominative
 from normalizers.regions import region_by_code
 from normalizers.text import morph, capitalize_first, collapse
@@ -215,6 +216,7 @@ class OrganizationIndex:
     definitions: dict[str, str] = field(default_factory=dict)  # short form (lower) → canonical
     quoted: dict[tuple[str, str], str] = field(default_factory=dict)  # quoted_key of defined names → canonical
     canonical: dict[str, str] = field(default_factory=dict)  # any surface (lower) → canonical
+    spelled: dict[str, str] = field(default_factory=dict)  # surface with abbreviations spelled out → canonical
     aliases: dict[str, set[str]] = field(default_factory=dict)  # canonical → surfaces
 
     def learn_definitions(self, texts: list[str]) -> None:
@@ -266,7 +268,8 @@ class OrganizationIndex:
         including a defined short form with a word before it («заинтересованные
         органы и учреждения системы профилактики», «Аппарат МКДНиЗП»)."""
         surface = strip_notes(surface)
-        found = self.definitions.get(_key(surface)) or self.canonical.get(surface.lower())
+        found = (self.definitions.get(_key(surface)) or self.canonical.get(surface.lower())
+                 or self.spelled.get(spell_out(surface, self.region_code)))
         if found:
             return found
         if quoted_key(surface) in self.quoted:
@@ -281,6 +284,7 @@ class OrganizationIndex:
     def _alias(self, name: str, surface: str) -> None:
         self.aliases.setdefault(name, set()).add(surface)
         self.canonical.setdefault(surface.lower(), name)
+        self.spelled.setdefault(spell_out(surface, self.region_code), name)
 
     def collect_aliases(self) -> None:
         """Every printed form of each name in the document becomes an alias."""

@@ -30,6 +30,7 @@ from sqlalchemy.sql import Select
 import models
 from models import db, records
 from models.layout import BBox
+from normalizers.abbreviations import spell_out
 from pipeline.errors import DatabaseError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
@@ -428,16 +429,20 @@ def _register_organizations(session: Session, doc: records.ExtractedDocument) ->
     registered too (kind "other", the document's region), so that every link can
     be stored.
     """
-    named = _organizations_named_in(doc)
+    # Names that differ only in abbreviations («ГБУ КО …» and «государственное
+    # бюджетное учреждение Калужской области …») share one registry key.
+    by_key: dict[str, list[tuple[str, _NamedOrganization]]] = {}
+    for loose, org in _organizations_named_in(doc).items():
+        key = db.organization_key(spell_out(org.name, org.region_code), org.region_code)
+        by_key.setdefault(key, []).append((loose, org))
     # Insert in a fixed (key) order: two concurrent ingests then wait for each
     # other's rows in the same order and cannot deadlock.
-    by_key = {db.organization_key(o.name, o.region_code): (loose, o) for loose, o in named.items()}
     registry = {}
     for key in sorted(by_key):
-        loose, org = by_key[key]
-        row = _upsert_organization(session, org, key)
-        _add_aliases(session, row, org.aliases)
-        registry[loose] = row
+        row = _upsert_organization(session, by_key[key][0][1], key)
+        for loose, org in by_key[key]:
+            _add_aliases(session, row, org.aliases)
+            registry[loose] = row
     return registry
 
 

@@ -172,6 +172,26 @@ def test_documents_share_one_registry_row_per_organization(sessions, make_docume
     assert load(sessions, result.document_id).to_export() == second.to_export()
 
 
+def test_abbreviated_and_spelled_out_names_share_one_registry_row(sessions, make_document):
+    first = make_document("001_altai.docx")
+    second = make_document("002_altai.pdf")
+    abbreviated = first.organizations[2].name  # «КГБУСО «Краевой кризисный центр для мужчин»»
+    spelled = abbreviated.replace("КГБУСО", "краевое государственное бюджетное учреждение социального обслуживания")
+    second.organizations[2] = Organization(spelled, "institution", [spelled], "RU-ALT")
+    for measure in second.measures:
+        measure.executors = [spelled if name == abbreviated else name for name in measure.executors]
+
+    save(sessions, first)
+    result = save(sessions, second)
+
+    with sessions() as session:
+        centres = session.scalars(select(db.Organization).where(db.Organization.kind == "institution")).all()
+        aliases = {a.alias for a in centres[0].aliases}
+    assert [c.name for c in centres] == [abbreviated]
+    assert spelled in aliases
+    assert load(sessions, result.document_id).measures[0].executors == second.measures[0].executors
+
+
 def test_registry_kind_improves_on_other(sessions, make_document):
     vague = make_document("000_first.docx")
     vague.organizations[2].kind = "other"
