@@ -50,7 +50,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-ISSUE_STATUSES = ("open", "closed", "dismissed")
+ISSUE_STATUSES = ("open", "closed", "dismissed")  # closed: a later check no longer finds it
+CORRECTION_STATUSES = ("active", "reverted")
+ACCOUNT_ROLES = ("viewer", "reviewer", "admin")
 DOCUMENT_STATUSES = ("ok", "needs_review")  # needs_review: the document has review issues
 
 MONEY_PRECISION = 18
@@ -182,6 +184,8 @@ class Document(Base):
     pipeline_version: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default="ok")
     ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    # [width, height] of each page in the units of its provenance boxes (null: no layout)
+    page_sizes: Mapped[list | None] = mapped_column(JSON)
 
     # The collections below are deleted by the database (ON DELETE CASCADE);
     # passive_deletes stops the ORM from loading them only to delete them.
@@ -211,6 +215,9 @@ class Document(Base):
     )
     issues: Mapped[list[Issue]] = relationship(
         order_by="Issue.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+    stated_amounts: Mapped[list[StatedAmount]] = relationship(
+        order_by="StatedAmount.position", cascade="all, delete-orphan", passive_deletes=True
     )
     tables: Mapped[list[DocumentTable]] = relationship(
         order_by="DocumentTable.position", cascade="all, delete-orphan", passive_deletes=True
@@ -375,6 +382,20 @@ class TargetGroup(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class StatedAmount(Base):
+    """A total the text of the order states («Общий объем финансирования … – 16281620
+    рублей»), checked against the funding tables."""
+
+    __tablename__ = "stated_amount"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = _document_fk()
+    year: Mapped[int | None] = mapped_column(Integer)  # NULL: the whole period
+    amount: Mapped[Decimal] = mapped_column(Money)
+    sentence: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class DocumentTable(Base):
     """A logical table as extracted (rows of cells with spans, pages, boxes and
     confidences), kept so that researchers can reuse raw tables."""
@@ -452,6 +473,7 @@ class Correction(Base):
     """
 
     __tablename__ = "correction"
+    __table_args__ = (CheckConstraint(_in("status", CORRECTION_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_file: Mapped[str] = mapped_column(String, index=True)
@@ -464,6 +486,23 @@ class Correction(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    # The value the latest extraction gave, restored when every correction of the value is reverted.
+    extracted_value: Mapped[str | None] = mapped_column(Text)
+    # The latest extraction has no such value (the row is gone): kept and shown, not applied.
+    orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Account(Base):
+    """Someone who may sign in to the review page."""
+
+    __tablename__ = "account"
+    __table_args__ = (CheckConstraint(_in("role", ACCOUNT_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String)  # see review/auth.py
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
 
 
 class IngestionRun(Base):

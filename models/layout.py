@@ -131,3 +131,4 @@ class LogicalDocument:
     page_count: int
     blocks: list[Paragraph | LogicalTable]
     blank_pages: list[int] = field(default_factory=list)
+    page_sizes: list[tuple[float, float] | None] = field(default_factory=list)  # (width, height) per page

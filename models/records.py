@@ -157,6 +157,8 @@ class ExtractedDocument:
     # Amounts the text states («Общий объем финансирования … – 16281620 рублей, в 2023 году – …»):
     # (year or None for the whole period, amount, sentence), checked against the tables; not exported.
     stated_amounts: list[tuple[int | None, Decimal, str]] = field(default_factory=list)
+    # (width, height) of each page in the units of the provenance boxes; None for a page without layout.
+    page_sizes: list[tuple[float, float] | None] = field(default_factory=list)
 
     def tables_export(self) -> list:
         """Every logical table as rows of cells (text, spans, page, box, confidence)."""

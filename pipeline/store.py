@@ -265,6 +265,7 @@ def _insert_document(
         period_end=h.period_end,
         pipeline_version=pipeline_version,
         status="needs_review" if doc.issues else "ok",
+        page_sizes=[list(size) if size else None for size in doc.page_sizes],
         organizations=[_document_organization(o, registry, i) for i, o in enumerate(doc.organizations)],
         issuers=[
             db.DocumentIssuer(organization=registry[db.loose_name(name)], position=i)
@@ -285,6 +286,10 @@ def _insert_document(
         issues=[
             db.Issue(kind=x.kind, where_=x.where, detail=x.detail, position=i)
             for i, x in enumerate(doc.issues)
+        ],
+        stated_amounts=[
+            db.StatedAmount(year=year, amount=amount, sentence=sentence, position=i)
+            for i, (year, amount, sentence) in enumerate(doc.stated_amounts)
         ],
     )
     session.add(document)
@@ -515,6 +520,7 @@ _LOAD_OPTIONS = (
     selectinload(db.Document.tables),
     selectinload(db.Document.signatories),
     selectinload(db.Document.issues),
+    selectinload(db.Document.stated_amounts),
 )
 
 
@@ -602,7 +608,10 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
         issues=[
             records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id))
             for x in document.issues
+            if x.status == "open"  # closed and dismissed issues are the review page's history
         ],
+        stated_amounts=[(s.year, s.amount, s.sentence) for s in document.stated_amounts],
+        page_sizes=[tuple(size) if size else None for size in document.page_sizes or []],
     )
 
 

@@ -21,7 +21,8 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     tables = [b for b in doc.blocks if isinstance(b, LogicalTable)]
     records = read_tables(tables)
-    out = ExtractedDocument(source_file=doc.source_file, format=doc.format, page_count=doc.page_count)
+    out = ExtractedDocument(source_file=doc.source_file, format=doc.format, page_count=doc.page_count,
+                            page_sizes=doc.page_sizes)
     out.header = prose.parse_header(paragraphs)
     _locate(out, paragraphs, tables)
     out.tasks = _first_of_each(prose.parse_tasks(paragraphs) + records.tasks, key=lambda t: t.code)
