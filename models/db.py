@@ -490,6 +490,8 @@ class Correction(Base):
     extracted_value: Mapped[str | None] = mapped_column(Text)
     # The latest extraction has no such value (the row is gone): kept and shown, not applied.
     orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reverted_by: Mapped[str | None] = mapped_column(String)
+    reverted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Account(Base):

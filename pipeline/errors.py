@@ -64,3 +64,10 @@ class DatabaseError(OrdersError):
 
 class UsageError(OrdersError):
     exit_code = 2
+
+
+class CorrectionError(OrdersError):
+    """A reviewer's correction cannot be applied: its target or its value is wrong.
+    Nothing is stored; the review page shows the message beside the form."""
+
+    exit_code = 2

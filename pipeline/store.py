@@ -24,12 +24,13 @@ from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
 import models
 from models import db, records
-from models.layout import BBox
+from pipeline import corrections
+from pipeline.load import load_document
 from normalizers.abbreviations import spell_out
 from pipeline.errors import DatabaseError
 
@@ -153,7 +154,7 @@ def _on_sqlite_begin(connection) -> None:
 
 
 @contextmanager
-def _write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
+def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     """A session in one transaction that commits at the end, or rolls back on error."""
     with sessions.begin() as session:
         session.connection(execution_options={_WRITES: True})  # see _on_sqlite_begin
@@ -201,27 +202,32 @@ def save_document(
     fingerprint: str,
     source_path: str,
     pipeline_version: str,
+    force: bool = False,
 ) -> SaveResult:
     """Store one extracted document in one transaction.
 
     A document with the same fingerprint already stored: nothing is written
-    ("unchanged"). A document with the same file name but other content: it is
-    deleted and the new one inserted in the same transaction ("replaced").
-    Organisations go to the shared registry (one row per canonical name and region,
-    aliases accumulating). On any error the transaction is rolled back and the
-    database is exactly as before; the error propagates.
+    ("unchanged"), unless `force`. A document with the same file name but other
+    content (or forced): it is deleted and the new one inserted in the same
+    transaction ("replaced"). Organisations go to the shared registry (one row per
+    canonical name and region, aliases accumulating). The reviewers' corrections of
+    the file are applied on top and the document re-validated. On any error the
+    transaction is rolled back and the database is exactly as before; the error
+    propagates.
     """
-    with _write_transaction(sessions) as session:
+    with write_transaction(sessions) as session:
         same_content = session.scalar(select(db.Document).where(db.Document.fingerprint == fingerprint))
-        if same_content is not None:
+        if same_content is not None and not force:
             return SaveResult(same_content.id, "unchanged")
-        previous = session.scalar(select(db.Document).where(db.Document.source_file == doc.source_file))
+        previous = session.scalar(select(db.Document).where(
+            (db.Document.source_file == doc.source_file) | (db.Document.fingerprint == fingerprint)))
         if previous is not None:
             session.delete(previous)  # the database cascades to every per-document row
             session.flush()  # before the insert, which reuses the unique source_file
         document = _insert_document(
             session, doc, fingerprint=fingerprint, source_path=source_path, pipeline_version=pipeline_version
         )
+        corrections.reapply(session, document)
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
 
 
@@ -505,162 +511,9 @@ def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
         return found
 
 
-# --------------------------------------------------------------------------- loading
-
-_LOAD_OPTIONS = (
-    selectinload(db.Document.organizations).selectinload(db.DocumentOrganization.organization),
-    selectinload(db.Document.issuers).selectinload(db.DocumentIssuer.organization),
-    selectinload(db.Document.tasks),
-    selectinload(db.Document.measures)
-    .selectinload(db.Measure.executors)
-    .selectinload(db.MeasureExecutor.organization),
-    selectinload(db.Document.funding),
-    selectinload(db.Document.indicators).selectinload(db.Indicator.values),
-    selectinload(db.Document.target_groups),
-    selectinload(db.Document.tables),
-    selectinload(db.Document.signatories),
-    selectinload(db.Document.issues),
-    selectinload(db.Document.stated_amounts),
-)
-
-
-def load_document(session: Session, document_id: int) -> records.ExtractedDocument:
-    """Rebuild the records of a stored document; raises LookupError if there is none.
-
-    Organisations are those the document recorded (with its own names, kinds and
-    aliases), then any issuer or executor it did not record. Issuers and executors
-    come back under the name the document's organisation list gives them.
-    """
-    query = select(db.Document).where(db.Document.id == document_id).options(*_LOAD_OPTIONS)
-    document = session.scalar(query)
-    if document is None:
-        raise LookupError(f"no document with id {document_id} in the database")
-    provenance = _load_provenance(session, document_id)
-    names = _names_in_document(document)
-
-    def where(entity: str, row_id: int) -> records.Provenance:
-        return provenance.get((entity, row_id), records.Provenance())
-
-    return records.ExtractedDocument(
-        source_file=document.source_file,
-        format=document.format,
-        page_count=document.page_count,
-        header=records.DocumentHeader(
-            title=document.title,
-            doc_type=document.doc_type,
-            doc_number=document.doc_number,
-            doc_date=document.doc_date,
-            region=document.region_name,
-            region_code=document.region_code,
-            municipality=document.municipality,
-            period_start=document.period_start,
-            period_end=document.period_end,
-            issuers=[names[i.organization_id] for i in document.issuers],
-        ),
-        organizations=_load_organizations(document),
-        tasks=[
-            records.Task(code=t.code, title=t.title, provenance=where("task", t.id)) for t in document.tasks
-        ],
-        measures=[
-            records.Measure(
-                code=m.code,
-                task_code=m.task_code,
-                title=m.title,
-                deadline=m.deadline,
-                deadline_start=m.deadline_start,
-                deadline_end=m.deadline_end,
-                executors=[names[e.organization_id] for e in m.executors],
-                by_agreement=[names[e.organization_id] for e in m.executors if e.by_agreement],
-                expected_result=m.expected_result,
-                provenance=where("measure", m.id),
-            )
-            for m in document.measures
-        ],
-        funding=[
-            records.FundingRow(
-                measure_code=f.measure_code,
-                year=f.year,
-                source=f.source,
-                source_label=f.source_label,
-                amount_rub=f.amount,
-                provenance=where("funding", f.id),
-            )
-            for f in document.funding
-        ],
-        indicators=[
-            records.Indicator(
-                code=i.code,
-                title=i.title,
-                unit=i.unit,
-                base_value=i.base_value,
-                base_date=i.base_date,
-                values=[records.IndicatorValue(period=v.period, value=v.value) for v in i.values],
-                provenance=where("indicator", i.id),
-            )
-            for i in document.indicators
-        ],
-        target_groups=[records.TargetGroup(title=g.title, count=g.count) for g in document.target_groups],
-        tables=[_table_records(t.rows) for t in document.tables],
-        signatories=[
-            records.Signatory(name=s.name, position=s.job_title, organization=s.organization)
-            for s in document.signatories
-        ],
-        issues=[
-            records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id))
-            for x in document.issues
-            if x.status == "open"  # closed and dismissed issues are the review page's history
-        ],
-        stated_amounts=[(s.year, s.amount, s.sentence) for s in document.stated_amounts],
-        page_sizes=[tuple(size) if size else None for size in document.page_sizes or []],
-    )
-
-
-def _names_in_document(document: db.Document) -> dict[int, str]:
-    """Organisation id → the name this document uses for it (the registry's otherwise)."""
-    names = {link.organization_id: link.organization.name for link in _links(document)}
-    for recorded in reversed(document.organizations):  # reversed: the first spelling wins
-        names[recorded.organization_id] = recorded.name
-    return names
-
-
-def _links(document: db.Document) -> list[db.DocumentIssuer | db.MeasureExecutor]:
-    return [*document.issuers, *(e for m in document.measures for e in m.executors)]
-
-
-def _load_organizations(document: db.Document) -> list[records.Organization]:
-    orgs = [
-        records.Organization(
-            name=o.name, kind=o.kind, aliases=list(o.aliases), region_code=o.organization.region_code
-        )
-        for o in document.organizations
-    ]
-    listed = {o.organization_id for o in document.organizations}
-    for link in _links(document):
-        if link.organization_id not in listed:
-            listed.add(link.organization_id)
-            org = link.organization
-            orgs.append(records.Organization(name=org.name, kind=org.kind, region_code=org.region_code))
-    return orgs
-
-
 def _table_json(table: list[list[records.TableCell]]) -> list:
     return [[{**asdict(c), "bbox": [c.bbox.x0, c.bbox.y0, c.bbox.x1, c.bbox.y1] if c.bbox else None} for c in row]
             for row in table]
-
-
-def _table_records(rows: list) -> list[list[records.TableCell]]:
-    return [[records.TableCell(**{**c, "bbox": BBox(*c["bbox"]) if c["bbox"] else None}) for c in row]
-            for row in rows]
-
-
-def _load_provenance(session: Session, document_id: int) -> dict[tuple[str, int], records.Provenance]:
-    rows = session.scalars(select(db.Provenance).where(db.Provenance.document_id == document_id))
-    return {(p.entity, p.entity_id): _provenance_record(p) for p in rows}
-
-
-def _provenance_record(p: db.Provenance) -> records.Provenance:
-    box = BBox(p.x0, p.y0, p.x1, p.y1) if p.x0 is not None else None
-    return records.Provenance(page=p.page, bbox=box, raw_text=p.raw_text, confidence=p.confidence)
 
 
 # --------------------------------------------------------------------------- export
@@ -801,7 +654,7 @@ def record_run(
     report: dict | None = None,
 ) -> int:
     """Store one ingestion run; `report` must be JSON-serialisable. Returns its id."""
-    with _write_transaction(sessions) as session:
+    with write_transaction(sessions) as session:
         run = db.IngestionRun(
             started_at=started_at,
             finished_at=finished_at,

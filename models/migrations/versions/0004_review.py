@@ -52,6 +52,8 @@ def upgrade() -> None:
     with op.batch_alter_table("correction") as batch:
         batch.add_column(sa.Column("extracted_value", sa.Text()))
         batch.add_column(sa.Column("orphaned", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch.add_column(sa.Column("reverted_by", sa.String()))
+        batch.add_column(sa.Column("reverted_at", sa.DateTime(timezone=True)))
         batch.create_check_constraint(op.f("ck_correction_status"), "status IN ('active', 'reverted')")
     _rekey_registry()
 
@@ -81,6 +83,8 @@ def _rekey_registry() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("correction") as batch:
         batch.drop_constraint(op.f("ck_correction_status"), type_="check")
+        batch.drop_column("reverted_at")
+        batch.drop_column("reverted_by")
         batch.drop_column("orphaned")
         batch.drop_column("extracted_value")
     with op.batch_alter_table("document") as batch:

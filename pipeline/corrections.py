@@ -1,0 +1,353 @@
+"""Reviewers' corrections: stored by natural key, applied on top of the extraction,
+re-applied after every re-extraction of the file, reverted on request.
+
+A correction names its value by (file, entity, key, field), e.g. ("…docx", "funding",
+"4.2 2023 all", "amount"), never by row id, because every re-extraction replaces the
+rows. The rows always hold the value in force: the newest active correction of the
+value, else what the extraction gave (kept on the corrections as `extracted_value`,
+so that reverting them all brings it back). A correction whose value the newest
+extraction no longer has is kept and flagged `orphaned`, never dropped.
+
+After every change the document is re-validated: a sum that now holds closes its
+issue, one that still fails stays open with its new figures.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import db
+from normalizers.abbreviations import spell_out
+from normalizers.money import parse_amount
+from normalizers.organizations import classify_kind
+from normalizers.periods import deadline_bounds, parse_date
+from pipeline.errors import CorrectionError
+from pipeline.load import load_document
+from pipeline.validate import validate
+
+CHECKED_KINDS = ("sum_mismatch", "missing_value")  # the kinds validation finds, and re-validation settles
+
+
+# --------------------------------------------------------------------------- natural keys
+
+def funding_key(row: db.Funding) -> str:
+    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total."""
+    return f"{row.measure_code or 'total'} {row.year or 'all'} {row.source}"
+
+
+def stated_amount_key(row: db.StatedAmount) -> str:
+    return str(row.year or "all")
+
+
+def indicator_value_key(indicator: db.Indicator, value: db.IndicatorValue) -> str:
+    return f"{indicator.code or indicator.position + 1} {value.period}"
+
+
+def issue_key(row: db.Issue) -> str:
+    return f"{row.kind}|{row.where_}|{row.detail}"
+
+
+def _keyed(rows: list, key: Callable[[Any], str]) -> dict[str, Any]:
+    """Rows by natural key; the first of rows sharing a key wins, as the parser keeps the first."""
+    out: dict[str, Any] = {}
+    for row in rows:
+        out.setdefault(key(row), row)
+    return out
+
+
+# --------------------------------------------------------------------------- what can be corrected
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return re.sub(r"[ \t]+", " ", value) or None
+
+
+def _amount(value: str | None):
+    text = (value or "").strip()
+    amount = parse_amount(text)
+    if amount is None or re.sub(r"[\d\s\u00a0\u202f,.]", "", text):
+        raise CorrectionError(f"«{text}» is not an amount in roubles; write it like 1 778 000 or 1778000,50")
+    return amount
+
+
+def _date(value: str | None):
+    text = (value or "").strip()
+    if not text:
+        return None
+    date = parse_date(text) or _iso_date(text)
+    if date is None:
+        raise CorrectionError(f"«{text}» is not a date; write it like 2023-03-15 or 15 марта 2023 г.")
+    return date
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _shown(value: Any) -> str | None:
+    """A stored value as a correction records it."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # as the database gives it back, whether or not the row was reloaded
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One correctable value: the rows of a document by natural key, and how the
+    value is read from a row and written to it as text."""
+
+    rows: Callable[[db.Document], dict[str, Any]]
+    read: Callable[[Any], str | None]
+    write: Callable[[Session, db.Document, Any, str | None], None]
+
+
+def _attribute(name: str, parse: Callable[[str | None], Any] = _text) -> tuple[Callable, Callable]:
+    def read(row: Any) -> str | None:
+        return _shown(getattr(row, name))
+
+    def write(_session: Session, _document: db.Document, row: Any, value: str | None) -> None:
+        setattr(row, name, parse(value))
+
+    return read, write
+
+
+def _field(rows: Callable[[db.Document], dict[str, Any]], name: str, parse=_text) -> Field:
+    return Field(rows, *_attribute(name, parse))
+
+
+def _document_rows(document: db.Document) -> dict[str, Any]:
+    return {"": document}
+
+
+def _measures(document: db.Document) -> dict[str, Any]:
+    return _keyed(document.measures, lambda m: m.code)
+
+
+def _indicators(document: db.Document) -> dict[str, Any]:
+    return _keyed(document.indicators, lambda i: i.code or str(i.position + 1))
+
+
+def _indicator_values(document: db.Document) -> dict[str, Any]:
+    return {indicator_value_key(i, v): v for i in document.indicators for v in i.values}
+
+
+def _write_deadline(_session: Session, _document: db.Document, measure: db.Measure, value: str | None) -> None:
+    measure.deadline = _text(value)
+    measure.deadline_start, measure.deadline_end = deadline_bounds(measure.deadline or "")
+
+
+def _write_measure_code(_session: Session, document: db.Document, measure: db.Measure, value: str | None) -> None:
+    code = _text(value)
+    if not code:
+        raise CorrectionError("a measure code cannot be empty")
+    for row in document.funding:
+        if row.measure_code == measure.code:
+            row.measure_code = code
+    measure.code = code
+
+
+def _read_executors(measure: db.Measure) -> str:
+    return json.dumps([link.organization.name for link in measure.executors], ensure_ascii=False)
+
+
+def _write_executors(session: Session, document: db.Document, measure: db.Measure, value: str | None) -> None:
+    """Executors as a JSON list of names: each is found in the registry (by its
+    spelled-out name in the document's region) or registered."""
+    try:
+        names = [n.strip() for n in json.loads(value or "[]") if n.strip()]
+    except (ValueError, AttributeError) as exc:
+        raise CorrectionError("executors must be a list of organisation names") from exc
+    agreed = {link.organization_id for link in measure.executors if link.by_agreement}
+    measure.executors.clear()
+    session.flush()
+    for position, name in enumerate(names):
+        org = registry_organization(session, name, document.region_code)
+        measure.executors.append(db.MeasureExecutor(organization=org, position=position,
+                                                    by_agreement=org.id in agreed))
+
+
+def registry_organization(session: Session, name: str, region_code: str | None) -> db.Organization:
+    """The registry's organisation of that name in the region, registered if new."""
+    key = db.organization_key(spell_out(name, region_code), region_code)
+    org = session.scalar(select(db.Organization).where(db.Organization.registry_key == key))
+    if org is None:
+        org = db.Organization(name=name, kind=classify_kind(name), region_code=region_code, registry_key=key)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def _issue_rows(document: db.Document) -> dict[str, Any]:
+    return _keyed(document.issues, issue_key)
+
+
+def _write_issue_status(_session: Session, _document: db.Document, issue: db.Issue, value: str | None) -> None:
+    if value not in db.ISSUE_STATUSES:
+        raise CorrectionError(f"unknown issue status «{value}»; use one of {', '.join(db.ISSUE_STATUSES)}")
+    issue.status = value
+
+
+FIELDS: dict[tuple[str, str], Field] = {
+    ("document", "title"): _field(_document_rows, "title"),
+    ("document", "doc_number"): _field(_document_rows, "doc_number"),
+    ("document", "doc_date"): _field(_document_rows, "doc_date", _date),
+    ("task", "title"): _field(lambda d: _keyed(d.tasks, lambda t: t.code), "title"),
+    ("measure", "code"): Field(_measures, _attribute("code")[0], _write_measure_code),
+    ("measure", "title"): _field(_measures, "title"),
+    ("measure", "deadline"): Field(_measures, _attribute("deadline")[0], _write_deadline),
+    ("measure", "expected_result"): _field(_measures, "expected_result"),
+    ("measure", "executors"): Field(_measures, _read_executors, _write_executors),
+    ("funding", "amount"): _field(lambda d: _keyed(d.funding, funding_key), "amount", _amount),
+    ("stated_amount", "amount"): _field(lambda d: _keyed(d.stated_amounts, stated_amount_key), "amount", _amount),
+    ("indicator", "title"): _field(_indicators, "title"),
+    ("indicator", "unit"): _field(_indicators, "unit"),
+    ("indicator", "base_value"): _field(_indicators, "base_value"),
+    ("indicator_value", "value"): _field(_indicator_values, "value"),
+    ("issue", "status"): Field(_issue_rows, _attribute("status")[0], _write_issue_status),
+}
+
+
+def _field_of(entity: str, name: str) -> Field:
+    try:
+        return FIELDS[(entity, name)]
+    except KeyError:
+        raise CorrectionError(f"{entity}.{name} cannot be corrected") from None
+
+
+# --------------------------------------------------------------------------- correcting
+
+def correct(session: Session, document: db.Document, entity: str, key: str, field: str, value: str | None,
+            *, author: str, comment: str | None = None) -> db.Correction:
+    """Record and apply one correction, then re-validate the document.
+
+    Raises CorrectionError when the value does not exist or the new value is not valid."""
+    target = _field_of(entity, field)
+    row = target.rows(document).get(key)
+    if row is None:
+        raise CorrectionError(f"{document.source_file} has no {entity} «{key}»")
+    earlier = _corrections_of(session, document.source_file, entity, key, field)
+    current = target.read(row)
+    correction = db.Correction(
+        source_file=document.source_file, entity=entity, entity_key=key, field=field,
+        old_value=current, new_value=value, author=author, comment=_text(comment),
+        extracted_value=earlier[0].extracted_value if earlier else current,
+        created_at=_now(),
+    )
+    target.write(session, document, row, value)  # raises on a bad value, before anything is stored
+    correction.new_value = target.read(row)  # as stored: «1 778 000» → «1778000»
+    session.add(correction)
+    session.flush()
+    if entity != "issue":
+        revalidate(session, document)
+    return correction
+
+
+def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str) -> db.Correction:
+    """Dismiss an issue with the reviewer's reason (a correction of its status)."""
+    if not (reason or "").strip():
+        raise CorrectionError("say why the issue is dismissed")
+    return correct(session, session.get(db.Document, issue.document_id), "issue", issue_key(issue), "status", "dismissed",
+                   author=author, comment=reason)
+
+
+def revert(session: Session, correction: db.Correction, *, author: str) -> None:
+    """Undo a correction: its value goes back to the newest correction still active,
+    or to what the extraction gave."""
+    if correction.status == "reverted":
+        raise CorrectionError(f"correction {correction.id} is already reverted")
+    correction.status = "reverted"
+    correction.reverted_by = author
+    correction.reverted_at = _now()
+    document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
+    if document is not None:
+        _settle(session, document, correction.entity, correction.entity_key, correction.field)
+        if correction.entity != "issue":
+            revalidate(session, document)
+
+
+def reapply(session: Session, document: db.Document) -> None:
+    """After a (re-)extraction: record what the extraction gave for every corrected
+    value, put the corrections back on top, flag those whose value is gone,
+    re-validate, then re-apply dismissals."""
+    corrections = session.scalars(
+        select(db.Correction).where(db.Correction.source_file == document.source_file)
+        .order_by(db.Correction.created_at, db.Correction.id)).all()
+    if not corrections:
+        return  # the extraction validated the document already
+    targets = list(dict.fromkeys((c.entity, c.entity_key, c.field) for c in corrections))
+    # codes last: other corrections find their rows by the codes the extraction gave
+    targets.sort(key=lambda t: (t[0] == "issue", t[2] == "code"))
+    revalidated = False
+    for entity, key, field in targets:
+        if entity == "issue" and not revalidated:
+            revalidate(session, document)
+            revalidated = True
+        row = _field_of(entity, field).rows(document).get(key)
+        of_target = [c for c in corrections if (c.entity, c.entity_key, c.field) == (entity, key, field)]
+        for c in of_target:
+            c.orphaned = row is None
+            if row is not None:
+                c.extracted_value = _field_of(entity, field).read(row)
+        if row is not None:
+            _settle(session, document, entity, key, field)
+    if not revalidated:
+        revalidate(session, document)
+
+
+def _settle(session: Session, document: db.Document, entity: str, key: str, field: str) -> None:
+    """Write the value in force: the newest active correction's, else the extraction's."""
+    target = _field_of(entity, field)
+    row = target.rows(document).get(key)
+    if row is None:
+        return
+    history = _corrections_of(session, document.source_file, entity, key, field)
+    active = [c for c in history if c.status == "active"]
+    value = active[-1].new_value if active else history[0].extracted_value
+    target.write(session, document, row, value)
+
+
+def _corrections_of(session: Session, source_file: str, entity: str, key: str, field: str) -> list[db.Correction]:
+    return list(session.scalars(select(db.Correction).where(
+        db.Correction.source_file == source_file, db.Correction.entity == entity,
+        db.Correction.entity_key == key, db.Correction.field == field,
+    ).order_by(db.Correction.created_at, db.Correction.id)))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# --------------------------------------------------------------------------- re-validation
+
+def revalidate(session: Session, document: db.Document) -> None:
+    """Check the document's sums again on its values in force: issues that no longer
+    hold are closed, closed ones that fail again reopen, new failures are added."""
+    session.flush()
+    fresh = {(i.kind, i.where, i.detail) for i in validate(load_document(session, document.id))}
+    stored = {(x.kind, x.where_, x.detail): x for x in document.issues if x.kind in CHECKED_KINDS}
+    for key, issue in stored.items():
+        if key not in fresh and issue.status == "open":
+            issue.status = "closed"
+        elif key in fresh and issue.status == "closed":
+            issue.status = "open"
+    position = max((x.position for x in document.issues), default=-1) + 1
+    for kind, where, detail in sorted(fresh - stored.keys()):
+        document.issues.append(db.Issue(kind=kind, where_=where, detail=detail, position=position))
+        position += 1
+    document.status = "needs_review" if any(x.status == "open" for x in document.issues) else "ok"
+    session.flush()

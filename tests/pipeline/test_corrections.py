@@ -1,0 +1,166 @@
+"""Reviewers' corrections (pipeline/corrections.py): applied, re-validated, re-applied
+after re-extraction, kept when their value is gone, reverted."""
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import db
+from pipeline import corrections
+from pipeline.errors import CorrectionError
+from pipeline.stages import extract
+from pipeline.store import load_document, save_document, write_transaction
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # prints 1 028 for 1 028 000 in 4.2, 2020
+KEY = "4.2 2020 all"
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    return extract(ORDER)
+
+
+def save(sessions, doc, force=False):
+    digest = hashlib.sha256(ORDER.read_bytes()).hexdigest()
+    return save_document(sessions, doc, fingerprint=digest, source_path=str(ORDER), pipeline_version="test",
+                         force=force)
+
+
+@pytest.fixture
+def stored(sessions, extracted):
+    return save(sessions, extracted).document_id
+
+
+def correct(sessions, document_id, entity, key, field, value, comment=None):
+    with write_transaction(sessions) as session:
+        document = session.get(db.Document, document_id)
+        return corrections.correct(session, document, entity, key, field, value, author="anna", comment=comment).id
+
+
+def issues_at(sessions, where: str) -> list[tuple[str, str]]:
+    with sessions() as session:
+        rows = session.scalars(select(db.Issue).where(db.Issue.where_ == where).order_by(db.Issue.position))
+        return [(row.status, row.detail) for row in rows]
+
+
+def amount(sessions, document_id, measure_code="4.2", year=2020, source="all") -> Decimal:
+    with sessions() as session:
+        doc = load_document(session, document_id)
+    return next(f.amount_rub for f in doc.funding
+                if (f.measure_code, f.year, f.source) == (measure_code, year, source))
+
+
+def test_correcting_the_amount_closes_the_mismatches_it_caused(sessions, stored):
+    assert [s for s, _ in issues_at(sessions, "funding 4.2")] == ["open", "open"]
+
+    correct(sessions, stored, "funding", KEY, "amount", "1 028 000", comment="OCR dropped a group")
+
+    assert amount(sessions, stored) == Decimal("1028000")
+    assert [s for s, _ in issues_at(sessions, "funding 4.2")] == ["closed", "closed"]
+    with sessions() as session:
+        row = session.scalar(select(db.Correction))
+    assert (row.entity, row.entity_key, row.field) == ("funding", KEY, "amount")
+    assert (row.old_value, row.new_value, row.extracted_value) == ("1028.00", "1028000.00", "1028.00")
+    assert (row.author, row.comment, row.status, row.orphaned) == ("anna", "OCR dropped a group", "active", False)
+
+
+def test_a_wrong_correction_shows_the_mismatch_that_remains(sessions, stored):
+    correct(sessions, stored, "funding", KEY, "amount", "1 028 500")
+
+    statuses = issues_at(sessions, "funding 4.2")
+    assert [s for s, _ in statuses[:2]] == ["closed", "closed"]
+    assert [d for s, d in statuses if s == "open"] == [
+        "2020: sources 128 000 + 900 000 + 0 = 1 028 000 ≠ row amount 1 028 500",
+        "all: 2020: 1 028 500 + 2021: 1 680 000 = 2 708 500 ≠ Всего 2 708 000",
+    ]
+
+
+def test_re_extraction_keeps_every_correction_applied(sessions, stored, extracted):
+    correct(sessions, stored, "funding", KEY, "amount", "1028000")
+    correct(sessions, stored, "measure", "4.2", "title", "Исправленное <название> & «кавычки»")
+    with sessions() as session:
+        issue = session.scalar(select(db.Issue).where(db.Issue.kind == "missing_value"))
+    with write_transaction(sessions) as session:
+        corrections.dismiss_issue(session, session.get(db.Issue, issue.id), author="anna", reason="empty in the original")
+
+    again = save(sessions, extract(ORDER), force=True)
+
+    assert again.outcome == "replaced"
+    assert amount(sessions, again.document_id) == Decimal("1028000")
+    with sessions() as session:
+        doc = load_document(session, again.document_id)
+        dismissed = session.scalar(select(db.Issue.status).where(db.Issue.kind == "missing_value"))
+    assert next(m.title for m in doc.measures if m.code == "4.2") == "Исправленное <название> & «кавычки»"
+    assert [s for s, _ in issues_at(sessions, "funding 4.2")] == ["closed", "closed"]
+    assert dismissed == "dismissed"
+
+
+def test_a_correction_whose_value_is_gone_is_kept_and_flagged(sessions, stored, extracted):
+    correct(sessions, stored, "funding", KEY, "amount", "1028000")
+    without = extract(ORDER)
+    without.funding = [f for f in without.funding if f.measure_code != "4.2"]
+
+    save(sessions, without, force=True)
+    with sessions() as session:
+        row = session.scalar(select(db.Correction))
+    assert (row.status, row.orphaned, row.new_value) == ("active", True, "1028000.00")
+
+    again = save(sessions, extract(ORDER), force=True)  # the value is back: so is the correction
+    with sessions() as session:
+        assert session.scalar(select(db.Correction.orphaned)) is False
+    assert amount(sessions, again.document_id) == Decimal("1028000")
+
+
+def test_revert_restores_the_previous_value_and_its_issues(sessions, stored):
+    first = correct(sessions, stored, "funding", KEY, "amount", "1 028 500")
+    second = correct(sessions, stored, "funding", KEY, "amount", "1 028 000")
+
+    with write_transaction(sessions) as session:
+        corrections.revert(session, session.get(db.Correction, second), author="boris")
+    assert amount(sessions, stored) == Decimal("1028500")
+
+    with write_transaction(sessions) as session:
+        corrections.revert(session, session.get(db.Correction, first), author="boris")
+    assert amount(sessions, stored) == Decimal("1028")
+    assert [s for s, _ in issues_at(sessions, "funding 4.2")][:2] == ["open", "open"]
+    with sessions() as session:
+        reverted = session.get(db.Correction, first)
+        assert (reverted.status, reverted.reverted_by) == ("reverted", "boris")
+
+
+@pytest.mark.parametrize(
+    ("entity", "key", "field", "value", "message"),
+    [
+        ("funding", KEY, "amount", "около миллиона", "is not an amount"),
+        ("funding", "9.9 2020 all", "amount", "1", "has no funding «9.9 2020 all»"),
+        ("measure", "4.2", "colour", "red", "measure.colour cannot be corrected"),
+        ("document", "", "doc_date", "вчера", "is not a date"),
+    ],
+)
+def test_bad_corrections_are_refused_and_nothing_is_stored(sessions, stored, entity, key, field, value, message):
+    with pytest.raises(CorrectionError, match=message):
+        correct(sessions, stored, entity, key, field, value)
+    with sessions() as session:
+        assert session.scalar(select(db.Correction)) is None
+    assert amount(sessions, stored) == Decimal("1028")
+
+
+def test_an_executor_correction_links_a_registry_organisation_or_a_new_one(sessions, stored):
+    with sessions() as session:
+        doc = load_document(session, stored)
+    before = next(m.executors for m in doc.measures if m.code == "4.2")
+    names = f'["{before[0]}", "Фонд поддержки детей, находящихся в трудной жизненной ситуации"]'
+
+    correct(sessions, stored, "measure", "4.2", "executors", names)
+
+    with sessions() as session:
+        doc = load_document(session, stored)
+        fund = session.scalar(select(db.Organization).where(db.Organization.name.like("Фонд поддержки%")))
+    assert next(m.executors for m in doc.measures if m.code == "4.2") == [
+        before[0], "Фонд поддержки детей, находящихся в трудной жизненной ситуации"]
+    assert fund.kind == "fund"
