@@ -105,12 +105,16 @@ def export(
 @app.command()
 def issues(
     status: str = typer.Option("open", help="open, closed, dismissed or all"),
+    document: Optional[str] = typer.Option(None, help="only this file"),
+    region: Optional[str] = typer.Option(None, help="only this region (ISO code, e.g. RU-KLU)"),
+    kind: Optional[str] = typer.Option(None, help="only this kind, e.g. sum_mismatch"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """The review queue: what a reviewer should look at."""
-    from pipeline.store import list_issues
+    """The review queue, the most consequential first."""
+    from pipeline.store import IssueFilter, list_issues
 
-    rows = list_issues(_sessions(db), None if status == "all" else status)
+    which = IssueFilter(None if status == "all" else status, document, region, kind)
+    rows = list_issues(_sessions(db), which)
     table = Table("document", "kind", "where", "detail", "status", expand=True)
     for row in rows:
         table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)

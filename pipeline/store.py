@@ -21,7 +21,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, create_engine, event, func, select, text
+from sqlalchemy import Engine, case, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,7 +32,7 @@ from models import db, records
 from pipeline import corrections
 from pipeline.load import load_document
 from normalizers.abbreviations import spell_out
-from pipeline.errors import DatabaseError
+from pipeline.errors import DatabaseError, UsageError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
 CONNECT_TIMEOUT_S = 10
@@ -571,6 +571,7 @@ class IssueView:
     id: int
     document_id: int
     source_file: str
+    region_code: str | None
     kind: str
     where: str
     detail: str
@@ -578,31 +579,64 @@ class IssueView:
     created_at: dt.datetime
 
 
-def list_issues(sessions: sessionmaker[Session], status: str | None = "open") -> list[IssueView]:
-    """Review issues with the given status (None: all), by file and printed order."""
-    if status is not None and status not in db.ISSUE_STATUSES:
-        raise ValueError(f"unknown issue status {status!r}; use one of {', '.join(db.ISSUE_STATUSES)}")
-    query = (
-        select(db.Issue, db.Document.source_file)
+# The queue's order: what changes the numbers researchers read comes first.
+SEVERITY = ("sum_mismatch", "missing_value", "unresolved_org", "ocr_suspect", "other")
+
+
+@dataclass(frozen=True)
+class IssueFilter:
+    """Which issues to list; None matches everything."""
+
+    status: str | None = "open"
+    document: str | None = None  # file name
+    region: str | None = None  # ISO code
+    kind: str | None = None
+
+    def check(self) -> None:
+        if self.status is not None and self.status not in db.ISSUE_STATUSES:
+            raise UsageError(f"unknown issue status «{self.status}»; use one of {', '.join(db.ISSUE_STATUSES)}")
+        if self.kind is not None and self.kind not in SEVERITY:
+            raise UsageError(f"unknown issue kind «{self.kind}»; use one of {', '.join(SEVERITY)}")
+
+    def apply(self, query: Select) -> Select:
+        conditions = [(db.Issue.status, self.status), (db.Document.source_file, self.document),
+                      (db.Document.region_code, self.region), (db.Issue.kind, self.kind)]
+        return query.where(*(column == value for column, value in conditions if value is not None))
+
+
+def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilter(), *,
+                limit: int | None = None, offset: int = 0) -> list[IssueView]:
+    """Review issues, the most consequential first (sum mismatches before doubtful
+    words), then by file and printed order."""
+    which.check()
+    severity = case({kind: rank for rank, kind in enumerate(SEVERITY)}, value=db.Issue.kind)
+    query = which.apply(
+        select(db.Issue, db.Document.source_file, db.Document.region_code)
         .join(db.Document, db.Issue.document_id == db.Document.id)
-        .order_by(db.Document.source_file, db.Issue.position)
-    )
-    if status is not None:
-        query = query.where(db.Issue.status == status)
+    ).order_by(severity, db.Document.source_file, db.Issue.position).limit(limit).offset(offset)
     with sessions() as session:
         return [
             IssueView(
                 id=issue.id,
                 document_id=issue.document_id,
                 source_file=source_file,
+                region_code=region_code,
                 kind=issue.kind,
                 where=issue.where_,
                 detail=issue.detail,
                 status=issue.status,
                 created_at=issue.created_at,
             )
-            for issue, source_file in session.execute(query)
+            for issue, source_file, region_code in session.execute(query)
         ]
+
+
+def count_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilter()) -> int:
+    """How many issues `list_issues` would list without a limit."""
+    which.check()
+    query = which.apply(select(func.count()).select_from(db.Issue).join(db.Document))
+    with sessions() as session:
+        return session.scalar(query)
 
 
 def status_summary(sessions: sessionmaker[Session]) -> dict:

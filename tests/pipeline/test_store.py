@@ -12,11 +12,14 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import StatementError
 
 from models import db
+from pipeline.errors import UsageError
 from models.records import ExtractedDocument, FundingRow, Organization
 from pipeline.store import (
     IssueView,
     document_id_by_fingerprint,
     export_json,
+    IssueFilter,
+    count_issues,
     list_issues,
     load_document,
     record_run,
@@ -302,8 +305,12 @@ def test_issues_summary_and_runs(sessions, make_document):
         ("ocr_suspect", "measure 2.1", "001_altai.docx", "open"),
     ]
     assert all(isinstance(i, IssueView) for i in issues)
-    assert list_issues(sessions, status="closed") == []
-    assert len(list_issues(sessions, status=None)) == 2
+    assert list_issues(sessions, IssueFilter(status="closed")) == []
+    assert len(list_issues(sessions, IssueFilter(status=None))) == 2
+    assert [i.kind for i in list_issues(sessions, IssueFilter(kind="ocr_suspect"))] == ["ocr_suspect"]
+    assert list_issues(sessions, IssueFilter(region="RU-KLU")) == []
+    assert list_issues(sessions, limit=1, offset=1) == issues[1:]
+    assert count_issues(sessions, IssueFilter(document="001_altai.docx")) == 2
     assert summary == {
         "documents": 1,
         "documents_by_region": {"RU-ALT": 1},
@@ -328,9 +335,11 @@ def test_issues_summary_and_runs(sessions, make_document):
         assert session.get(db.IngestionRun, run_id).report == {"failed": {"bad.pdf": "повреждён"}}
 
 
-def test_unknown_issue_status_is_refused(sessions):
-    with pytest.raises(ValueError, match="unknown issue status 'pending'"):
-        list_issues(sessions, status="pending")
+def test_unknown_issue_status_or_kind_is_refused(sessions):
+    with pytest.raises(UsageError, match="unknown issue status «pending»"):
+        list_issues(sessions, IssueFilter(status="pending"))
+    with pytest.raises(UsageError, match="unknown issue kind «typo»"):
+        count_issues(sessions, IssueFilter(kind="typo"))
 
 
 def test_empty_database_summary(sessions):
