@@ -63,20 +63,21 @@ def validate_task(doc: ExtractedDocument) -> ExtractedDocument:
 # Only a lost or busy database is worth another try; a bad input never is.
 @task(name="store", retries=3, retry_delay_seconds=2,
       retry_condition_fn=lambda task, run, state: isinstance(state.result(raise_on_failure=False), OperationalError))
-def store_task(doc: ExtractedDocument, fingerprint: str, path: str, database_url: str):
+def store_task(doc: ExtractedDocument, fingerprint: str, path: str, database_url: str, force: bool = False):
     return save_document(open_database(database_url), doc, fingerprint=fingerprint, source_path=path,
-                         pipeline_version=stages.PIPELINE_VERSION)
+                         pipeline_version=stages.PIPELINE_VERSION, force=force)
 
 
 @flow(name="ingest-document", flow_run_name="ingest {path}")
-def ingest_document(path: str, database_url: str) -> FileOutcome:
-    """Extract one file and store it in one transaction; unchanged files are skipped."""
+def ingest_document(path: str, database_url: str, force: bool = False) -> FileOutcome:
+    """Extract one file and store it in one transaction; unchanged files are skipped
+    unless `force` (after a pipeline upgrade, say)."""
     timer = StageTimer()
     try:
         with timer("fingerprint"):
             digest = fingerprint_task(path)
         existing = document_id_by_fingerprint(open_database(database_url), digest)
-        if existing is not None:
+        if existing is not None and not force:
             return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
         with timer("read"):
             layout = read_layout_task(path)
@@ -87,7 +88,7 @@ def ingest_document(path: str, database_url: str) -> FileOutcome:
         with timer("validate"):
             doc = validate_task(doc)
         with timer("store"):
-            saved = store_task(doc, digest, path, database_url)
+            saved = store_task(doc, digest, path, database_url, force)
     except InputError as exc:
         exc.path = exc.path or Path(path)
         return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
@@ -97,14 +98,14 @@ def ingest_document(path: str, database_url: str) -> FileOutcome:
 
 
 @flow(name="ingest-batch", flow_run_name="ingest {paths}")
-def ingest_batch(paths: list[str], database_url: str) -> list[FileOutcome]:
+def ingest_batch(paths: list[str], database_url: str, force: bool = False) -> list[FileOutcome]:
     """Every supported file under `paths`; one bad file never stops the batch."""
     started = dt.datetime.now(dt.timezone.utc)
     files, outcomes = discover([Path(p) for p in paths])
     for outcome in outcomes:
         _report(outcome)
     for file in files:
-        outcome = _outcome(ingest_document(str(file), database_url, return_state=True), file)
+        outcome = _outcome(ingest_document(str(file), database_url, force, return_state=True), file)
         outcomes.append(outcome)
         _report(outcome)
     record_run(

@@ -32,7 +32,8 @@ def _sessions(db: str | None):
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt)"),
+    paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt, .pdf, images)"),
+    force: bool = typer.Option(False, "--force", help="Extract unchanged files again (corrections are kept)"),
     db: Optional[str] = DbOption,
 ) -> None:
     """Extract every order under PATHS and store it; unchanged files are skipped."""
@@ -61,7 +62,7 @@ def ingest(
 
         flows.progress_hook = advance
         try:
-            outcomes = flows.ingest_batch([str(p) for p in paths], url)
+            outcomes = flows.ingest_batch([str(p) for p in paths], url, force)
         finally:
             flows.progress_hook = None
     _print_summary(outcomes)
@@ -130,6 +131,42 @@ def status(db: Optional[str] = DbOption) -> None:
     summary = status_summary(_sessions(db))
     for key, value in summary.items():
         out.print(f"{key}: {value}")
+
+
+users = typer.Typer(help="Accounts of the review page.")
+app.add_typer(users, name="users")
+review = typer.Typer(help="The review web page.")
+app.add_typer(review, name="review")
+
+
+@users.command("add")
+def users_add(
+    name: str = typer.Argument(..., help="Account name"),
+    role: str = typer.Option("reviewer", help="viewer (reads), reviewer (corrects) or admin"),
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True,
+                                 help="Asked for when not given; at least 10 characters"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Create an account that can sign in to the review page."""
+    from review.auth import add_account
+
+    add_account(_sessions(db), name, role, password)
+    out.print(f"account {name} ({role}) created")
+
+
+@review.command("serve")
+def review_serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on"),
+    port: int = typer.Option(8000, help="Port to listen on"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Serve the review page: the queue, documents beside their pages, corrections."""
+    import uvicorn
+
+    from review.app import create_app
+
+    _sessions(db)  # fail fast when the database is unusable
+    uvicorn.run(create_app(load_settings(database_url=db)), host=host, port=port, log_level="info")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session, selectinload
 from models import db, records
 from models.layout import BBox
 
-_LOAD_OPTIONS = (
+LOAD_OPTIONS = (
     selectinload(db.Document.organizations).selectinload(db.DocumentOrganization.organization),
     selectinload(db.Document.issuers).selectinload(db.DocumentIssuer.organization),
     selectinload(db.Document.tasks),
@@ -32,7 +32,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
     aliases), then any issuer or executor it did not record. Issuers and executors
     come back under the name the document's organisation list gives them.
     """
-    query = select(db.Document).where(db.Document.id == document_id).options(*_LOAD_OPTIONS)
+    query = select(db.Document).where(db.Document.id == document_id).options(*LOAD_OPTIONS)
     document = session.scalar(query)
     if document is None:
         raise LookupError(f"no document with id {document_id} in the database")

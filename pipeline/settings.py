@@ -1,4 +1,4 @@
-"""One settings model for the CLI, the Prefect flows and (later) the web app.
+"""One settings model for the CLI, the Prefect flows and the review web app.
 
 Values come from arguments, then `ORDERS_*` environment variables, then defaults.
 """
@@ -17,6 +17,8 @@ class Settings(BaseSettings):
     processed_dir: Path = Path("data/processed")
     max_file_mb: int = 200  # larger inputs are refused before reading
     ocr_workers: int = 0  # processes reading scanned pages at once; 0: one per core
+    secret_key: str | None = None  # signs review-page sessions; default: a key kept in processed_dir
+    session_minutes: int = 480  # a review-page sign-in lasts this long
 
 
 def load_settings(**overrides) -> Settings:

@@ -583,6 +583,11 @@ class IssueView:
 SEVERITY = ("sum_mismatch", "missing_value", "unresolved_org", "ocr_suspect", "other")
 
 
+def severity_rank():
+    """An SQL expression ranking issues by SEVERITY."""
+    return case({kind: rank for rank, kind in enumerate(SEVERITY)}, value=db.Issue.kind)
+
+
 @dataclass(frozen=True)
 class IssueFilter:
     """Which issues to list; None matches everything."""
@@ -609,11 +614,10 @@ def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilte
     """Review issues, the most consequential first (sum mismatches before doubtful
     words), then by file and printed order."""
     which.check()
-    severity = case({kind: rank for rank, kind in enumerate(SEVERITY)}, value=db.Issue.kind)
     query = which.apply(
         select(db.Issue, db.Document.source_file, db.Document.region_code)
         .join(db.Document, db.Issue.document_id == db.Document.id)
-    ).order_by(severity, db.Document.source_file, db.Issue.position).limit(limit).offset(offset)
+    ).order_by(severity_rank(), db.Document.source_file, db.Issue.position).limit(limit).offset(offset)
     with sessions() as session:
         return [
             IssueView(
