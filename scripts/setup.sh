@@ -8,7 +8,8 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
-  for pkg in python3-venv python3-dev tesseract-ocr tesseract-ocr-rus; do
+  # chromium: the browser the review page's tests drive (never downloaded by Playwright)
+  for pkg in python3-venv python3-dev tesseract-ocr tesseract-ocr-rus chromium; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   if [ -n "$missing" ]; then

@@ -164,3 +164,44 @@ def test_an_executor_correction_links_a_registry_organisation_or_a_new_one(sessi
     assert next(m.executors for m in doc.measures if m.code == "4.2") == [
         before[0], "Фонд поддержки детей, находящихся в трудной жизненной ситуации"]
     assert fund.kind == "fund"
+
+
+TEXTS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
+
+
+def test_re_ingesting_every_document_keeps_all_corrections_applied(sessions):
+    def store_all(force: bool) -> list[int]:
+        return [save_document(sessions, extract(path), fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
+                              source_path=str(path), pipeline_version="test", force=force).document_id
+                for path in TEXTS]
+
+    for document_id in store_all(force=False):
+        with write_transaction(sessions) as session:
+            document = session.get(db.Document, document_id)
+            edits = []
+            if document.measures:
+                edits.append(("measure", document.measures[0].code, "title", document.measures[0].title + " (испр.)"))
+            if document.indicators and document.indicators[0].values:
+                indicator = document.indicators[0]
+                edits.append(("indicator_value", corrections.indicator_value_key(indicator, indicator.values[0]),
+                              "value", "42"))
+            if document.funding:
+                edits.append(("funding", corrections.funding_key(document.funding[-1]), "amount", "12 345,67"))
+            if document.tasks:
+                edits.append(("task", document.tasks[0].code, "title", "Задача, уточнённая проверяющим"))
+            for entity, key, field, value in edits:
+                corrections.correct(session, document, entity, key, field, value, author="anna")
+            if document.issues:
+                corrections.dismiss_issue(session, document.issues[0], author="anna", reason="checked")
+
+    store_all(force=True)
+
+    with sessions() as session:
+        made = session.scalars(select(db.Correction)).all()
+        applied = []
+        for c in made:
+            document = session.scalar(select(db.Document).where(db.Document.source_file == c.source_file))
+            target = corrections.FIELDS[(c.entity, c.field)]
+            row = target.rows(document).get(c.entity_key)
+            applied.append(row is not None and target.read(row) == c.new_value and not c.orphaned)
+    assert len(made) >= 2 * len(TEXTS) and all(applied)
