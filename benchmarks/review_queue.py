@@ -1,0 +1,115 @@
+"""How fast the review queue answers with many open issues.
+
+    .venv/bin/python benchmarks/review_queue.py [--issues 10000] [--db URL]
+
+Builds a database (SQLite in a temporary folder unless --db names an empty one):
+real orders stored under 40 file names, then their issues copied until `--issues`
+are open. Serves the review app with uvicorn and, signed in, times over HTTP the
+queue's first page, a filtered page, a deep page and a document page. Prints the
+median and worst of 20 requests each, against the 300 ms the queue must stay under.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+from sqlalchemy import func, insert, select
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from models import db  # noqa: E402
+from pipeline.settings import Settings  # noqa: E402
+from pipeline.stages import extract  # noqa: E402
+from pipeline.store import open_database, save_document, write_transaction  # noqa: E402
+from review.app import create_app  # noqa: E402
+from review.auth import add_account  # noqa: E402
+
+ORDERS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
+FILES = 40
+LIMIT_MS = 300
+
+
+def build(url: str, wanted: int) -> None:
+    sessions = open_database(url)
+    extracted = [extract(path) for path in ORDERS]
+    for n in range(FILES):
+        doc = extracted[n % len(extracted)]
+        doc.source_file = f"{n:03d}_{Path(ORDERS[n % len(ORDERS)]).name}"
+        save_document(sessions, doc, fingerprint=hashlib.sha256(doc.source_file.encode()).hexdigest(),
+                      source_path=doc.source_file, pipeline_version="bench")
+    with write_transaction(sessions) as session:
+        issues = session.scalars(select(db.Issue)).all()
+        have = len(issues)
+        copies = [{"document_id": i.document_id, "kind": i.kind, "where_": i.where_, "detail": f"{i.detail} #{k}",
+                   "status": "open", "position": 1000 + k}
+                  for k in range(wanted - have) for i in [issues[k % have]]]
+        if copies:
+            session.execute(insert(db.Issue), copies)
+    add_account(sessions, "bench", "reviewer", "benchmark-password")
+    with sessions() as session:
+        print(f"database: {session.scalar(select(func.count()).select_from(db.Issue))} open issues "
+              f"in {FILES} documents")
+
+
+def serve(settings: Settings) -> tuple[uvicorn.Server, str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    while not server.started:
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def signed_in(base: str) -> httpx.Client:
+    """A client that carries a signed-in session."""
+    client = httpx.Client(base_url=base)
+    page = client.get("/login").text
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    client.post("/login", data={"csrf_token": token, "name": "bench", "password": "benchmark-password"})
+    return client
+
+
+def time_get(client: httpx.Client, path: str, repeats: int = 20) -> tuple[float, float]:
+    client.get(path)  # warm-up
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        response.raise_for_status()
+    return statistics.median(times), max(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--db", help="URL of an empty database (default: SQLite in a temporary folder)")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="orders-queue-bench-"))
+    url = args.db or f"sqlite:///{folder / 'orders.db'}"
+    build(url, args.issues)
+    server, base = serve(Settings(database_url=url, processed_dir=folder, secret_key="benchmark"))
+    client = signed_in(base)
+    for label, path in [("queue, first page", "/queue"), ("queue, sum mismatches", "/queue?kind=sum_mismatch"),
+                        ("queue, page 150", "/queue?page=150"), ("document page", "/documents/1?issue=1")]:
+        median, worst = time_get(client, path)
+        verdict = "ok" if median < LIMIT_MS or not path.startswith("/queue") else "OVER"
+        print(f"{label:24} median {median:6.1f} ms  worst {worst:6.1f} ms  {verdict}")
+    client.close()
+    server.should_exit = True
+
+
+if __name__ == "__main__":
+    main()
