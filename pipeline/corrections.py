@@ -273,6 +273,9 @@ def revert(session: Session, correction: db.Correction, *, author: str) -> None:
     correction.status = "reverted"
     correction.reverted_by = author
     correction.reverted_at = _now()
+    if correction.entity == "organization":
+        _revert_registry(session, correction)
+        return
     document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
     if document is not None:
         _settle(session, document, correction.entity, correction.entity_key, correction.field)
@@ -285,7 +288,8 @@ def reapply(session: Session, document: db.Document) -> None:
     value, put the corrections back on top, flag those whose value is gone,
     re-validate, then re-apply dismissals."""
     corrections = session.scalars(
-        select(db.Correction).where(db.Correction.source_file == document.source_file)
+        select(db.Correction).where(db.Correction.source_file == document.source_file,
+                                    db.Correction.entity != "organization")  # see reapply_registry
         .order_by(db.Correction.created_at, db.Correction.id)).all()
     if not corrections:
         return  # the extraction validated the document already
@@ -350,4 +354,122 @@ def revalidate(session: Session, document: db.Document) -> None:
         document.issues.append(db.Issue(kind=kind, where_=where, detail=detail, position=position))
         position += 1
     document.status = "needs_review" if any(x.status == "open" for x in document.issues) else "ok"
+    session.flush()
+
+
+# --------------------------------------------------------------------------- organisations
+
+# Rows that name a registry organisation, and how to find those of one document.
+_LINK_MODELS = (db.DocumentOrganization, db.DocumentIssuer)
+
+
+def merge_organizations(session: Session, drop: db.Organization, keep: db.Organization, *,
+                        author: str, comment: str | None = None) -> db.Correction:
+    """Make two registry rows one: everything naming `drop` names `keep`, and `drop`'s
+    names become `keep`'s aliases. Re-applied whenever a later ingest registers `drop` again."""
+    if drop.id == keep.id:
+        raise CorrectionError("an organisation cannot be merged into itself")
+    correction = db.Correction(source_file="", entity="organization", entity_key=drop.registry_key,
+                               field="merged_into", old_value=drop.name, new_value=keep.registry_key,
+                               author=author, comment=_text(comment), created_at=_now())
+    session.add(correction)
+    _merge(session, drop, keep)
+    return correction
+
+
+def split_organization(session: Session, org: db.Organization, document: db.Document, name: str, *,
+                       author: str, comment: str | None = None) -> db.Correction:
+    """In one document, `org` is another body: move the document's links to the
+    organisation `name` (from the registry, or registered)."""
+    if not _text(name):
+        raise CorrectionError("name the organisation the document means")
+    correction = db.Correction(source_file=document.source_file, entity="organization", entity_key=org.registry_key,
+                               field="split_to", old_value=org.name, new_value=_text(name), author=author,
+                               comment=_text(comment), created_at=_now())
+    session.add(correction)
+    _move_links(session, document, org, registry_organization(session, _text(name), org.region_code))
+    return correction
+
+
+def reapply_registry(session: Session, document: db.Document) -> None:
+    """After an ingest: merges of organisations it registered again, then this
+    document's splits, each flagged orphaned while its organisations are missing."""
+    merges = session.scalars(select(db.Correction).where(
+        db.Correction.entity == "organization", db.Correction.field == "merged_into",
+        db.Correction.status == "active").order_by(db.Correction.created_at, db.Correction.id)).all()
+    for c in merges:
+        drop, keep = _by_key(session, c.entity_key), _by_key(session, c.new_value)
+        if drop is not None and keep is not None:
+            _merge(session, drop, keep)
+        c.orphaned = keep is None
+    splits = session.scalars(select(db.Correction).where(
+        db.Correction.source_file == document.source_file, db.Correction.entity == "organization",
+        db.Correction.field == "split_to", db.Correction.status == "active")).all()
+    for c in splits:
+        org = _by_key(session, c.entity_key)
+        if org is not None:
+            _move_links(session, document, org, registry_organization(session, c.new_value, org.region_code))
+        c.orphaned = org is None
+
+
+def _by_key(session: Session, key: str) -> db.Organization | None:
+    return session.scalar(select(db.Organization).where(db.Organization.registry_key == key))
+
+
+def _merge(session: Session, drop: db.Organization, keep: db.Organization) -> None:
+    known = {a.alias for a in keep.aliases}
+    for alias in [drop.name, *(a.alias for a in drop.aliases)]:
+        if alias not in known:
+            keep.aliases.append(db.OrganizationAlias(alias=alias))
+            known.add(alias)
+    for model in (*_LINK_MODELS, db.MeasureExecutor):
+        for row in session.scalars(select(model).where(model.organization_id == drop.id)):
+            row.organization_id = keep.id
+    session.flush()
+    session.delete(drop)
+    session.flush()
+
+
+def _move_links(session: Session, document: db.Document, old: db.Organization, new: db.Organization) -> None:
+    if old.id == new.id:
+        return
+    for model in _LINK_MODELS:
+        for row in session.scalars(select(model).where(model.document_id == document.id,
+                                                       model.organization_id == old.id)):
+            row.organization_id = new.id
+    measures = select(db.Measure.id).where(db.Measure.document_id == document.id)
+    for row in session.scalars(select(db.MeasureExecutor).where(db.MeasureExecutor.measure_id.in_(measures),
+                                                                db.MeasureExecutor.organization_id == old.id)):
+        row.organization_id = new.id
+    session.flush()
+
+
+def _revert_registry(session: Session, correction: db.Correction) -> None:
+    """Undo a split (the document's links go back) or a merge (the merged organisation
+    returns, with the documents that name it by its own name)."""
+    if correction.field == "split_to":
+        document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
+        old = _by_key(session, correction.entity_key)
+        if document is not None and old is not None:
+            _move_links(session, document, registry_organization(session, correction.new_value, old.region_code), old)
+        return
+    keep = _by_key(session, correction.new_value)
+    if keep is None or _by_key(session, correction.entity_key) is not None:
+        return
+    restored = db.Organization(name=correction.old_value, kind=classify_kind(correction.old_value),
+                               region_code=keep.region_code, registry_key=correction.entity_key)
+    session.add(restored)
+    session.flush()
+    for named in session.scalars(select(db.DocumentOrganization).where(
+            db.DocumentOrganization.organization_id == keep.id)).all():
+        if db.organization_key(spell_out(named.name, keep.region_code), keep.region_code) != correction.entity_key:
+            continue
+        document = session.get(db.Document, named.document_id)
+        names_keep = any(
+            db.organization_key(spell_out(o.name, keep.region_code), keep.region_code) == keep.registry_key
+            for o in document.organizations)
+        if names_keep:  # the document names both: only its own record of the name can be told apart
+            named.organization_id = restored.id
+        else:
+            _move_links(session, document, keep, restored)
     session.flush()

@@ -227,6 +227,7 @@ def save_document(
         document = _insert_document(
             session, doc, fingerprint=fingerprint, source_path=source_path, pipeline_version=pipeline_version
         )
+        corrections.reapply_registry(session, document)
         corrections.reapply(session, document)
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
 

@@ -17,7 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -263,6 +263,54 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
             _flash(request, f"correction {correction_id} reverted")
         return _back(_safe_next(form.get("back")))
 
+    @app.get("/organizations", response_class=HTMLResponse)
+    def organizations(request: Request, q: str = "", region: str = "", page: int = 1):
+        account = _account(request)
+        query = select(db.Organization).order_by(db.Organization.name)
+        if q:
+            query = query.where(db.Organization.name.ilike(f"%{q}%"))
+        if region:
+            query = query.where(db.Organization.region_code == region)
+        page = max(1, page)
+        with _sessions(request)() as session:
+            rows = session.scalars(query.limit(PAGE_SIZE * 2).offset((page - 1) * PAGE_SIZE * 2)).all()
+            links = {org.id: _link_count(session, org.id) for org in rows}
+            return render(request, "organizations.html", account=account, rows=rows, links=links, q=q,
+                          region=region, page=page, can_merge=auth.may(account, "admin"))
+
+    @app.post("/organizations/merge")
+    async def merge(request: Request):
+        account, form = await _form(request, "admin")
+        try:
+            with write_transaction(_sessions(request)) as session:
+                drop, keep = (session.get(db.Organization, _int(form.get(f))) for f in ("drop", "keep"))
+                if drop is None or keep is None:
+                    raise CorrectionError("pick two organisations of the registry by their numbers")
+                corrections.merge_organizations(session, drop, keep, author=account.name,
+                                                comment=form.get("comment"))
+                message = f"«{drop.name}» merged into «{keep.name}»"
+        except CorrectionError as exc:
+            _flash(request, exc.message, error=True)
+        else:
+            _flash(request, message)
+        return _back(_safe_next(form.get("back")))
+
+    @app.post("/documents/{document_id}/organizations/{organization_id}/split")
+    async def split(request: Request, document_id: int, organization_id: int):
+        account, form = await _form(request, "reviewer")
+        try:
+            with write_transaction(_sessions(request)) as session:
+                document, org = session.get(db.Document, document_id), session.get(db.Organization, organization_id)
+                if document is None or org is None:
+                    raise CorrectionError("there is no such document or organisation")
+                corrections.split_organization(session, org, document, form.get("name", ""), author=account.name,
+                                               comment=form.get("comment"))
+        except CorrectionError as exc:
+            _flash(request, exc.message, error=True)
+        else:
+            _flash(request, "saved: in this document it is now another organisation")
+        return _back(_document_url(document_id, anchor="organizations"))
+
     @app.get("/audit", response_class=HTMLResponse)
     def audit(request: Request, document: str = "", page: int = 1):
         account = _account(request)
@@ -275,6 +323,16 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
             documents = {d.source_file: d.id for d in session.scalars(select(db.Document))}
             return render(request, "audit.html", account=account, rows=rows, files=list(files), document=document,
                           documents=documents, page=max(1, page))
+
+
+def _int(value: str | None) -> int:
+    return int(value) if value and value.strip().isdigit() else 0
+
+
+def _link_count(session: Session, organization_id: int) -> int:
+    """How many documents name the organisation."""
+    return session.scalar(select(func.count(db.DocumentOrganization.document_id.distinct())).where(
+        db.DocumentOrganization.organization_id == organization_id))
 
 
 def _queue_choices(request: Request) -> dict:

@@ -205,3 +205,82 @@ def test_re_ingesting_every_document_keeps_all_corrections_applied(sessions):
             row = target.rows(document).get(c.entity_key)
             applied.append(row is not None and target.read(row) == c.new_value and not c.orphaned)
     assert len(made) >= 2 * len(TEXTS) and all(applied)
+
+
+# ------------------------------------------------------------------ organisations merged and split
+
+VARIANT = "Краевой кризисный центр для мужчин"  # how a second document names the centre
+
+
+def save_version(sessions, doc, version="v1", force=False):
+    return save_document(sessions, doc, fingerprint=hashlib.sha256((doc.source_file + version).encode()).hexdigest(),
+                         source_path=doc.source_file, pipeline_version="test", force=force)
+
+
+def registry(sessions) -> dict[str, list[str]]:
+    """Registry names → the files whose executors link to them."""
+    with sessions() as session:
+        out = {}
+        for org in session.scalars(select(db.Organization)):
+            files = session.scalars(
+                select(db.Document.source_file).join(db.Measure).join(db.MeasureExecutor)
+                .where(db.MeasureExecutor.organization_id == org.id).distinct().order_by(db.Document.source_file))
+            out[org.name] = list(files)
+        return out
+
+
+@pytest.fixture
+def two_documents(sessions, make_document):
+    first, second = make_document("001_altai.docx"), make_document("002_altai.docx")
+    centre = first.organizations[2].name
+    second.organizations[2].name = VARIANT
+    for measure in second.measures:
+        measure.executors = [VARIANT if name == centre else name for name in measure.executors]
+    save_version(sessions, first)
+    save_version(sessions, second)
+    return first, second, centre
+
+
+def organization(session, name) -> db.Organization:
+    return session.scalar(select(db.Organization).where(db.Organization.name == name))
+
+
+def test_merged_organisations_stay_one_across_re_ingests_until_reverted(sessions, two_documents):
+    first, second, centre = two_documents
+    assert registry(sessions)[VARIANT] == ["002_altai.docx"]
+    with write_transaction(sessions) as session:
+        merge = corrections.merge_organizations(session, organization(session, VARIANT),
+                                                organization(session, centre), author="root").id
+
+    assert VARIANT not in registry(sessions)
+    assert registry(sessions)[centre] == ["001_altai.docx", "002_altai.docx"]
+    with sessions() as session:
+        assert VARIANT in {a.alias for a in organization(session, centre).aliases}
+
+    save_version(sessions, second, version="v2")  # a new version registers the variant again
+    assert VARIANT not in registry(sessions)
+
+    with write_transaction(sessions) as session:
+        corrections.revert(session, session.get(db.Correction, merge), author="root")
+    assert registry(sessions)[VARIANT] == ["002_altai.docx"]
+    assert registry(sessions)[centre] == ["001_altai.docx"]
+
+
+def test_a_split_moves_one_documents_links_and_is_re_applied(sessions, two_documents):
+    first, second, centre = two_documents
+    ministry, other = first.organizations[1].name, "Министерство образования и науки Алтайского края"
+    with write_transaction(sessions) as session:
+        document = session.scalar(select(db.Document).where(db.Document.source_file == "001_altai.docx"))
+        split = corrections.split_organization(session, organization(session, ministry), document, other,
+                                               author="anna").id
+
+    assert registry(sessions)[other] == ["001_altai.docx"]
+    assert registry(sessions)[ministry] == ["002_altai.docx"]
+
+    save_version(sessions, first, version="v2")
+    assert registry(sessions)[other] == ["001_altai.docx"]
+
+    with write_transaction(sessions) as session:
+        corrections.revert(session, session.get(db.Correction, split), author="anna")
+    assert registry(sessions)[ministry] == ["001_altai.docx", "002_altai.docx"]
+    assert registry(sessions)[other] == []

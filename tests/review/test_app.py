@@ -1,0 +1,71 @@
+"""Review pages without a browser: the registry page, merges (admins only), splits,
+dismissals that need a reason, revert from the history, and the audit."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from models import db
+from pipeline.store import open_database
+from tests.review.conftest import sign_in
+
+
+def organisations(settings, *names) -> list[db.Organization]:
+    with open_database(settings.database_url)() as session:
+        return [session.scalar(select(db.Organization).where(db.Organization.name == n)) for n in names]
+
+
+DROP, KEEP = "ГБУ КО Центр «Ровесник»", "ГБУ КО Центр «Радуга»"
+
+
+def test_only_an_admin_merges_organisations(client, review_settings):
+    drop, keep = organisations(review_settings, DROP, KEEP)
+    form = {"drop": drop.id, "keep": keep.id, "back": "/organizations"}
+
+    refused = client.post("/organizations/merge", data={**form, "csrf_token": sign_in(client, "anna")},
+                          follow_redirects=False)
+    merged = client.post("/organizations/merge", data={**form, "csrf_token": sign_in(client, "root")})
+
+    assert refused.status_code == 403
+    assert "merged into «ГБУ КО Центр «Радуга»»" in merged.text
+    assert organisations(review_settings, DROP) == [None]
+    assert DROP in client.get("/organizations?q=Радуга").text  # now an alias of the kept one
+    assert "merged_into" in client.get("/audit").text
+
+
+def test_a_split_links_the_document_to_another_organisation(client, review_settings):
+    token = sign_in(client, "anna")
+    [centre] = organisations(review_settings, DROP)
+
+    page = client.post(f"/documents/1/organizations/{centre.id}/split",
+                       data={"name": "ГБУ КО Центр «Новый»", "csrf_token": token})
+
+    assert "now another organisation" in page.text
+    assert organisations(review_settings, "ГБУ КО Центр «Новый»")[0].kind == "institution"
+
+
+def test_dismissing_needs_a_reason_and_a_revert_restores_the_value(client):
+    token = sign_in(client, "anna")
+
+    no_reason = client.post("/issues/3/dismiss", data={"reason": " ", "csrf_token": token, "back": "/queue"})
+    fixed = client.post("/documents/1/corrections", data={"entity": "funding", "key": "4.2 2020 all", "field": "amount",
+                                                         "value": "1028000", "issue": "3", "csrf_token": token})
+    with_history = client.get("/documents/1?issue=3").text
+    correction_id = with_history.split('action="/corrections/')[1].split("/")[0]
+    reverted = client.post(f"/corrections/{correction_id}/revert",
+                           data={"csrf_token": token, "back": "/documents/1?issue=3"})
+
+    assert "say why the issue is dismissed" in no_reason.text
+    assert "saved; the issue is closed" in fixed.text
+    assert "1 correction(s)" in with_history
+    assert f"correction {correction_id} reverted" in reverted.text
+    assert 'value="1028"' in reverted.text and "<small class=\"status\">open</small>" in reverted.text
+
+
+def test_a_bad_amount_is_refused_with_the_reason(client):
+    token = sign_in(client, "anna")
+
+    page = client.post("/documents/1/corrections", data={"entity": "funding", "key": "4.2 2020 all",
+                                                        "field": "amount", "value": "1О28ООО", "csrf_token": token})
+
+    assert "is not an amount in roubles" in page.text
+    assert "No corrections yet." in client.get("/audit").text
