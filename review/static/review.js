@@ -44,7 +44,15 @@
     });
   }
 
+  // Browsers skip `autofocus` when the address has a #fragment (as after saving):
+  // put the focus on the value to correct all the same.
+  function focusValue() {
+    var field = document.querySelector("[autofocus]");
+    if (field && document.activeElement === document.body) field.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusValue();
     queueKeys();
     documentKeys();
     placeBoxes();

@@ -66,11 +66,12 @@ def test_reviewer_fixes_the_amount_behind_a_sum_mismatch(page, server, review_se
     sign_in(page, server, "anna")
     assert exported_amount(review_settings, tmp_path) == 1028
 
-    # 1: open the issue from the queue; 2: type the amount into the focused field; 3: press Enter
+    # 1: open the issue from the queue; 2: type the amount into the field that has the focus; 3: press Enter
     page.get_by_role("row").filter(has_text="≠ row amount 1 028").get_by_role("link").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("1 028 000")
-    page.keyboard.press("Enter")
+    amount = page.locator("#focus1 input[name=value]")
+    assert amount.evaluate("field => field === document.activeElement")
+    amount.fill("1 028 000")
+    amount.press("Enter")
 
     page.wait_for_selector("#flash")
     assert page.inner_text("#flash") == "saved; the issue is closed"
