@@ -1,137 +1,113 @@
-"""Prefect flows: one flow per document (a task per stage) and a batch flow over paths.
+"""Prefect flows: one document, a batch over paths, and the batch on a schedule.
 
-Tasks take and return paths, ids and plain records — never sessions or clients —
-so that runs can be retried, cached and moved to other workers. Both flows run
-locally with no server started by hand (Prefect's ephemeral mode).
+The batch submits one task per file to its task runner: serial by default, a local
+Dask cluster with `workers` processes, or an existing Dask cluster at `dask_address`
+(prefect-dask). Tasks take and return paths, URLs and plain records — never
+sessions or clients — so that they can run on any worker and be retried. Every file
+is stored in its own transaction, so a run killed half-way loses nothing stored and
+the next run skips what is there. Locally the flows need no server (Prefect's
+ephemeral mode); deployed, they run on a Prefect server's workers (README).
 """
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import os
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable
 
 from prefect import flow, task
-from sqlalchemy.exc import OperationalError
+from prefect.futures import as_completed
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from models.layout import Layout, LogicalDocument, LogicalTable
-from models.records import ExtractedDocument
-from pipeline import stages
-from pipeline.errors import InputError
-from pipeline.ingest import FileOutcome, StageTimer, discover, failed
-from pipeline.parse.document import parse_document
-from pipeline.store import document_id_by_fingerprint, record_run, save_document
-from pipeline.store import open_database as _open_database
-from pipeline.tables import layout_to_logical
-
-@lru_cache(maxsize=8)
-def open_database(url: str):
-    """One engine per database URL and process: opening migrates and connects once."""
-    return _open_database(url)
-
+from pipeline.ingest import FileOutcome, discover, ingest_file, sessions_for
+from pipeline.store import add_to_run, finish_run, start_run
 
 # Set by an in-process caller (the CLI) to follow the batch; None elsewhere.
 progress_hook: Callable[[FileOutcome], None] | None = None
 
 
-@task(name="fingerprint")
-def fingerprint_task(path: str) -> str:
-    return stages.fingerprint(Path(path))
-
-
-@task(name="read layout")
-def read_layout_task(path: str) -> Layout:
-    return stages.check_language(stages.read_layout(Path(path)))
-
-
-@task(name="logical tables")
-def logical_tables_task(layout: Layout) -> LogicalDocument:
-    return layout_to_logical(layout)
-
-
-@task(name="parse")
-def parse_task(logical: LogicalDocument) -> ExtractedDocument:
-    return parse_document(logical)
-
-
-@task(name="validate")
-def validate_task(doc: ExtractedDocument) -> ExtractedDocument:
-    return stages.validate_document(doc)
-
-
-# Only a lost or busy database is worth another try; a bad input never is.
-@task(name="store", retries=3, retry_delay_seconds=2,
-      retry_condition_fn=lambda task, run, state: isinstance(state.result(raise_on_failure=False), OperationalError))
-def store_task(doc: ExtractedDocument, fingerprint: str, path: str, database_url: str, force: bool = False):
-    return save_document(open_database(database_url), doc, fingerprint=fingerprint, source_path=path,
-                         pipeline_version=stages.PIPELINE_VERSION, force=force)
+@task(name="ingest-file", task_run_name="ingest {path}")
+def ingest_file_task(path: str, database_url: str, force: bool = False) -> FileOutcome:
+    return ingest_file(path, database_url, force)
 
 
 @flow(name="ingest-document", flow_run_name="ingest {path}")
 def ingest_document(path: str, database_url: str, force: bool = False) -> FileOutcome:
-    """Extract one file and store it in one transaction; unchanged files are skipped
-    unless `force` (after a pipeline upgrade, say)."""
-    timer = StageTimer()
-    try:
-        with timer("fingerprint"):
-            digest = fingerprint_task(path)
-        existing = document_id_by_fingerprint(open_database(database_url), digest)
-        if existing is not None and not force:
-            return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
-        with timer("read"):
-            layout = read_layout_task(path)
-        with timer("tables"):
-            logical = logical_tables_task(layout)
-        with timer("parse"):
-            doc = parse_task(logical)
-        with timer("validate"):
-            doc = validate_task(doc)
-        with timer("store"):
-            saved = store_task(doc, digest, path, database_url, force)
-    except InputError as exc:
-        exc.path = exc.path or Path(path)
-        return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
-    tables = sum(1 for block in logical.blocks if isinstance(block, LogicalTable))
-    return FileOutcome(path, saved.outcome, document_id=saved.document_id,
-                       counts={"tables": tables, **saved.counts}, seconds=timer.seconds)
+    """Extract one file and store it in one transaction; unchanged files are skipped."""
+    return ingest_file(path, database_url, force)
 
 
-@flow(name="ingest-batch", flow_run_name="ingest {paths}")
+def _batch_name() -> str:
+    from prefect.runtime import flow_run
+
+    paths = flow_run.parameters.get("paths", [])
+    return "ingest " + ", ".join(Path(p).name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+
+
+@flow(name="ingest-batch", flow_run_name=_batch_name)
 def ingest_batch(paths: list[str], database_url: str, force: bool = False) -> list[FileOutcome]:
-    """Every supported file under `paths`; one bad file never stops the batch."""
-    started = dt.datetime.now(dt.timezone.utc)
+    """Every supported file under `paths`, one task each on the flow's task runner;
+    one bad file never stops the batch. The run and each file's outcome are recorded
+    as they happen."""
+    sessions = sessions_for(database_url)
+    run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
     files, outcomes = discover([Path(p) for p in paths])
     for outcome in outcomes:
-        _report(outcome)
-    for file in files:
-        outcome = _outcome(ingest_document(str(file), database_url, force, return_state=True), file)
+        _record(sessions, run_id, outcome)
+    futures = {ingest_file_task.submit(str(f), database_url, force): f for f in files}
+    for future in as_completed(list(futures)):
+        outcome = _outcome(future, futures[future])
         outcomes.append(outcome)
-        _report(outcome)
-    record_run(
-        open_database(database_url),
-        started_at=started,
-        finished_at=dt.datetime.now(dt.timezone.utc),
-        files_new=sum(o.status in ("new", "replaced") for o in outcomes),
-        files_unchanged=sum(o.status == "unchanged" for o in outcomes),
-        files_failed=sum(o.failed for o in outcomes),
-        report={"files": [asdict(o) for o in outcomes]},
-    )
-    return outcomes
+        _record(sessions, run_id, outcome)
+    finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))
+    order = {str(f): i for i, f in enumerate(files)}
+    return sorted(outcomes, key=lambda o: order.get(o.path, -1))
 
 
-def _outcome(state, path: Path) -> FileOutcome:
-    """A document flow's result; a crash (a database error, a bug) fails that file
-    with its reason, and the batch goes on."""
-    if state.is_completed():
-        return state.result()
+def task_runner(dask_address: str | None = None, workers: int = 0) -> TaskRunner:
+    """Serial (one file at a time), a local Dask cluster of `workers` processes, or
+    the Dask cluster at `dask_address`."""
+    if dask_address or workers > 1:
+        from prefect_dask import DaskTaskRunner
+
+        # Each Dask process reads scans in its own process: no OCR pool inside a worker.
+        os.environ["ORDERS_OCR_WORKERS"] = "1"
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
+    return ThreadPoolTaskRunner(max_workers=1)
+
+
+def run_batch(paths: list[str], database_url: str, force: bool = False, dask_address: str | None = None,
+              workers: int = 0) -> list[FileOutcome]:
+    """The batch flow on the chosen task runner."""
+    runner = task_runner(dask_address, workers)
+    return ingest_batch.with_options(task_runner=runner)(paths, database_url, force)
+
+
+@flow(name="scheduled-ingest", flow_run_name=_batch_name)
+def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | None = None,
+                     workers: int = 0) -> dict[str, int]:
+    """What a deployment runs on its schedule: the batch over `paths`; returns the
+    number of files by outcome."""
+    outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers)
+    counts: dict[str, int] = {}
+    for outcome in outcomes:
+        counts[outcome.status] = counts.get(outcome.status, 0) + 1
+    return counts
+
+
+def _outcome(future, path: Path) -> FileOutcome:
+    """A file task's result; a crash (a database error, a bug) fails that file with
+    its reason, and the batch goes on."""
     try:
-        state.result()
+        return future.result()
     except Exception as exc:  # reported as this file's failure, never dropped
         return FileOutcome(str(path), "failed", reason=f"{path}: {type(exc).__name__}: {exc}")
-    return FileOutcome(str(path), "failed", reason=f"{path}: flow ended in state {state.name}")
 
 
-def _report(outcome: FileOutcome) -> None:
+def _record(sessions, run_id: int, outcome: FileOutcome) -> None:
+    add_to_run(sessions, run_id, asdict(outcome))
     if progress_hook is not None:
         progress_hook(outcome)

@@ -34,24 +34,41 @@ def _sessions(db: str | None):
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt, .pdf, images)"),
     force: bool = typer.Option(False, "--force", help="Extract unchanged files again (corrections are kept)"),
+    workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://…)"),
     db: Optional[str] = DbOption,
 ) -> None:
     """Extract every order under PATHS and store it; unchanged files are skipped."""
+    from pipeline.ingest import already_stored, discover
+
+    settings = load_settings(database_url=db)
+    _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
+    files, failures = discover(paths)
+    stored = None if force else already_stored(files, settings.database_url)
+    if stored is not None:  # nothing to extract: record the run without starting Prefect
+        outcomes = failures + stored
+        _record_quiet_run(settings.database_url, [str(p) for p in paths], outcomes)
+    else:
+        outcomes = _run_flow(paths, settings, force, workers, dask_address, total=len(files))
+    _print_summary(outcomes)
+    if any(o.failed for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None, total: int):
     # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
     # Local runs keep Prefect's own state with the project's data, not in a profile shared with other installs.
-    settings = load_settings(database_url=db)
     os.environ.setdefault("PREFECT_HOME", str((settings.processed_dir / "prefect").resolve()))
+    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
+    # The first start creates Prefect's own database, which takes longer than its default wait on 2 cores.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     from flows import ingest as flows
-    from pipeline.ingest import discover
 
-    url = settings.database_url
-    _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
-    files, _ = discover(paths)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=len(files))
+        bar = progress.add_task("ingesting", total=total)
 
         def advance(outcome) -> None:
             if outcome.failed:
@@ -62,12 +79,25 @@ def ingest(
 
         flows.progress_hook = advance
         try:
-            outcomes = flows.ingest_batch([str(p) for p in paths], url, force)
+            return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers)
         finally:
             flows.progress_hook = None
-    _print_summary(outcomes)
-    if any(o.failed for o in outcomes):
-        raise typer.Exit(1)
+
+
+def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
+    import datetime as dt
+    from dataclasses import asdict
+
+    from pipeline.ingest import sessions_for
+    from pipeline.store import add_to_run, finish_run, start_run
+
+    sessions = sessions_for(database_url)
+    run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
+    for outcome in outcomes:
+        if outcome.failed:
+            console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
+        add_to_run(sessions, run_id, asdict(outcome))
+    finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))
 
 
 def _print_summary(outcomes) -> None:
@@ -90,17 +120,52 @@ def export(
     out_dir: Path = typer.Option(..., "--out", help="Folder for the exported files"),
     format: str = typer.Option("json", "--format",
                                help="json: one Document JSON per document (shared spec); "
-                                    "tables: every logical table, cell by cell"),
+                                    "tables: every logical table, cell by cell; "
+                                    "csv or parquet: every table and research view, whole"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Write every stored document in the export format."""
+    """Write what the database holds in one of the export formats."""
+    from pipeline.research import FORMATS, export_all
     from pipeline.store import export_json, export_tables
 
-    exporters = {"json": export_json, "tables": export_tables}
+    exporters = {"json": export_json, "tables": export_tables,
+                 **{fmt: lambda sessions, folder, fmt=fmt: export_all(sessions, folder, fmt) for fmt in FORMATS}}
     if format not in exporters:
         raise UsageError(f"unknown export format «{format}»; supported: {', '.join(exporters)}")
     written = exporters[format](_sessions(db), out_dir)
-    out.print(f"{len(written)} document(s) written to {out_dir}")
+    out.print(f"{len(written)} file(s) written to {out_dir}")
+
+
+@app.command()
+def sql(
+    query: str = typer.Argument(..., help="A query, e.g. \"SELECT region_name, SUM(amount) FROM funding_facts …\""),
+    limit: int = typer.Option(1000, help="Print at most this many rows"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Run a read-only SQL query and print the result as a table (views: docs/research.md)."""
+    from pipeline.research import run_query
+
+    columns, rows = run_query(_sessions(db), query, limit)
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    out.print(table)
+    out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def runs(limit: int = typer.Option(10, help="How many of the latest runs"), db: Optional[str] = DbOption) -> None:
+    """The latest ingestion runs: files new, unchanged and failed (with reasons), time per stage."""
+    from pipeline.store import list_runs
+
+    for run in list_runs(_sessions(db), limit):
+        state = f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)"
+        out.print(f"run {run['id']}: started {run['started_at']}, {state}")
+        out.print(f"  files: {run['files_new']} new, {run['files_unchanged']} unchanged, {run['files_failed']} failed")
+        if run["seconds_by_stage"]:
+            out.print("  seconds: " + ", ".join(f"{k} {v}" for k, v in run["seconds_by_stage"].items()))
+        for path, reason in run["failures"].items():
+            out.print(f"  failed {path}: {reason}", soft_wrap=True)
 
 
 @app.command()

@@ -1,13 +1,26 @@
-"""Which files to ingest, and the outcome of each: the plain logic the flows run."""
+"""Which files to ingest, the chain that ingests one, and the outcome of each: the
+plain logic the flows run (on one machine, a Prefect worker or a Dask cluster)."""
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from pipeline.errors import OrdersError, UnreadableFileError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from models.records import ExtractedDocument
+from pipeline import stages
+from pipeline.errors import InputError, OrdersError, UnreadableFileError
+from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
+from pipeline.store import SaveResult, document_id_by_fingerprint, open_database, save_document
+from pipeline.tables import layout_to_logical
+
+log = logging.getLogger("orders.ingest")
 
 
 @dataclass
@@ -57,15 +70,90 @@ def failed(path: Path, error: OrdersError) -> FileOutcome:
 
 
 class StageTimer:
-    """Seconds spent per stage, for the run report: `with timer("parse"): …`."""
+    """Seconds spent per stage, for the run report, each stage logged with its file:
+    `with timer("parse"): …`."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "") -> None:
+        self.path = path
         self.seconds: dict[str, float] = {}
 
     @contextmanager
     def __call__(self, stage: str):
         start = time.perf_counter()
+        log.debug("%s: %s …", self.path, stage)
         try:
             yield
+        except Exception as exc:
+            log.warning("%s: %s failed: %s", self.path, stage, exc)
+            raise
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 4)
+        log.info("%s: %s done in %.2f s", self.path, stage, self.seconds[stage])
+
+
+@lru_cache(maxsize=8)
+def sessions_for(database_url: str) -> sessionmaker[Session]:
+    """One engine per database URL and process: opening migrates and connects once."""
+    return open_database(database_url)
+
+
+def ingest_file(path: str, database_url: str, force: bool = False) -> FileOutcome:
+    """One file end to end: skipped when its bytes are stored already (unless
+    `force`), else read → logical tables → parse → validate → store in one
+    transaction. A file that is not a usable order is a failed outcome naming the
+    reason; any other error propagates."""
+    timer = StageTimer(path)
+    try:
+        with timer("fingerprint"):
+            digest = stages.fingerprint(Path(path))
+        existing = document_id_by_fingerprint(sessions_for(database_url), digest)
+        if existing is not None and not force:
+            return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
+        with timer("read"):
+            layout = stages.check_language(stages.read_layout(Path(path)))
+        with timer("tables"):
+            logical = layout_to_logical(layout)
+        with timer("parse"):
+            doc = parse_document(logical)
+        with timer("validate"):
+            doc = stages.validate_document(doc)
+        with timer("store"):
+            saved = store(database_url, doc, digest, path, force)
+    except InputError as exc:
+        exc.path = exc.path or Path(path)
+        return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
+    return FileOutcome(path, saved.outcome, document_id=saved.document_id,
+                       counts={"tables": len(doc.tables), **saved.counts}, seconds=timer.seconds)
+
+
+def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, force: bool,
+          attempts: int = 3, pause: float = 2.0) -> SaveResult:
+    """Save with retries: a lost connection is tried again after a pause, and a
+    concurrent run that stored the same file first makes ours "unchanged" (the
+    unique keys refuse the second copy; the retry then finds the first)."""
+    def save() -> SaveResult:
+        return save_document(sessions_for(database_url), doc, fingerprint=digest, source_path=path,
+                             pipeline_version=stages.PIPELINE_VERSION, force=force)
+
+    for attempt in range(1, attempts):
+        try:
+            return save()
+        except (OperationalError, IntegrityError) as exc:
+            log.warning("%s: store attempt %d failed (%s); trying again", path, attempt, type(exc).__name__)
+            time.sleep(pause if isinstance(exc, OperationalError) else 0)
+    return save()  # the last attempt's error propagates
+
+
+def already_stored(files: list[Path], database_url: str) -> list[FileOutcome] | None:
+    """"unchanged" outcomes for every file when all of them are stored already (a
+    run then has nothing to extract and needs no flow); None otherwise."""
+    sessions = sessions_for(database_url)
+    outcomes = []
+    for path in files:
+        timer = StageTimer(str(path))
+        with timer("fingerprint"):
+            existing = document_id_by_fingerprint(sessions, stages.fingerprint(path))
+        if existing is None:
+            return None
+        outcomes.append(FileOutcome(str(path), "unchanged", document_id=existing, seconds=timer.seconds))
+    return outcomes

@@ -682,27 +682,46 @@ def _run_summary(run: db.IngestionRun) -> dict:
     }
 
 
-def record_run(
-    sessions: sessionmaker[Session],
-    *,
-    started_at: dt.datetime,
-    finished_at: dt.datetime | None,
-    files_new: int,
-    files_unchanged: int,
-    files_failed: int,
-    report: dict | None = None,
-) -> int:
-    """Store one ingestion run; `report` must be JSON-serialisable. Returns its id."""
+def start_run(sessions: sessionmaker[Session], started_at: dt.datetime, paths: list[str]) -> int:
+    """Record that a run has started (finished_at stays NULL until it ends: a run
+    that never ends was interrupted). Returns its id."""
     with write_transaction(sessions) as session:
-        run = db.IngestionRun(
-            started_at=started_at,
-            finished_at=finished_at,
-            files_new=files_new,
-            files_unchanged=files_unchanged,
-            files_failed=files_failed,
-            report=report,
-        )
+        run = db.IngestionRun(started_at=started_at, report={"paths": paths, "files": []})
         session.add(run)
         session.flush()
         return run.id
+
+
+_RUN_COUNTERS = {"new": "files_new", "replaced": "files_new", "unchanged": "files_unchanged",
+                 "failed": "files_failed"}
+
+
+def add_to_run(sessions: sessionmaker[Session], run_id: int, outcome: dict) -> None:
+    """Add one file's outcome (status, reason, seconds per stage; JSON-serialisable)."""
+    with write_transaction(sessions) as session:
+        run = session.get(db.IngestionRun, run_id)
+        counter = _RUN_COUNTERS[outcome["status"]]
+        setattr(run, counter, getattr(run, counter) + 1)
+        run.report = {**run.report, "files": [*run.report["files"], outcome]}  # a new object: JSON is saved whole
+
+
+def finish_run(sessions: sessionmaker[Session], run_id: int, finished_at: dt.datetime) -> None:
+    with write_transaction(sessions) as session:
+        session.get(db.IngestionRun, run_id).finished_at = finished_at
+
+
+def list_runs(sessions: sessionmaker[Session], limit: int = 20) -> list[dict]:
+    """The latest runs, newest first: counts, seconds per stage summed over files,
+    and the reasons of failed files."""
+    with sessions() as session:
+        runs = session.scalars(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(limit)).all()
+        out = []
+        for run in runs:
+            files = (run.report or {}).get("files", [])
+            stages: Counter = Counter()
+            for f in files:
+                stages.update(f.get("seconds", {}))
+            out.append({**_run_summary(run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
+                        "failures": {f["path"]: f["reason"] for f in files if f["status"] == "failed"}})
+        return out
 

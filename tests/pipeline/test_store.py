@@ -22,7 +22,10 @@ from pipeline.store import (
     count_issues,
     list_issues,
     load_document,
-    record_run,
+    add_to_run,
+    finish_run,
+    list_runs,
+    start_run,
     save_document,
     status_summary,
 )
@@ -294,9 +297,11 @@ def test_issues_summary_and_runs(sessions, make_document):
     save(sessions, make_document())
     started = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
 
-    run_id = record_run(sessions, started_at=started, finished_at=started + dt.timedelta(minutes=3),
-                        files_new=1, files_unchanged=0, files_failed=2,
-                        report={"failed": {"bad.pdf": "повреждён"}})
+    run_id = start_run(sessions, started, ["data/raw"])
+    add_to_run(sessions, run_id, {"path": "a.docx", "status": "new", "seconds": {"read": 1.5, "parse": 0.5}})
+    for bad in ("bad.pdf", "worse.pdf"):
+        add_to_run(sessions, run_id, {"path": bad, "status": "failed", "reason": "повреждён", "seconds": {"read": 1}})
+    finish_run(sessions, run_id, started + dt.timedelta(minutes=3))
     issues = list_issues(sessions)
     summary = status_summary(sessions)
 
@@ -331,8 +336,9 @@ def test_issues_summary_and_runs(sessions, make_document):
         },
     }
     assert summary["last_run"]["started_at"].startswith("2024-05-01T10:00:00")
-    with sessions() as session:
-        assert session.get(db.IngestionRun, run_id).report == {"failed": {"bad.pdf": "повреждён"}}
+    [run] = list_runs(sessions)
+    assert run["seconds_by_stage"] == {"read": 3.5, "parse": 0.5}
+    assert run["failures"] == {"bad.pdf": "повреждён", "worse.pdf": "повреждён"}
 
 
 def test_unknown_issue_status_or_kind_is_refused(sessions):

@@ -1,0 +1,26 @@
+"""Views for researchers: funding_facts, indicator_facts, measure_executors.
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-23
+"""
+from typing import Sequence, Union
+
+from alembic import op
+
+from models.views import VIEWS, create_view_sql
+
+revision: str = "0005"
+down_revision: Union[str, Sequence[str], None] = "0004"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    for name in VIEWS:
+        op.execute(create_view_sql(name, op.get_bind().dialect))
+
+
+def downgrade() -> None:
+    for name in VIEWS:
+        op.execute(f"DROP VIEW {name}")
