@@ -8,10 +8,11 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Select, select, text
-from sqlalchemy import Table
+from sqlalchemy import Engine, Table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +29,15 @@ def exportable() -> dict[str, Table | Select]:
     """Every table and view a researcher may export, by name."""
     tables = {name: table for name, table in db.Base.metadata.tables.items() if name not in PRIVATE_TABLES}
     return {**dict(sorted(tables.items())), **VIEWS}
+
+
+def read_table(engine: Engine, name: str) -> pd.DataFrame:
+    """A table or view as a DataFrame with exact types: amounts as Decimal, dates as
+    dates (a plain `pd.read_sql("SELECT …")` gets SQLite's amounts as text)."""
+    source = exportable().get(name)
+    if source is None:
+        raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
+    return pd.read_sql(source if isinstance(source, Select) else select(source), engine, coerce_float=False)
 
 
 def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list[Path]:

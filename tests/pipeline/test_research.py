@@ -1,0 +1,107 @@
+"""The researchers' interface (pipeline/research.py, models/views.py): views with
+corrections applied, typed exports, read-only SQL, and every query of
+docs/research.md running on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from models import db
+from pipeline import corrections
+from pipeline.errors import UsageError
+from pipeline.research import export_all, run_query
+from pipeline.stages import extract
+from pipeline.store import save_document, write_transaction
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDERS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
+DOCS = ROOT / "docs" / "research.md"
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    return [(path, extract(path)) for path in ORDERS]
+
+
+@pytest.fixture
+def filled(sessions, extracted):
+    for path, doc in extracted:
+        save_document(sessions, doc, fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
+                      source_path=str(path), pipeline_version="test")
+    return sessions
+
+
+def test_views_show_corrected_values(filled):
+    query = ("SELECT amount FROM funding_facts WHERE measure_code = '4.2' AND year = 2020 AND source = 'all' "
+             "AND source_file = '000_de2bdb5f24b93b6d.txt'")
+    assert Decimal(str(run_query(filled, query)[1][0][0])) == Decimal("1028")
+    with write_transaction(filled) as session:
+        document = session.query(db.Document).filter_by(source_file="000_de2bdb5f24b93b6d.txt").one()
+        corrections.correct(session, document, "funding", "4.2 2020 all", "amount", "1028000", author="anna")
+
+    assert Decimal(str(run_query(filled, query)[1][0][0])) == Decimal("1028000")
+    columns, rows = run_query(filled, "SELECT region_name, organization_kind, by_agreement FROM measure_executors")
+    assert columns == ["region_name", "organization_kind", "by_agreement"] and len(rows) > 100
+
+
+def test_parquet_keeps_decimals_and_dates_exact(filled, tmp_path):
+    paths = {p.name for p in export_all(filled, tmp_path, "parquet")}
+
+    assert {"funding.parquet", "funding_facts.parquet", "indicator_facts.parquet", "document.parquet"} <= paths
+    assert "account.parquet" not in paths  # password hashes are not research data
+    funding = pd.read_parquet(tmp_path / "funding.parquet", dtype_backend="pyarrow")
+    document = pd.read_parquet(tmp_path / "document.parquet")
+    assert str(funding.amount.dtype) == "decimal128(18, 2)[pyarrow]"
+    assert pd.read_parquet(tmp_path / "funding.parquet").amount.map(type).eq(Decimal).all()
+    assert document.doc_date.dropna().map(type).eq(dt.date).all()
+    assert str(pd.read_parquet(tmp_path / "document.parquet", dtype_backend="pyarrow").doc_date.dtype) \
+        == "date32[day][pyarrow]"
+
+
+def test_csv_writes_exact_amounts_and_iso_dates(filled, tmp_path):
+    export_all(filled, tmp_path, "csv")
+
+    funding = pd.read_csv(tmp_path / "funding.csv", converters={"amount": Decimal})
+    with (tmp_path / "document.csv").open(encoding="utf-8") as f:
+        dates = [row["doc_date"] for row in csv.DictReader(f) if row["doc_date"]]
+    assert funding.amount.map(type).eq(Decimal).all()
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in dates) and dates
+    assert (funding.amount == funding.amount.map(lambda a: a.quantize(Decimal("0.01")))).all()
+
+
+def test_unknown_export_format_is_refused(filled, tmp_path):
+    with pytest.raises(UsageError, match="unknown export format «xlsx»"):
+        export_all(filled, tmp_path, "xlsx")
+
+
+@pytest.mark.parametrize("statement", ["DELETE FROM funding", "UPDATE document SET title = 'x'",
+                                       "DROP TABLE issue"])
+def test_sql_is_read_only(filled, statement):
+    before = run_query(filled, "SELECT COUNT(*) FROM funding")[1]
+    with pytest.raises(UsageError, match="refused|returns no rows"):
+        run_query(filled, statement)
+    assert run_query(filled, "SELECT COUNT(*) FROM funding")[1] == before
+
+
+def test_every_question_of_the_research_page_runs(filled):
+    queries = re.findall(r"```sql\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    assert len(queries) >= 12
+    answered = [q.splitlines()[0] for q in queries if run_query(filled, q)[1]]
+    # a question may have no answer in a small sample (no active corrections yet) but must run
+    assert len(answered) >= len(queries) - 1
+
+
+def test_every_pandas_answer_of_the_research_page_runs(filled):
+    blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    namespace = {"ENGINE": filled.kw["bind"]}
+    exec(blocks[0].replace("create_engine(", "(lambda url: ENGINE)("), namespace)
+    assert namespace["f"].amount.map(type).eq(Decimal).all()
+    for block in blocks[1:]:
+        exec(block, namespace)  # each answer builds on the frames read first, as in a notebook
