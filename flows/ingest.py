@@ -111,3 +111,16 @@ def _record(sessions, run_id: int, outcome: FileOutcome) -> None:
     add_to_run(sessions, run_id, asdict(outcome))
     if progress_hook is not None:
         progress_hook(outcome)
+
+
+def deploy(name: str, pool: str, cron: str, paths: list[str], database_url: str, dask_address: str | None = None,
+           workers: int = 0) -> str:
+    """Register `scheduled-ingest` on the Prefect server (PREFECT_API_URL) as deployment
+    `name`, run by the workers of process pool `pool` on the `cron` schedule, from this
+    project's folder. Returns the deployment's id."""
+    project = Path(__file__).resolve().parents[1]
+    source = scheduled_ingest.from_source(source=str(project), entrypoint="flows/ingest.py:scheduled_ingest")
+    parameters = {"paths": [str(Path(p).resolve()) for p in paths], "database_url": database_url,
+                  "dask_address": dask_address, "workers": workers}
+    return str(source.deploy(name=name, work_pool_name=pool, cron=cron, parameters=parameters, build=False,
+                             push=False, print_next_steps=False))

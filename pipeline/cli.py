@@ -116,6 +116,28 @@ def _print_summary(outcomes) -> None:
 
 
 @app.command()
+def deploy(
+    paths: list[Path] = typer.Argument(..., help="Files or folders the scheduled runs ingest"),
+    cron: str = typer.Option("0 3 * * *", help="When to run (cron, the server's time zone)"),
+    name: str = typer.Option("orders-ingest", help="Deployment name"),
+    pool: str = typer.Option("orders", help="Process work pool whose workers run it"),
+    workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
+    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Deploy the batch flow to the Prefect server at PREFECT_API_URL on a cron schedule."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise UsageError("set PREFECT_API_URL to the Prefect server (e.g. http://127.0.0.1:4200/api); "
+                         "README: «Scheduled runs»")
+    from flows.ingest import deploy as deploy_flow
+
+    url = load_settings(database_url=db).database_url
+    _sessions(db)
+    deployment_id = deploy_flow(name, pool, cron, [str(p) for p in paths], url, dask_address, workers)
+    out.print(f"deployment scheduled-ingest/{name} ({deployment_id}): {cron}, pool {pool}")
+
+
+@app.command()
 def export(
     out_dir: Path = typer.Option(..., "--out", help="Folder for the exported files"),
     format: str = typer.Option("json", "--format",
