@@ -122,3 +122,51 @@ def run_query(sessions: sessionmaker[Session], sql: str, limit: int = 1000) -> t
             if sqlite:  # the connection goes back to the pool: make it writable again
                 connection.exec_driver_sql("PRAGMA query_only = OFF")
                 connection.rollback()
+
+
+# Tables compared by `comparable_rows`: what an ingest stores (not who reviewed or ran what, when).
+_SKIPPED = PRIVATE_TABLES | {"ingestion_run", "correction"}
+_MOMENTS = {"ingested_at", "created_at"}
+
+
+def comparable_rows(sessions: sessionmaker[Session]) -> dict[str, list[tuple]]:
+    """Every stored row by table, sorted, with row ids replaced by what they stand
+    for (a document by its file, an organisation by its registry key, a measure by
+    its document and position): two databases holding the same data compare equal
+    whatever order they were filled in, serially or in parallel."""
+    with sessions() as session:
+        keys: dict[str, dict[int, object]] = {
+            "document": dict(session.execute(select(db.Document.id, db.Document.source_file)).all()),
+            "organization": dict(session.execute(select(db.Organization.id, db.Organization.registry_key)).all()),
+        }
+        tables = [t for t in db.Base.metadata.sorted_tables if t.name not in _SKIPPED]
+        for table in tables:  # sorted: a referenced table is keyed before the tables that refer to it
+            if table.name not in keys and "id" in table.c:
+                keys[table.name] = {row.id: _natural(table, row, keys) for row in session.execute(select(table))}
+        out = {}
+        for table in tables:
+            rows = [tuple(sorted(_natural_row(table, row, keys).items())) for row in session.execute(select(table))]
+            out[table.name] = sorted(rows, key=repr)
+        return out
+
+
+def _natural(table: Table, row, keys: dict) -> tuple:
+    """A row's identity without its id: its parent's key and its position (or alias)."""
+    parent = next((fk for fk in table.foreign_keys if fk.parent.name in ("document_id", "measure_id",
+                                                                        "indicator_id", "organization_id")), None)
+    owner = keys[parent.column.table.name].get(getattr(row, parent.parent.name)) if parent else None
+    return (owner, getattr(row, "position", None), getattr(row, "alias", None))
+
+
+def _natural_row(table: Table, row, keys: dict) -> dict:
+    values = {}
+    for column in table.columns:
+        value = getattr(row, column.name)
+        if column.name == "id" or column.name in _MOMENTS:
+            continue
+        if column.foreign_keys:
+            value = keys.get(next(iter(column.foreign_keys)).column.table.name, {}).get(value, value)
+        elif table.name == "provenance" and column.name == "entity_id":
+            value = keys.get(row.entity, {}).get(value, value)
+        values[column.name] = value
+    return values

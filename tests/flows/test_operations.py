@@ -1,0 +1,178 @@
+"""Running the pipeline unattended, as data engineers do, through the real `orders`
+command in separate processes: on a local Dask cluster (the same database as a
+serial run), two runs at once on PostgreSQL (nothing twice), a run killed with
+SIGKILL and started again (nothing lost, nothing twice), unchanged inputs skipped,
+and a deployment run by a worker of a real Prefect server."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from models import db
+from pipeline.research import comparable_rows
+from pipeline.store import list_runs, open_database
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+# Text, Word and PDF orders and a one-page scan: every reader, and quick to ingest.
+INPUTS = [*sorted((ROOT / "data" / "raw" / "text").glob("*.txt")), *sorted((ROOT / "data" / "raw" / "docx").glob("*.docx")),
+          FIXTURES / "measures_2pages.pdf", FIXTURES / "measures_page1.scan.pdf"]
+
+
+@pytest.fixture(scope="module")
+def environment(tmp_path_factory) -> dict[str, str]:
+    """One Prefect home for the module's runs (it is created once) and a folder for page images."""
+    base = tmp_path_factory.mktemp("operations")
+    return {**os.environ, "PREFECT_HOME": str(base / "prefect"), "ORDERS_PROCESSED_DIR": str(base / "processed"),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("raw")
+    for path in INPUTS:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def orders(environment, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=environment, capture_output=True,
+                          text=True, timeout=1200)
+
+
+def start_orders(environment, *args: str, **options) -> subprocess.Popen:
+    """`orders …` started in the background."""
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=environment, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **options)
+
+
+def content(url: str) -> dict[str, list[tuple]]:
+    sessions = open_database(url)
+    try:
+        return comparable_rows(sessions)
+    finally:
+        sessions.kw["bind"].dispose()
+
+
+@pytest.fixture(scope="module")
+def serial(environment, inputs, tmp_path_factory) -> str:
+    """A database filled by one serial run: what every other way must give."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('serial') / 'orders.db'}"
+    done = orders(environment, "ingest", str(inputs), "--db", url)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return url
+
+
+def test_a_local_dask_cluster_of_two_workers_gives_the_same_database(environment, inputs, serial, tmp_path):
+    url = f"sqlite:///{tmp_path / 'dask.db'}"
+
+    done = orders(environment, "ingest", str(inputs), "--workers", "2", "--db", url)
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"documents: {len(INPUTS)} new" in done.stdout
+    assert content(url) == content(serial)
+
+
+def test_unchanged_inputs_are_skipped_and_every_run_is_recorded(environment, inputs, serial):
+    again = orders(environment, "ingest", str(inputs), "--db", serial)
+    runs = orders(environment, "runs", "--db", serial)
+
+    assert again.returncode == 0 and f"{len(INPUTS)} unchanged" in again.stdout
+    assert runs.stdout.count("finished") == 2 and f"files: 0 new, {len(INPUTS)} unchanged" in runs.stdout
+    assert "seconds: fingerprint" in runs.stdout and "parse" in runs.stdout
+
+
+def test_a_killed_run_resumes_with_nothing_lost_or_twice(environment, inputs, serial, tmp_path):
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    run = start_orders(environment, "ingest", str(inputs), "--db", url, start_new_session=True)
+    try:
+        while documents(url) < 2:  # killed half-way: some documents stored, others not yet
+            assert run.poll() is None, "the run ended before it could be killed: " + run.stdout.read()
+            time.sleep(0.2)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    stored_before = documents(url)
+    assert 2 <= stored_before < len(INPUTS)
+
+    resumed = orders(environment, "ingest", str(inputs), "--db", url)
+
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"documents: {len(INPUTS) - stored_before} new" in resumed.stdout
+    assert content(url) == content(serial)
+    killed, finished = reversed(list_runs(open_database(url)))
+    assert killed["finished_at"] is None and finished["finished_at"] is not None
+
+
+def documents(url: str) -> int:
+    try:
+        sessions = open_database(url)
+    except Exception:  # the first run has not created the database yet
+        return 0
+    with sessions() as session:
+        return session.scalar(select(func.count()).select_from(db.Document))
+
+
+def test_two_runs_at_once_on_postgresql_store_everything_once(environment, inputs, serial, postgres_url):
+    from tests.conftest import _empty_postgres_database
+
+    _empty_postgres_database(postgres_url)
+    runs = [start_orders(environment, "ingest", str(inputs), "--db", postgres_url) for _ in range(2)]
+    outputs = [run.communicate(timeout=1200)[0] for run in runs]
+
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert content(postgres_url) == content(serial)
+
+
+def test_a_deployment_runs_on_a_prefect_server_worker(environment, inputs, serial, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**environment, "PREFECT_HOME": str(tmp_path / "server-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
+    prefect = [sys.executable, "-m", "prefect"]
+    server = subprocess.Popen([*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"sqlite:///{tmp_path / 'scheduled.db'}"
+    try:
+        wait_for_server(port)
+        subprocess.run([*prefect, "work-pool", "create", "orders", "--type", "process"], env=env, check=True,
+                       capture_output=True)
+        deployed = orders(env, "deploy", str(inputs), "--cron", "0 3 * * *", "--db", url)
+        assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        subprocess.run([*prefect, "deployment", "run", "scheduled-ingest/orders-ingest"], env=env, check=True,
+                       capture_output=True)
+        subprocess.run([*prefect, "worker", "start", "--pool", "orders", "--run-once"], env=env, check=True,
+                       capture_output=True, timeout=900)
+        states = subprocess.run([*prefect, "flow-run", "ls"], env={**env, "COLUMNS": "250"}, capture_output=True,
+                                text=True).stdout
+        schedule = subprocess.run([*prefect, "deployment", "inspect", "scheduled-ingest/orders-ingest"], env=env,
+                                  capture_output=True, text=True).stdout
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    assert "0 3 * * *" in schedule
+    assert states.count("COMPLETED") == 2 and "FAILED" not in states  # the scheduled flow and its batch
+    assert content(url) == content(serial)
+
+
+def wait_for_server(port: int, seconds: float = 180) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(1)
+    raise AssertionError(f"the Prefect server did not answer on port {port} within {seconds} s")
