@@ -11,6 +11,7 @@ ephemeral mode); deployed, they run on a Prefect server's workers (README).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import asdict
@@ -18,10 +19,17 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.futures import as_completed
+from prefect.logging.handlers import APILogHandler
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.ingest import FileOutcome, discover, ingest_file, sessions_for
 from pipeline.store import add_to_run, finish_run, start_run
+
+# The pipeline's own log lines («file: stage done in …») go to the flow run's log on
+# the Prefect server too, beside Prefect's.
+_log = logging.getLogger("orders")
+if not any(isinstance(h, APILogHandler) for h in _log.handlers):
+    _log.addHandler(APILogHandler())
 
 # Set by an in-process caller (the CLI) to follow the batch; None elsewhere.
 progress_hook: Callable[[FileOutcome], None] | None = None
@@ -91,6 +99,7 @@ def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | No
                      workers: int = 0) -> dict[str, int]:
     """What a deployment runs on its schedule: the batch over `paths`; returns the
     number of files by outcome."""
+    _log.setLevel(logging.INFO)  # unattended: every file's stages go to the run's log
     outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers)
     counts: dict[str, int] = {}
     for outcome in outcomes:

@@ -5,6 +5,7 @@ cannot be used.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Optional
@@ -36,10 +37,19 @@ def ingest(
     force: bool = typer.Option(False, "--force", help="Extract unchanged files again (corrections are kept)"),
     workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://…)"),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each file's stages and their times"),
     db: Optional[str] = DbOption,
 ) -> None:
     """Extract every order under PATHS and store it; unchanged files are skipped."""
     from pipeline.ingest import already_stored, discover
+
+    if verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        pipeline_log = logging.getLogger("orders")
+        pipeline_log.addHandler(handler)
+        pipeline_log.setLevel(logging.INFO)
+        pipeline_log.propagate = False  # once, not again through Prefect's console handler
 
     settings = load_settings(database_url=db)
     _sessions(db)  # fail fast, before Prefect starts, when the database is unusable

@@ -67,8 +67,11 @@ def content(url: str) -> dict[str, list[tuple]]:
 def serial(environment, inputs, tmp_path_factory) -> str:
     """A database filled by one serial run: what every other way must give."""
     url = f"sqlite:///{tmp_path_factory.mktemp('serial') / 'orders.db'}"
-    done = orders(environment, "ingest", str(inputs), "--db", url)
+    done = orders(environment, "ingest", "--verbose", str(inputs), "--db", url)
     assert done.returncode == 0, done.stdout + done.stderr
+    # the log names the file and the stage
+    assert f"{inputs / 'measures_page1.scan.pdf'}: read done in" in done.stderr
+    assert f"{inputs / '000_de2bdb5f24b93b6d.docx'}: store done in" in done.stderr
     return url
 
 
