@@ -220,9 +220,7 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         back = _document_url(document_id, form.get("issue"), form.get("anchor"))
         try:
             with write_transaction(_sessions(request)) as session:
-                document = session.get(db.Document, document_id)
-                if document is None:
-                    raise CorrectionError(f"there is no document {document_id}")
+                document = _row(session, db.Document, document_id, "document")
                 corrections.correct(session, document, form.get("entity", ""), form.get("key", ""),
                                     form.get("field", ""), value, author=account.name, comment=form.get("comment"))
                 outcome = _issue_outcome(session, form.get("issue"))
@@ -237,11 +235,9 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         account, form = await _form(request, "reviewer")
         try:
             with write_transaction(_sessions(request)) as session:
-                issue = session.get(db.Issue, issue_id)
-                if issue is None:
-                    raise CorrectionError(f"there is no issue {issue_id}")
+                issue = _row(session, db.Issue, issue_id, "issue")
                 corrections.dismiss_issue(session, issue, author=account.name, reason=form.get("reason", ""))
-                document_id, following = issue.document_id, _next_issue(session, issue)
+                following = _next_issue(session, issue)
         except CorrectionError as exc:
             _flash(request, exc.message, error=True)
             return _back(_safe_next(form.get("back")))
@@ -253,10 +249,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         account, form = await _form(request, "reviewer")
         try:
             with write_transaction(_sessions(request)) as session:
-                correction = session.get(db.Correction, correction_id)
-                if correction is None:
-                    raise CorrectionError(f"there is no correction {correction_id}")
-                corrections.revert(session, correction, author=account.name)
+                corrections.revert(session, _row(session, db.Correction, correction_id, "correction"),
+                                   author=account.name)
         except CorrectionError as exc:
             _flash(request, exc.message, error=True)
         else:
@@ -283,9 +277,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         account, form = await _form(request, "admin")
         try:
             with write_transaction(_sessions(request)) as session:
-                drop, keep = (session.get(db.Organization, _int(form.get(f))) for f in ("drop", "keep"))
-                if drop is None or keep is None:
-                    raise CorrectionError("pick two organisations of the registry by their numbers")
+                drop, keep = (_row(session, db.Organization, _int(form.get(f)), "organisation №")
+                              for f in ("drop", "keep"))
                 corrections.merge_organizations(session, drop, keep, author=account.name,
                                                 comment=form.get("comment"))
                 message = f"«{drop.name}» merged into «{keep.name}»"
@@ -300,9 +293,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         account, form = await _form(request, "reviewer")
         try:
             with write_transaction(_sessions(request)) as session:
-                document, org = session.get(db.Document, document_id), session.get(db.Organization, organization_id)
-                if document is None or org is None:
-                    raise CorrectionError("there is no such document or organisation")
+                document = _row(session, db.Document, document_id, "document")
+                org = _row(session, db.Organization, organization_id, "organisation")
                 corrections.split_organization(session, org, document, form.get("name", ""), author=account.name,
                                                comment=form.get("comment"))
         except CorrectionError as exc:
@@ -323,6 +315,14 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
             documents = {d.source_file: d.id for d in session.scalars(select(db.Document))}
             return render(request, "audit.html", account=account, rows=rows, files=list(files), document=document,
                           documents=documents, page=max(1, page))
+
+
+def _row(session: Session, model: type[db.Base], row_id: int, what: str):
+    """The row, or a CorrectionError the page shows («there is no issue 7»)."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise CorrectionError(f"there is no {what} {row_id}")
+    return row
 
 
 def _int(value: str | None) -> int:
