@@ -14,12 +14,15 @@ import datetime as dt
 import logging
 import os
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.futures import as_completed
 from prefect.logging.handlers import APILogHandler
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from pipeline.ingest import FileOutcome, discover, ingest_file, sessions_for
@@ -91,7 +94,26 @@ def run_batch(paths: list[str], database_url: str, force: bool = False, dask_add
               workers: int = 0) -> list[FileOutcome]:
     """The batch flow on the chosen task runner."""
     runner = task_runner(dask_address, workers)
-    return ingest_batch.with_options(task_runner=runner)(paths, database_url, force)
+    with _shared_api(local_dask=workers > 1 and not dask_address):
+        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force)
+
+
+@contextmanager
+def _shared_api(local_dask: bool):
+    """Without a Prefect server, every process of a local Dask cluster would start an
+    ephemeral API of its own: start one and point the flow and the workers at it."""
+    if not local_dask or PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url  # read by the worker processes when they start
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield
+    finally:
+        del os.environ["PREFECT_API_URL"]
+        server.stop()
 
 
 @flow(name="scheduled-ingest", flow_run_name=_batch_name)
