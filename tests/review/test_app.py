@@ -2,11 +2,13 @@
 dismissals that need a reason, revert from the history, and the audit."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from models import db
 from pipeline.store import open_database
-from tests.review.conftest import sign_in
+from tests.review.conftest import ROOT, sign_in, store
 
 
 def organisations(settings, *names) -> list[db.Organization]:
@@ -69,3 +71,22 @@ def test_a_bad_amount_is_refused_with_the_reason(client):
 
     assert "is not an amount in roubles" in page.text
     assert "No corrections yet." in client.get("/audit").text
+
+
+def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review_settings, monkeypatch):
+    monkeypatch.setenv("ORDERS_PROCESSED_DIR", str(review_settings.processed_dir))  # where previews are kept
+    scan = store(review_settings.database_url, ROOT / "tests" / "fixtures" / "measures_page1.scan.pdf")
+    with open_database(review_settings.database_url)() as session:
+        issue = session.scalar(select(db.Issue).where(db.Issue.document_id == scan.document_id,
+                                                      db.Issue.kind == "ocr_suspect"))
+    sign_in(client, "vic")
+
+    page = client.get(f"/documents/{scan.document_id}?issue={issue.id}").text
+    image = client.get(f"/documents/{scan.document_id}/pages/1.jpg")
+    box = re.search(r'class="box" data-left="([\d.]+)" data-top="([\d.]+)"', page)
+
+    assert f'<img src="/documents/{scan.document_id}/pages/1.jpg"' in page
+    assert box and 60 < float(box.group(1)) < 80 and 80 < float(box.group(2)) < 95  # lower right: measure 1.3
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert client.get(f"/documents/{scan.document_id}/pages/9.jpg").status_code == 404
+    assert client.get("/documents/999").status_code == 404
