@@ -25,12 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
-from normalizers.abbreviations import spell_out
 from normalizers.money import parse_amount
 from normalizers.organizations import classify_kind
 from normalizers.periods import deadline_bounds, parse_date
 from pipeline.errors import CorrectionError
 from pipeline.load import load_document
+from pipeline.registry import registered, registry_key
 from pipeline.validate import validate
 
 CHECKED_KINDS = ("sum_mismatch", "missing_value")  # the kinds validation finds, and re-validation settles
@@ -176,20 +176,9 @@ def _write_executors(session: Session, document: db.Document, measure: db.Measur
     measure.executors.clear()
     session.flush()
     for position, name in enumerate(names):
-        org = registry_organization(session, name, document.region_code)
+        org = registered(session, name, document.region_code)
         measure.executors.append(db.MeasureExecutor(organization=org, position=position,
                                                     by_agreement=org.id in agreed))
-
-
-def registry_organization(session: Session, name: str, region_code: str | None) -> db.Organization:
-    """The registry's organisation of that name in the region, registered if new."""
-    key = db.organization_key(spell_out(name, region_code), region_code)
-    org = session.scalar(select(db.Organization).where(db.Organization.registry_key == key))
-    if org is None:
-        org = db.Organization(name=name, kind=classify_kind(name), region_code=region_code, registry_key=key)
-        session.add(org)
-        session.flush()
-    return org
 
 
 def _issue_rows(document: db.Document) -> dict[str, Any]:
@@ -387,7 +376,7 @@ def split_organization(session: Session, org: db.Organization, document: db.Docu
                                field="split_to", old_value=org.name, new_value=_text(name), author=author,
                                comment=_text(comment), created_at=_now())
     session.add(correction)
-    _move_links(session, document, org, registry_organization(session, _text(name), org.region_code))
+    _move_links(session, document, org, registered(session, _text(name), org.region_code))
     return correction
 
 
@@ -408,7 +397,7 @@ def reapply_registry(session: Session, document: db.Document) -> None:
     for c in splits:
         org = _by_key(session, c.entity_key)
         if org is not None:
-            _move_links(session, document, org, registry_organization(session, c.new_value, org.region_code))
+            _move_links(session, document, org, registered(session, c.new_value, org.region_code))
         c.orphaned = org is None
 
 
@@ -451,7 +440,7 @@ def _revert_registry(session: Session, correction: db.Correction) -> None:
         document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
         old = _by_key(session, correction.entity_key)
         if document is not None and old is not None:
-            _move_links(session, document, registry_organization(session, correction.new_value, old.region_code), old)
+            _move_links(session, document, registered(session, correction.new_value, old.region_code), old)
         return
     keep = _by_key(session, correction.new_value)
     if keep is None or _by_key(session, correction.entity_key) is not None:
@@ -462,11 +451,11 @@ def _revert_registry(session: Session, correction: db.Correction) -> None:
     session.flush()
     for named in session.scalars(select(db.DocumentOrganization).where(
             db.DocumentOrganization.organization_id == keep.id)).all():
-        if db.organization_key(spell_out(named.name, keep.region_code), keep.region_code) != correction.entity_key:
+        if registry_key(named.name, keep.region_code) != correction.entity_key:
             continue
         document = session.get(db.Document, named.document_id)
         names_keep = any(
-            db.organization_key(spell_out(o.name, keep.region_code), keep.region_code) == keep.registry_key
+            registry_key(o.name, keep.region_code) == keep.registry_key
             for o in document.organizations)
         if names_keep:  # the document names both: only its own record of the name can be told apart
             named.organization_id = restored.id

@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
 from sqlalchemy import Engine, case, create_engine, event, func, select, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
@@ -31,7 +30,7 @@ import models
 from models import db, records
 from pipeline import corrections
 from pipeline.load import load_document
-from normalizers.abbreviations import spell_out
+from pipeline.registry import ensure_regions, register_organizations
 from pipeline.errors import DatabaseError, UsageError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
@@ -252,8 +251,8 @@ def _insert_document(
 ) -> db.Document:
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
-    _ensure_regions(session, doc)
-    registry = _register_organizations(session, doc)
+    ensure_regions(session, doc)
+    registry = register_organizations(session, doc)
     h = doc.header
     document = db.Document(
         fingerprint=fingerprint,
@@ -404,112 +403,6 @@ def _record_counts(doc: records.ExtractedDocument) -> dict[str, int]:
         "signatories": len(doc.signatories),
         "issues": len(doc.issues),
     }
-
-
-# ------------------------------------------------------------------ shared registries
-
-
-@dataclass
-class _NamedOrganization:
-    """An organisation as the document names it, before it is matched to the registry."""
-
-    name: str
-    kind: str
-    region_code: str | None
-    aliases: list[str] = field(default_factory=list)
-
-
-def _ensure_regions(session: Session, doc: records.ExtractedDocument) -> None:
-    """Make sure every region code the document uses has a `region` row."""
-    names = {doc.header.region_code: doc.header.region} if doc.header.region_code else {}
-    for org in doc.organizations:
-        if org.region_code:
-            names.setdefault(org.region_code, None)
-    for code in sorted(names):  # a fixed order keeps concurrent ingests from deadlocking
-        region = session.get(db.Region, code)
-        if region is None:
-            new = db.Region(code=code, name=names[code])
-            _insert_or_get(session, new, select(db.Region).where(db.Region.code == code))
-        elif region.name is None and names[code]:
-            region.name = names[code]
-
-
-def _register_organizations(session: Session, doc: records.ExtractedDocument) -> dict[str, db.Organization]:
-    """Registry rows of every organisation the document names, by loose name.
-
-    Issuers and executors that the document's organisation list lacks are
-    registered too (kind "other", the document's region), so that every link can
-    be stored.
-    """
-    # Names that differ only in abbreviations («ГБУ КО …» and «государственное
-    # бюджетное учреждение Калужской области …») share one registry key.
-    by_key: dict[str, list[tuple[str, _NamedOrganization]]] = {}
-    for loose, org in _organizations_named_in(doc).items():
-        key = db.organization_key(spell_out(org.name, org.region_code), org.region_code)
-        by_key.setdefault(key, []).append((loose, org))
-    # Insert in a fixed (key) order: two concurrent ingests then wait for each
-    # other's rows in the same order and cannot deadlock.
-    registry = {}
-    for key in sorted(by_key):
-        row = _upsert_organization(session, by_key[key][0][1], key)
-        for loose, org in by_key[key]:
-            _add_aliases(session, row, org.aliases)
-            registry[loose] = row
-    return registry
-
-
-def _organizations_named_in(doc: records.ExtractedDocument) -> dict[str, _NamedOrganization]:
-    """The document's organisations, then any issuer or executor not among them, by loose name."""
-    region = doc.header.region_code
-    named: dict[str, _NamedOrganization] = {}
-    for org in doc.organizations:
-        entry = named.setdefault(
-            db.loose_name(org.name), _NamedOrganization(org.name, org.kind, org.region_code or region)
-        )
-        entry.aliases.extend(org.aliases)
-    linked = [*doc.header.issuers, *(name for m in doc.measures for name in m.executors)]
-    for name in linked:
-        named.setdefault(db.loose_name(name), _NamedOrganization(name, "other", region))
-    return named
-
-
-def _upsert_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
-    existing = select(db.Organization).where(db.Organization.registry_key == key)
-    row = session.scalar(existing)
-    if row is None:
-        new = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key)
-        row = _insert_or_get(session, new, existing)
-    if row.kind == "other" and org.kind != "other":
-        row.kind = org.kind  # a later document classified it more precisely
-    return row
-
-
-def _add_aliases(session: Session, org: db.Organization, aliases: list[str]) -> None:
-    of_org = db.OrganizationAlias.organization_id == org.id
-    known = set(session.scalars(select(db.OrganizationAlias.alias).where(of_org)))
-    for alias in sorted(set(aliases) - known):
-        row = db.OrganizationAlias(organization_id=org.id, alias=alias)
-        _insert_or_get(
-            session,
-            row,
-            select(db.OrganizationAlias).where(
-                db.OrganizationAlias.organization_id == org.id, db.OrganizationAlias.alias == alias
-            ),
-        )
-
-
-def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
-    """Insert `row` in a savepoint; if a concurrent ingest committed the same unique
-    key first, return that row instead (the savepoint keeps our transaction usable)."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-        return row
-    except IntegrityError:
-        found = session.scalar(existing)
-        if found is None:  # not a duplicate but another violation: report it
-            raise
-        return found
 
 
 def _table_json(table: list[list[records.TableCell]]) -> list:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import db
-from normalizers.abbreviations import spell_out
+from pipeline.registry import registry_key
 from pipeline.stages import PIPELINE_VERSION, extract, fingerprint
 from pipeline.store import open_database, save_document
 
@@ -37,7 +37,7 @@ def test_registry_is_the_same_in_any_order_and_after_a_second_ingest(extracted, 
     backward = ingest(f"sqlite:///{tmp_path / 'backward.db'}", list(reversed(extracted)))
     assert forward == backward
     # every body once: no two rows differ only in case, quotes, spacing or abbreviations
-    keys = [db.organization_key(spell_out(name, region), region) for name, region in forward]
+    keys = [registry_key(name, region) for name, region in forward]
     assert len(keys) == len(set(keys))
     # a body named in several documents is one row carrying the aliases of all of them
     ministry = ("Министерство труда и социальной защиты Калужской области", "RU-KLU")

@@ -1,0 +1,131 @@
+"""The registries every document shares: regions and organisations. One row per
+organisation and region across all documents, its aliases accumulating; rows are
+inserted so that concurrent ingests never create one twice."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from models import db, records
+from normalizers.abbreviations import spell_out
+from normalizers.organizations import classify_kind
+
+
+def registry_key(name: str, region_code: str | None) -> str:
+    """The key an organisation is registered by: names that differ only in
+    abbreviations («ГБУ КО …», «государственное бюджетное учреждение Калужской
+    области …») share it."""
+    return db.organization_key(spell_out(name, region_code), region_code)
+
+
+@dataclass
+class _NamedOrganization:
+    """An organisation as the document names it, before it is matched to the registry."""
+
+    name: str
+    kind: str
+    region_code: str | None
+    aliases: list[str] = field(default_factory=list)
+
+
+def ensure_regions(session: Session, doc: records.ExtractedDocument) -> None:
+    """Make sure every region code the document uses has a `region` row."""
+    names = {doc.header.region_code: doc.header.region} if doc.header.region_code else {}
+    for org in doc.organizations:
+        if org.region_code:
+            names.setdefault(org.region_code, None)
+    for code in sorted(names):  # a fixed order keeps concurrent ingests from deadlocking
+        region = session.get(db.Region, code)
+        if region is None:
+            new = db.Region(code=code, name=names[code])
+            _insert_or_get(session, new, select(db.Region).where(db.Region.code == code))
+        elif region.name is None and names[code]:
+            region.name = names[code]
+
+
+def register_organizations(session: Session, doc: records.ExtractedDocument) -> dict[str, db.Organization]:
+    """Registry rows of every organisation the document names, by loose name.
+
+    Issuers and executors that the document's organisation list lacks are
+    registered too (kind "other", the document's region), so that every link can
+    be stored.
+    """
+    by_key: dict[str, list[tuple[str, _NamedOrganization]]] = {}
+    for loose, org in _organizations_named_in(doc).items():
+        key = registry_key(org.name, org.region_code)
+        by_key.setdefault(key, []).append((loose, org))
+    # Insert in a fixed (key) order: two concurrent ingests then wait for each
+    # other's rows in the same order and cannot deadlock.
+    registry = {}
+    for key in sorted(by_key):
+        row = _upsert_organization(session, by_key[key][0][1], key)
+        for loose, org in by_key[key]:
+            _add_aliases(session, row, org.aliases)
+            registry[loose] = row
+    return registry
+
+
+def _organizations_named_in(doc: records.ExtractedDocument) -> dict[str, _NamedOrganization]:
+    """The document's organisations, then any issuer or executor not among them, by loose name."""
+    region = doc.header.region_code
+    named: dict[str, _NamedOrganization] = {}
+    for org in doc.organizations:
+        entry = named.setdefault(
+            db.loose_name(org.name), _NamedOrganization(org.name, org.kind, org.region_code or region)
+        )
+        entry.aliases.extend(org.aliases)
+    linked = [*doc.header.issuers, *(name for m in doc.measures for name in m.executors)]
+    for name in linked:
+        named.setdefault(db.loose_name(name), _NamedOrganization(name, "other", region))
+    return named
+
+
+def registered(session: Session, name: str, region_code: str | None) -> db.Organization:
+    """The registry's organisation of that name in the region, registered (its kind
+    read from the name) if new."""
+    return _upsert_organization(session, _NamedOrganization(name, classify_kind(name), region_code),
+                                registry_key(name, region_code))
+
+
+def _upsert_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
+    existing = select(db.Organization).where(db.Organization.registry_key == key)
+    row = session.scalar(existing)
+    if row is None:
+        new = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key)
+        row = _insert_or_get(session, new, existing)
+    if row.kind == "other" and org.kind != "other":
+        row.kind = org.kind  # a later document classified it more precisely
+    return row
+
+
+def _add_aliases(session: Session, org: db.Organization, aliases: list[str]) -> None:
+    of_org = db.OrganizationAlias.organization_id == org.id
+    known = set(session.scalars(select(db.OrganizationAlias.alias).where(of_org)))
+    for alias in sorted(set(aliases) - known):
+        row = db.OrganizationAlias(organization_id=org.id, alias=alias)
+        _insert_or_get(
+            session,
+            row,
+            select(db.OrganizationAlias).where(
+                db.OrganizationAlias.organization_id == org.id, db.OrganizationAlias.alias == alias
+            ),
+        )
+
+
+def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
+    """Insert `row` in a savepoint; if a concurrent ingest committed the same unique
+    key first, return that row instead (the savepoint keeps our transaction usable)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row
+    except IntegrityError:
+        found = session.scalar(existing)
+        if found is None:  # not a duplicate but another violation: report it
+            raise
+        return found
