@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
-from pipeline.corrections import funding_key, indicator_value_key, issue_key, stated_amount_key
+from pipeline.corrections import funding_key, indicator_value_key, stated_amount_key
 from pipeline.load import LOAD_OPTIONS
 
 History = dict[tuple[str, str, str], list[db.Correction]]
@@ -42,23 +42,13 @@ class Focus:
 class DocumentView:
     document: db.Document
     history: History
-    provenance: dict[tuple[str, int], db.Provenance]
     focus: Focus | None
     issue: db.Issue | None
     organizations: list[str]  # registry names an executor may be picked from
 
-    def funding_rows(self, focused: bool = False) -> list[db.Funding]:
-        rows = self.document.funding
-        if focused and self.focus and self.focus.entity == "funding":
-            return [r for r in rows if r.measure_code == self.focus.code]
-        return rows
-
-    def focused_indicators(self) -> list[db.Indicator]:
-        """The indicator an issue names and its parts."""
-        return _rows(self.document, self.focus) if self.focus and self.focus.entity == "indicator" else []
-
-    def stated_amounts(self) -> list[db.StatedAmount]:
-        return self.document.stated_amounts
+    def focused(self) -> list:
+        """The rows the issue names: a measure's funding rows, an indicator and its parts, a measure."""
+        return _rows(self.document, self.focus) if self.focus else []
 
     def changes(self, entity: str, key: str, field_: str) -> list[db.Correction]:
         return self.history.get((entity, key, field_), [])
@@ -66,8 +56,7 @@ class DocumentView:
     @staticmethod
     def keys():
         """The natural-key functions, for the templates."""
-        return {"funding": funding_key, "stated_amount": stated_amount_key,
-                "indicator_value": indicator_value_key, "issue": issue_key}
+        return {"funding": funding_key, "stated_amount": stated_amount_key, "indicator_value": indicator_value_key}
 
 
 def document_view(session: Session, document_id: int, issue_id: int | None, pages_dir: Path) -> DocumentView | None:
@@ -78,14 +67,11 @@ def document_view(session: Session, document_id: int, issue_id: int | None, page
     issue = session.get(db.Issue, issue_id) if issue_id else None
     if issue is not None and issue.document_id != document.id:
         issue = None
-    provenance = {(p.entity, p.entity_id): p for p in
-                  session.scalars(select(db.Provenance).where(db.Provenance.document_id == document.id))}
-    focus = _focus(document, issue, provenance, pages_dir) if issue else None
+    focus = _focus(session, document, issue, pages_dir) if issue else None
     names = session.scalars(select(db.Organization.name).where(
         (db.Organization.region_code == document.region_code) | (db.Organization.region_code.is_(None))
     ).order_by(db.Organization.name))
-    return DocumentView(document, corrections_by_value(session, document.source_file), provenance, focus, issue,
-                        list(names))
+    return DocumentView(document, corrections_by_value(session, document.source_file), focus, issue, list(names))
 
 
 def corrections_by_value(session: Session, source_file: str) -> History:
@@ -101,10 +87,12 @@ def corrections_by_value(session: Session, source_file: str) -> History:
 _WHERE = re.compile(r"^(?P<entity>funding|measure|indicator|task|document|page)\s+(?P<code>\S+)")
 
 
-def _focus(document: db.Document, issue: db.Issue, provenance: dict, pages_dir: Path) -> Focus | None:
+def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: Path) -> Focus | None:
     m = _WHERE.match(issue.where_)
     if not m:
         return None
+    provenance = {(p.entity, p.entity_id): p for p in
+                  session.scalars(select(db.Provenance).where(db.Provenance.document_id == document.id))}
     entity, code = m.group("entity"), m.group("code")
     focus = Focus(entity, None if (entity, code) == ("funding", "total") else code)
     boxes = [provenance.get(("issue", issue.id))] + [provenance.get((entity, row.id)) for row in _rows(document, focus)]
