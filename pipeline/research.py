@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, Select, select, text
-from sqlalchemy import Engine, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, Float, Integer, Select, Table, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,19 +24,19 @@ PRIVATE_TABLES = {"account", "alembic_version"}
 FORMATS = ("csv", "parquet")
 
 
-def exportable() -> dict[str, Table | Select]:
-    """Every table and view a researcher may export, by name."""
-    tables = {name: table for name, table in db.Base.metadata.tables.items() if name not in PRIVATE_TABLES}
+def exportable() -> dict[str, Select]:
+    """The query of every table and view a researcher may export, by name."""
+    tables = {name: select(table) for name, table in db.Base.metadata.tables.items() if name not in PRIVATE_TABLES}
     return {**dict(sorted(tables.items())), **VIEWS}
 
 
 def read_table(engine: Engine, name: str) -> pd.DataFrame:
     """A table or view as a DataFrame with exact types: amounts as Decimal, dates as
     dates (a plain `pd.read_sql("SELECT …")` gets SQLite's amounts as text)."""
-    source = exportable().get(name)
-    if source is None:
+    query = exportable().get(name)
+    if query is None:
         raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
-    return pd.read_sql(source if isinstance(source, Select) else select(source), engine, coerce_float=False)
+    return pd.read_sql(query, engine, coerce_float=False)
 
 
 def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list[Path]:
@@ -50,8 +49,7 @@ def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     with sessions() as session:
-        for name, source in exportable().items():
-            query = source if isinstance(source, Select) else select(source)
+        for name, query in exportable().items():
             columns = list(query.selected_columns)
             rows = session.execute(query).all()
             path = out_dir / f"{name}.{fmt}"
