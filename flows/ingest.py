@@ -10,12 +10,11 @@ ephemeral mode); deployed, they run on a Prefect server's workers (README).
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 from prefect import flow, task
@@ -25,8 +24,7 @@ from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from pipeline.ingest import FileOutcome, discover, ingest_file, sessions_for
-from pipeline.store import add_to_run, finish_run, start_run
+from pipeline.ingest import FileOutcome, discover, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
 # the Prefect server too, beside Prefect's.
@@ -61,17 +59,15 @@ def ingest_batch(paths: list[str], database_url: str, force: bool = False) -> li
     """Every supported file under `paths`, one task each on the flow's task runner;
     one bad file never stops the batch. The run and each file's outcome are recorded
     as they happen."""
-    sessions = sessions_for(database_url)
-    run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
-    files, outcomes = discover([Path(p) for p in paths])
-    for outcome in outcomes:
-        _record(sessions, run_id, outcome)
-    futures = {ingest_file_task.submit(str(f), database_url, force): f for f in files}
-    for future in as_completed(list(futures)):
-        outcome = _outcome(future, futures[future])
-        outcomes.append(outcome)
-        _record(sessions, run_id, outcome)
-    finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))
+    with recorded_run(database_url, paths) as record:
+        files, outcomes = discover([Path(p) for p in paths])
+        for outcome in outcomes:
+            _report(record, outcome)
+        futures = {ingest_file_task.submit(str(f), database_url, force): f for f in files}
+        for future in as_completed(list(futures)):
+            outcome = _outcome(future, futures[future])
+            outcomes.append(outcome)
+            _report(record, outcome)
     order = {str(f): i for i, f in enumerate(files)}
     return sorted(outcomes, key=lambda o: order.get(o.path, -1))
 
@@ -123,10 +119,7 @@ def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | No
     number of files by outcome."""
     _log.setLevel(logging.INFO)  # unattended: every file's stages go to the run's log
     outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers)
-    counts: dict[str, int] = {}
-    for outcome in outcomes:
-        counts[outcome.status] = counts.get(outcome.status, 0) + 1
-    return counts
+    return dict(Counter(outcome.status for outcome in outcomes))
 
 
 def _outcome(future, path: Path) -> FileOutcome:
@@ -138,8 +131,8 @@ def _outcome(future, path: Path) -> FileOutcome:
         return FileOutcome(str(path), "failed", reason=f"{path}: {type(exc).__name__}: {exc}")
 
 
-def _record(sessions, run_id: int, outcome: FileOutcome) -> None:
-    add_to_run(sessions, run_id, asdict(outcome))
+def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:
+    record(outcome)
     if progress_hook is not None:
         progress_hook(outcome)
 

@@ -95,19 +95,13 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
 
 
 def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
-    import datetime as dt
-    from dataclasses import asdict
+    from pipeline.ingest import recorded_run
 
-    from pipeline.ingest import sessions_for
-    from pipeline.store import add_to_run, finish_run, start_run
-
-    sessions = sessions_for(database_url)
-    run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
-    for outcome in outcomes:
-        if outcome.failed:
-            console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
-        add_to_run(sessions, run_id, asdict(outcome))
-    finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))
+    with recorded_run(database_url, paths) as record:
+        for outcome in outcomes:
+            if outcome.failed:
+                console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
+            record(outcome)
 
 
 def _print_summary(outcomes) -> None:

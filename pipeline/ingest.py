@@ -2,10 +2,12 @@
 plain logic the flows run (on one machine, a Prefect worker or a Dask cluster)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +19,9 @@ from pipeline import stages
 from pipeline.errors import InputError, OrdersError, UnreadableFileError
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
-from pipeline.store import SaveResult, document_id_by_fingerprint, open_database, save_document
+from pipeline.store import (
+    SaveResult, add_to_run, document_id_by_fingerprint, finish_run, open_database, save_document, start_run,
+)
 from pipeline.tables import layout_to_logical
 
 log = logging.getLogger("orders.ingest")
@@ -104,9 +108,7 @@ def ingest_file(path: str, database_url: str, force: bool = False) -> FileOutcom
     reason; any other error propagates."""
     timer = StageTimer(path)
     try:
-        with timer("fingerprint"):
-            digest = stages.fingerprint(Path(path))
-        existing = document_id_by_fingerprint(sessions_for(database_url), digest)
+        digest, existing = _stored(Path(path), database_url, timer)
         if existing is not None and not force:
             return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
         with timer("read"):
@@ -147,13 +149,29 @@ def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, for
 def already_stored(files: list[Path], database_url: str) -> list[FileOutcome] | None:
     """"unchanged" outcomes for every file when all of them are stored already (a
     run then has nothing to extract and needs no flow); None otherwise."""
-    sessions = sessions_for(database_url)
     outcomes = []
     for path in files:
         timer = StageTimer(str(path))
-        with timer("fingerprint"):
-            existing = document_id_by_fingerprint(sessions, stages.fingerprint(path))
+        _, existing = _stored(path, database_url, timer)
         if existing is None:
             return None
         outcomes.append(FileOutcome(str(path), "unchanged", document_id=existing, seconds=timer.seconds))
     return outcomes
+
+
+def _stored(path: Path, database_url: str, timer: StageTimer) -> tuple[str, int | None]:
+    """The file's fingerprint and the id of the document stored with it, if any."""
+    with timer("fingerprint"):
+        digest = stages.fingerprint(path)
+    return digest, document_id_by_fingerprint(sessions_for(database_url), digest)
+
+
+@contextmanager
+def recorded_run(database_url: str, paths: list[str]) -> Iterator[Callable[[FileOutcome], None]]:
+    """Record a run as it goes: yields a function that adds one file's outcome. The
+    run is marked finished when the block ends; one that is killed or fails stays
+    unfinished, which `orders runs` shows as interrupted."""
+    sessions = sessions_for(database_url)
+    run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
+    yield lambda outcome: add_to_run(sessions, run_id, asdict(outcome))
+    finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))
