@@ -88,7 +88,8 @@ class StageTimer:
         try:
             yield
         except Exception as exc:
-            log.warning("%s: %s failed: %s", self.path, stage, exc)
+            # INFO: the run's report and the CLI say it once already; the log adds the stage
+            log.info("%s: %s failed: %s", self.path, stage, exc)
             raise
         finally:
             self.seconds[stage] = round(self.seconds.get(stage, 0.0) + time.perf_counter() - start, 4)
