@@ -48,8 +48,8 @@ def test_bad_inputs_are_reported_and_nothing_is_stored_for_them(bad_batch, tmp_p
     errors = result.stderr
     for name, reason in [("empty.txt", "empty"), ("garbage.docx", "DOCX"), ("letter.txt", "no tasks"),
                          ("gone.txt", "no such file"), ("english.txt", "not in Russian"), ("locked.pdf", "encrypted")]:
-        line = next((ln for ln in errors.splitlines() if name in ln), "")
-        assert reason.lower() in line.lower(), f"{name}: {errors}"
+        lines = [ln for ln in errors.splitlines() if name in ln]
+        assert len(lines) == 1 and reason.lower() in lines[0].lower(), f"{name}: one line, saying why: {errors}"
     assert "1 new" in result.stdout and "6 failed" in result.stdout
 
     with open_database(url)() as session:
