@@ -168,15 +168,38 @@ def sql(
     limit: int = typer.Option(1000, help="Print at most this many rows"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Run a read-only SQL query and print the result as a table (views: docs/research.md)."""
-    from pipeline.research import run_query
+    """Run one read-only SQL query and print the result as a table (views: docs/research.md).
 
-    columns, rows = run_query(_sessions(db), query, limit)
+    SQLite files are opened read-only; on PostgreSQL connect as a reader role
+    (`orders sql-reader`): superusers and roles that can write are refused."""
+    from pipeline.research import open_sql_reader, run_query
+
+    sessions = open_sql_reader(load_settings(database_url=db).database_url)
+    try:
+        columns, rows = run_query(sessions, query, limit)
+    finally:
+        sessions.kw["bind"].dispose()
     table = Table(*columns)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     out.print(table)
     out.print(f"{len(rows)} row(s)")
+
+
+@app.command("sql-reader")
+def sql_reader(
+    name: str = typer.Argument(..., help="Name of the PostgreSQL role, e.g. researcher"),
+    password: Optional[str] = typer.Option(None, help="Its password (default: a new random one)"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Create or update a PostgreSQL LOGIN role that may only read the research tables
+    and views (never accounts); --db connects as a role that may create roles and
+    grant. Prints the URL for `orders sql --db …`."""
+    from pipeline.research import create_reader_role
+
+    url = create_reader_role(_sessions(db), name, password)
+    console.print(f"role {name} may read the research tables and views; `orders sql --db` this URL:", soft_wrap=True)
+    typer.echo(url)
 
 
 @app.command()

@@ -1,26 +1,39 @@
 """The researchers' interface: whole tables and views exported as CSV or Parquet with
-their types, and read-only SQL."""
+their types, and read-only SQL.
+
+`orders sql` is guarded three times over: the text must parse as exactly one query
+that writes nothing (`check_query`), it runs in a read-only transaction as one
+statement the driver cannot split (`run_query`), and on a connection that cannot
+write (`open_sql_reader`: a read-only SQLite file, or a PostgreSQL role with SELECT
+rights only, made by `create_reader_role`)."""
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import json
+import logging
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import JSON, Boolean, Date, DateTime, Engine, Float, Integer, Select, Table, select, text
-from sqlalchemy.exc import DBAPIError
+import sqlglot
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Engine, Float, Integer, Select, Table, bindparam, \
+    select, text
 from sqlalchemy.orm import Session, sessionmaker
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
 
 from models import db
 from models.views import VIEWS
 from pipeline.errors import UsageError
+from pipeline.store import open_reader
 
-# Never exported: password hashes are nobody's research data.
-PRIVATE_TABLES = {"account", "alembic_version"}
+# Never exported nor readable by the reader role: password and session token hashes
+# are nobody's research data.
+PRIVATE_TABLES = {"account", "account_session", "alembic_version"}
 FORMATS = ("csv", "parquet")
 
 
@@ -101,25 +114,161 @@ def _csv_text(value) -> str:
     return str(value)
 
 
+# sqlglot's dialect for each SQLAlchemy backend.
+_DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
+# What may not appear anywhere in a query's tree: anything that changes data, schema,
+# files, settings or the transaction, SELECT … INTO (creates a table), FOR UPDATE
+# (locks rows), and commands sqlglot does not parse.
+_WRITES = (exp.DML, exp.DDL, exp.Drop, exp.Alter, exp.TruncateTable, exp.Set, exp.Pragma, exp.Attach, exp.Detach,
+           exp.Commit, exp.Rollback, exp.Transaction, exp.Command, exp.Into, exp.Lock, exp.Analyze)
+_QUERIES = "`orders sql` runs exactly one query (SELECT, WITH … SELECT, UNION/INTERSECT/EXCEPT, VALUES)"
+# sqlglot logs a warning for each statement it keeps as a raw command; those are
+# refused here with one line of our own.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+
+def check_query(sql: str, backend: str) -> None:
+    """Raise UsageError unless `sql`, parsed in the SQL dialect of `backend` ("sqlite"
+    or "postgresql"), is exactly one query with nothing in its tree that writes."""
+    try:
+        statements = [s for s in sqlglot.parse(sql, read=_DIALECTS.get(backend)) if s is not None]
+    except (ParseError, TokenError) as exc:
+        first = exc.errors[0] if isinstance(exc, ParseError) and exc.errors else None
+        problem = f"{first['description']} at line {first['line']}, column {first['col']}" if first else str(exc)
+        raise UsageError(f"cannot parse the query as {backend} SQL: {' '.join(problem.split())}") from None
+    if len(statements) != 1:
+        found = f"{len(statements)} statements" if statements else "no statement"
+        raise UsageError(f"refused: {found}; {_QUERIES}")
+    statement = statements[0]
+    if not isinstance(statement, (exp.Query, exp.Values)):
+        shown = " ".join(sql.split())  # the one statement, as written
+        raise UsageError(f"refused: «{shown if len(shown) <= 60 else shown[:59] + '…'}» is not a query; {_QUERIES}")
+    writer = next(statement.find_all(*_WRITES), None)
+    if writer is not None:
+        raise UsageError(f"refused: the query contains {_kind(writer)}; `orders sql` only reads")
+
+
+def _kind(node: exp.Expression) -> str:
+    if isinstance(node, exp.Command):
+        return str(node.this).upper()
+    return {exp.Into: "SELECT … INTO, which creates a table", exp.Lock: "FOR UPDATE/SHARE, which locks rows"}.get(
+        type(node), node.key.upper())
+
+
 def run_query(sessions: sessionmaker[Session], sql: str, limit: int = 1000) -> tuple[list[str], list[tuple]]:
-    """Column names and up to `limit` rows of a query run read-only: the transaction
-    is read-only (PostgreSQL) or the connection query-only (SQLite), and it is
-    rolled back whatever happens."""
+    """Column names and up to `limit` rows of one query that writes nothing (`check_query`).
+
+    It runs in a read-only transaction (PostgreSQL; SQLite: a query-only connection)
+    that is rolled back whatever happens, and goes to the driver as one statement it
+    cannot split: SQLite's driver refuses several, and on PostgreSQL it is sent as a
+    prepared statement, which the server refuses to make of several.
+    """
     with sessions.kw["bind"].connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
+        check_query(sql, connection.dialect.name)
         connection.exec_driver_sql("PRAGMA query_only = ON" if sqlite else "SET TRANSACTION READ ONLY")
+        cursor = connection.connection.cursor()
         try:
-            result = connection.execute(text(sql))
-            if not result.returns_rows:
+            if sqlite:
+                cursor.execute(sql)
+            else:
+                cursor.execute(sql, prepare=True)
+            if cursor.description is None:
                 raise UsageError("the statement returns no rows; `orders sql` runs queries only")
-            return list(result.keys()), [tuple(row) for row in result.fetchmany(limit)]
-        except DBAPIError as exc:
-            raise UsageError(f"the database refused the query: {exc.orig}") from None
+            return [c[0] for c in cursor.description], [tuple(row) for row in cursor.fetchmany(limit)]
+        except connection.dialect.loaded_dbapi.Error as exc:
+            raise UsageError(f"the database refused the query: {' '.join(str(exc).split())}") from None
         finally:
+            cursor.close()
             connection.rollback()
             if sqlite:  # the connection goes back to the pool: make it writable again
                 connection.exec_driver_sql("PRAGMA query_only = OFF")
                 connection.rollback()
+
+
+_REMEDY = "connect as a read-only role instead (made by `orders sql-reader NAME --db <admin URL>`)"
+
+
+def open_sql_reader(url: str) -> sessionmaker[Session]:
+    """The connection `orders sql` runs on: read-only (`pipeline.store.open_reader`),
+    and on PostgreSQL a role that cannot write; a superuser or a role with any
+    write right (`write_rights`) is refused with a UsageError."""
+    sessions = open_reader(url)
+    engine = sessions.kw["bind"]
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            role = connection.exec_driver_sql("SELECT current_user").scalar_one()
+            rights = write_rights(connection, role)
+        if rights:
+            engine.dispose()
+            shown = "; ".join(rights[:3]) + ("; …" if len(rights) > 3 else "")
+            raise UsageError(f"`orders sql` refuses to run as {role}, who can write ({shown}): {_REMEDY}")
+    return sessions
+
+
+# The rights that let a PostgreSQL role write to the project's tables or to the server.
+_WRITE_RIGHTS = text("""
+SELECT 'is a superuser' FROM pg_roles WHERE rolname = :role AND rolsuper
+UNION ALL
+SELECT 'is a member of ' || r FROM unnest(ARRAY['pg_write_server_files', 'pg_execute_server_program',
+                                                'pg_read_server_files']) AS r
+ WHERE pg_has_role(:role, r, 'MEMBER')
+UNION ALL
+SELECT DISTINCT 'may create in schema ' || n.nspname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relname::text IN :tables AND has_schema_privilege(:role, n.oid, 'CREATE')
+UNION ALL
+SELECT 'may change ' || n.nspname || '.' || c.relname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE c.relname::text IN :tables AND (has_table_privilege(:role, c.oid, 'DELETE, TRUNCATE')
+                                     OR has_any_column_privilege(:role, c.oid, 'INSERT, UPDATE'))
+""").bindparams(bindparam("tables", expanding=True))
+
+
+def write_rights(connection: Connection, role: str) -> list[str]:
+    """What lets PostgreSQL `role` write (directly, through roles it belongs to, or as
+    PUBLIC): superuser, server-file roles, CREATE on a schema holding the project's
+    tables, INSERT/UPDATE (even of one column)/DELETE/TRUNCATE on any of them. Empty: a reader."""
+    tables = [*db.Base.metadata.tables, *VIEWS, "alembic_version"]
+    return list(connection.execute(_WRITE_RIGHTS, {"role": role, "tables": tables}).scalars())
+
+
+def create_reader_role(sessions: sessionmaker[Session], name: str, password: str | None = None) -> str:
+    """Create the PostgreSQL LOGIN role `name`, or update it (password, rights), with
+    USAGE on the schema and SELECT on every table and view of `exportable()` (never
+    the private tables); `sessions` connect as a role that may grant this. Returns
+    the URL `orders sql` connects with (a random password unless one is given).
+    Refused when the role could still write, e.g. an existing writer of that name."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        raise UsageError("a reader role is for PostgreSQL; on SQLite `orders sql` opens the file read-only")
+    from psycopg import sql as pg
+
+    password = password or secrets.token_urlsafe(24)
+    role = pg.Identifier(name)
+    with engine.begin() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :name"), {"name": name}).first()
+        database, schema = connection.exec_driver_sql("SELECT current_database(), current_schema()").one()
+        raw = connection.connection.driver_connection
+        # The server gets a SCRAM verifier, never the password, which so stays out of its logs.
+        verifier = raw.pgconn.encrypt_password(password.encode(), name.encode()).decode()
+        private = sorted(PRIVATE_TABLES & set(db.Base.metadata.tables))  # in case an earlier grant gave them
+        statements = [
+            pg.SQL("ALTER ROLE {} LOGIN PASSWORD {}" if exists else "CREATE ROLE {} LOGIN PASSWORD {}")
+            .format(role, pg.Literal(verifier)),
+            pg.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(pg.Identifier(database), role),
+            pg.SQL("GRANT USAGE ON SCHEMA {} TO {}").format(pg.Identifier(schema), role),
+            pg.SQL("GRANT SELECT ON {} TO {}").format(pg.SQL(", ").join(map(pg.Identifier, exportable())), role),
+            pg.SQL("REVOKE ALL ON {} FROM {}").format(pg.SQL(", ").join(map(pg.Identifier, private)), role),
+        ]
+        with raw.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+        rights = write_rights(connection, name)
+        if rights:  # leaving the block rolls everything back
+            raise UsageError(f"role {name} can write ({'; '.join(rights[:3])}); a reader must not: choose a name "
+                             "no writer has, or revoke those rights (from PUBLIC too)")
+    return engine.url.set(username=name, password=password).render_as_string(hide_password=False)
 
 
 # Tables compared by `comparable_rows`: what an ingest stores (not who reviewed or ran what, when).

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from alembic import command
 from alembic.config import Config
@@ -70,6 +72,44 @@ def open_database(url: str) -> sessionmaker[Session]:
             "version of the pipeline"
         ) from exc
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_reader(url: str) -> sessionmaker[Session]:
+    """Connect to `url` for reading only, without migrating; return a session factory.
+
+    A SQLite file must exist and is opened read-only (`mode=ro`): nothing is created
+    or changed, and no other database can be attached. On PostgreSQL every transaction
+    is READ ONLY. Raises DatabaseError when the file is missing or the database
+    cannot be reached.
+    """
+    parsed = _parse_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    engine = _create_engine(_read_only_sqlite_url(parsed) if sqlite else parsed)
+    if sqlite:
+        event.listen(engine, "connect", _on_sqlite_reader_connect)
+    else:
+        engine = engine.execution_options(postgresql_readonly=True)
+    try:
+        with engine.connect():
+            pass
+    except DBAPIError as exc:
+        engine.dispose()
+        raise DatabaseError(f"cannot open database {shown}: {str(exc.orig).strip()}") from exc
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _read_only_sqlite_url(url: URL) -> URL:
+    path = Path(url.database or ":memory:")
+    if not path.is_file():  # SQLite would create it; a reader never does
+        raise DatabaseError(f"no SQLite database file {path}; a reader opens an existing database only")
+    # A file: URI (percent-encoded, so that ? and # in the path stay the path) opened read-only.
+    return url.set(database=f"file:{quote(str(path.resolve()))}").update_query_dict({"mode": "ro", "uri": "true"})
+
+
+def _on_sqlite_reader_connect(dbapi_connection, _connection_record) -> None:
+    # mode=ro protects the main file only: ATTACH would still create and write another one.
+    dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
 
 
 def alembic_config(url: str | None = None) -> Config:
