@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     ocr_workers: int = 0  # processes reading scanned pages at once; 0: one per core
     secret_key: str | None = None  # signs review-page sessions; default: a key kept in processed_dir
     session_minutes: int = 480  # a review-page sign-in lasts this long
+    session_cookie_secure: bool = False  # send the session cookie over HTTPS only; on when served behind TLS
+    # Failed review-page sign-ins allowed within login_lockout_minutes before further
+    # attempts are refused (HTTP 429); counted in the server's memory (see review/auth.py).
+    login_failures_per_account: int = 5
+    login_failures_per_address: int = 20
+    login_lockout_minutes: int = 15
 
 
 def load_settings(**overrides) -> Settings:
