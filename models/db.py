@@ -38,7 +38,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from models.records import FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS
+from models.records import FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS, ReviewIssue, ValueRef
 
 # Deterministic constraint names: Alembic needs them to alter constraints later,
 # above all in SQLite batch mode, which rebuilds tables.
@@ -283,6 +283,8 @@ class DocumentIssuer(Base):
     document_id: Mapped[int] = _document_fk()
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    # The name as this document prints it; a merge in the registry changes only the link.
+    name: Mapped[str | None] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship()
 
@@ -325,6 +327,8 @@ class MeasureExecutor(Base):
     position: Mapped[int] = mapped_column(Integer)
     # The document marks this executor «(по согласованию)»: taking part is agreed, not ordered.
     by_agreement: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The name as this document prints it; a merge in the registry changes only the link.
+    name: Mapped[str | None] = mapped_column(Text)
 
     organization: Mapped[Organization] = relationship()
 
@@ -458,6 +462,22 @@ class Issue(Base):
     kind: Mapped[str] = mapped_column(String(32))
     where_: Mapped[str] = mapped_column(String)  # "funding 4.2", "measure 3.6", "document doc_number"
     detail: Mapped[str] = mapped_column(Text)
+    # The value a reviewer corrects to settle the issue, named as corrections name it (NULL: none).
+    value_entity: Mapped[str | None] = mapped_column(String(32))
+    value_key: Mapped[str | None] = mapped_column(String)
+    value_field: Mapped[str | None] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(Text)  # the printed text it is about, e.g. an executor's name
+
+    @property
+    def value(self) -> ValueRef | None:
+        return ValueRef(self.value_entity, self.value_key, self.value_field) if self.value_entity else None
+
+    @classmethod
+    def of(cls, issue: ReviewIssue, position: int, id: int | None = None) -> Issue:
+        """The row of an extracted or re-validated issue."""
+        entity, key, field = issue.value or (None, None, None)
+        return cls(id=id, kind=issue.kind, where_=issue.where, detail=issue.detail, value_entity=entity,
+                   value_key=key, value_field=field, subject=issue.subject, position=position)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
     position: Mapped[int] = mapped_column(Integer)
@@ -505,6 +525,24 @@ class Account(Base):
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String)  # see review/auth.py
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    # A disabled account cannot sign in and its sessions are refused; its name stays in the audit.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class AccountSession(Base):
+    """A sign-in to the review page: the signed cookie carries a random token, the row
+    only its SHA-256, so the table alone does not let anyone in. A request is served
+    while the row is neither revoked nor expired and its account is not disabled."""
+
+    __tablename__ = "account_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256 of the cookie's token
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))  # moved on as the session is used
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))  # signed out, or all revoked
 
 
 class IngestionRun(Base):

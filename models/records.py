@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from models.layout import BBox
 
@@ -115,12 +116,28 @@ class Signatory:
     organization: str | None = None
 
 
+class ValueRef(NamedTuple):
+    """A correctable value by natural key, the way reviewers' corrections name it:
+    ("funding", "4.2 2021 all", "amount"), ("measure", "3.6", "executors")."""
+
+    entity: str
+    key: str
+    field: str
+
+
+def funding_value_key(measure_code: str | None, year: int | None, source: str) -> str:
+    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total."""
+    return f"{measure_code or 'total'} {year or 'all'} {source}"
+
+
 @dataclass
 class ReviewIssue:
     kind: str  # one of ISSUE_KINDS
     where: str  # "funding 4.2", "funding total", "indicator 7", "measure 3.6", "document doc_number"
     detail: str
     provenance: Provenance = field(default_factory=Provenance)
+    value: ValueRef | None = None  # the value a reviewer corrects to settle the issue, where there is one
+    subject: str | None = None  # the printed text the issue is about (an executor's name), where it names one
 
 
 @dataclass

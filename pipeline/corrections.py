@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
+from models.records import funding_value_key
 from normalizers.money import parse_amount
 from normalizers.organizations import classify_kind
 from normalizers.periods import deadline_bounds, parse_date
@@ -40,7 +41,7 @@ CHECKED_KINDS = ("sum_mismatch", "missing_value")  # the kinds validation finds,
 
 def funding_key(row: db.Funding) -> str:
     """«4.2 2023 regional_budget»; «total all all» for the whole-period document total."""
-    return f"{row.measure_code or 'total'} {row.year or 'all'} {row.source}"
+    return funding_value_key(row.measure_code, row.year, row.source)
 
 
 def stated_amount_key(row: db.StatedAmount) -> str:
@@ -75,7 +76,10 @@ def _amount(value: str | None):
     amount = parse_amount(text)
     if amount is None or re.sub(r"[\d\s\u00a0\u202f,.]", "", text):
         raise CorrectionError(f"«{text}» is not an amount in roubles; write it like 1 778 000 or 1778000,50")
-    return amount
+    try:
+        return db.money_to_storage(amount)
+    except ValueError as exc:  # too large for NUMERIC(18, 2), or fractions of a kopeck
+        raise CorrectionError(f"«{text}» cannot be stored: {exc}") from None
 
 
 def _date(value: str | None):
@@ -161,8 +165,13 @@ def _write_measure_code(_session: Session, document: db.Document, measure: db.Me
     measure.code = code
 
 
+def executor_names(measure: db.Measure) -> list[str]:
+    """The measure's executors as the document prints them (as corrected)."""
+    return [link.name or link.organization.name for link in measure.executors]
+
+
 def _read_executors(measure: db.Measure) -> str:
-    return json.dumps([link.organization.name for link in measure.executors], ensure_ascii=False)
+    return json.dumps(executor_names(measure), ensure_ascii=False)
 
 
 def _write_executors(session: Session, document: db.Document, measure: db.Measure, value: str | None) -> None:
@@ -177,7 +186,7 @@ def _write_executors(session: Session, document: db.Document, measure: db.Measur
     session.flush()
     for position, name in enumerate(names):
         org = registered(session, name, document.region_code)
-        measure.executors.append(db.MeasureExecutor(organization=org, position=position,
+        measure.executors.append(db.MeasureExecutor(organization=org, position=position, name=name,
                                                     by_agreement=org.id in agreed))
 
 
@@ -221,8 +230,9 @@ def _field_of(entity: str, name: str) -> Field:
 # --------------------------------------------------------------------------- correcting
 
 def correct(session: Session, document: db.Document, entity: str, key: str, field: str, value: str | None,
-            *, author: str, comment: str | None = None) -> db.Correction:
-    """Record and apply one correction, then re-validate the document.
+            *, author: str, comment: str | None = None) -> db.Correction | None:
+    """Record and apply one correction, then re-validate the document. A value that
+    is the same as the one in force records nothing (None).
 
     Raises CorrectionError when the value does not exist or the new value is not valid."""
     target = _field_of(entity, field)
@@ -239,6 +249,8 @@ def correct(session: Session, document: db.Document, entity: str, key: str, fiel
     )
     target.write(session, document, row, value)  # raises on a bad value, before anything is stored
     correction.new_value = target.read(row)  # as stored: «1 778 000» → «1778000»
+    if correction.new_value == current:
+        return None
     session.add(correction)
     session.flush()
     if entity != "issue":
@@ -250,8 +262,24 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
     """Dismiss an issue with the reviewer's reason (a correction of its status)."""
     if not (reason or "").strip():
         raise CorrectionError("say why the issue is dismissed")
+    if issue.status == "dismissed":
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.where_}» is dismissed already")
     return correct(session, session.get(db.Document, issue.document_id), "issue", issue_key(issue), "status", "dismissed",
                    author=author, comment=reason)
+
+
+def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
+    """Undo the dismissal of an issue (its dismissal is reverted, and kept in the history)."""
+    dismissals = [c for c in _corrections_of(session, _source_file(session, issue), "issue", issue_key(issue), "status")
+                  if c.status == "active" and c.new_value == "dismissed"]
+    if issue.status != "dismissed" or not dismissals:
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.where_}» is not dismissed")
+    for c in reversed(dismissals):
+        revert(session, c, author=author)
+
+
+def _source_file(session: Session, issue: db.Issue) -> str:
+    return session.get(db.Document, issue.document_id).source_file
 
 
 def revert(session: Session, correction: db.Correction, *, author: str) -> None:
@@ -331,7 +359,7 @@ def revalidate(session: Session, document: db.Document) -> None:
     """Check the document's sums again on its values in force: issues that no longer
     hold are closed, closed ones that fail again reopen, new failures are added."""
     session.flush()
-    fresh = {(i.kind, i.where, i.detail) for i in validate(load_document(session, document.id))}
+    fresh = {(i.kind, i.where, i.detail): i for i in validate(load_document(session, document.id))}
     stored = {(x.kind, x.where_, x.detail): x for x in document.issues if x.kind in CHECKED_KINDS}
     for key, issue in stored.items():
         if key not in fresh and issue.status == "open":
@@ -339,11 +367,23 @@ def revalidate(session: Session, document: db.Document) -> None:
         elif key in fresh and issue.status == "closed":
             issue.status = "open"
     position = max((x.position for x in document.issues), default=-1) + 1
-    for kind, where, detail in sorted(fresh - stored.keys()):
-        document.issues.append(db.Issue(kind=kind, where_=where, detail=detail, position=position))
+    for key in sorted(fresh.keys() - stored.keys()):
+        document.issues.append(db.Issue.of(fresh[key], position))
         position += 1
+    _settle_unresolved_executors(document)
     document.status = "needs_review" if any(x.status == "open" for x in document.issues) else "ok"
     session.flush()
+
+
+def _settle_unresolved_executors(document: db.Document) -> None:
+    """An executor a reviewer removed (or renamed) closes its `unresolved_org` issue;
+    one that is back reopens it. Dismissed issues stay dismissed."""
+    printed = {m.code: {db.loose_name(n) for n in executor_names(m)} for m in document.measures}
+    for issue in document.issues:
+        if issue.kind != "unresolved_org" or issue.subject is None or issue.status == "dismissed":
+            continue
+        named = db.loose_name(issue.subject) in printed.get(issue.value_key, set())
+        issue.status = "open" if named else "closed"
 
 
 # --------------------------------------------------------------------------- organisations

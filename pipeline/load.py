@@ -37,7 +37,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
     if document is None:
         raise LookupError(f"no document with id {document_id} in the database")
     provenance = _load_provenance(session, document_id)
-    names = _names_in_document(document)
+    names = printed_names(document)
 
     def where(entity: str, row_id: int) -> records.Provenance:
         return provenance.get((entity, row_id), records.Provenance())
@@ -56,7 +56,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             municipality=document.municipality,
             period_start=document.period_start,
             period_end=document.period_end,
-            issuers=[names[i.organization_id] for i in document.issuers],
+            issuers=[i.name or names[i.organization_id] for i in document.issuers],
         ),
         organizations=_load_organizations(document),
         tasks=[
@@ -70,8 +70,8 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
                 deadline=m.deadline,
                 deadline_start=m.deadline_start,
                 deadline_end=m.deadline_end,
-                executors=[names[e.organization_id] for e in m.executors],
-                by_agreement=[names[e.organization_id] for e in m.executors if e.by_agreement],
+                executors=[e.name or names[e.organization_id] for e in m.executors],
+                by_agreement=[e.name or names[e.organization_id] for e in m.executors if e.by_agreement],
                 expected_result=m.expected_result,
                 provenance=where("measure", m.id),
             )
@@ -107,7 +107,8 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             for s in document.signatories
         ],
         issues=[
-            records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id))
+            records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id),
+                                value=x.value, subject=x.subject)
             for x in document.issues
             if x.status == "open"  # closed and dismissed issues are the review page's history
         ],
@@ -116,8 +117,9 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
     )
 
 
-def _names_in_document(document: db.Document) -> dict[int, str]:
-    """Organisation id → the name this document uses for it (the registry's otherwise)."""
+def printed_names(document: db.Document) -> dict[int, str]:
+    """Organisation id → the name this document uses for it (the registry's otherwise);
+    what an issuer or executor stored without its printed name is shown as."""
     names = {link.organization_id: link.organization.name for link in _links(document)}
     for recorded in reversed(document.organizations):  # reversed: the first spelling wins
         names[recorded.organization_id] = recorded.name

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from alembic import command
 from alembic.config import Config
 from alembic.util import CommandError
-from sqlalchemy import Engine, case, create_engine, event, func, select, text
+from sqlalchemy import Engine, case, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -31,7 +31,7 @@ from sqlalchemy.sql import Select
 import models
 from models import db, records
 from pipeline import corrections
-from pipeline.load import load_document
+from pipeline.load import load_document, printed_names
 from pipeline.registry import ensure_regions, register_organizations
 from pipeline.errors import DatabaseError, UsageError
 
@@ -182,6 +182,12 @@ def _on_sqlite_connect(dbapi_connection, _connection_record) -> None:
     dbapi_connection.isolation_level = None
     # SQLite ignores foreign keys, and so ON DELETE CASCADE, unless asked per connection.
     dbapi_connection.execute("PRAGMA foreign_keys = ON")
+    # SQLite's own lower() knows only ASCII letters; searches compare Cyrillic in any case too.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(text: str | None) -> str | None:
+    return text.lower() if isinstance(text, str) else text
 
 
 def _on_sqlite_begin(connection) -> None:
@@ -261,11 +267,11 @@ def save_document(
         previous = session.scalar(select(db.Document).where(
             (db.Document.source_file == doc.source_file) | (db.Document.fingerprint == fingerprint)))
         if previous is not None:
+            previous.issues  # loaded before the delete: the new version keeps their ids
             session.delete(previous)  # the database cascades to every per-document row
-            session.flush()  # before the insert, which reuses the unique source_file
-        document = _insert_document(
-            session, doc, fingerprint=fingerprint, source_path=source_path, pipeline_version=pipeline_version
-        )
+            session.flush()  # before the insert, which reuses the unique source_file and the id
+        document = _insert_document(session, doc, fingerprint=fingerprint, source_path=source_path,
+                                    pipeline_version=pipeline_version, replacing=previous)
         corrections.reapply_registry(session, document)
         corrections.reapply(session, document)
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
@@ -288,13 +294,18 @@ def _insert_document(
     fingerprint: str,
     source_path: str,
     pipeline_version: str,
+    replacing: db.Document | None = None,
 ) -> db.Document:
+    """The document's rows; replacing a stored version, it keeps that version's id and
+    its issues' ids (by kind, place and detail), so that the review page's links hold."""
+    issue_ids = {(x.kind, x.where_, x.detail): x.id for x in replacing.issues} if replacing else {}
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
     ensure_regions(session, doc)
     registry = register_organizations(session, doc)
     h = doc.header
     document = db.Document(
+        id=replacing.id if replacing else None,
         fingerprint=fingerprint,
         source_file=doc.source_file,
         source_path=source_path,
@@ -329,10 +340,8 @@ def _insert_document(
             db.Signatory(name=s.name, job_title=s.position, organization=s.organization, position=i)
             for i, s in enumerate(doc.signatories)
         ],
-        issues=[
-            db.Issue(kind=x.kind, where_=x.where, detail=x.detail, position=i)
-            for i, x in enumerate(doc.issues)
-        ],
+        issues=[db.Issue.of(x, i, issue_ids.pop((x.kind, x.where, x.detail), None))
+                for i, x in enumerate(doc.issues)],
         stated_amounts=[
             db.StatedAmount(year=year, amount=amount, sentence=sentence, position=i)
             for i, (year, amount, sentence) in enumerate(doc.stated_amounts)
@@ -340,6 +349,9 @@ def _insert_document(
     )
     session.add(document)
     session.flush()  # assigns the row ids that provenance refers to
+    names = printed_names(document)
+    for link in (*document.issuers, *(e for m in document.measures for e in m.executors)):
+        link.name = names[link.organization_id]
     session.add_all(_provenance_rows(document, doc))
     return document
 
@@ -530,6 +542,7 @@ class IssueFilter:
     document: str | None = None  # file name
     region: str | None = None  # ISO code
     kind: str | None = None
+    text: str | None = None  # found in the place, the detail or the file name, in any case
 
     def check(self) -> None:
         if self.status is not None and self.status not in db.ISSUE_STATUSES:
@@ -540,7 +553,11 @@ class IssueFilter:
     def apply(self, query: Select) -> Select:
         conditions = [(db.Issue.status, self.status), (db.Document.source_file, self.document),
                       (db.Document.region_code, self.region), (db.Issue.kind, self.kind)]
-        return query.where(*(column == value for column, value in conditions if value is not None))
+        query = query.where(*(column == value for column, value in conditions if value is not None))
+        if self.text:
+            query = query.where(or_(*(column.icontains(self.text, autoescape=True)
+                                      for column in (db.Issue.where_, db.Issue.detail, db.Document.source_file))))
+        return query
 
 
 def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilter(), *,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from models.records import ExtractedDocument, FundingRow, Indicator, ReviewIssue
+from models.records import ExtractedDocument, FundingRow, Indicator, ReviewIssue, ValueRef, funding_value_key
 
 Key = tuple[str | None, int | None, str]  # (measure code, year, source)
 
@@ -40,6 +40,17 @@ def _where(code: str | None) -> str:
     return f"funding {code}" if code else "funding total"
 
 
+def _funding_value(code: str | None, year: int | None, source: str) -> ValueRef:
+    return ValueRef("funding", funding_value_key(code, year, source), "amount")
+
+
+def _indicator_value(code: str, period: str) -> ValueRef:
+    """An indicator's value of a period; «base» is its base value."""
+    if period == "base":
+        return ValueRef("indicator", code, "base_value")
+    return ValueRef("indicator_value", f"{code} {period}", "value")
+
+
 def _year_label(year: int | None) -> str:
     return str(year) if year else "Всего"
 
@@ -56,7 +67,7 @@ def _source_sums(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
         if code is not None and total is not None and sum(values) != total:
             issues.append(ReviewIssue("sum_mismatch", _where(code), (
                 f"{_year_label(year)}: sources " + " + ".join(_fmt(v) for v in values)
-                + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}")))
+                + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}"), value=_funding_value(code, year, "all")))
     return issues
 
 
@@ -72,7 +83,7 @@ def _year_sums(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
         if total is not None and len(years) > 1 and sum(years.values()) != total:
             issues.append(ReviewIssue("sum_mismatch", _where(code), (
                 f"{source}: " + " + ".join(f"{y}: {_fmt(v)}" for y, v in sorted(years.items()))
-                + f" = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}")))
+                + f" = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}"), value=_funding_value(code, None, source)))
     return issues
 
 
@@ -95,7 +106,7 @@ def _document_totals(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
         if code is None and (year, source) in measure_sums and measure_sums[(year, source)] != total:
             issues.append(ReviewIssue("sum_mismatch", "funding total", (
                 f"{source} {_year_label(year)}: sum over measures {_fmt(measure_sums[(year, source)])}"
-                f" ≠ printed total {_fmt(total)}")))
+                f" ≠ printed total {_fmt(total)}"), value=_funding_value(None, year, source)))
     return issues
 
 
@@ -111,7 +122,8 @@ def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: dict
             table = sum(rows) if rows else None
         if table is not None and table != amount:
             issues.append(ReviewIssue("sum_mismatch", "funding total", (
-                f"the text states {_fmt(amount)} for {_year_label(year)}, the tables {_fmt(table)}: «{sentence[:160]}»")))
+                f"the text states {_fmt(amount)} for {_year_label(year)}, the tables {_fmt(table)}: «{sentence[:160]}»"),
+                value=ValueRef("stated_amount", str(year or "all"), "amount")))
     return issues
 
 
@@ -132,10 +144,12 @@ def _indicator_parts(indicators: list[Indicator]) -> list[ReviewIssue]:
             known = [v for v in part_values if v is not None]
             if known and total is not None and sum(known) > total:
                 issues.append(ReviewIssue("sum_mismatch", f"indicator {parent.code}", (
-                    f"{period}: parts {' + '.join(str(v) for v in known)} = {sum(known)} > total {total}")))
+                    f"{period}: parts {' + '.join(str(v) for v in known)} = {sum(known)} > total {total}"),
+                    value=_indicator_value(parent.code, period)))
         if parent.base_value is None and children:
             issues.append(ReviewIssue("sum_mismatch", f"indicator {parent.code}",
-                                      "base value is empty while its parts have values"))
+                                      "base value is empty while its parts have values",
+                                      value=ValueRef("indicator", parent.code, "base_value")))
     return issues
 
 
@@ -155,7 +169,8 @@ def _numeric_values(indicator: Indicator) -> dict[str, Decimal | None]:
 def _missing_base_values(indicators: list[Indicator]) -> list[ReviewIssue]:
     """A base date printed without its base value."""
     return [
-        ReviewIssue("missing_value", f"indicator {i.code}", "base value cell is empty")
+        ReviewIssue("missing_value", f"indicator {i.code}", "base value cell is empty",
+                    value=ValueRef("indicator", i.code, "base_value") if i.code else None)
         for i in indicators
         if i.base_value is None and i.base_date is not None
     ]

@@ -64,7 +64,8 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
 
 
-def _empty_postgres_database(url: str) -> None:
+def empty_postgres_database(url: str) -> None:
+    """Drop everything in the PostgreSQL database `url`."""
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
@@ -78,7 +79,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'processed' / 'orders.db'}"
     url = request.getfixturevalue("postgres_url")
-    _empty_postgres_database(url)  # the session shares one PostgreSQL database
+    empty_postgres_database(url)  # the session shares one PostgreSQL database
     return url
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
-from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell
+from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell, ValueRef
 from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
 from normalizers.regions import find_region
 from normalizers.text import clean, collapse as collapse_text
@@ -134,10 +134,12 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
         index.add(name)
     for m in out.measures:
         printed = [(n, cell) for cell in m.executors for n in executor_names(cell)]  # cells as read, split
-        out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
-                                   f"executor «{n}» is not recognisable as an organisation", m.provenance)
-                       for n, _ in printed if not index.resolve(n) and not looks_like_organization(n)]
+        unresolved = [not index.resolve(n) and not looks_like_organization(n) for n, _ in printed]  # before add()
         canonical = [(index.add(n), by_agreement(n, cell)) for n, cell in printed]
+        out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
+                                   f"executor «{n}» is not recognisable as an organisation", m.provenance,
+                                   value=ValueRef("measure", m.code, "executors"), subject=name)
+                       for (n, _), (name, _), flagged in zip(printed, canonical, unresolved) if flagged]
         m.executors = _first_of_each([name for name, _ in canonical], key=str)
         m.by_agreement = _first_of_each([name for name, flagged in canonical if flagged], key=str)
     index.collect_aliases()

@@ -11,7 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from models.layout import Cell, LogicalTable
-from models.records import FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task
+from models.records import (
+    FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
+)
 from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code
 from normalizers.money import parse_money_cell
 from normalizers.periods import deadline_bounds, parse_date
@@ -190,7 +192,9 @@ class TableWalker:
             if _garbled_number(row[k].text):
                 self.out.issues.append(ReviewIssue(
                     "ocr_suspect", f"funding {measure_code}" if measure_code else "funding total",
-                    f"amount cell «{clean(row[k].text)}» has letters inside a number", _provenance(row[k])))
+                    f"amount cell «{clean(row[k].text)}» has letters inside a number", _provenance(row[k]),
+                    value=ValueRef("funding", funding_value_key(measure_code, year, (row_source or ("all",))[0]),
+                                   "amount")))
             for part in parse_money_cell(row[k].text, self.cols.scale):
                 source, label = part.source, part.label
                 if row_source and source == "all":

@@ -126,9 +126,9 @@ def documents(url: str) -> int:
 
 
 def test_two_runs_at_once_on_postgresql_store_everything_once(environment, inputs, serial, postgres_url):
-    from tests.conftest import _empty_postgres_database
+    from tests.conftest import empty_postgres_database
 
-    _empty_postgres_database(postgres_url)
+    empty_postgres_database(postgres_url)
     runs = [start_orders(environment, "ingest", str(inputs), "--db", postgres_url) for _ in range(2)]
     outputs = [run.communicate(timeout=1200)[0] for run in runs]
 
