@@ -268,6 +268,52 @@ def users_add(
     out.print(f"account {name} ({role}) created")
 
 
+@users.command("list")
+def users_list(db: Optional[str] = DbOption) -> None:
+    """The accounts: role, whether disabled, when created, how many live sessions."""
+    from review.auth import list_accounts
+
+    accounts = list_accounts(_sessions(db))
+    table = Table("name", "role", "disabled", "created (UTC)", "active sessions")
+    for account in accounts:
+        table.add_row(account.name, account.role, "yes" if account.disabled else "no",
+                      account.created_at.strftime("%Y-%m-%d %H:%M"), str(account.active_sessions))
+    out.print(table)
+    out.print(f"{len(accounts)} account(s)")
+
+
+@users.command("disable")
+def users_disable(name: str = typer.Argument(..., help="Account name"), db: Optional[str] = DbOption) -> None:
+    """Stop an account from signing in; its open sessions end at once."""
+    from review.auth import set_disabled
+
+    ended = set_disabled(_sessions(db), name, True)
+    out.print(f"account {name} disabled; {ended} session(s) ended")
+
+
+@users.command("enable")
+def users_enable(name: str = typer.Argument(..., help="Account name"), db: Optional[str] = DbOption) -> None:
+    """Let a disabled account sign in again."""
+    from review.auth import set_disabled
+
+    set_disabled(_sessions(db), name, False)
+    out.print(f"account {name} enabled")
+
+
+@users.command("passwd")
+def users_passwd(
+    name: str = typer.Argument(..., help="Account name"),
+    password: str = typer.Option(..., prompt="New password", hide_input=True, confirmation_prompt=True,
+                                 help="Asked for when not given; at least 10 characters"),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Change an account's password; its open sessions end at once."""
+    from review.auth import change_password
+
+    ended = change_password(_sessions(db), name, password)
+    out.print(f"password of {name} changed; {ended} session(s) ended")
+
+
 @review.command("serve")
 def review_serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on"),

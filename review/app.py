@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
+import re
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from models import db
@@ -28,11 +33,16 @@ from pipeline.settings import Settings
 from pipeline.store import (
     SEVERITY, IssueFilter, count_issues, list_issues, open_database, severity_rank, write_transaction,
 )
-from review import auth
-from review.views import document_view, page_image
+from review import auth, forms
+from review.forms import BadRequest
+from review.views import (
+    SECTIONS, correction_message, document_view, issue_states, page_image, shown_value, shown_value_text, value_label,
+)
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
+log = logging.getLogger("orders.review")
+CSRF_REFUSED = "the form has expired or did not come from this site; reload the page and try again"
 _CSP = ("default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
@@ -49,13 +59,21 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(title="Orders review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sessions = open_database(settings.database_url)
     app.state.pages_dir = settings.processed_dir / "pages"
+    app.state.sign_ins = auth.SignIns(settings)  # sign-in throttle and session lifetime
     app.add_middleware(SessionMiddleware, secret_key=auth.secret_key(settings.secret_key, settings.processed_dir),
-                       session_cookie="orders_review", max_age=settings.session_minutes * 60, same_site="strict")
+                       session_cookie="orders_review", max_age=settings.session_minutes * 60, same_site="strict",
+                       https_only=settings.session_cookie_secure)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.middleware("http")(_security_headers)
+    app.middleware("http")(_limit_body)
+    app.middleware("http")(_security_headers)  # added last: outermost, so every response has the headers
     app.exception_handler(SignInRequired)(_sign_in_required)
+    app.exception_handler(BadRequest)(_bad_request)
+    app.exception_handler(RequestValidationError)(_invalid_request)
+    app.exception_handler(StarletteHTTPException)(_http_error)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters.update(when=_when, plain=_plain_amount)
+    templates.env.globals.update(value_label=value_label, shown_value=shown_value)
+    app.state.templates = templates
     _add_routes(app, templates)
     return app
 
@@ -72,19 +90,64 @@ def _plain_amount(amount: Decimal | None) -> str:
 
 
 async def _security_headers(request: Request, call_next) -> Response:
-    response = await call_next(request)
+    try:
+        response = await call_next(request)
+    except Exception:  # logged with its traceback; the reviewer gets a page with the same headers as any other
+        log.exception("%s %s failed", request.method, request.url.path)
+        response = _error_page(request, 500, "Something went wrong",
+                               "The server could not answer this request; nothing was saved. The error is in "
+                               "the server's log.")
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
-    response.headers["Cache-Control"] = "no-store"
+    if request.url.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "public, max-age=86400"  # the same for everyone, revalidated by ETag
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+async def _limit_body(request: Request, call_next) -> Response:
+    """Refuse an oversized body before reading it."""
+    length = request.headers.get("content-length", "0")
+    if not length.isdecimal() or int(length) > forms.MAX_BODY_BYTES:
+        return _error_page(request, 413, "Too large", f"A form may send at most {forms.MAX_BODY_BYTES // 1024} KiB.")
+    return await call_next(request)
+
+
+def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+    return request.app.state.templates.TemplateResponse(
+        request, "error.html", {"request": request, "title": title, "message": message, "account": None,
+                                "flash": None, "csrf_token": ""}, status_code=status)
 
 
 async def _sign_in_required(request: Request, exc: SignInRequired) -> Response:
     if request.method == "GET" and exc.status == 401:
         return RedirectResponse("/login?" + urlencode({"next": request.url.path + _query(request)}), status_code=303)
-    message = "sign in first" if exc.status == 401 else "your role may not do this"
-    return HTMLResponse(f"<!doctype html><title>Refused</title><p>{message}</p>", status_code=exc.status)
+    if exc.status == 401:
+        return _error_page(request, 401, "Sign in first", "Sign in to do this; your session may have ended.")
+    return _error_page(request, 403, "Not allowed", "Your role may not do this.")
+
+
+async def _bad_request(request: Request, exc: BadRequest) -> Response:
+    titles = {403: "Refused", 404: "Not found", 413: "Too large"}
+    return _error_page(request, exc.status, titles.get(exc.status, "Bad request"), exc.message)
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """A parameter of the wrong kind: anonymous callers are asked to sign in first,
+    signed-in ones told which parameter is wrong."""
+    try:
+        _account(request)
+    except SignInRequired as refused:
+        return await _sign_in_required(request, refused)
+    names = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+    return _error_page(request, 400, "Bad request", f"these parts of the address are not valid: {names}")
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+    messages = {404: "There is no such page.", 405: "This address does not take that kind of request."}
+    return _error_page(request, exc.status_code, "Not found" if exc.status_code == 404 else "Refused",
+                       messages.get(exc.status_code, str(exc.detail)))
 
 
 def _query(request: Request) -> str:
@@ -105,10 +168,10 @@ def _csrf(request: Request) -> str:
 
 
 def _account(request: Request, role: str = "viewer") -> db.Account:
-    """The signed-in account, if it has at least `role`."""
-    name = request.session.get("account")
-    with _sessions(request)() as session:
-        account = session.scalar(select(db.Account).where(db.Account.name == name)) if name else None
+    """The signed-in account, if it has at least `role`. Its session must be live in
+    the database (not signed out, revoked or expired) and the account not disabled:
+    a signed cookie alone is not enough."""
+    account = request.app.state.sign_ins.account(_sessions(request), request.session.get("session"))
     if account is None:
         raise SignInRequired(401)
     if not auth.may(account, role):
@@ -118,15 +181,17 @@ def _account(request: Request, role: str = "viewer") -> db.Account:
 
 async def _form(request: Request, role: str) -> tuple[db.Account, dict]:
     """A posted form from an account with `role`, its CSRF token checked."""
-    account = _account(request, role)
+    # In a worker thread: the session check may write (and wait for SQLite's write lock).
+    account = await run_in_threadpool(_account, request, role)
     form = await request.form()
     if not auth.csrf_ok(request.session.get("csrf"), form.get("csrf_token")):
-        raise SignInRequired(403)
+        raise BadRequest(CSRF_REFUSED, status=403)
     return account, form
 
 
 def _flash(request: Request, message: str, error: bool = False) -> None:
-    request.session["flash"] = {"message": message, "error": error}
+    # The session travels in a cookie, which browsers drop past 4 KiB: keep the message short.
+    request.session["flash"] = {"message": message if len(message) <= 600 else message[:599] + "…", "error": error}
 
 
 def _back(url: str) -> RedirectResponse:
@@ -158,175 +223,243 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
     async def login(request: Request):
         form = await request.form()
         if not auth.csrf_ok(request.session.get("csrf"), form.get("csrf_token")):
-            raise SignInRequired(403)
-        with _sessions(request)() as session:
-            account = auth.authenticate(session, form.get("name", ""), form.get("password", ""))
-        if account is None:
-            return render(request, "login.html", status=401, next=_safe_next(form.get("next")),
-                          error="wrong name or password")
+            raise BadRequest(CSRF_REFUSED, status=403)
+        address = request.client.host if request.client else "unknown"
+        try:
+            token = await request.app.state.sign_ins.sign_in(_sessions(request), form.get("name", ""),
+                                                             form.get("password", ""), address)
+        except auth.SignInRefused as refused:
+            return render(request, "login.html", status=refused.status, next=_safe_next(form.get("next")),
+                          error=refused.message)
         request.session.clear()  # a new session on sign-in: no fixation
-        request.session.update(account=account.name, csrf=auth.new_csrf_token())
+        request.session.update(session=token, csrf=auth.new_csrf_token())
         return _back(_safe_next(form.get("next")))
 
     @app.post("/logout")
     async def logout(request: Request):
         await _form(request, "viewer")
+        # Revoked in the database: a copy of the cookie taken before now is refused too.
+        await run_in_threadpool(auth.end_session, _sessions(request), request.session.get("session"))
         request.session.clear()
         return _back("/login")
 
     @app.get("/queue", response_class=HTMLResponse)
     def queue(request: Request, status: str = "open", document: str = "", region: str = "", kind: str = "",
-              page: int = 1):
+              q: str = "", page: str = "1"):
         account = _account(request)
-        which = IssueFilter(status or None, document or None, region or None, kind or None)
+        which = IssueFilter(status or None, document or None, region or None, kind or None,
+                            forms.text({"q": q}, "q").strip() or None)
+        common = dict(account=account, which=which, choices=_queue_choices(request),
+                      can_edit=auth.may(account, "reviewer"),
+                      paging=lambda n: urlencode({**request.query_params, "page": n}))
         try:
             total = count_issues(_sessions(request), which)
         except UsageError as exc:
-            return render(request, "queue.html", status=400, account=account, error=str(exc), issues=[],
-                          total=0, page=1, pages=1, which=which, choices=_queue_choices(request))
+            return render(request, "queue.html", status=400, error=str(exc), issues=[], total=0, page=1, pages=1,
+                          **common)
         pages = max(1, -(-total // PAGE_SIZE))
-        page = min(max(1, page), pages)
+        page = min(forms.page_number(page), pages)
         issues = list_issues(_sessions(request), which, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-        return render(request, "queue.html", account=account, issues=issues, total=total, page=page, pages=pages,
-                      which=which, choices=_queue_choices(request),
-                      paging=lambda n: urlencode({**request.query_params, "page": n}))
+        return render(request, "queue.html", issues=issues, total=total, page=page, pages=pages, **common)
+
+    def document(request: Request, template: str, document_id: str, issue: str, section: str | None,
+                 **context) -> HTMLResponse:
+        account = _account(request)
+        number = forms.row_id(document_id, "document")
+        with _sessions(request)() as session:
+            view = document_view(session, number, forms.optional_id(issue, "issue"), request.app.state.pages_dir,
+                                 section=section)
+            if view is None:
+                raise BadRequest(f"there is no document {number}", status=404)
+            return render(request, template, account=account, view=view, can_edit=auth.may(account, "reviewer"),
+                          next_issue=_next_issue(session, view.issue), sections=SECTIONS, **context)
 
     @app.get("/documents/{document_id}", response_class=HTMLResponse)
-    def document_page(request: Request, document_id: int, issue: int | None = None):
-        account = _account(request)
-        with _sessions(request)() as session:
-            view = document_view(session, document_id, issue, request.app.state.pages_dir)
-            if view is None:
-                return render(request, "missing.html", status=404, account=account, what=f"document {document_id}")
-            next_issue = _next_issue(session, view.issue)
-            return render(request, "document.html", account=account, view=view, next_issue=next_issue,
-                          can_edit=auth.may(account, "reviewer"))
+    def document_page(request: Request, document_id: str, issue: str = "", open: str = ""):
+        return document(request, "document.html", document_id, issue, open or None)
+
+    @app.get("/documents/{document_id}/sections/{name}", response_class=HTMLResponse)
+    def document_section(request: Request, document_id: str, name: str, issue: str = ""):
+        """One section of a document page, loaded when the reviewer opens it."""
+        _account(request)  # before saying anything about the address
+        if name not in SECTIONS:
+            raise BadRequest(f"a document page has no section «{name[:40]}»", status=404)
+        return document(request, "section.html", document_id, issue, name)
 
     @app.get("/documents/{document_id}/pages/{page}.jpg")
-    def page_jpeg(request: Request, document_id: int, page: int):
+    def page_jpeg(request: Request, document_id: str, page: str):
         _account(request)
         with _sessions(request)() as session:
-            document = session.get(db.Document, document_id)
-            path = page_image(request.app.state.pages_dir, document, page) if document else None
+            document = session.get(db.Document, forms.row_id(document_id, "document"))
+            path = page_image(request.app.state.pages_dir, document, forms.row_id(page, "page")) if document else None
         if path is None:
-            return Response(status_code=404)
-        return FileResponse(path, media_type="image/jpeg")
+            raise BadRequest("there is no such page image", status=404)
+        # Cached by the reviewer's browser only: the page images are not public.
+        return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
     @app.post("/documents/{document_id}/corrections")
-    async def add_correction(request: Request, document_id: int):
+    async def add_correction(request: Request, document_id: str):
         account, form = await _form(request, "reviewer")
-        value = json.dumps(form.getlist("executor"), ensure_ascii=False) if form.get("field") == "executors" \
-            else form.get("value")
-        back = _document_url(document_id, form.get("issue"), form.get("anchor"))
+        number = forms.row_id(document_id, "document")
+        issue_id = forms.optional_id(form.get("issue"), "issue")
+        entity, key, field = (forms.text(form, name) or "" for name in ("entity", "key", "field"))
+        value = _typed_value(form, field)
+        back = _document_url(number, issue_id, form.get("section"), form.get("anchor"))
         try:
             with write_transaction(_sessions(request)) as session:
-                document = _row(session, db.Document, document_id, "document")
-                corrections.correct(session, document, form.get("entity", ""), form.get("key", ""),
-                                    form.get("field", ""), value, author=account.name, comment=form.get("comment"))
-                outcome = _issue_outcome(session, form.get("issue"))
+                document = _row(session, db.Document, number, "document")
+                before = issue_states(document)
+                done = corrections.correct(session, document, entity, key, field, value, author=account.name,
+                                           comment=forms.text(form, "comment"))
+                message = correction_message(done, value_label(entity, key, field), before, document.issues)
         except CorrectionError as exc:
-            _flash(request, exc.message, error=True)
+            typed = f"; the value you typed was «{shown_value_text(field, value)}»" if value else ""
+            _flash(request, f"not saved: {exc.message}{typed}", error=True)
             return _back(back)
-        _flash(request, "saved" + (f"; {outcome}" if outcome else ""))
+        _flash(request, message)
         return _back(back)
 
-    @app.post("/issues/{issue_id}/dismiss")
-    async def dismiss(request: Request, issue_id: int):
+    @app.post("/issues/dismiss")
+    async def dismiss_many(request: Request):
+        """Dismiss the issues ticked in the queue, all with one reason."""
         account, form = await _form(request, "reviewer")
+        ids = [forms.row_id(value, "issue") for value in form.getlist("issue")]
+        if not ids or len(ids) > forms.MAX_BULK:
+            raise BadRequest(f"tick 1 to {forms.MAX_BULK} issues to dismiss")
         try:
             with write_transaction(_sessions(request)) as session:
-                issue = _row(session, db.Issue, issue_id, "issue")
-                corrections.dismiss_issue(session, issue, author=account.name, reason=form.get("reason", ""))
+                for issue_id in ids:
+                    corrections.dismiss_issue(session, _row(session, db.Issue, issue_id, "issue"),
+                                              author=account.name, reason=forms.text(form, "reason") or "")
+        except CorrectionError as exc:
+            _flash(request, f"nothing dismissed: {exc.message}", error=True)
+        else:
+            _flash(request, f"{len(ids)} issue(s) dismissed")
+        return _back(_safe_next(form.get("back")))
+
+    @app.post("/issues/{issue_id}/dismiss")
+    async def dismiss(request: Request, issue_id: str):
+        account, form = await _form(request, "reviewer")
+        number = forms.row_id(issue_id, "issue")
+        try:
+            with write_transaction(_sessions(request)) as session:
+                issue = _row(session, db.Issue, number, "issue")
+                corrections.dismiss_issue(session, issue, author=account.name, reason=forms.text(form, "reason") or "")
                 following = _next_issue(session, issue)
         except CorrectionError as exc:
             _flash(request, exc.message, error=True)
             return _back(_safe_next(form.get("back")))
-        _flash(request, "issue dismissed")
+        _flash(request, f"issue dismissed: {issue.kind} · {issue.where_}")
         return _back(_document_url(following.document_id, following.id) if following else "/queue")
 
-    @app.post("/corrections/{correction_id}/revert")
-    async def revert(request: Request, correction_id: int):
+    @app.post("/issues/{issue_id}/reopen")
+    async def reopen(request: Request, issue_id: str):
+        """Undo a dismissal: the issue is open again, the dismissal kept in the history as reverted."""
         account, form = await _form(request, "reviewer")
+        number = forms.row_id(issue_id, "issue")
         try:
             with write_transaction(_sessions(request)) as session:
-                corrections.revert(session, _row(session, db.Correction, correction_id, "correction"),
-                                   author=account.name)
+                issue = _row(session, db.Issue, number, "issue")
+                corrections.reopen_issue(session, issue, author=account.name)
+                document_id = issue.document_id
+        except CorrectionError as exc:
+            _flash(request, exc.message, error=True)
+            return _back(_safe_next(form.get("back")))
+        _flash(request, f"issue reopened: {issue.kind} · {issue.where_}")
+        return _back(_document_url(document_id, number))
+
+    @app.post("/corrections/{correction_id}/revert")
+    async def revert(request: Request, correction_id: str):
+        account, form = await _form(request, "reviewer")
+        number = forms.row_id(correction_id, "correction")
+        try:
+            with write_transaction(_sessions(request)) as session:
+                corrections.revert(session, _row(session, db.Correction, number, "correction"), author=account.name)
         except CorrectionError as exc:
             _flash(request, exc.message, error=True)
         else:
-            _flash(request, f"correction {correction_id} reverted")
+            _flash(request, f"correction {number} reverted")
         return _back(_safe_next(form.get("back")))
 
     @app.get("/organizations", response_class=HTMLResponse)
-    def organizations(request: Request, q: str = "", region: str = "", page: int = 1):
+    def organizations(request: Request, q: str = "", region: str = "", page: str = "1"):
         account = _account(request)
+        q = (forms.text({"q": q}, "q") or "").strip()
         query = select(db.Organization).order_by(db.Organization.name)
-        if q:
-            query = query.where(db.Organization.name.ilike(f"%{q}%"))
+        if q:  # any case, Cyrillic too; % and _ are letters here, not wildcards
+            query = query.where(db.Organization.name.icontains(q, autoescape=True))
         if region:
-            query = query.where(db.Organization.region_code == region)
-        page = max(1, page)
+            query = query.where(db.Organization.region_code == region[:16])
+        number = forms.page_number(page)
         with _sessions(request)() as session:
-            rows = session.scalars(query.limit(PAGE_SIZE * 2).offset((page - 1) * PAGE_SIZE * 2)).all()
+            rows = session.scalars(query.limit(PAGE_SIZE * 2).offset((number - 1) * PAGE_SIZE * 2)).all()
             links = {org.id: _link_count(session, org.id) for org in rows}
             return render(request, "organizations.html", account=account, rows=rows, links=links, q=q,
-                          region=region, page=page, can_merge=auth.may(account, "admin"))
+                          region=region[:16], page=number, can_merge=auth.may(account, "admin"))
 
     @app.post("/organizations/merge")
     async def merge(request: Request):
         account, form = await _form(request, "admin")
         try:
             with write_transaction(_sessions(request)) as session:
-                drop, keep = (_row(session, db.Organization, _int(form.get(f)), "organisation №")
-                              for f in ("drop", "keep"))
+                drop, keep = (_row(session, db.Organization, forms.row_id(form.get(f), "organisation №"),
+                                   "organisation №") for f in ("drop", "keep"))
                 corrections.merge_organizations(session, drop, keep, author=account.name,
-                                                comment=form.get("comment"))
+                                                comment=forms.text(form, "comment"))
                 message = f"«{drop.name}» merged into «{keep.name}»"
-        except CorrectionError as exc:
+        except (CorrectionError, BadRequest) as exc:
             _flash(request, exc.message, error=True)
         else:
             _flash(request, message)
         return _back(_safe_next(form.get("back")))
 
     @app.post("/documents/{document_id}/organizations/{organization_id}/split")
-    async def split(request: Request, document_id: int, organization_id: int):
+    async def split(request: Request, document_id: str, organization_id: str):
         account, form = await _form(request, "reviewer")
+        number = forms.row_id(document_id, "document")
         try:
             with write_transaction(_sessions(request)) as session:
-                document = _row(session, db.Document, document_id, "document")
-                org = _row(session, db.Organization, organization_id, "organisation")
-                corrections.split_organization(session, org, document, form.get("name", ""), author=account.name,
-                                               comment=form.get("comment"))
+                document = _row(session, db.Document, number, "document")
+                org = _row(session, db.Organization, forms.row_id(organization_id, "organisation"), "organisation")
+                corrections.split_organization(session, org, document, forms.text(form, "name") or "",
+                                               author=account.name, comment=forms.text(form, "comment"))
         except CorrectionError as exc:
             _flash(request, exc.message, error=True)
         else:
             _flash(request, "saved: in this document it is now another organisation")
-        return _back(_document_url(document_id, anchor="organizations"))
+        return _back(_document_url(number, section="organizations", anchor="organizations"))
 
     @app.get("/audit", response_class=HTMLResponse)
-    def audit(request: Request, document: str = "", page: int = 1):
+    def audit(request: Request, document: str = "", page: str = "1"):
         account = _account(request)
         query = select(db.Correction).order_by(db.Correction.created_at.desc(), db.Correction.id.desc())
         if document:
             query = query.where(db.Correction.source_file == document)
+        number = forms.page_number(page)
         with _sessions(request)() as session:
-            rows = session.scalars(query.limit(PAGE_SIZE * 4).offset((max(1, page) - 1) * PAGE_SIZE * 4)).all()
+            rows = session.scalars(query.limit(PAGE_SIZE * 4).offset((number - 1) * PAGE_SIZE * 4)).all()
             files = session.scalars(select(db.Correction.source_file).distinct().order_by(db.Correction.source_file))
             documents = {d.source_file: d.id for d in session.scalars(select(db.Document))}
             return render(request, "audit.html", account=account, rows=rows, files=list(files), document=document,
-                          documents=documents, page=max(1, page))
+                          documents=documents, page=number)
 
 
 def _row(session: Session, model: type[db.Base], row_id: int, what: str):
     """The row, or a CorrectionError the page shows («there is no issue 7»)."""
     row = session.get(model, row_id)
     if row is None:
-        raise CorrectionError(f"there is no {what} {row_id}")
+        raise CorrectionError(f"there is no {what} {row_id} (any longer)")
     return row
 
 
-def _int(value: str | None) -> int:
-    return int(value) if value and value.strip().isdigit() else 0
+def _typed_value(form, field: str) -> str | None:
+    """The value a reviewer typed; executors come as one field each and are kept as a JSON list."""
+    if field != "executors":
+        return forms.text(form, "value")
+    names = [forms.text({"name": n}, "name") for n in form.getlist("executor")]
+    if len(names) > forms.MAX_EXECUTORS:
+        raise BadRequest(f"a measure has at most {forms.MAX_EXECUTORS} executors")
+    return json.dumps(names, ensure_ascii=False)
 
 
 def _link_count(session: Session, organization_id: int) -> int:
@@ -346,19 +479,12 @@ def _queue_choices(request: Request) -> dict:
         }
 
 
-def _document_url(document_id: int, issue: int | str | None = None, anchor: str | None = None) -> str:
-    query = f"?issue={int(issue)}" if issue and str(issue).isdigit() else ""
-    return f"/documents/{document_id}{query}" + (f"#{anchor}" if anchor and anchor.isidentifier() else "")
-
-
-def _issue_outcome(session: Session, issue_id: str | None) -> str | None:
-    """What the edit did to the issue the reviewer came for."""
-    issue = session.get(db.Issue, int(issue_id)) if issue_id and issue_id.isdigit() else None
-    if issue is None:
-        return None
-    if issue.status != "open":
-        return f"the issue is {issue.status}"
-    return "the issue is still open"
+def _document_url(document_id: int, issue: int | None = None, section: str | None = None,
+                  anchor: str | None = None) -> str:
+    """The document page, at an issue, with a section shown in full, scrolled to an anchor."""
+    query = urlencode({k: v for k, v in (("issue", issue), ("open", section if section in SECTIONS else None)) if v})
+    fragment = f"#{anchor}" if anchor and re.fullmatch(r"[A-Za-z][\w.-]{0,63}", anchor) else ""
+    return f"/documents/{document_id}" + (f"?{query}" if query else "") + fragment
 
 
 def _next_issue(session: Session, issue: db.Issue | None) -> db.Issue | None:

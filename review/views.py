@@ -2,6 +2,7 @@
 reviewer may correct, each with its key, its history and where it was printed."""
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -11,10 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
-from pipeline.corrections import funding_key, indicator_value_key, stated_amount_key
+from models.records import ValueRef
+from pipeline.corrections import funding_key, indicator_value_key, issue_key, stated_amount_key
 from pipeline.load import LOAD_OPTIONS
 
 History = dict[tuple[str, str, str], list[db.Correction]]
+
+# The parts of a document page loaded on demand (`/documents/N/sections/NAME`), in page order.
+SECTIONS = ("issues", "organizations", "tasks", "measures", "funding", "indicators")
 
 
 @dataclass
@@ -34,8 +39,21 @@ class Focus:
 
     entity: str  # funding | measure | indicator | task | document | page
     code: str | None  # None: the document's totals («funding total»)
+    value: ValueRef | None = None  # the value that settles the issue: its field gets the keyboard focus
     page: int | None = None
     highlights: list[Highlight] = field(default_factory=list)
+    printed: list[list[dict]] = field(default_factory=list)  # the table rows as printed (text and Word files)
+    printed_head: int = 0  # how many of them are the table's header
+
+
+@dataclass
+class Dismissal:
+    """Who dismissed an issue, when and why; `correction_id` undoes it."""
+
+    correction_id: int
+    author: str
+    reason: str | None
+    when: object
 
 
 @dataclass
@@ -44,7 +62,10 @@ class DocumentView:
     history: History
     focus: Focus | None
     issue: db.Issue | None
-    organizations: list[str]  # registry names an executor may be picked from
+    missing_issue: str | None = None  # the issue asked for is not in the document (any longer)
+    dismissal: Dismissal | None = None
+    section: str | None = None  # a section shown in full (no script, or back from saving in it)
+    organizations: list[str] = field(default_factory=list)  # registry names an executor may be picked from
 
     def focused(self) -> list:
         """The rows the issue names: a measure's funding rows, an indicator and its parts, a measure."""
@@ -53,25 +74,43 @@ class DocumentView:
     def changes(self, entity: str, key: str, field_: str) -> list[db.Correction]:
         return self.history.get((entity, key, field_), [])
 
+    def is_focus(self, entity: str, key: str, field_: str) -> bool:
+        """Is this the value the issue names (the field that gets the keyboard focus)?"""
+        return bool(self.focus and self.focus.value == (entity, key, field_))
+
+    def orphans(self) -> list[db.Correction]:
+        return [c for changes in self.history.values() for c in changes if c.orphaned]
+
     @staticmethod
     def keys():
         """The natural-key functions, for the templates."""
         return {"funding": funding_key, "stated_amount": stated_amount_key, "indicator_value": indicator_value_key}
 
 
-def document_view(session: Session, document_id: int, issue_id: int | None, pages_dir: Path) -> DocumentView | None:
+def document_view(session: Session, document_id: int, issue_id: int | None, pages_dir: Path,
+                  section: str | None = None) -> DocumentView | None:
     """Everything the document page shows; None if there is no such document."""
     document = session.scalar(select(db.Document).where(db.Document.id == document_id).options(*LOAD_OPTIONS))
     if document is None:
         return None
     issue = session.get(db.Issue, issue_id) if issue_id else None
-    if issue is not None and issue.document_id != document.id:
-        issue = None
-    focus = _focus(session, document, issue, pages_dir) if issue else None
-    names = session.scalars(select(db.Organization.name).where(
+    missing = None
+    if issue_id and (issue is None or issue.document_id != document.id):
+        issue, missing = None, f"issue {issue_id} is not in the latest extraction of this document"
+    history = corrections_by_value(session, document.source_file)
+    view = DocumentView(document, history, _focus(session, document, issue, pages_dir) if issue else None, issue,
+                        missing, _dismissal(history, issue) if issue else None,
+                        section if section in SECTIONS else None)
+    if view.section in ("measures", "organizations") or (view.focus and view.focus.entity == "measure"):
+        view.organizations = registry_names(session, document)
+    return view
+
+
+def registry_names(session: Session, document: db.Document) -> list[str]:
+    """The registry's names an executor of the document may be picked from."""
+    return list(session.scalars(select(db.Organization.name).where(
         (db.Organization.region_code == document.region_code) | (db.Organization.region_code.is_(None))
-    ).order_by(db.Organization.name))
-    return DocumentView(document, corrections_by_value(session, document.source_file), focus, issue, list(names))
+    ).order_by(db.Organization.name)))
 
 
 def corrections_by_value(session: Session, source_file: str) -> History:
@@ -84,6 +123,15 @@ def corrections_by_value(session: Session, source_file: str) -> History:
     return history
 
 
+def _dismissal(history: History, issue: db.Issue) -> Dismissal | None:
+    active = [c for c in history.get(("issue", issue_key(issue), "status"), [])
+              if c.status == "active" and c.new_value == "dismissed"]
+    if issue.status != "dismissed" or not active:
+        return None
+    c = active[-1]
+    return Dismissal(c.id, c.author, c.comment, c.created_at)
+
+
 _WHERE = re.compile(r"^(?P<entity>funding|measure|indicator|task|document|page)\s+(?P<code>\S+)")
 
 
@@ -91,11 +139,17 @@ def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: 
     m = _WHERE.match(issue.where_)
     if not m:
         return None
+    entity, code = m.group("entity"), m.group("code")
+    focus = Focus(entity, None if (entity, code) == ("funding", "total") else code, issue.value)
+    if entity == "page":
+        focus.page = int(code) if code.isdecimal() else None
     provenance = {(p.entity, p.entity_id): p for p in
                   session.scalars(select(db.Provenance).where(db.Provenance.document_id == document.id))}
-    entity, code = m.group("entity"), m.group("code")
-    focus = Focus(entity, None if (entity, code) == ("funding", "total") else code)
-    boxes = [provenance.get(("issue", issue.id))] + [provenance.get((entity, row.id)) for row in _rows(document, focus)]
+    # Only the cells the issue names: the value that settles it, else the issue's own cell, else its rows.
+    named = [provenance.get(("funding", r.id)) for r in _named_funding(document, focus)]
+    boxes = [p for p in named if p] or [provenance.get(("issue", issue.id))]
+    if not any(boxes):
+        boxes = [provenance.get((entity, r.id)) for r in _rows(document, focus)]
     for p in boxes:
         if p is None or p.page is None:
             continue
@@ -103,11 +157,23 @@ def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: 
         box = _highlight(document, p)
         if box and box.page == focus.page:
             focus.highlights.append(box)
-    if entity == "page":
-        focus.page = int(code) if code.isdigit() else None
     if focus.page and not page_image(pages_dir, document, focus.page):
         focus.page = None
+    if not focus.page:
+        focus.printed, focus.printed_head = printed_rows(document, focus)
     return focus
+
+
+def _named_funding(document: db.Document, focus: Focus) -> list[db.Funding]:
+    """The funding cells an issue names: its amount, and for a row amount its sources of that year."""
+    if not focus.value or focus.value.entity != "funding":
+        return []
+    target = next((r for r in document.funding if funding_key(r) == focus.value.key), None)
+    if target is None:
+        return []
+    if target.source != "all":
+        return [target]
+    return [r for r in document.funding if (r.measure_code, r.year) == (target.measure_code, target.year)]
 
 
 def _rows(document: db.Document, focus: Focus) -> list:
@@ -125,6 +191,87 @@ def _part_of(code: str | None, parent: str | None) -> bool:
     return bool(code and parent) and code.startswith(parent + ".")
 
 
+def printed_rows(document: db.Document, focus: Focus) -> tuple[list[list[dict]], int]:
+    """The printed row of the measure or indicator an issue is about, with the top
+    header row of its table above it: what a reviewer of a text or Word file sees
+    instead of a page image. The row starts with the code; rows that also carry the
+    title come first, then, for amounts and values, the row with the most numbers
+    (a measure prints in its plan and again in its financing table). Also how many of
+    the rows are the table's header."""
+    if not focus.code:
+        return [], 0
+    found = [(table.rows, index) for table in document.tables for index, row in enumerate(table.rows or [])
+             if index and any(_code_of(cell["text"]) == focus.code for cell in row[:2])]
+    if not found:
+        return [], 0
+    start = _loose(_title_of(document, focus) or "")[:30]
+    numbers = 1 if focus.entity in ("funding", "indicator") else -1
+
+    def rank(candidate: tuple[list, int]) -> tuple[bool, int]:
+        cells = candidate[0][candidate[1]]
+        titled = bool(start) and any(_loose(c["text"]).startswith(start) for c in cells)
+        return titled, numbers * sum(bool(_NUMBER.fullmatch(c["text"].strip())) for c in cells)
+
+    rows, index = max(found, key=rank)
+    span = max((cell.get("row_span") or 1) for cell in rows[index])
+    header = _header_rows(rows)
+    return _laid_out([*header, *rows[index:index + span]]), len(header)
+
+
+def _header_rows(rows: list[list[dict]]) -> list[list[dict]]:
+    """The rows above the first one that starts with a code or is a heading of one
+    cell (at most three)."""
+    header = []
+    for row in rows[:3]:
+        filled = [c for c in row if c["text"].strip()]
+        if row and _ROW_CODE.fullmatch(_code_of(row[0]["text"])) or header and len(filled) == 1:
+            break
+        header.append(row)
+    return header or rows[:1]
+
+
+def _laid_out(rows: list[list[dict]]) -> list[list[dict]]:
+    """Rows as HTML lays them out: spans clipped to the rows shown, and an empty cell
+    for every column nothing printed in covers (the cells above or beside it were
+    not taken along)."""
+    taken: set[tuple[int, int]] = set()
+    out = []
+    for r, row in enumerate(rows):
+        cells, column = [], 0
+        for cell in sorted(row, key=lambda c: c["col"]):
+            while column < cell["col"]:
+                if (r, column) not in taken:
+                    cells.append({"text": "", "col_span": 1, "row_span": 1})
+                column += 1
+            row_span = min(cell.get("row_span") or 1, len(rows) - r)
+            col_span = cell.get("col_span") or 1
+            taken.update((r + i, cell["col"] + k) for i in range(row_span) for k in range(col_span))
+            cells.append({"text": cell["text"], "col_span": col_span, "row_span": row_span})
+            column = cell["col"] + col_span
+        out.append(cells)
+    return out
+
+
+_ROW_CODE = re.compile(r"(?!\d{4}$)\d{1,3}(\.\d+)*\.?|[IVXХ]+\.?")
+
+
+_NUMBER = re.compile(r"[\d\s.,]*\d")
+
+
+def _loose(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _title_of(document: db.Document, focus: Focus) -> str | None:
+    """The title printed in the row of the measure or indicator the issue is about."""
+    rows = document.indicators if focus.entity == "indicator" else document.measures
+    return next((r.title for r in rows if r.code == focus.code), None)
+
+
+def _code_of(text: str) -> str:
+    return text.strip().rstrip(".").strip()
+
+
 def _highlight(document: db.Document, p: db.Provenance) -> Highlight | None:
     sizes = document.page_sizes or []
     size = sizes[p.page - 1] if 0 < p.page <= len(sizes) else None
@@ -139,3 +286,75 @@ def page_image(pages_dir: Path, document: db.Document, page: int) -> Path | None
     """The stored image of a page (PDFs and scans keep one), or None."""
     path = pages_dir / document.source_file / f"{page}.jpg"
     return path if path.is_file() else None
+
+
+# --------------------------------------------------------------------------- corrections as people read them
+
+_ENTITY_NAMES = {"funding": "funding", "stated_amount": "amount stated in the text", "indicator_value": "indicator",
+                 "indicator": "indicator", "measure": "measure", "task": "task", "document": "document",
+                 "organization": "organisation", "issue": "issue"}
+_FIELD_NAMES = {"amount": "amount", "doc_number": "number", "doc_date": "date", "base_value": "base value",
+                "expected_result": "expected result", "merged_into": "merged into", "split_to": "split to",
+                "status": "status"}
+
+
+def value_label(entity: str, key: str, field_: str) -> str:
+    """«funding 4.2 · 2021 · all sources · amount», «issue sum_mismatch · funding 4.2 · status»."""
+    if entity == "funding":
+        code, year, source = (key.split(" ") + ["", "", ""])[:3]
+        parts = ["document total" if code == "total" else code, "whole period" if year == "all" else year,
+                 "all sources" if source == "all" else source]
+        key = " · ".join(parts)
+    elif entity == "issue":
+        key = " · ".join(key.split("|")[:2])
+    elif entity == "organization":
+        key = key.split("|", 1)[-1]
+    elif entity == "stated_amount":
+        key = "whole period" if key == "all" else key
+    name = _ENTITY_NAMES.get(entity, entity)
+    return " · ".join(p for p in (f"{name} {key}".strip(), _FIELD_NAMES.get(field_, field_)) if p)
+
+
+def shown_value(correction: db.Correction, value: str | None) -> str:
+    """A corrected value as a person reads it: executors as «A; B», not a JSON list."""
+    return shown_value_text(correction.field, value)
+
+
+def shown_value_text(field_: str, value: str | None) -> str:
+    if value is None:
+        return "—"
+    if field_ == "executors":
+        try:
+            return "; ".join(json.loads(value)) or "(none)"
+        except (ValueError, TypeError):
+            return value
+    return value
+
+
+# --------------------------------------------------------------------------- what an edit did
+
+IssueStates = dict[int, str]
+
+
+def issue_states(document: db.Document) -> IssueStates:
+    """Each issue's status before an edit, to tell afterwards what the edit settled."""
+    return {x.id: x.status for x in document.issues}
+
+
+def correction_message(done: db.Correction | None, label: str, before: IssueStates, issues: list[db.Issue]) -> str:
+    """«saved: funding 4.2 · 2021 · all sources · amount 1028.00 → 1028000.00; closed: sum_mismatch ·
+    funding 4.2»: what changed, and which issues the edit closed and opened."""
+    if done is None:
+        return f"nothing changed: {label} already holds that value"
+    closed = [x for x in issues if before.get(x.id) == "open" and x.status == "closed"]
+    opened = [x for x in issues if x.status == "open" and before.get(x.id) != "open"]
+    parts = [f"saved: {label} {_brief(shown_value(done, done.old_value))} → {_brief(shown_value(done, done.new_value))}"]
+    parts += [f"{what}: " + ", ".join(f"{x.kind} · {x.where_} ({_brief(x.detail, 80)})" for x in group[:5])
+              + (f" and {len(group) - 5} more" if len(group) > 5 else "")
+              for what, group in (("closed", closed), ("opened", opened)) if group]
+    return "; ".join(parts)
+
+
+def _brief(text: str, limit: int = 100) -> str:
+    """A value short enough for a message (the message travels in the session cookie)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -31,7 +31,7 @@ def render_pdf_page(path: Path, number: int, dpi: int = DPI) -> Image.Image:
         pdf.close()
 
 
-PREVIEW_DPI = 100  # page images kept for reviewers
+PREVIEW_DPI = 150  # page images kept for reviewers: 10-pt digits about 20 px high when zoomed
 
 
 def save_page_preview(image: Image.Image, source: Path, number: int, dpi: int = DPI) -> str:

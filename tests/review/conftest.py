@@ -2,12 +2,20 @@
 role) and copied for each test, and the app on it."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from pipeline.settings import Settings
@@ -15,6 +23,7 @@ from pipeline.stages import extract
 from pipeline.store import open_database, save_document
 from review.app import create_app
 from review.auth import add_account
+from tests.conftest import empty_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # prints 1 028 for 1 028 000 in 4.2, 2020
@@ -22,26 +31,54 @@ PASSWORDS = {"anna": "anna-secret-1", "vic": "vic-secret-12", "root": "root-secr
 ROLES = {"anna": "reviewer", "vic": "viewer", "root": "admin"}
 
 
-def store(url: str, path: Path, force: bool = False):
-    return save_document(open_database(url), extract(path), fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
+@functools.cache
+def _extracted_order():
+    """ORDER's extraction, once per test session (storing does not change the records)."""
+    return extract(ORDER)
+
+
+def store(url: str, path: Path, force: bool = False, doc=None):
+    """Extract `path` (PDF page previews go to ORDERS_PROCESSED_DIR) and store it."""
+    return save_document(open_database(url), doc or extract(path),
+                         fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
                          source_path=str(path), pipeline_version="test", force=force)
+
+
+def fill(url: str) -> None:
+    """The review database: ORDER stored, and an account of every role."""
+    store(url, ORDER, doc=_extracted_order())
+    for name, password in PASSWORDS.items():
+        add_account(open_database(url), name, ROLES[name], password)
 
 
 @pytest.fixture(scope="session")
 def review_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("review") / "orders.db"
-    url = f"sqlite:///{path}"
-    store(url, ORDER)
-    for name, password in PASSWORDS.items():
-        add_account(open_database(url), name, ROLES[name], password)
+    fill(f"sqlite:///{path}")
     return path
 
 
-@pytest.fixture
-def review_settings(review_template, tmp_path) -> Settings:
-    shutil.copy(review_template, tmp_path / "orders.db")
-    return Settings(database_url=f"sqlite:///{tmp_path / 'orders.db'}", processed_dir=tmp_path / "processed",
+def review_settings_on(url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=url, processed_dir=tmp_path / "processed",
                     secret_key="a test key that signs the session cookies")
+
+
+@pytest.fixture
+def sqlite_review_settings(review_template, tmp_path) -> Settings:
+    """The review database on SQLite (a copy of the template)."""
+    shutil.copy(review_template, tmp_path / "orders.db")
+    return review_settings_on(f"sqlite:///{tmp_path / 'orders.db'}", tmp_path)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def review_settings(request, tmp_path) -> Settings:
+    """The review database, once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_review_settings")
+    url = request.getfixturevalue("postgres_url")
+    empty_postgres_database(url)
+    fill(url)
+    return review_settings_on(url, tmp_path)
 
 
 @pytest.fixture
@@ -61,3 +98,23 @@ def sign_in(client: TestClient, name: str) -> str:
                                            "next": "/queue"}, follow_redirects=False)
     assert response.status_code == 303, response.text
     return csrf_of(client.get("/queue").text)
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """`app` served by uvicorn on a free port in a thread, as `orders review serve`
+    does; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "uvicorn stopped before it started serving"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
