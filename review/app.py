@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import logging
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
@@ -301,23 +302,20 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
     async def add_correction(request: Request, document_id: str):
         account, form = await _form(request, "reviewer")
         number = forms.row_id(document_id, "document")
-        issue_id = forms.optional_id(form.get("issue"), "issue")
         entity, key, field = (forms.text(form, name) or "" for name in ("entity", "key", "field"))
-        value = _typed_value(form, field)
-        back = _document_url(number, issue_id, form.get("section"), form.get("anchor"))
-        try:
-            with write_transaction(_sessions(request)) as session:
-                document = _row(session, db.Document, number, "document")
-                before = issue_states(document)
-                done = corrections.correct(session, document, entity, key, field, value, author=account.name,
-                                           comment=forms.text(form, "comment"))
-                message = correction_message(done, value_label(entity, key, field), before, document.issues)
-        except CorrectionError as exc:
-            typed = f"; the value you typed was «{shown_value_text(field, value)}»" if value else ""
-            _flash(request, f"not saved: {exc.message}{typed}", error=True)
-            return _back(back)
-        _flash(request, message)
-        return _back(back)
+        value, comment = _typed_value(form, field), forms.text(form, "comment")
+        back = _document_url(number, forms.optional_id(form.get("issue"), "issue"), form.get("section"),
+                             form.get("anchor"))
+
+        def save(session: Session) -> tuple[str, str]:
+            document = _row(session, db.Document, number, "document")
+            before = issue_states(document)
+            done = corrections.correct(session, document, entity, key, field, value, author=account.name,
+                                       comment=comment)
+            return correction_message(done, value_label(entity, key, field), before, document.issues), back
+
+        typed = f"; the value you typed was «{shown_value_text(field, value)}»" if value else ""
+        return _change(request, save, back, explain=lambda reason: f"not saved: {reason}{typed}")
 
     @app.post("/issues/dismiss")
     async def dismiss_many(request: Request):
@@ -326,60 +324,54 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         ids = [forms.row_id(value, "issue") for value in form.getlist("issue")]
         if not ids or len(ids) > forms.MAX_BULK:
             raise BadRequest(f"tick 1 to {forms.MAX_BULK} issues to dismiss")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                for issue_id in ids:
-                    corrections.dismiss_issue(session, _row(session, db.Issue, issue_id, "issue"),
-                                              author=account.name, reason=forms.text(form, "reason") or "")
-        except CorrectionError as exc:
-            _flash(request, f"nothing dismissed: {exc.message}", error=True)
-        else:
-            _flash(request, f"{len(ids)} issue(s) dismissed")
-        return _back(_safe_next(form.get("back")))
+        back, reason = _safe_next(form.get("back")), forms.text(form, "reason") or ""
+
+        def dismiss_all(session: Session) -> tuple[str, str]:
+            for issue_id in ids:
+                corrections.dismiss_issue(session, _row(session, db.Issue, issue_id, "issue"), author=account.name,
+                                          reason=reason)
+            return f"{len(ids)} issue(s) dismissed", back
+
+        return _change(request, dismiss_all, back, explain=lambda reason: f"nothing dismissed: {reason}")
 
     @app.post("/issues/{issue_id}/dismiss")
     async def dismiss(request: Request, issue_id: str):
         account, form = await _form(request, "reviewer")
-        number = forms.row_id(issue_id, "issue")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                issue = _row(session, db.Issue, number, "issue")
-                corrections.dismiss_issue(session, issue, author=account.name, reason=forms.text(form, "reason") or "")
-                following = _next_issue(session, issue)
-        except CorrectionError as exc:
-            _flash(request, exc.message, error=True)
-            return _back(_safe_next(form.get("back")))
-        _flash(request, f"issue dismissed: {issue.kind} · {issue.where_}")
-        return _back(_document_url(following.document_id, following.id) if following else "/queue")
+        number, reason = forms.row_id(issue_id, "issue"), forms.text(form, "reason") or ""
+
+        def dismiss_one(session: Session) -> tuple[str, str]:
+            issue = _row(session, db.Issue, number, "issue")
+            corrections.dismiss_issue(session, issue, author=account.name, reason=reason)
+            following = _next_issue(session, issue)
+            return (f"issue dismissed: {issue.kind} · {issue.where_}",
+                    _document_url(following.document_id, following.id) if following else "/queue")
+
+        return _change(request, dismiss_one, _safe_next(form.get("back")))
 
     @app.post("/issues/{issue_id}/reopen")
     async def reopen(request: Request, issue_id: str):
         """Undo a dismissal: the issue is open again, the dismissal kept in the history as reverted."""
         account, form = await _form(request, "reviewer")
         number = forms.row_id(issue_id, "issue")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                issue = _row(session, db.Issue, number, "issue")
-                corrections.reopen_issue(session, issue, author=account.name)
-                document_id = issue.document_id
-        except CorrectionError as exc:
-            _flash(request, exc.message, error=True)
-            return _back(_safe_next(form.get("back")))
-        _flash(request, f"issue reopened: {issue.kind} · {issue.where_}")
-        return _back(_document_url(document_id, number))
+
+        def reopen_one(session: Session) -> tuple[str, str]:
+            issue = _row(session, db.Issue, number, "issue")
+            corrections.reopen_issue(session, issue, author=account.name)
+            return f"issue reopened: {issue.kind} · {issue.where_}", _document_url(issue.document_id, number)
+
+        return _change(request, reopen_one, _safe_next(form.get("back")))
 
     @app.post("/corrections/{correction_id}/revert")
     async def revert(request: Request, correction_id: str):
         account, form = await _form(request, "reviewer")
         number = forms.row_id(correction_id, "correction")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                corrections.revert(session, _row(session, db.Correction, number, "correction"), author=account.name)
-        except CorrectionError as exc:
-            _flash(request, exc.message, error=True)
-        else:
-            _flash(request, f"correction {number} reverted")
-        return _back(_safe_next(form.get("back")))
+        back = _safe_next(form.get("back"))
+
+        def undo(session: Session) -> tuple[str, str]:
+            corrections.revert(session, _row(session, db.Correction, number, "correction"), author=account.name)
+            return f"correction {number} reverted", back
+
+        return _change(request, undo, back)
 
     @app.get("/organizations", response_class=HTMLResponse)
     def organizations(request: Request, q: str = "", region: str = "", page: str = "1"):
@@ -400,34 +392,30 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
     @app.post("/organizations/merge")
     async def merge(request: Request):
         account, form = await _form(request, "admin")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                drop, keep = (_row(session, db.Organization, forms.row_id(form.get(f), "organisation №"),
-                                   "organisation №") for f in ("drop", "keep"))
-                corrections.merge_organizations(session, drop, keep, author=account.name,
-                                                comment=forms.text(form, "comment"))
-                message = f"«{drop.name}» merged into «{keep.name}»"
-        except (CorrectionError, BadRequest) as exc:
-            _flash(request, exc.message, error=True)
-        else:
-            _flash(request, message)
-        return _back(_safe_next(form.get("back")))
+        back, comment = _safe_next(form.get("back")), forms.text(form, "comment")
+
+        def merge_two(session: Session) -> tuple[str, str]:
+            drop, keep = (_row(session, db.Organization, forms.row_id(form.get(f), "organisation №"),
+                               "organisation №") for f in ("drop", "keep"))
+            corrections.merge_organizations(session, drop, keep, author=account.name, comment=comment)
+            return f"«{drop.name}» merged into «{keep.name}»", back
+
+        return _change(request, merge_two, back)
 
     @app.post("/documents/{document_id}/organizations/{organization_id}/split")
     async def split(request: Request, document_id: str, organization_id: str):
         account, form = await _form(request, "reviewer")
         number = forms.row_id(document_id, "document")
-        try:
-            with write_transaction(_sessions(request)) as session:
-                document = _row(session, db.Document, number, "document")
-                org = _row(session, db.Organization, forms.row_id(organization_id, "organisation"), "organisation")
-                corrections.split_organization(session, org, document, forms.text(form, "name") or "",
-                                               author=account.name, comment=forms.text(form, "comment"))
-        except CorrectionError as exc:
-            _flash(request, exc.message, error=True)
-        else:
-            _flash(request, "saved: in this document it is now another organisation")
-        return _back(_document_url(number, section="organizations", anchor="organizations"))
+        back = _document_url(number, section="organizations", anchor="organizations")
+        name, comment = forms.text(form, "name") or "", forms.text(form, "comment")
+
+        def split_one(session: Session) -> tuple[str, str]:
+            document = _row(session, db.Document, number, "document")
+            org = _row(session, db.Organization, forms.row_id(organization_id, "organisation"), "organisation")
+            corrections.split_organization(session, org, document, name, author=account.name, comment=comment)
+            return "saved: in this document it is now another organisation", back
+
+        return _change(request, split_one, back)
 
     @app.get("/audit", response_class=HTMLResponse)
     def audit(request: Request, document: str = "", page: str = "1"):
@@ -442,6 +430,21 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
             documents = {d.source_file: d.id for d in session.scalars(select(db.Document))}
             return render(request, "audit.html", account=account, rows=rows, files=list(files), document=document,
                           documents=documents, page=number)
+
+
+def _change(request: Request, work: Callable[[Session], tuple[str, str]], back: str,
+            explain: Callable[[str], str] = str) -> RedirectResponse:
+    """Run a reviewer's change in one write transaction. `work` returns the message
+    and where to go; a CorrectionError (or a form id that names nothing) stores
+    nothing and is shown, worded by `explain`, on `back`."""
+    try:
+        with write_transaction(_sessions(request)) as session:
+            message, url = work(session)
+    except (CorrectionError, BadRequest) as exc:
+        _flash(request, explain(exc.message), error=True)
+        return _back(back)
+    _flash(request, message)
+    return _back(url)
 
 
 def _row(session: Session, model: type[db.Base], row_id: int, what: str):
