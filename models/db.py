@@ -455,6 +455,8 @@ class Issue(Base):
     __table_args__ = (
         CheckConstraint(_in("kind", ISSUE_KINDS), name="kind"),
         CheckConstraint(_in("status", ISSUE_STATUSES), name="status"),
+        # Never hand a deleted issue's id to another: review-page links name issues by id.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -268,6 +268,12 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
                    author=author, comment=reason)
 
 
+def issues_of(session: Session, correction: db.Correction) -> list[db.Issue]:
+    """The issues of the document a correction belongs to (none for a registry merge)."""
+    document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
+    return document.issues if document is not None and correction.source_file else []
+
+
 def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
     """Undo the dismissal of an issue (its dismissal is reverted, and kept in the history)."""
     dismissals = [c for c in _corrections_of(session, _source_file(session, issue), "issue", issue_key(issue), "status")

@@ -37,7 +37,8 @@ from pipeline.store import (
 from review import auth, forms
 from review.forms import BadRequest
 from review.views import (
-    SECTIONS, correction_message, document_view, issue_states, page_image, shown_value, shown_value_text, value_label,
+    SECTIONS, correction_message, document_view, issue_changes, issue_states, page_image, shown_value,
+    shown_value_text, value_label,
 )
 
 HERE = Path(__file__).parent
@@ -309,7 +310,7 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
 
         def save(session: Session) -> tuple[str, str]:
             document = _row(session, db.Document, number, "document")
-            before = issue_states(document)
+            before = issue_states(document.issues)
             done = corrections.correct(session, document, entity, key, field, value, author=account.name,
                                        comment=comment)
             return correction_message(done, value_label(entity, key, field), before, document.issues), back
@@ -368,8 +369,11 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         back = _safe_next(form.get("back"))
 
         def undo(session: Session) -> tuple[str, str]:
-            corrections.revert(session, _row(session, db.Correction, number, "correction"), author=account.name)
-            return f"correction {number} reverted", back
+            correction = _row(session, db.Correction, number, "correction")
+            issues = corrections.issues_of(session, correction)
+            before = issue_states(issues)
+            corrections.revert(session, correction, author=account.name)
+            return "; ".join([f"correction {number} reverted", *issue_changes(before, issues)]), back
 
         return _change(request, undo, back)
 

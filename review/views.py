@@ -155,7 +155,7 @@ def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: 
             continue
         focus.page = focus.page or p.page
         box = _highlight(document, p)
-        if box and box.page == focus.page:
+        if box and box.page == focus.page and box not in focus.highlights:
             focus.highlights.append(box)
     if focus.page and not page_image(pages_dir, document, focus.page):
         focus.page = None
@@ -336,9 +336,9 @@ def shown_value_text(field_: str, value: str | None) -> str:
 IssueStates = dict[int, str]
 
 
-def issue_states(document: db.Document) -> IssueStates:
+def issue_states(issues: list[db.Issue]) -> IssueStates:
     """Each issue's status before an edit, to tell afterwards what the edit settled."""
-    return {x.id: x.status for x in document.issues}
+    return {x.id: x.status for x in issues}
 
 
 def correction_message(done: db.Correction | None, label: str, before: IssueStates, issues: list[db.Issue]) -> str:
@@ -346,13 +346,17 @@ def correction_message(done: db.Correction | None, label: str, before: IssueStat
     funding 4.2»: what changed, and which issues the edit closed and opened."""
     if done is None:
         return f"nothing changed: {label} already holds that value"
+    change = f"saved: {label} {_brief(shown_value(done, done.old_value))} → {_brief(shown_value(done, done.new_value))}"
+    return "; ".join([change, *issue_changes(before, issues)])
+
+
+def issue_changes(before: IssueStates, issues: list[db.Issue]) -> list[str]:
+    """«closed: …», «opened: …»: the issues an edit (or its revert) settled or raised."""
     closed = [x for x in issues if before.get(x.id) == "open" and x.status == "closed"]
     opened = [x for x in issues if x.status == "open" and before.get(x.id) != "open"]
-    parts = [f"saved: {label} {_brief(shown_value(done, done.old_value))} → {_brief(shown_value(done, done.new_value))}"]
-    parts += [f"{what}: " + ", ".join(f"{x.kind} · {x.where_} ({_brief(x.detail, 80)})" for x in group[:5])
-              + (f" and {len(group) - 5} more" if len(group) > 5 else "")
-              for what, group in (("closed", closed), ("opened", opened)) if group]
-    return "; ".join(parts)
+    return [f"{what}: " + ", ".join(f"{x.kind} · {x.where_} ({_brief(x.detail, 80)})" for x in group[:5])
+            + (f" and {len(group) - 5} more" if len(group) > 5 else "")
+            for what, group in (("closed", closed), ("opened", opened)) if group]
 
 
 def _brief(text: str, limit: int = 100) -> str:

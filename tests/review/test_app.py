@@ -59,7 +59,7 @@ def test_dismissing_needs_a_reason_and_a_revert_restores_the_value(client):
     assert "say why the issue is dismissed" in no_reason.text
     assert "saved: funding 4.2 · 2020 · all sources · amount 1028.00 → 1028000.00; closed: sum_mismatch · funding 4.2" in fixed.text
     assert "1 correction(s)" in with_history
-    assert f"correction {correction_id} reverted" in reverted.text
+    assert f"correction {correction_id} reverted; opened: sum_mismatch · funding 4.2 (2020: sources" in reverted.text
     assert 'value="1028"' in reverted.text and "<small class=\"status\">open</small>" in reverted.text
 
 
@@ -88,5 +88,6 @@ def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review
     assert f'<img src="/documents/{scan.document_id}/pages/1.jpg"' in page
     assert box and 60 < float(box.group(1)) < 80 and 80 < float(box.group(2)) < 95  # lower right: measure 1.3
     assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert image.headers["cache-control"] == "private, max-age=3600"  # the reviewer's browser only
     assert client.get(f"/documents/{scan.document_id}/pages/9.jpg").status_code == 404
     assert client.get("/documents/999").status_code == 404

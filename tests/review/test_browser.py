@@ -157,6 +157,7 @@ def test_removing_an_unrecognised_executor_closes_its_issue(page, server, review
     page.goto(f"{server}/queue?kind=unresolved_org")
     page.locator(".queue-row a").first.click()
     person = page.locator("#focus input[name=executor][value^='Петров']")
+    assert person.evaluate("field => field === document.activeElement")  # the executor the issue names
 
     person.fill("")
     page.locator("#focus form.executors button[type=submit]").click()

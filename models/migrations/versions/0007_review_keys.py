@@ -1,5 +1,6 @@
-"""Review: issues name the value that settles them; executors and issuers keep the
-name the document prints, so that a registry merge changes only their link.
+"""Review: issues name the value that settles them, and on SQLite their ids are never
+reused (links name issues by id); executors and issuers keep the name the document
+prints, so that a registry merge changes only their link.
 
 Revision ID: 0007
 Revises: 0006
@@ -26,10 +27,15 @@ UPDATE {table} SET name = COALESCE(
 
 
 def upgrade() -> None:
-    op.add_column("issue", sa.Column("value_entity", sa.String(32)))
-    op.add_column("issue", sa.Column("value_key", sa.String()))
-    op.add_column("issue", sa.Column("value_field", sa.String(64)))
-    op.add_column("issue", sa.Column("subject", sa.Text()))
+    # On SQLite the issue table is rebuilt with AUTOINCREMENT (no view reads it); PostgreSQL's
+    # sequences never hand out an id twice anyway.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    with op.batch_alter_table("issue", recreate="always" if sqlite else "auto",
+                              table_kwargs={"sqlite_autoincrement": True}) as batch:
+        batch.add_column(sa.Column("value_entity", sa.String(32)))
+        batch.add_column(sa.Column("value_key", sa.String()))
+        batch.add_column(sa.Column("value_field", sa.String(64)))
+        batch.add_column(sa.Column("subject", sa.Text()))
     op.add_column("measure_executor", sa.Column("name", sa.Text()))
     op.add_column("document_issuer", sa.Column("name", sa.Text()))
     op.execute(_PRINTED_NAME.format(
