@@ -36,15 +36,15 @@ if not any(isinstance(h, APILogHandler) for h in _log.handlers):
 progress_hook: Callable[[FileOutcome], None] | None = None
 
 
-@task(name="ingest-file", task_run_name="ingest {path}")
-def ingest_file_task(path: str, database_url: str, force: bool = False) -> FileOutcome:
-    return ingest_file(path, database_url, force)
+@task(name="ingest-file", task_run_name="ingest {source_key}")
+def ingest_file_task(path: str, database_url: str, force: bool = False, source_key: str | None = None) -> FileOutcome:
+    return ingest_file(path, database_url, force, source_key)
 
 
 @flow(name="ingest-document", flow_run_name="ingest {path}")
-def ingest_document(path: str, database_url: str, force: bool = False) -> FileOutcome:
+def ingest_document(path: str, database_url: str, force: bool = False, source_key: str | None = None) -> FileOutcome:
     """Extract one file and store it in one transaction; unchanged files are skipped."""
-    return ingest_file(path, database_url, force)
+    return ingest_file(path, database_url, force, source_key)
 
 
 def _batch_name() -> str:
@@ -55,20 +55,21 @@ def _batch_name() -> str:
 
 
 @flow(name="ingest-batch", flow_run_name=_batch_name)
-def ingest_batch(paths: list[str], database_url: str, force: bool = False) -> list[FileOutcome]:
+def ingest_batch(paths: list[str], database_url: str, force: bool = False,
+                 source_key: str | None = None) -> list[FileOutcome]:
     """Every supported file under `paths`, one task each on the flow's task runner;
     one bad file never stops the batch. The run and each file's outcome are recorded
     as they happen."""
     with recorded_run(database_url, paths) as record:
-        files, outcomes = discover([Path(p) for p in paths])
+        files, outcomes = discover([Path(p) for p in paths], source_key)
         for outcome in outcomes:
             _report(record, outcome)
-        futures = {ingest_file_task.submit(str(f), database_url, force): f for f in files}
+        futures = {ingest_file_task.submit(str(f.path), database_url, force, f.source_key): f.path for f in files}
         for future in as_completed(list(futures)):
             outcome = _outcome(future, futures[future])
             outcomes.append(outcome)
             _report(record, outcome)
-    order = {str(f): i for i, f in enumerate(files)}
+    order = {str(f.path): i for i, f in enumerate(files)}
     return sorted(outcomes, key=lambda o: order.get(o.path, -1))
 
 
@@ -87,11 +88,11 @@ def task_runner(dask_address: str | None = None, workers: int = 0) -> TaskRunner
 
 
 def run_batch(paths: list[str], database_url: str, force: bool = False, dask_address: str | None = None,
-              workers: int = 0) -> list[FileOutcome]:
+              workers: int = 0, source_key: str | None = None) -> list[FileOutcome]:
     """The batch flow on the chosen task runner."""
     runner = task_runner(dask_address, workers)
     with _shared_api(local_dask=workers > 1 and not dask_address):
-        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force)
+        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key)
 
 
 @contextmanager

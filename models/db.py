@@ -162,11 +162,20 @@ class Document(Base):
     """One ingested input file and the header of the order printed in it."""
 
     __tablename__ = "document"
-    __table_args__ = (CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status"),
+        {"sqlite_autoincrement": True},  # a replaced or deleted document's id is never another's
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the file bytes
-    source_file: Mapped[str] = mapped_column(String, unique=True)  # file name; a new version replaces the old
+    # Which file this is: its path below the folder it was ingested from (or a key the
+    # user gave); new bytes under the same key replace the stored version.
+    source_key: Mapped[str] = mapped_column(String, unique=True)
+    # The act the file prints (see DocumentHeader.act_key): the files of one act share
+    # their reviewers' corrections.
+    act_key: Mapped[str] = mapped_column(String, index=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)  # sha256 of the file bytes
+    source_file: Mapped[str] = mapped_column(String, index=True)  # file name, no folders (the export's)
     source_path: Mapped[str] = mapped_column(String)
     format: Mapped[str] = mapped_column(String(16))
     page_count: Mapped[int] = mapped_column(Integer)
@@ -486,19 +495,19 @@ class Issue(Base):
 
 
 class Correction(Base):
-    """A reviewer's edit, re-applied on top of every re-extraction of the same file.
+    """A reviewer's edit, re-applied on top of every extraction of a file of the same act.
 
-    It names its target by natural keys (file name, entity, the entity's key such as
-    a measure code, field) rather than by row ids or fingerprint, because a
-    re-extraction replaces every row and a new version of the file changes the
-    fingerprint.
+    It names its target by natural keys (the act, entity, the entity's key such as
+    a measure code, field) rather than by row ids, file names or fingerprints: a
+    re-extraction replaces every row, a new version of the file changes the
+    fingerprint, and a renamed file or another format of the act is the same act.
     """
 
     __tablename__ = "correction"
     __table_args__ = (CheckConstraint(_in("status", CORRECTION_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source_file: Mapped[str] = mapped_column(String, index=True)
+    act_key: Mapped[str] = mapped_column(String, index=True)  # the act's, "" for registry merges
     entity: Mapped[str] = mapped_column(String(32))
     entity_key: Mapped[str] = mapped_column(String)
     field: Mapped[str] = mapped_column(String(64))
@@ -508,8 +517,9 @@ class Correction(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
     status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
-    # The value the latest extraction gave, restored when every correction of the value is reverted.
-    extracted_value: Mapped[str | None] = mapped_column(Text)
+    # What the latest extraction of each file of the act gave ({source_key: value}), restored
+    # when every correction of the value is reverted.
+    extracted: Mapped[dict] = mapped_column(JSON, default=dict)
     # The latest extraction has no such value (the row is gone): kept and shown, not applied.
     orphaned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reverted_by: Mapped[str | None] = mapped_column(String)

@@ -46,6 +46,15 @@ class DocumentHeader:
     period_end: int | None = None
     issuers: list[str] = field(default_factory=list)
 
+    def act_key(self, source_key: str) -> str:
+        """The act this file prints, so that its files (DOCX, PDF, a copy renamed) form
+        one act: region, act type, number and date; an act without a number by its
+        title and date; a file whose header says neither, by its own source key."""
+        if self.doc_date and (self.doc_number or self.title):
+            named = " ".join((self.doc_number or self.title or "").lower().split())[:200]
+            return "|".join(["act", self.region_code or "", self.doc_type or "", named, self.doc_date.isoformat()])
+        return f"file|{source_key}"
+
 
 @dataclass
 class Organization:

@@ -38,9 +38,15 @@ def ingest(
     workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://…)"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each file's stages and their times"),
+    source_key: Optional[str] = typer.Option(None, "--source-key",
+                                             help="Store the one file given under this key instead of its name"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Extract every order under PATHS and store it; unchanged files are skipped."""
+    """Extract every order under PATHS and store it; unchanged files are skipped.
+
+    A document is its file's place: the path below the folder given (A/order.txt), or
+    the name of a file given itself. New bytes in the same place replace the stored
+    version; the same name in another folder is another document."""
     from pipeline.ingest import already_stored, discover
 
     if verbose:
@@ -53,19 +59,20 @@ def ingest(
 
     settings = load_settings(database_url=db)
     _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
-    files, failures = discover(paths)
+    files, failures = discover(paths, source_key)
     stored = None if force else already_stored(files, settings.database_url)
     if stored is not None:  # nothing to extract: record the run without starting Prefect
         outcomes = failures + stored
         _record_quiet_run(settings.database_url, [str(p) for p in paths], outcomes)
     else:
-        outcomes = _run_flow(paths, settings, force, workers, dask_address, total=len(files))
+        outcomes = _run_flow(paths, settings, force, workers, dask_address, source_key, total=len(files))
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 
 
-def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None, total: int):
+def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None,
+              source_key: str | None, total: int):
     # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
@@ -89,7 +96,8 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
 
         flows.progress_hook = advance
         try:
-            return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers)
+            return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers,
+                                   source_key)
         finally:
             flows.progress_hook = None
 

@@ -1,12 +1,14 @@
 """Reviewers' corrections: stored by natural key, applied on top of the extraction,
-re-applied after every re-extraction of the file, reverted on request.
+re-applied after every extraction of a file of the same act, reverted on request.
 
-A correction names its value by (file, entity, key, field), e.g. ("…docx", "funding",
-"4.2 2023 all", "amount"), never by row id, because every re-extraction replaces the
-rows. The rows always hold the value in force: the newest active correction of the
-value, else what the extraction gave (kept on the corrections as `extracted_value`,
-so that reverting them all brings it back). A correction whose value the newest
-extraction no longer has is kept and flagged `orphaned`, never dropped.
+A correction names its value by (act, entity, key, field), e.g. ("act|RU-ALT|
+распоряжение|290-р|2023-08-22", "funding", "4.2 2023 all", "amount"), never by row
+id or file: every re-extraction replaces the rows, and a renamed file or the act's
+PDF beside its DOCX is the same act. The rows always hold the value in force: the
+newest active correction of the value, else what the extraction gave (kept on the
+corrections by file as `extracted`, so that reverting them all brings back each
+file's own). A correction whose value the newest extraction no longer has is kept
+and flagged `orphaned`, never dropped.
 
 After every change the document is re-validated: a sum that now holds closes its
 issue, one that still fails stays open with its new figures.
@@ -231,30 +233,38 @@ def _field_of(entity: str, name: str) -> Field:
 
 def correct(session: Session, document: db.Document, entity: str, key: str, field: str, value: str | None,
             *, author: str, comment: str | None = None) -> db.Correction | None:
-    """Record and apply one correction, then re-validate the document. A value that
-    is the same as the one in force records nothing (None).
+    """Record one correction and apply it to every stored file of the document's act
+    that has the value, then re-validate them. A value that is the same as the one
+    in force records nothing (None).
 
     Raises CorrectionError when the value does not exist or the new value is not valid."""
     target = _field_of(entity, field)
     row = target.rows(document).get(key)
     if row is None:
         raise CorrectionError(f"{document.source_file} has no {entity} «{key}»")
-    earlier = _corrections_of(session, document.source_file, entity, key, field)
     current = target.read(row)
-    correction = db.Correction(
-        source_file=document.source_file, entity=entity, entity_key=key, field=field,
-        old_value=current, new_value=value, author=author, comment=_text(comment),
-        extracted_value=earlier[0].extracted_value if earlier else current,
-        created_at=_now(),
-    )
     target.write(session, document, row, value)  # raises on a bad value, before anything is stored
-    correction.new_value = target.read(row)  # as stored: «1 778 000» → «1778000»
-    if correction.new_value == current:
+    new = target.read(row)  # as stored: «1 778 000» → «1778000»
+    if new == current:
         return None
+    earlier = _corrections_of(session, document.act_key, entity, key, field)
+    extracted = dict(earlier[0].extracted) if earlier else {}
+    extracted.setdefault(document.source_key, current)
+    touched = [document]
+    for other in documents_of(session, document.act_key):
+        other_row = target.rows(other).get(key) if other.id != document.id else None
+        if other_row is not None:
+            extracted.setdefault(other.source_key, target.read(other_row))
+            target.write(session, other, other_row, new)
+            touched.append(other)
+    correction = db.Correction(act_key=document.act_key, entity=entity, entity_key=key, field=field,
+                               old_value=current, new_value=new, author=author, comment=_text(comment),
+                               extracted=extracted, created_at=_now())
     session.add(correction)
     session.flush()
     if entity != "issue":
-        revalidate(session, document)
+        for changed in touched:
+            revalidate(session, changed)
     return correction
 
 
@@ -269,23 +279,26 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
 
 
 def issues_of(session: Session, correction: db.Correction) -> list[db.Issue]:
-    """The issues of the document a correction belongs to (none for a registry merge)."""
-    document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
-    return document.issues if document is not None and correction.source_file else []
+    """The issues of the files of the act a correction belongs to (none for a registry merge)."""
+    return [issue for document in documents_of(session, correction.act_key) for issue in document.issues]
+
+
+def documents_of(session: Session, act_key: str) -> list[db.Document]:
+    """The stored files of an act (a correction applies to each)."""
+    if not act_key:
+        return []
+    return list(session.scalars(select(db.Document).where(db.Document.act_key == act_key).order_by(db.Document.id)))
 
 
 def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
     """Undo the dismissal of an issue (its dismissal is reverted, and kept in the history)."""
-    dismissals = [c for c in _corrections_of(session, _source_file(session, issue), "issue", issue_key(issue), "status")
+    act_key = session.get(db.Document, issue.document_id).act_key
+    dismissals = [c for c in _corrections_of(session, act_key, "issue", issue_key(issue), "status")
                   if c.status == "active" and c.new_value == "dismissed"]
     if issue.status != "dismissed" or not dismissals:
         raise CorrectionError(f"the issue «{issue.kind} · {issue.where_}» is not dismissed")
     for c in reversed(dismissals):
         revert(session, c, author=author)
-
-
-def _source_file(session: Session, issue: db.Issue) -> str:
-    return session.get(db.Document, issue.document_id).source_file
 
 
 def revert(session: Session, correction: db.Correction, *, author: str) -> None:
@@ -299,8 +312,7 @@ def revert(session: Session, correction: db.Correction, *, author: str) -> None:
     if correction.entity == "organization":
         _revert_registry(session, correction)
         return
-    document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
-    if document is not None:
+    for document in documents_of(session, correction.act_key):
         _settle(session, document, correction.entity, correction.entity_key, correction.field)
         if correction.entity != "issue":
             revalidate(session, document)
@@ -311,7 +323,7 @@ def reapply(session: Session, document: db.Document) -> None:
     value, put the corrections back on top, flag those whose value is gone,
     re-validate, then re-apply dismissals."""
     corrections = session.scalars(
-        select(db.Correction).where(db.Correction.source_file == document.source_file,
+        select(db.Correction).where(db.Correction.act_key == document.act_key,
                                     db.Correction.entity != "organization")  # see reapply_registry
         .order_by(db.Correction.created_at, db.Correction.id)).all()
     if not corrections:
@@ -328,8 +340,8 @@ def reapply(session: Session, document: db.Document) -> None:
         of_target = [c for c in corrections if (c.entity, c.entity_key, c.field) == (entity, key, field)]
         for c in of_target:
             c.orphaned = row is None
-            if row is not None:
-                c.extracted_value = _field_of(entity, field).read(row)
+            if row is not None:  # a new dict: SQLAlchemy sees a JSON value change only by assignment
+                c.extracted = {**(c.extracted or {}), document.source_key: _field_of(entity, field).read(row)}
         if row is not None:
             _settle(session, document, entity, key, field)
     if not revalidated:
@@ -342,15 +354,17 @@ def _settle(session: Session, document: db.Document, entity: str, key: str, fiel
     row = target.rows(document).get(key)
     if row is None:
         return
-    history = _corrections_of(session, document.source_file, entity, key, field)
+    history = _corrections_of(session, document.act_key, entity, key, field)
     active = [c for c in history if c.status == "active"]
-    value = active[-1].new_value if active else history[0].extracted_value
-    target.write(session, document, row, value)
+    if active:
+        target.write(session, document, row, active[-1].new_value)
+    elif document.source_key in (history[0].extracted or {}):
+        target.write(session, document, row, history[0].extracted[document.source_key])
 
 
-def _corrections_of(session: Session, source_file: str, entity: str, key: str, field: str) -> list[db.Correction]:
+def _corrections_of(session: Session, act_key: str, entity: str, key: str, field: str) -> list[db.Correction]:
     return list(session.scalars(select(db.Correction).where(
-        db.Correction.source_file == source_file, db.Correction.entity == entity,
+        db.Correction.act_key == act_key, db.Correction.entity == entity,
         db.Correction.entity_key == key, db.Correction.field == field,
     ).order_by(db.Correction.created_at, db.Correction.id)))
 
@@ -404,7 +418,7 @@ def merge_organizations(session: Session, drop: db.Organization, keep: db.Organi
     names become `keep`'s aliases. Re-applied whenever a later ingest registers `drop` again."""
     if drop.id == keep.id:
         raise CorrectionError("an organisation cannot be merged into itself")
-    correction = db.Correction(source_file="", entity="organization", entity_key=drop.registry_key,
+    correction = db.Correction(act_key="", entity="organization", entity_key=drop.registry_key,
                                field="merged_into", old_value=drop.name, new_value=keep.registry_key,
                                author=author, comment=_text(comment), created_at=_now())
     session.add(correction)
@@ -418,7 +432,7 @@ def split_organization(session: Session, org: db.Organization, document: db.Docu
     organisation `name` (from the registry, or registered)."""
     if not _text(name):
         raise CorrectionError("name the organisation the document means")
-    correction = db.Correction(source_file=document.source_file, entity="organization", entity_key=org.registry_key,
+    correction = db.Correction(act_key=document.act_key, entity="organization", entity_key=org.registry_key,
                                field="split_to", old_value=org.name, new_value=_text(name), author=author,
                                comment=_text(comment), created_at=_now())
     session.add(correction)
@@ -438,7 +452,7 @@ def reapply_registry(session: Session, document: db.Document) -> None:
             _merge(session, drop, keep)
         c.orphaned = keep is None
     splits = session.scalars(select(db.Correction).where(
-        db.Correction.source_file == document.source_file, db.Correction.entity == "organization",
+        db.Correction.act_key == document.act_key, db.Correction.entity == "organization",
         db.Correction.field == "split_to", db.Correction.status == "active")).all()
     for c in splits:
         org = _by_key(session, c.entity_key)
@@ -483,9 +497,8 @@ def _revert_registry(session: Session, correction: db.Correction) -> None:
     """Undo a split (the document's links go back) or a merge (the merged organisation
     returns, with the documents that name it by its own name)."""
     if correction.field == "split_to":
-        document = session.scalar(select(db.Document).where(db.Document.source_file == correction.source_file))
         old = _by_key(session, correction.entity_key)
-        if document is not None and old is not None:
+        for document in documents_of(session, correction.act_key) if old is not None else []:
             _move_links(session, document, registered(session, correction.new_value, old.region_code), old)
         return
     keep = _by_key(session, correction.new_value)

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.records import ExtractedDocument
 from pipeline import stages
-from pipeline.errors import InputError, OrdersError, UnreadableFileError
+from pipeline.errors import InputError, OrdersError, UnreadableFileError, UsageError
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (
-    SaveResult, add_to_run, document_id_by_fingerprint, finish_run, open_database, save_document, start_run,
+    SaveResult, add_to_run, finish_run, open_database, save_document, start_run, stored_document_id,
 )
 from pipeline.tables import layout_to_logical
 
@@ -43,28 +43,42 @@ class FileOutcome:
         return self.status == "failed"
 
 
-def discover(paths: list[Path]) -> tuple[list[Path], list[FileOutcome]]:
+@dataclass(frozen=True)
+class InputFile:
+    """A file to ingest and its place, the key its document is stored under: the path
+    below the folder named on the command line («A/order.txt»), or the file's name
+    when the file itself was named."""
+
+    path: Path
+    source_key: str
+
+
+def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[InputFile], list[FileOutcome]]:
     """Files to ingest from files and folders (folders recursively, supported types only).
 
     A path given twice is ingested once; a missing path is a failure of its own.
+    `source_key` names the place of a single file given alone.
     """
-    found: list[Path] = []
+    if source_key is not None and (len(paths) != 1 or paths[0].is_dir()):
+        raise UsageError("--source-key names one file: give exactly one file path with it")
+    found: list[InputFile] = []
     failures: list[FileOutcome] = []
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts))
+            candidates = [InputFile(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
+                          if p.is_file() and p.suffix.lower() in READERS
+                          and not any(part.startswith(".") for part in p.relative_to(path).parts)]
         elif path.exists():
-            candidates = [path]
+            candidates = [InputFile(path, source_key or path.name)]
         else:
             failures.append(failed(path, UnreadableFileError("no such file or folder", path=path)))
             continue
         for candidate in candidates:
-            key = candidate.resolve()
-            if key in seen:
+            resolved = candidate.path.resolve()
+            if resolved in seen:
                 continue
-            seen.add(key)
+            seen.add(resolved)
             found.append(candidate)
     return found, failures
 
@@ -102,14 +116,16 @@ def sessions_for(database_url: str) -> sessionmaker[Session]:
     return open_database(database_url)
 
 
-def ingest_file(path: str, database_url: str, force: bool = False) -> FileOutcome:
-    """One file end to end: skipped when its bytes are stored already (unless
-    `force`), else read → logical tables → parse → validate → store in one
-    transaction. A file that is not a usable order is a failed outcome naming the
-    reason; any other error propagates."""
+def ingest_file(path: str, database_url: str, force: bool = False, source_key: str | None = None) -> FileOutcome:
+    """One file end to end, stored under `source_key` (default: the file's name):
+    skipped when these bytes are stored under it already (unless `force`), else read
+    → logical tables → parse → validate → store in one transaction. A file that is
+    not a usable order is a failed outcome naming the reason; any other error
+    propagates."""
     timer = StageTimer(path)
+    key = source_key or Path(path).name
     try:
-        digest, existing = _stored(Path(path), database_url, timer)
+        digest, existing = _stored(Path(path), key, database_url, timer)
         if existing is not None and not force:
             return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
         with timer("read"):
@@ -121,7 +137,7 @@ def ingest_file(path: str, database_url: str, force: bool = False) -> FileOutcom
         with timer("validate"):
             doc = stages.validate_document(doc)
         with timer("store"):
-            saved = store(database_url, doc, digest, path, force)
+            saved = store(database_url, doc, digest, path, key, force)
     except InputError as exc:
         exc.path = exc.path or Path(path)
         return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
@@ -129,14 +145,14 @@ def ingest_file(path: str, database_url: str, force: bool = False) -> FileOutcom
                        counts={"tables": len(doc.tables), **saved.counts}, seconds=timer.seconds)
 
 
-def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, force: bool,
+def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, source_key: str, force: bool,
           attempts: int = 3, pause: float = 2.0) -> SaveResult:
     """Save with retries: a lost connection is tried again after a pause, and a
     concurrent run that stored the same file first makes ours "unchanged" (the
     unique keys refuse the second copy; the retry then finds the first)."""
     def save() -> SaveResult:
         return save_document(sessions_for(database_url), doc, fingerprint=digest, source_path=path,
-                             pipeline_version=stages.PIPELINE_VERSION, force=force)
+                             pipeline_version=stages.PIPELINE_VERSION, source_key=source_key, force=force)
 
     for attempt in range(1, attempts):
         try:
@@ -147,24 +163,24 @@ def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, for
     return save()  # the last attempt's error propagates
 
 
-def already_stored(files: list[Path], database_url: str) -> list[FileOutcome] | None:
+def already_stored(files: list[InputFile], database_url: str) -> list[FileOutcome] | None:
     """"unchanged" outcomes for every file when all of them are stored already (a
     run then has nothing to extract and needs no flow); None otherwise."""
     outcomes = []
-    for path in files:
-        timer = StageTimer(str(path))
-        _, existing = _stored(path, database_url, timer)
+    for file in files:
+        timer = StageTimer(str(file.path))
+        _, existing = _stored(file.path, file.source_key, database_url, timer)
         if existing is None:
             return None
-        outcomes.append(FileOutcome(str(path), "unchanged", document_id=existing, seconds=timer.seconds))
+        outcomes.append(FileOutcome(str(file.path), "unchanged", document_id=existing, seconds=timer.seconds))
     return outcomes
 
 
-def _stored(path: Path, database_url: str, timer: StageTimer) -> tuple[str, int | None]:
-    """The file's fingerprint and the id of the document stored with it, if any."""
+def _stored(path: Path, source_key: str, database_url: str, timer: StageTimer) -> tuple[str, int | None]:
+    """The file's fingerprint and the id of the document stored with it under its key, if any."""
     with timer("fingerprint"):
         digest = stages.fingerprint(path)
-    return digest, document_id_by_fingerprint(sessions_for(database_url), digest)
+    return digest, stored_document_id(sessions_for(database_url), source_key, digest)
 
 
 @contextmanager

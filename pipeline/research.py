@@ -283,7 +283,7 @@ def comparable_rows(sessions: sessionmaker[Session]) -> dict[str, list[tuple]]:
     whatever order they were filled in, serially or in parallel."""
     with sessions() as session:
         keys: dict[str, dict[int, object]] = {
-            "document": dict(session.execute(select(db.Document.id, db.Document.source_file)).all()),
+            "document": dict(session.execute(select(db.Document.id, db.Document.source_key)).all()),
             "organization": dict(session.execute(select(db.Organization.id, db.Organization.registry_key)).all()),
         }
         tables = [t for t in db.Base.metadata.sorted_tables if t.name not in _SKIPPED]

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from alembic import command
@@ -247,44 +247,46 @@ def save_document(
     fingerprint: str,
     source_path: str,
     pipeline_version: str,
+    source_key: str | None = None,
     force: bool = False,
 ) -> SaveResult:
     """Store one extracted document in one transaction.
 
-    A document with the same fingerprint already stored: nothing is written
-    ("unchanged"), unless `force`. A document with the same file name but other
-    content (or forced): it is deleted and the new one inserted in the same
-    transaction ("replaced"). Organisations go to the shared registry (one row per
-    canonical name and region, aliases accumulating). The reviewers' corrections of
-    the file are applied on top and the document re-validated. On any error the
-    transaction is rolled back and the database is exactly as before; the error
-    propagates.
+    A document is its file's place, `source_key` (default: the file name). The
+    same bytes stored under that key already: nothing is written ("unchanged"),
+    unless `force`. Other bytes under that key (or forced): the stored version is
+    deleted and the new one inserted in the same transaction, with the same id
+    ("replaced"). The same bytes in another place are another document.
+    Organisations go to the shared registry (one row per canonical name and region,
+    aliases accumulating). The reviewers' corrections of the act are applied on top
+    and the document re-validated. On any error the transaction is rolled back and
+    the database is exactly as before; the error propagates.
     """
+    key = source_key or doc.source_file
     with write_transaction(sessions) as session:
-        same_content = session.scalar(select(db.Document).where(db.Document.fingerprint == fingerprint))
-        if same_content is not None and not force:
-            return SaveResult(same_content.id, "unchanged")
-        previous = session.scalar(select(db.Document).where(
-            (db.Document.source_file == doc.source_file) | (db.Document.fingerprint == fingerprint)))
+        previous = session.scalar(select(db.Document).where(db.Document.source_key == key))
+        if previous is not None and previous.fingerprint == fingerprint and not force:
+            return SaveResult(previous.id, "unchanged")
         if previous is not None:
             previous.issues  # loaded before the delete: the new version keeps their ids
             session.delete(previous)  # the database cascades to every per-document row
-            session.flush()  # before the insert, which reuses the unique source_file and the id
+            session.flush()  # before the insert, which reuses the unique source_key and the id
         document = _insert_document(session, doc, fingerprint=fingerprint, source_path=source_path,
-                                    pipeline_version=pipeline_version, replacing=previous)
+                                    pipeline_version=pipeline_version, source_key=key, replacing=previous)
         corrections.reapply_registry(session, document)
         corrections.reapply(session, document)
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
 
 
-def document_id_by_fingerprint(sessions: sessionmaker[Session], fingerprint: str) -> int | None:
-    """The id of the stored document with these file bytes, or None.
+def stored_document_id(sessions: sessionmaker[Session], source_key: str, fingerprint: str) -> int | None:
+    """The id of the document stored under `source_key` with these file bytes, or None.
 
     Lets an ingest skip reading a file that is already stored; `save_document`
     checks again inside its transaction.
     """
     with sessions() as session:
-        return session.scalar(select(db.Document.id).where(db.Document.fingerprint == fingerprint))
+        return session.scalar(select(db.Document.id).where(db.Document.source_key == source_key,
+                                                           db.Document.fingerprint == fingerprint))
 
 
 def _insert_document(
@@ -294,6 +296,7 @@ def _insert_document(
     fingerprint: str,
     source_path: str,
     pipeline_version: str,
+    source_key: str,
     replacing: db.Document | None = None,
 ) -> db.Document:
     """The document's rows; replacing a stored version, it keeps that version's id and
@@ -306,6 +309,8 @@ def _insert_document(
     h = doc.header
     document = db.Document(
         id=replacing.id if replacing else None,
+        source_key=source_key,
+        act_key=doc.header.act_key(source_key),
         fingerprint=fingerprint,
         source_file=doc.source_file,
         source_path=source_path,
@@ -470,8 +475,9 @@ def export_json(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
 
     The content is exactly `ExtractedDocument.to_export()`, UTF-8, Cyrillic unescaped.
     Two documents whose names differ only in the extension (a.pdf, a.docx) would
-    overwrite each other, so those are written as `<source_file>.json` instead.
-    Returns the paths written, in file-name order.
+    overwrite each other, so those are written as `<source_file>.json` instead, and
+    files of the same name in two folders as `<folder>__<source_file>.json`.
+    Returns the paths written, in source-key order.
     """
     return _export(sessions, out_dir, "json", lambda doc: doc.to_export())
 
@@ -486,25 +492,32 @@ def _export(sessions: sessionmaker[Session], out_dir: Path, suffix: str, content
     out_dir.mkdir(parents=True, exist_ok=True)
     with sessions() as session:
         stored = session.execute(
-            select(db.Document.id, db.Document.source_file).order_by(db.Document.source_file)
+            select(db.Document.id, db.Document.source_key).order_by(db.Document.source_key)
         ).all()
-        file_names = _export_file_names([source_file for _, source_file in stored], suffix)
+        file_names = export_file_names([key for _, key in stored], suffix)
         paths = []
-        for document_id, source_file in stored:
+        for document_id, key in stored:
             export = content(load_document(session, document_id))
-            path = out_dir / file_names[source_file]
+            path = out_dir / file_names[key]
             path.write_text(json.dumps(export, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             paths.append(path)
             session.expunge_all()  # keep memory flat over a large database
     return paths
 
 
-def _export_file_names(source_files: list[str], suffix: str) -> dict[str, str]:
-    stems = Counter(Path(name).stem for name in source_files)
-    return {
-        name: f"{Path(name).stem}.{suffix}" if stems[Path(name).stem] == 1 else f"{name}.{suffix}"
-        for name in source_files
-    }
+def export_file_names(source_keys: list[str], suffix: str) -> dict[str, str]:
+    """One export file name per source key: the stem where it is unique, else the
+    file's name, else the whole key with its folders joined by «__»."""
+    stems = Counter(PurePosixPath(key).stem for key in source_keys)
+    names = Counter(PurePosixPath(key).name for key in source_keys)
+
+    def name_of(key: str) -> str:
+        path = PurePosixPath(key)
+        if stems[path.stem] == 1:
+            return f"{path.stem}.{suffix}"
+        return f"{path.name if names[path.name] == 1 else key.replace('/', '__')}.{suffix}"
+
+    return {key: name_of(key) for key in source_keys}
 
 
 # --------------------------------------------------------------------------- reporting

@@ -422,18 +422,20 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         return _change(request, split_one, back)
 
     @app.get("/audit", response_class=HTMLResponse)
-    def audit(request: Request, document: str = "", page: str = "1"):
+    def audit(request: Request, act: str = "", page: str = "1"):
         account = _account(request)
         query = select(db.Correction).order_by(db.Correction.created_at.desc(), db.Correction.id.desc())
-        if document:
-            query = query.where(db.Correction.source_file == document)
+        if act:
+            query = query.where(db.Correction.act_key == act)
         number = forms.page_number(page)
         with _sessions(request)() as session:
             rows = session.scalars(query.limit(PAGE_SIZE * 4).offset((number - 1) * PAGE_SIZE * 4)).all()
-            files = session.scalars(select(db.Correction.source_file).distinct().order_by(db.Correction.source_file))
-            documents = {d.source_file: d.id for d in session.scalars(select(db.Document))}
-            return render(request, "audit.html", account=account, rows=rows, files=list(files), document=document,
-                          documents=documents, page=number)
+            files: dict[str, list[db.Document]] = {}  # the act's stored files, to name and link it
+            for document in session.scalars(select(db.Document).order_by(db.Document.source_key)):
+                files.setdefault(document.act_key, []).append(document)
+            acts = session.scalars(select(db.Correction.act_key).where(db.Correction.act_key != "").distinct())
+            return render(request, "audit.html", account=account, rows=rows, acts=sorted(acts), act=act,
+                          files=files, page=number)
 
 
 def _change(request: Request, work: Callable[[Session], tuple[str, str]], back: str,

@@ -97,7 +97,7 @@ def document_view(session: Session, document_id: int, issue_id: int | None, page
     missing = None
     if issue_id and (issue is None or issue.document_id != document.id):
         issue, missing = None, f"issue {issue_id} is not in the latest extraction of this document"
-    history = corrections_by_value(session, document.source_file)
+    history = corrections_by_value(session, document.act_key)
     view = DocumentView(document, history, _focus(session, document, issue, pages_dir) if issue else None, issue,
                         missing, _dismissal(history, issue) if issue else None,
                         section if section in SECTIONS else None)
@@ -113,10 +113,10 @@ def registry_names(session: Session, document: db.Document) -> list[str]:
     ).order_by(db.Organization.name)))
 
 
-def corrections_by_value(session: Session, source_file: str) -> History:
-    """Every correction of the file, oldest first, by the value it changes."""
+def corrections_by_value(session: Session, act_key: str) -> History:
+    """Every correction of the act, oldest first, by the value it changes."""
     history: History = defaultdict(list)
-    rows = session.scalars(select(db.Correction).where(db.Correction.source_file == source_file)
+    rows = session.scalars(select(db.Correction).where(db.Correction.act_key == act_key)
                            .order_by(db.Correction.created_at, db.Correction.id))
     for c in rows:
         history[(c.entity, c.entity_key, c.field)].append(c)

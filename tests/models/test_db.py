@@ -22,8 +22,8 @@ PER_DOCUMENT_TABLES = [
 
 
 def _document_row(**overrides) -> db.Document:
-    values = dict(fingerprint="f" * 64, source_file="a.docx", source_path="data/raw/a.docx",
-                  format="docx", page_count=1, pipeline_version="test")
+    values = dict(fingerprint="f" * 64, source_key="a.docx", act_key="file|a.docx", source_file="a.docx",
+                  source_path="data/raw/a.docx", format="docx", page_count=1, pipeline_version="test")
     return db.Document(**(values | overrides))
 
 
@@ -161,19 +161,19 @@ def test_issue_status_defaults_to_open_and_is_checked(sessions):
         issue.status = "pending"
 
 
-def test_source_file_and_fingerprint_are_unique(sessions):
+def test_the_source_key_is_unique_names_and_fingerprints_are_not(sessions):
     with sessions.begin() as session:
         session.add(_document_row())
 
     with pytest.raises(IntegrityError), sessions.begin() as session:
         session.add(_document_row(fingerprint=hashlib.sha256(b"other").hexdigest()))
-    with pytest.raises(IntegrityError), sessions.begin() as session:
-        session.add(_document_row(source_file="b.docx"))
+    with sessions.begin() as session:  # the same name and bytes in another folder: another document
+        session.add(_document_row(source_key="B/a.docx"))
 
 
 def test_correction_and_run_tables_accept_rows(sessions):
     with sessions.begin() as session:
-        session.add(db.Correction(source_file="a.docx", entity="funding", entity_key="5.2|2020|all",
+        session.add(db.Correction(act_key="file|a.docx", entity="funding", entity_key="5.2|2020|all",
                                   field="amount_rub", old_value="1028", new_value="1028000", author="qa"))
     with sessions() as session:
         correction = session.scalar(select(db.Correction))

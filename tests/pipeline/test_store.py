@@ -16,7 +16,6 @@ from pipeline.errors import UsageError
 from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
 from pipeline.store import (
     IssueView,
-    document_id_by_fingerprint,
     export_json,
     IssueFilter,
     count_issues,
@@ -28,6 +27,7 @@ from pipeline.store import (
     start_run,
     save_document,
     status_summary,
+    stored_document_id,
 )
 
 
@@ -83,11 +83,12 @@ def test_same_fingerprint_is_unchanged_and_writes_nothing(sessions, make_documen
     assert snapshot(sessions) == before
 
 
-def test_document_id_by_fingerprint(sessions, make_document):
+def test_stored_document_id_by_place_and_bytes(sessions, make_document):
     stored = save(sessions, make_document())
 
-    assert document_id_by_fingerprint(sessions, fingerprint("001_altai.docxv1")) == stored.document_id
-    assert document_id_by_fingerprint(sessions, fingerprint("never seen")) is None
+    assert stored_document_id(sessions, "001_altai.docx", fingerprint("001_altai.docxv1")) == stored.document_id
+    assert stored_document_id(sessions, "other/001_altai.docx", fingerprint("001_altai.docxv1")) is None
+    assert stored_document_id(sessions, "001_altai.docx", fingerprint("never seen")) is None
 
 
 def test_new_version_of_a_file_replaces_the_old_one(sessions, make_document, snapshot):
