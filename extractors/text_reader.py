@@ -11,6 +11,8 @@ Markup the converters leave behind (`<p>`, `<b>`, markdown bold and headings,
 """
 from __future__ import annotations
 
+import codecs
+
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,17 +35,28 @@ def read_text(path: Path) -> Layout:
     raw = path.read_bytes()
     if not raw.strip():
         raise EmptyInputError("the file is empty", path=path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = raw.decode("cp1251")
-        except UnicodeDecodeError as exc:
-            raise CorruptFileError(f"not a text file ({exc.reason})", path=path) from exc
+    text = _decode(raw, path)
     if "\x00" in text:
         raise CorruptFileError("binary content in a text file", path=path)
     pages = _TextLayoutBuilder().build(_BOOKMARK.sub("", text).replace("\r\n", "\n").split("\n"))
     return Layout(source_file=path.name, format="text", pages=pages)
+
+
+# Byte-order marks and their encodings; UTF-32's first, as its little-endian mark starts with UTF-16's.
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """The text of a conversion: by its byte-order mark (Notepad's «Unicode» is UTF-16),
+    else UTF-8, else Windows' Cyrillic code page."""
+    encodings = [codec for bom, codec in _BOMS if raw.startswith(bom)][:1] or ["utf-8", "cp1251"]
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            error = exc
+    raise CorruptFileError(f"not a text file ({error.reason})", path=path) from error
 
 
 @dataclass

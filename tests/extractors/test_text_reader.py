@@ -132,6 +132,19 @@ def test_cp1251_file_is_decoded(tmp_path):
     assert [p.text for p in _paragraphs(read_text(path))] == ["Распоряжение"]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8-sig", "utf-32"])
+def test_a_text_with_a_byte_order_mark_is_decoded_by_it(tmp_path, encoding):
+    path = tmp_path / "order.txt"
+    text = "Распоряжение\n\n1.\tМероприятие\t2023 г.\n"
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")  # Python writes the others' marks itself
+    path.write_bytes((bom + text).encode(encoding))
+
+    layout = read_text(path)
+
+    assert [p.text for p in _paragraphs(layout)][0] == "Распоряжение"
+    assert [c.text for c in _tables(layout)[0].cells] == ["1.", "Мероприятие", "2023 г."]
+
+
 @pytest.mark.parametrize("content", [b"", b"  \n\n\t \n"])
 def test_empty_file(tmp_path, content):
     path = tmp_path / "empty.txt"
