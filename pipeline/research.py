@@ -29,7 +29,7 @@ from sqlglot.errors import ParseError, TokenError
 from models import db
 from models.views import VIEWS
 from pipeline.errors import UsageError
-from pipeline.store import open_reader
+from pipeline.store import open_reader, snapshot
 
 # Never exported nor readable by the reader role: password and session token hashes
 # are nobody's research data.
@@ -61,7 +61,7 @@ def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list
         raise UsageError(f"unknown export format «{fmt}»; supported: {', '.join(FORMATS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    with sessions() as session:
+    with snapshot(sessions) as session:
         for name, query in exportable().items():
             columns = list(query.selected_columns)
             rows = session.execute(query).all()

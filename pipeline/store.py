@@ -62,6 +62,8 @@ def open_database(url: str) -> sessionmaker[Session]:
     shown = parsed.render_as_string(hide_password=True)
     try:
         _upgrade_schema(engine)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            _write_ahead_log(engine)
     except DBAPIError as exc:
         engine.dispose()
         raise DatabaseError(f"cannot open database {shown}: {str(exc.orig).strip()}") from exc
@@ -204,6 +206,26 @@ def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     with sessions.begin() as session:
         session.connection(execution_options={_WRITES: True})  # see _on_sqlite_begin
         yield session
+
+
+@contextmanager
+def snapshot(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that reads one consistent state of the database however long it
+    reads: REPEATABLE READ on PostgreSQL, one read transaction on SQLite (in WAL
+    mode a reader sees the database as it was when it began). Exports use it, so
+    an ingest that replaces documents meanwhile never tears what they write."""
+    with sessions() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        yield session
+
+
+def _write_ahead_log(engine: Engine) -> None:
+    """Put a SQLite file in WAL mode (kept in the file): readers, such as a researcher's
+    long query or an export, then never make an ingest wait for its write lock."""
+    with engine.connect() as connection:
+        # Outside a transaction, hence on the raw connection before any BEGIN.
+        connection.connection.driver_connection.execute("PRAGMA journal_mode = WAL")
 
 
 def _upgrade_schema(engine: Engine) -> None:
@@ -490,7 +512,7 @@ def export_tables(sessions: sessionmaker[Session], out_dir: Path) -> list[Path]:
 
 def _export(sessions: sessionmaker[Session], out_dir: Path, suffix: str, content) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    with sessions() as session:
+    with snapshot(sessions) as session:
         stored = session.execute(
             select(db.Document.id, db.Document.source_key).order_by(db.Document.source_key)
         ).all()
@@ -663,8 +685,9 @@ def add_to_run(sessions: sessionmaker[Session], run_id: int, outcome: dict) -> N
     """Add one file's outcome (status, reason, seconds per stage; JSON-serialisable)."""
     with write_transaction(sessions) as session:
         run = session.get(db.IngestionRun, run_id)
-        counter = _RUN_COUNTERS[outcome["status"]]
-        setattr(run, counter, getattr(run, counter) + 1)
+        counter = _RUN_COUNTERS.get(outcome["status"])  # skipped paths are in the report only
+        if counter:
+            setattr(run, counter, getattr(run, counter) + 1)
         run.report = {**run.report, "files": [*run.report["files"], outcome]}  # a new object: JSON is saved whole
 
 

@@ -15,6 +15,7 @@ from models import db
 from pipeline.errors import UsageError
 from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
 from pipeline.store import (
+    open_database,
     IssueView,
     export_json,
     IssueFilter,
@@ -270,6 +271,26 @@ def test_organization_registered_concurrently_is_reused(sessions, make_document,
     assert load(sessions, result.document_id).to_export() == doc.to_export()
 
 
+def test_a_long_sqlite_reader_does_not_block_an_ingest(tmp_path, make_document, monkeypatch):
+    import sqlite3
+
+    from pipeline import store
+
+    monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_S", 1)  # without WAL the save would fail after 1 s
+    path = tmp_path / "orders.db"
+    sessions = open_database(f"sqlite:///{path}")
+    save(sessions, make_document("a.docx"))
+    reader = sqlite3.connect(path, isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM funding").fetchone()  # a researcher's query, still open
+
+    saved = save(sessions, make_document("b.docx"))
+
+    reader.execute("COMMIT")
+    reader.close()
+    assert saved.outcome == "new"
+
+
 def test_parallel_ingests_all_succeed_and_share_the_registry(sessions, make_document):
     # On SQLite this needs writers to queue for the lock rather than fail at once.
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -369,3 +390,23 @@ def test_empty_database_summary(sessions):
     summary = status_summary(sessions)
 
     assert summary["documents"] == 0 and summary["documents_by_region"] == {} and summary["last_run"] is None
+
+
+def test_an_export_reads_one_state_while_an_ingest_replaces_documents(sessions, make_document, tmp_path):
+    from pipeline.store import _export
+
+    save(sessions, make_document("a.docx"))
+    save(sessions, make_document("b.docx"))
+    before = {path.name: path.read_text() for path in export_json(sessions, tmp_path / "before")}
+    changed = make_document("b.docx")
+    changed.funding = [FundingRow("1.1", 2024, "all", "Всего", Decimal("99.99"))]
+
+    def replace_b_while_exporting(doc):
+        if doc.source_file == "a.docx":
+            save(sessions, changed, version="v2")  # committed by another transaction meanwhile
+        return doc.to_export()
+
+    during = {path.name: path.read_text() for path in _export(sessions, tmp_path / "during", "json",
+                                                              replace_b_while_exporting)}
+
+    assert during == before  # b as it was when the export began, not half replaced
