@@ -24,7 +24,7 @@ from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from pipeline.ingest import FileOutcome, discover, ingest_file, recorded_run
+from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
 # the Prefect server too, beside Prefect's.
@@ -129,7 +129,7 @@ def _outcome(future, path: Path) -> FileOutcome:
     try:
         return future.result()
     except Exception as exc:  # reported as this file's failure, never dropped
-        return FileOutcome(str(path), "failed", reason=f"{path}: {type(exc).__name__}: {exc}")
+        return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
 
 
 def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:

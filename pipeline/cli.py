@@ -1,7 +1,8 @@
 """`orders`: ingest orders, export documents, read the review queue and the status.
 
 Exit codes: 0 all went well; 1 some input failed; 2 wrong usage; 3 the database
-cannot be used.
+cannot be used (or its disk is full); 4 the Prefect server at PREFECT_API_URL does
+not answer.
 """
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def ingest(
     the name of a file given itself. New bytes in the same place replace the stored
     version; the same name in another folder is another document."""
     from pipeline.ingest import already_stored, discover
+    from pipeline.preflight import check_before_run
 
     if verbose:
         handler = logging.StreamHandler()
@@ -58,7 +60,7 @@ def ingest(
         pipeline_log.propagate = False  # once, not again through Prefect's console handler
 
     settings = load_settings(database_url=db)
-    _sessions(db)  # fail fast, before Prefect starts, when the database is unusable
+    check_before_run(_sessions(db), settings.database_url, settings.processed_dir)  # before Prefect starts
     files, failures = discover(paths, source_key)
     stored = None if force else already_stored(files, settings.database_url)
     if stored is not None:  # nothing to extract: record the run without starting Prefect
@@ -88,8 +90,8 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
         bar = progress.add_task("ingesting", total=total)
 
         def advance(outcome) -> None:
-            if outcome.failed:
-                console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
+            if outcome.reason:
+                _say(outcome)
             else:
                 progress.advance(bar)
                 progress.update(bar, description=Path(outcome.path).name)
@@ -107,9 +109,15 @@ def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
 
     with recorded_run(database_url, paths) as record:
         for outcome in outcomes:
-            if outcome.failed:
-                console.print(f"[red]failed[/red] {outcome.reason}", soft_wrap=True, markup=True)
+            if outcome.reason:
+                _say(outcome)
             record(outcome)
+
+
+def _say(outcome) -> None:
+    """One line for a file that is not stored: failed (red) or skipped, with the reason."""
+    colour = "red" if outcome.failed else "yellow"
+    console.print(f"[{colour}]{outcome.status}[/{colour}] {outcome.reason}", soft_wrap=True, markup=True)
 
 
 def _print_summary(outcomes) -> None:
@@ -118,10 +126,11 @@ def _print_summary(outcomes) -> None:
     for o in stored:
         for kind, n in o.counts.items():
             totals[kind] = totals.get(kind, 0) + n
-    by_status = {s: sum(o.status == s for o in outcomes) for s in ("new", "replaced", "unchanged", "failed")}
+    by_status = {s: sum(o.status == s for o in outcomes)
+                 for s in ("new", "replaced", "unchanged", "failed", "skipped")}
     out.print(
         f"documents: {by_status['new']} new, {by_status['replaced']} replaced, {by_status['unchanged']} unchanged, "
-        f"{by_status['failed']} failed"
+        f"{by_status['failed']} failed" + (f"; {by_status['skipped']} path(s) skipped" if by_status["skipped"] else "")
     )
     if totals:
         out.print("stored: " + ", ".join(f"{n} {kind}" for kind, n in totals.items()))
@@ -222,7 +231,7 @@ def runs(limit: int = typer.Option(10, help="How many of the latest runs"), db: 
         if run["seconds_by_stage"]:
             out.print("  seconds: " + ", ".join(f"{k} {v}" for k, v in run["seconds_by_stage"].items()))
         for path, reason in run["failures"].items():
-            out.print(f"  failed {path}: {reason}", soft_wrap=True)
+            out.print(f"  failed {reason if reason.startswith(path) else f'{path}: {reason}'}", soft_wrap=True)
 
 
 @app.command()

@@ -66,6 +66,20 @@ class UsageError(OrdersError):
     exit_code = 2
 
 
+class StorageFullError(OrdersError):
+    """Too little free space for a run to write its database and page images."""
+
+    exit_code = 3
+    remedy = "free some space, or point ORDERS_PROCESSED_DIR / --db at a disk with room"
+
+
+class PrefectUnavailableError(OrdersError):
+    """PREFECT_API_URL names a Prefect server that does not answer."""
+
+    exit_code = 4
+    remedy = "start the server (prefect server start) or unset PREFECT_API_URL to run with a local one"
+
+
 class CorrectionError(OrdersError):
     """A reviewer's correction cannot be applied: its target or its value is wrong.
     Nothing is stored; the review page shows the message beside the form."""

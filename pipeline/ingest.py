@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,12 +12,12 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.records import ExtractedDocument
 from pipeline import stages
-from pipeline.errors import InputError, OrdersError, UnreadableFileError, UsageError
+from pipeline.errors import InputError, OrdersError, UnreadableFileError, UnsupportedFormatError, UsageError
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (
@@ -32,7 +33,7 @@ class FileOutcome:
     """What happened to one input file in a run."""
 
     path: str
-    status: str  # new | unchanged | replaced | failed
+    status: str  # new | unchanged | replaced | failed | skipped
     reason: str = ""
     document_id: int | None = None
     counts: dict[str, int] = field(default_factory=dict)
@@ -54,25 +55,24 @@ class InputFile:
 
 
 def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[InputFile], list[FileOutcome]]:
-    """Files to ingest from files and folders (folders recursively, supported types only).
-
-    A path given twice is ingested once; a missing path is a failure of its own.
-    `source_key` names the place of a single file given alone.
+    """Files to ingest from files and folders (folders recursively, links to folders
+    followed once), and an outcome for every path that will not be ingested: a
+    missing path or an unreadable folder fails, a file of another type is skipped,
+    each with its reason. Hidden files and folders are passed over. A path given
+    twice is ingested once. `source_key` names the place of a single file given alone.
     """
     if source_key is not None and (len(paths) != 1 or paths[0].is_dir()):
         raise UsageError("--source-key names one file: give exactly one file path with it")
     found: list[InputFile] = []
-    failures: list[FileOutcome] = []
+    reported: list[FileOutcome] = []
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            candidates = [InputFile(p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
-                          if p.is_file() and p.suffix.lower() in READERS
-                          and not any(part.startswith(".") for part in p.relative_to(path).parts)]
+            candidates = _walk(path, reported)
         elif path.exists():
             candidates = [InputFile(path, source_key or path.name)]
         else:
-            failures.append(failed(path, UnreadableFileError("no such file or folder", path=path)))
+            reported.append(failed(path, UnreadableFileError("no such file or folder", path=path)))
             continue
         for candidate in candidates:
             resolved = candidate.path.resolve()
@@ -80,11 +80,63 @@ def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[Inp
                 continue
             seen.add(resolved)
             found.append(candidate)
-    return found, failures
+    return found, reported
+
+
+# Orders saved in formats that need converting to .docx first.
+CONVERTIBLE = (".doc", ".rtf", ".odt")
+
+
+def _walk(root: Path, reported: list[FileOutcome]) -> list[InputFile]:
+    """The readable files below `root`, keyed by their path below it; what is not
+    taken goes to `reported`."""
+    found: list[InputFile] = []
+    walked: set[Path] = set()
+
+    def unreadable(error: OSError) -> None:
+        reported.append(failed(Path(error.filename), UnreadableFileError(
+            f"cannot read the folder ({error.strerror}); nothing below it is ingested", path=error.filename)))
+
+    for folder, folders, files in os.walk(root, onerror=unreadable, followlinks=True):
+        here = Path(folder)
+        if here.resolve() in walked:  # a link back to a folder walked already: a loop, or the same files twice
+            reported.append(skipped(here, f"a link to {here.resolve()}, which is read once already"))
+            folders[:] = []
+            continue
+        walked.add(here.resolve())
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(name for name in files if not name.startswith(".")):
+            found.extend(_taken(here / name, root, reported))
+    return found
+
+
+def _taken(path: Path, root: Path, reported: list[FileOutcome]) -> list[InputFile]:
+    suffix = path.suffix.lower()
+    if suffix in READERS:
+        return [InputFile(path, path.relative_to(root).as_posix())]
+    if suffix in CONVERTIBLE:
+        reported.append(failed(path, UnsupportedFormatError(
+            f"a {suffix} file is read once converted to .docx; convert it (LibreOffice: "
+            f"soffice --headless --convert-to docx FILE) and ingest the .docx", path=path)))
+    else:
+        reported.append(skipped(path, f"not an order's file type ({suffix or 'no extension'})"))
+    return []
+
+
+def failure_reason(exc: Exception) -> str:
+    """An unexpected failure in one line: a database's own message without
+    SQLAlchemy's statement and links («database or disk is full»)."""
+    if isinstance(exc, DBAPIError):
+        return f"the database refused: {str(exc.orig).strip().splitlines()[0]}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def failed(path: Path, error: OrdersError) -> FileOutcome:
     return FileOutcome(str(path), "failed", reason=str(error))
+
+
+def skipped(path: Path, why: str) -> FileOutcome:
+    return FileOutcome(str(path), "skipped", reason=f"{path}: {why}")
 
 
 class StageTimer:

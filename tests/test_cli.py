@@ -3,9 +3,13 @@ each, the batch goes on, nothing is stored for them, and the exit code says so."
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -19,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "text" / "002_7c4a6195f44ee496.txt"
 
 
-def orders(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True)
+def orders(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -90,3 +95,75 @@ def test_tables_export_of_a_pdf_keeps_cells_with_boxes(tmp_path):
     assert all(len(c["bbox"]) == 4 for c in cells)
     spanning = next(c for c in cells if c["text"].startswith("Объем финансирования"))
     assert spanning["col_span"] == 3
+
+
+def test_runs_name_each_failed_file_once(bad_batch, tmp_path):
+    folder, args = bad_batch
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    orders("ingest", *map(str, args), "--db", url)
+
+    report = orders("runs", "--db", url)
+
+    failures = [ln for ln in report.stdout.splitlines() if ln.strip().startswith("failed ")]
+    assert len(failures) == 6, report.stdout
+    assert all(ln.count(str(folder)) + ln.count("gone.txt") == 1 for ln in failures), report.stdout
+
+
+def one_line_error(result: subprocess.CompletedProcess) -> str:
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_a_database_that_takes_no_writes_fails_at_once_in_one_line(tmp_path):
+    folder = Path(tempfile.mkdtemp(prefix="orders-ro-", dir="/tmp"))
+    try:
+        url = f"sqlite:///{folder / 'orders.db'}"
+        open_database(url).kw["bind"].dispose()  # made by root; «nobody» below may read it only
+        shutil.copy(SAMPLE, folder / SAMPLE.name)
+        os.chmod(folder, 0o755)
+        for path in folder.iterdir():
+            os.chmod(path, 0o644)
+        started = time.perf_counter()
+        result = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", sys.executable,
+                                 "-m", "pipeline", "ingest", str(folder / SAMPLE.name), "--db", url],
+                                cwd=ROOT, capture_output=True, text=True, env={**os.environ, "HOME": str(folder)})
+        seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(folder)
+
+    assert result.returncode == 3
+    assert "readonly database" in one_line_error(result) and seconds < 15
+
+
+@pytest.fixture
+def tiny_disk() -> Path:
+    """A 1 MiB filesystem (tmpfs), for a disk that is full."""
+    mount = Path(tempfile.mkdtemp(prefix="orders-full-"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", str(mount)], check=True)
+    mount.rmdir()
+
+
+def test_a_full_disk_fails_at_once_in_one_line(tiny_disk, tmp_path):
+    result = orders("ingest", str(SAMPLE), "--db", f"sqlite:///{tmp_path / 'orders.db'}",
+                    env={"ORDERS_PROCESSED_DIR": str(tiny_disk)})
+
+    assert result.returncode == 3
+    assert "MiB free on the disk of" in one_line_error(result)
+
+
+def test_a_prefect_server_that_does_not_answer_fails_at_once_in_one_line(tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    started = time.perf_counter()
+
+    result = orders("ingest", str(SAMPLE), "--db", f"sqlite:///{tmp_path / 'orders.db'}",
+                    env={"PREFECT_API_URL": f"http://127.0.0.1:{closed}/api"})
+
+    assert result.returncode == 4
+    assert f"PREFECT_API_URL http://127.0.0.1:{closed}/api does not answer" in one_line_error(result)
+    assert time.perf_counter() - started < 15

@@ -136,3 +136,4 @@ def test_a_correction_of_one_file_applies_to_the_acts_other_files_and_reverts_to
 def test_a_source_key_names_one_file(tmp_path):
     with pytest.raises(UsageError, match="--source-key names one file"):
         discover([tmp_path], "mine")
+

@@ -1,0 +1,66 @@
+"""Checks a run makes before it starts Prefect (which takes seconds to start): that
+the database takes writes, that the disks have room, that a configured Prefect
+server answers. Each failure is one line with its remedy and exit code."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from pipeline.errors import DatabaseError, PrefectUnavailableError, StorageFullError
+from pipeline.store import write_transaction
+
+MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway
+CONNECT_TIMEOUT_S = 3
+
+
+def check_before_run(sessions: sessionmaker[Session], database_url: str, processed_dir: Path) -> None:
+    """Raise the first problem that would make a run fail for every file."""
+    check_writable(sessions)
+    for folder in {processed_dir, *_sqlite_folder(database_url)}:
+        check_free_space(folder)
+    check_prefect_api(os.environ.get("PREFECT_API_URL"))
+
+
+def check_writable(sessions: sessionmaker[Session]) -> None:
+    """The database takes writes: a write transaction that changes nothing."""
+    try:
+        with write_transaction(sessions) as session:
+            session.execute(text("DELETE FROM ingestion_run WHERE 1 = 0"))
+    except DBAPIError as exc:
+        shown = sessions.kw["bind"].url.render_as_string(hide_password=True)
+        raise DatabaseError(f"the database {shown} takes no writes: {str(exc.orig).strip()}") from None
+
+
+def check_free_space(folder: Path, need_mb: int = MIN_FREE_MB) -> None:
+    """At least `need_mb` MiB free where the folder (or its nearest existing parent) is."""
+    existing = next(p for p in (folder.resolve(), *folder.resolve().parents) if p.exists())
+    free_mb = shutil.disk_usage(existing).free / 2**20
+    if free_mb < need_mb:
+        raise StorageFullError(f"only {free_mb:.1f} MiB free on the disk of {folder}; a run needs {need_mb} MiB")
+
+
+def check_prefect_api(api_url: str | None) -> None:
+    """A configured Prefect server accepts connections."""
+    if not api_url:
+        return
+    parts = urlsplit(api_url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} does not answer ({exc.strerror or exc})") from None
+
+
+def _sqlite_folder(database_url: str) -> list[Path]:
+    url = make_url(database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    return [Path(url.database).parent]
