@@ -47,7 +47,18 @@ def ingest(
 
     A document is its file's place: the path below the folder given (A/order.txt), or
     the name of a file given itself. New bytes in the same place replace the stored
-    version; the same name in another folder is another document."""
+    version; the same name in another folder is another document.
+
+    Every process the run starts (Prefect's server, OCR workers, Tesseract) ends
+    with it, even when it is killed."""
+    from pipeline.lifetime import processes_die_with_run
+
+    with processes_die_with_run():  # first: it forks, which must precede any thread
+        _ingest(paths, force, workers, dask_address, verbose, source_key, db)
+
+
+def _ingest(paths: list[Path], force: bool, workers: int, dask_address: str | None, verbose: bool,
+            source_key: str | None, db: str | None) -> None:
     from pipeline.ingest import already_stored, discover
     from pipeline.preflight import check_before_run
 

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import db
+from pipeline.lifetime import processes_with
 from pipeline.research import comparable_rows
 from pipeline.store import list_runs, open_database
 
@@ -114,6 +115,38 @@ def test_a_killed_run_resumes_with_nothing_lost_or_twice(environment, inputs, se
     assert content(url) == content(serial)
     killed, finished = reversed(list_runs(open_database(url)))
     assert killed["finished_at"] is None and finished["finished_at"] is not None
+
+
+def test_a_run_killed_with_sigkill_leaves_no_process_behind(environment, tmp_path):
+    tag = f"kill-{time.time_ns()}"
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    for n in range(3):  # enough pages that OCR is under way when the run is killed
+        shutil.copy(FIXTURES / "tasks_only.scan.pdf", scans / f"scan{n}.pdf")
+    run = start_orders({**environment, "ORDERS_TEST_TAG": tag, "ORDERS_OCR_WORKERS": "2"}, "ingest", str(scans),
+                       "--db", f"sqlite:///{tmp_path / 'orders.db'}")
+    try:
+        deadline = time.monotonic() + 300
+        while not any(_name(pid) == "tesseract" for pid in processes_with("ORDERS_TEST_TAG", tag)):
+            assert run.poll() is None and time.monotonic() < deadline, "no OCR under way: " + run.stdout.read()
+            time.sleep(0.2)
+        started = {pid: _name(pid) for pid in processes_with("ORDERS_TEST_TAG", tag)}
+    finally:
+        os.kill(run.pid, signal.SIGKILL)  # the run alone, not its process group
+        run.wait()
+
+    deadline = time.monotonic() + 15
+    while processes_with("ORDERS_TEST_TAG", tag) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert {"python", "tesseract"} <= set(started.values())  # Prefect's server, OCR workers, Tesseract
+    assert processes_with("ORDERS_TEST_TAG", tag) == []
+
+
+def _name(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "comm").read_text().strip()
+    except OSError:
+        return ""
 
 
 def documents(url: str) -> int:
