@@ -54,6 +54,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|заголовок)\s*(\d+)$", re.IGNO
 _BOOKMARK_MARKER = re.compile(r"\[bookmark: [^\]]*\]")
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # legacy binary .doc (Word 97-2003)
 _SECTION_TYPES_ON_SAME_PAGE = {"continuous", "nextColumn"}
+MAX_EXPANDED_MB = 300  # what a DOCX may expand to: a 2,000-page order with images is far below it
 # What python-docx raises on a damaged package. KeyError: a ZIP without the Word
 # parts; ValueError: another Office format (.xlsx); BadZipFile, zlib.error and
 # EOFError: damaged members; LxmlError: broken XML inside.
@@ -101,12 +102,26 @@ def _open_document(path: Path) -> DocxDocument:
             "not a DOCX file: it is not a complete ZIP package (truncated or another format)",
             path=path,
         )
+    _check_expanded_size(path)
     try:
         return docx.Document(str(path))
     except _UNREADABLE_PACKAGE as exc:
         raise CorruptFileError(
             f"not a readable Word document ({type(exc).__name__}: {exc})", path=path
         ) from exc
+
+
+def _check_expanded_size(path: Path, limit_mb: int = MAX_EXPANDED_MB) -> None:
+    """Refuse a package whose members expand past `limit_mb` (a ZIP bomb): python-docx
+    would hold them in memory whole. The sizes are read from the ZIP's directory."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            expanded = sum(member.file_size for member in package.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise CorruptFileError(f"not a readable ZIP package ({exc})", path=path) from exc
+    if expanded > limit_mb * 2**20:
+        raise CorruptFileError(f"the package expands to {expanded // 2**20} MB, over the {limit_mb} MB a Word "
+                               "order can hold", path=path)
 
 
 def _read_body(document: DocxDocument) -> list[Block]:

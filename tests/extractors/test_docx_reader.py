@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 
-from extractors.docx_reader import read_docx
+from extractors.docx_reader import MAX_EXPANDED_MB, read_docx
 from models.layout import Paragraph, Table
 from pipeline.errors import CorruptFileError, EmptyInputError, UnreadableFileError
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CORPUS = Path("/work/shared/corpus/rendered")
 needs_corpus = pytest.mark.skipif(
@@ -344,3 +347,17 @@ def test_document_without_text_is_empty_input(tmp_path):
 
     with pytest.raises(EmptyInputError, match="no text"):
         read_docx(save(document, tmp_path))
+
+
+def test_a_package_that_expands_past_the_limit_is_refused_before_it_is_read(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    shutil.copy(ROOT / "data" / "raw" / "docx" / "000_de2bdb5f24b93b6d.docx", bomb)
+    with zipfile.ZipFile(bomb, "a", compression=zipfile.ZIP_DEFLATED) as package:
+        with package.open("word/media/padding.bin", "w", force_zip64=True) as member:
+            zeros = bytes(2**20)
+            for _ in range(MAX_EXPANDED_MB + 1):  # a little over the limit, a few hundred KB on disk
+                member.write(zeros)
+
+    with pytest.raises(CorruptFileError, match=rf"expands to \d+ MB, over the {MAX_EXPANDED_MB} MB"):
+        read_docx(bomb)
+    assert bomb.stat().st_size < 2**20
