@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.records import ExtractedDocument
 from pipeline import stages
-from pipeline.errors import InputError, OrdersError, UnreadableFileError, UnsupportedFormatError, UsageError
+from pipeline.errors import InputError, OrdersError, UnreadableFileError, UsageError
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (
@@ -83,10 +83,6 @@ def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[Inp
     return found, reported
 
 
-# Orders saved in formats that need converting to .docx first.
-CONVERTIBLE = (".doc", ".rtf", ".odt")
-
-
 def _walk(root: Path, reported: list[FileOutcome]) -> list[InputFile]:
     """The readable files below `root`, keyed by their path below it; what is not
     taken goes to `reported`."""
@@ -114,12 +110,7 @@ def _taken(path: Path, root: Path, reported: list[FileOutcome]) -> list[InputFil
     suffix = path.suffix.lower()
     if suffix in READERS:
         return [InputFile(path, path.relative_to(root).as_posix())]
-    if suffix in CONVERTIBLE:
-        reported.append(failed(path, UnsupportedFormatError(
-            f"a {suffix} file is read once converted to .docx; convert it (LibreOffice: "
-            f"soffice --headless --convert-to docx FILE) and ingest the .docx", path=path)))
-    else:
-        reported.append(skipped(path, f"not an order's file type ({suffix or 'no extension'})"))
+    reported.append(skipped(path, f"not an order's file type ({suffix or 'no extension'})"))
     return []
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from extractors.docx_reader import read_docx
+from extractors.libreoffice import CONVERTED, read_converted
 from extractors.ocr.scan import ocr_pdf_pages, preview_pdf_page, read_image
 from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
@@ -32,6 +33,7 @@ READERS: dict[str, Callable[[Path], Layout]] = {
     ".txt": read_text,
     ".pdf": lambda path: read_pdf(path, ocr_pages=ocr_pdf_pages, preview=preview_pdf_page),
     **{suffix: read_image for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
+    **{suffix: read_converted for suffix in CONVERTED},  # through LibreOffice, when it is installed
 }
 
 

@@ -8,8 +8,9 @@ SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if command -v apt-get >/dev/null 2>&1; then
   missing=""
-  # chromium: the browser the review page's tests drive (never downloaded by Playwright)
-  for pkg in python3-venv python3-dev tesseract-ocr tesseract-ocr-rus chromium; do
+  # chromium: the browser the review page's tests drive (never downloaded by Playwright);
+  # libreoffice-writer-nogui: reads orders saved as .doc, .rtf and .odt
+  for pkg in python3-venv python3-dev tesseract-ocr tesseract-ocr-rus chromium libreoffice-writer-nogui; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
   done
   if [ -n "$missing" ]; then
