@@ -6,6 +6,7 @@ import functools
 import hashlib
 import re
 import shutil
+import sqlite3
 import socket
 import threading
 import time
@@ -55,6 +56,9 @@ def fill(url: str) -> None:
 def review_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("review") / "orders.db"
     fill(f"sqlite:///{path}")
+    connection = sqlite3.connect(path)  # WAL mode: bring every write into the file that is copied
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
     return path
 
 
