@@ -107,7 +107,8 @@ def workers_speedup(scans: list[Path]) -> tuple[float, float, int]:
 
 
 def peak_memory_mb(scan: Path) -> float:
-    """Peak resident memory of ingesting one scan end to end (the process and its OCR workers)."""
+    """Peak resident memory of extracting one file end to end in a fresh process (the
+    process, or the largest of its OCR workers)."""
     code = ("import resource, sys; from pathlib import Path; from pipeline.stages import extract; "
             "extract(Path(sys.argv[1])); "
             "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"

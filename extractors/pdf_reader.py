@@ -62,6 +62,7 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
             else:
                 to_ocr.append(number)
                 pages[number] = Page(number=number, width=float(page.width), height=float(page.height))
+            page.close()  # its parsed objects are read: memory stays flat however many pages follow
     if to_ocr and ocr_pages is not None:
         pages.update({p.number: p for p in ocr_pages(path, to_ocr)})
     kind = "scan" if len(to_ocr) == len(pages) else "pdf"

@@ -2,6 +2,8 @@
 and clear errors for PDFs that cannot be read."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from models.layout import Paragraph, Table
 from pipeline.errors import CorruptFileError, EmptyInputError
 from pipeline.tables import layout_to_logical
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
 
 
 @pytest.mark.parametrize("text,real", [
@@ -72,3 +75,20 @@ def test_pdf_without_pages(tmp_path):
     PdfWriter().write(empty)
     with pytest.raises((EmptyInputError, CorruptFileError), match="empty.pdf"):
         read_pdf(empty)
+
+
+def test_memory_stays_flat_however_many_pages_a_pdf_has(tmp_path):
+    def peak_mb(pages: int) -> float:
+        source = PdfReader(ROOT / "data" / "raw" / "pdf" / "001_4e0a142146799e3e.pdf")
+        writer = PdfWriter()
+        while len(writer.pages) < pages:
+            writer.add_page(source.pages[len(writer.pages) % len(source.pages)])
+        path = tmp_path / f"{pages}.pdf"
+        writer.write(path)
+        code = ("import resource, sys; from pathlib import Path; from extractors.pdf_reader import read_pdf; "
+                "read_pdf(Path(sys.argv[1])); print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+        done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT,
+                              check=True)
+        return int(done.stdout.split()[-1]) / 1024
+
+    assert peak_mb(52) - peak_mb(13) < 40  # pages are let go once read (50 pages held at once took 250 MB more)
