@@ -33,7 +33,7 @@ from docx.text.parfmt import ParagraphFormat
 from lxml import etree
 
 from models.layout import Block, Cell, Layout, Page, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, UnreadableFileError
+from pipeline.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
 
 # Text boxes float outside the reading order and moved-from revisions are
 # deleted text; neither is part of what the reader of the printed order sees.
@@ -55,6 +55,7 @@ _BOOKMARK_MARKER = re.compile(r"\[bookmark: [^\]]*\]")
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"  # legacy binary .doc (Word 97-2003)
 _SECTION_TYPES_ON_SAME_PAGE = {"continuous", "nextColumn"}
 MAX_EXPANDED_MB = 300  # what a DOCX may expand to: a 2,000-page order with images is far below it
+MAX_BODY_XML_MB = 25  # its body's XML: extraction at this size peaks near 700 MiB
 # What python-docx raises on a damaged package. KeyError: a ZIP without the Word
 # parts; ValueError: another Office format (.xlsx); BadZipFile, zlib.error and
 # EOFError: damaged members; LxmlError: broken XML inside.
@@ -111,17 +112,24 @@ def _open_document(path: Path) -> DocxDocument:
         ) from exc
 
 
-def _check_expanded_size(path: Path, limit_mb: int = MAX_EXPANDED_MB) -> None:
-    """Refuse a package whose members expand past `limit_mb` (a ZIP bomb): python-docx
-    would hold them in memory whole. The sizes are read from the ZIP's directory."""
+def _check_expanded_size(path: Path, limit_mb: int = MAX_EXPANDED_MB, body_mb: int = MAX_BODY_XML_MB) -> None:
+    """Refuse a package whose members expand past `limit_mb` (a ZIP bomb), or whose
+    body XML passes `body_mb`: python-docx holds them in memory whole, and a run must
+    stay under 1 GiB. The sizes are read from the ZIP's directory."""
     try:
         with zipfile.ZipFile(path) as package:
-            expanded = sum(member.file_size for member in package.infolist())
+            members = package.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise CorruptFileError(f"not a readable ZIP package ({exc})", path=path) from exc
+    expanded = sum(member.file_size for member in members)
+    body = sum(member.file_size for member in members if member.filename == "word/document.xml")
     if expanded > limit_mb * 2**20:
         raise CorruptFileError(f"the package expands to {expanded // 2**20} MB, over the {limit_mb} MB a Word "
                                "order can hold", path=path)
+    if body > body_mb * 2**20:
+        raise InputError(f"the Word body is {body // 2**20} MB of XML; one order's is far under {body_mb} MB "
+                         "(a 2,000-page order is about 20 MB): check that the file is one order, or split it",
+                         path=path)
 
 
 def _read_body(document: DocxDocument) -> list[Block]:

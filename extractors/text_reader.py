@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.layout import Cell, Layout, Page, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError
+from pipeline.errors import CorruptFileError, EmptyInputError, InputError
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _P_TAG = re.compile(r"</?p>", re.I)
@@ -32,6 +32,11 @@ _ROW_START = re.compile(r"^\s*(?:[IVXLC]+\.?|\d{1,2}(?:\.\d{1,2})*\.?)(?:\s|$)")
 
 def read_text(path: Path) -> Layout:
     """Read a plain-text conversion of an order into pages of paragraphs and tables."""
+    size_mb = path.stat().st_size / 2**20
+    if size_mb > MAX_TEXT_MB:
+        raise InputError(f"the text is {size_mb:.0f} MB; the text of one order is far under {MAX_TEXT_MB} MB "
+                         "(a 2,000-page order is about 5 MB): check that the file is one order, or split it",
+                         path=path)
     raw = path.read_bytes()
     if not raw.strip():
         raise EmptyInputError("the file is empty", path=path)
@@ -41,6 +46,10 @@ def read_text(path: Path) -> Layout:
     pages = _TextLayoutBuilder().build(_BOOKMARK.sub("", text).replace("\r\n", "\n").split("\n"))
     return Layout(source_file=path.name, format="text", pages=pages)
 
+
+# Larger texts are refused: extraction holds one order's records in memory, about 60
+# times the text's size, and a run must stay under 1 GiB.
+MAX_TEXT_MB = 10
 
 # Byte-order marks and their encodings; UTF-32's first, as its little-endian mark starts with UTF-16's.
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),

@@ -18,9 +18,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls
 
-from extractors.docx_reader import MAX_EXPANDED_MB, read_docx
+from extractors.docx_reader import MAX_BODY_XML_MB, MAX_EXPANDED_MB, read_docx
 from models.layout import Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, UnreadableFileError
+from pipeline.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -361,3 +361,17 @@ def test_a_package_that_expands_past_the_limit_is_refused_before_it_is_read(tmp_
     with pytest.raises(CorruptFileError, match=rf"expands to \d+ MB, over the {MAX_EXPANDED_MB} MB"):
         read_docx(bomb)
     assert bomb.stat().st_size < 2**20
+
+
+def test_a_body_past_the_limit_is_refused_before_it_is_read(tmp_path):
+    large = tmp_path / "large.docx"
+    with zipfile.ZipFile(ROOT / "data" / "raw" / "docx" / "000_de2bdb5f24b93b6d.docx") as source, \
+            zipfile.ZipFile(large, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "word/document.xml":  # padded past the limit with an XML comment
+                data = data.replace(b"<w:body>", b"<w:body><!--" + b" " * (MAX_BODY_XML_MB * 2**20) + b"-->", 1)
+            target.writestr(member, data)
+
+    with pytest.raises(InputError, match=rf"the Word body is {MAX_BODY_XML_MB} MB of XML; one order's is far under"):
+        read_docx(large)

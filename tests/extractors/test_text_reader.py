@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.text_reader import read_text
+from extractors.text_reader import MAX_TEXT_MB, read_text
 from models.layout import Layout, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError
+from pipeline.errors import CorruptFileError, EmptyInputError, InputError
 
 
 def _read(tmp_path: Path, text: str, name: str = "order.txt") -> Layout:
@@ -159,4 +159,12 @@ def test_binary_file(tmp_path, content):
     path = tmp_path / "binary.txt"
     path.write_bytes(content)
     with pytest.raises(CorruptFileError):
+        read_text(path)
+
+
+def test_a_text_past_the_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.txt"
+    path.write_bytes("Распоряжение\n".encode() * (MAX_TEXT_MB * 2**20 // 20))
+
+    with pytest.raises(InputError, match=rf"the text is \d+ MB; the text of one order is far under {MAX_TEXT_MB} MB"):
         read_text(path)
