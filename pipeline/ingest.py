@@ -108,9 +108,12 @@ def _walk(root: Path, reported: list[FileOutcome]) -> list[InputFile]:
 
 def _taken(path: Path, root: Path, reported: list[FileOutcome]) -> list[InputFile]:
     suffix = path.suffix.lower()
-    if suffix in READERS:
+    if not path.is_file():  # a link that loops or leads nowhere
+        reported.append(skipped(path, "a link that leads to no file (it loops or its target is gone)"))
+    elif suffix in READERS:
         return [InputFile(path, path.relative_to(root).as_posix())]
-    reported.append(skipped(path, f"not an order's file type ({suffix or 'no extension'})"))
+    else:
+        reported.append(skipped(path, f"not an order's file type ({suffix or 'no extension'})"))
     return []
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -18,7 +18,7 @@ from pipeline.errors import DatabaseError, PrefectUnavailableError, StorageFullE
 from pipeline.store import write_transaction
 
 MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway
-CONNECT_TIMEOUT_S = 3
+CONNECT_TIMEOUT_S = 3  # for the Prefect server's health check
 
 
 def check_before_run(sessions: sessionmaker[Session], database_url: str, processed_dir: Path) -> None:
@@ -48,15 +48,22 @@ def check_free_space(folder: Path, need_mb: int = MIN_FREE_MB) -> None:
 
 
 def check_prefect_api(api_url: str | None) -> None:
-    """A configured Prefect server accepts connections."""
+    """A configured Prefect server answers its health check (GET …/health → true)."""
     if not api_url:
         return
-    parts = urlsplit(api_url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        socket.create_connection((parts.hostname or "127.0.0.1", port), timeout=CONNECT_TIMEOUT_S).close()
-    except OSError as exc:
-        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} does not answer ({exc.strerror or exc})") from None
+        with urlopen(f"{api_url.rstrip('/')}/health", timeout=CONNECT_TIMEOUT_S) as answer:
+            healthy = answer.read(16).strip() == b"true"
+    except HTTPError as exc:
+        healthy = False
+        answered = f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:  # refused, timed out, not a URL
+        reason = getattr(exc, "reason", None) or exc
+        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} does not answer ({reason})") from None
+    else:
+        answered = "no health check"
+    if not healthy:
+        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} answers, but not as a Prefect server ({answered})")
 
 
 def _sqlite_folder(database_url: str) -> list[Path]:

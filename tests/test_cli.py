@@ -2,6 +2,7 @@
 each, the batch goes on, nothing is stored for them, and the exit code says so."""
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -167,3 +169,17 @@ def test_a_prefect_server_that_does_not_answer_fails_at_once_in_one_line(tmp_pat
     assert result.returncode == 4
     assert f"PREFECT_API_URL http://127.0.0.1:{closed}/api does not answer" in one_line_error(result)
     assert time.perf_counter() - started < 15
+
+
+def test_a_prefect_url_where_another_server_answers_fails_at_once_in_one_line(tmp_path):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/api"
+    try:
+        result = orders("ingest", str(SAMPLE), "--db", f"sqlite:///{tmp_path / 'orders.db'}",
+                        env={"PREFECT_API_URL": url})
+    finally:
+        server.shutdown()
+
+    assert result.returncode == 4
+    assert f"PREFECT_API_URL {url} answers, but not as a Prefect server (HTTP 404)" in one_line_error(result)

@@ -40,6 +40,8 @@ def make_tree(root: Path) -> None:
     (root / "A" / "notes.json").write_text("{}")
     (root / "A" / ".hidden.txt").write_text("x")
     (root / "A" / "back").symlink_to(root, target_is_directory=True)  # a loop
+    (root / "A" / "l1.txt").symlink_to(root / "A" / "l2.txt")  # links that lead to each other
+    (root / "A" / "l2.txt").symlink_to(root / "A" / "l1.txt")
 
 
 def test_every_path_not_ingested_is_reported_once_with_its_reason(tmp_path):
@@ -49,7 +51,8 @@ def test_every_path_not_ingested_is_reported_once_with_its_reason(tmp_path):
 
     assert [f.source_key for f in files] == ["A/order.doc", "A/order.txt"]  # .doc through LibreOffice
     by_name = {Path(o.path).name: o for o in reported}
-    assert set(by_name) == {"notes.json", "back"}
+    assert set(by_name) == {"notes.json", "back", "l1.txt", "l2.txt"}
+    assert by_name["l1.txt"].status == "skipped" and "a link that leads to no file" in by_name["l1.txt"].reason
     assert by_name["notes.json"].status == "skipped" and "not an order's file type (.json)" in by_name["notes.json"].reason
     assert by_name["back"].status == "skipped" and "read once already" in by_name["back"].reason
 
