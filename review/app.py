@@ -38,7 +38,7 @@ from review import auth, forms
 from review.forms import BadRequest
 from review.views import (
     SECTIONS, correction_message, document_view, issue_changes, issue_states, page_image, shown_value,
-    shown_value_text, value_label,
+    value_label,
 )
 
 HERE = Path(__file__).parent
@@ -315,7 +315,7 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
                                        comment=comment)
             return correction_message(done, value_label(entity, key, field), before, document.issues), back
 
-        typed = f"; the value you typed was «{shown_value_text(field, value)}»" if value else ""
+        typed = f"; the value you typed was «{shown_value(field, value)}»" if value else ""
         return _change(request, save, back, explain=lambda reason: f"not saved: {reason}{typed}")
 
     @app.post("/issues/dismiss")
@@ -370,10 +370,10 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
 
         def undo(session: Session) -> tuple[str, str]:
             correction = _row(session, db.Correction, number, "correction")
-            issues = corrections.issues_of(session, correction)
-            before = issue_states(issues)
+            before = issue_states(corrections.issues_of(session, correction))
             corrections.revert(session, correction, author=account.name)
-            return "; ".join([f"correction {number} reverted", *issue_changes(before, issues)]), back
+            after = corrections.issues_of(session, correction)  # re-validation may have added issues
+            return "; ".join([f"correction {number} reverted", *issue_changes(before, after)]), back
 
         return _change(request, undo, back)
 
@@ -430,12 +430,13 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         number = forms.page_number(page)
         with _sessions(request)() as session:
             rows = session.scalars(query.limit(PAGE_SIZE * 4).offset((number - 1) * PAGE_SIZE * 4)).all()
-            files: dict[str, list[db.Document]] = {}  # the act's stored files, to name and link it
-            for document in session.scalars(select(db.Document).order_by(db.Document.source_key)):
+            acts = select(db.Correction.act_key).where(db.Correction.act_key != "").distinct()
+            files: dict[str, list[db.Document]] = {}  # the stored files of each corrected act, to name and link it
+            for document in session.scalars(select(db.Document).where(db.Document.act_key.in_(acts))
+                                            .order_by(db.Document.source_key)):
                 files.setdefault(document.act_key, []).append(document)
-            acts = session.scalars(select(db.Correction.act_key).where(db.Correction.act_key != "").distinct())
-            return render(request, "audit.html", account=account, rows=rows, acts=sorted(acts), act=act,
-                          files=files, page=number)
+            return render(request, "audit.html", account=account, rows=rows, acts=sorted(session.scalars(acts)),
+                          act=act, files=files, page=number)
 
 
 def _change(request: Request, work: Callable[[Session], tuple[str, str]], back: str,

@@ -315,12 +315,8 @@ def value_label(entity: str, key: str, field_: str) -> str:
     return " · ".join(p for p in (f"{name} {key}".strip(), _FIELD_NAMES.get(field_, field_)) if p)
 
 
-def shown_value(correction: db.Correction, value: str | None) -> str:
-    """A corrected value as a person reads it: executors as «A; B», not a JSON list."""
-    return shown_value_text(correction.field, value)
-
-
-def shown_value_text(field_: str, value: str | None) -> str:
+def shown_value(field_: str, value: str | None) -> str:
+    """A corrected value of `field_` as a person reads it: executors as «A; B», not a JSON list."""
     if value is None:
         return "—"
     if field_ == "executors":
@@ -346,7 +342,8 @@ def correction_message(done: db.Correction | None, label: str, before: IssueStat
     funding 4.2»: what changed, and which issues the edit closed and opened."""
     if done is None:
         return f"nothing changed: {label} already holds that value"
-    change = f"saved: {label} {_brief(shown_value(done, done.old_value))} → {_brief(shown_value(done, done.new_value))}"
+    old, new = (_brief(shown_value(done.field, value)) for value in (done.old_value, done.new_value))
+    change = f"saved: {label} {old} → {new}"
     return "; ".join([change, *issue_changes(before, issues)])
 
 

@@ -173,3 +173,16 @@ def test_saving_in_a_section_returns_to_the_saved_value(client):
 
     assert saved.headers["location"] == "/documents/1?open=measures#measure-4.2"
     assert 'id="measure-4.2"' in page and 'value="2022 г."' in page
+
+
+def test_a_revert_names_the_issues_it_opens_even_new_ones(client, review_settings):
+    token = sign_in(client, "anna")
+    for key, value in (("3.6 2021 all", "999"), ("3.6 2021 own_funds", "1249000")):
+        client.post("/documents/1/corrections", data={"entity": "funding", "key": key, "field": "amount",
+                                                      "value": value, "csrf_token": token})
+    first = corrections(review_settings)[0]
+
+    reverted = client.post(f"/corrections/{first.id}/revert", data={"csrf_token": token, "back": "/documents/1"})
+
+    assert ("opened: sum_mismatch · funding 3.6 (2021: sources 0 + 1 249 000 + 0 = 1 249 000 ≠ row amount "
+            "1 000 000)") in flash(reverted.text)  # an issue no extraction had before
