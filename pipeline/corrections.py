@@ -251,8 +251,8 @@ def correct(session: Session, document: db.Document, entity: str, key: str, fiel
     extracted = dict(earlier[0].extracted) if earlier else {}
     extracted.setdefault(document.source_key, current)
     touched = [document]
-    for other in documents_of(session, document.act_key):
-        other_row = target.rows(other).get(key) if other.id != document.id else None
+    for other in (d for d in documents_of(session, document.act_key) if d.id != document.id):
+        other_row = target.rows(other).get(key)
         if other_row is not None:
             extracted.setdefault(other.source_key, target.read(other_row))
             target.write(session, other, other_row, new)

@@ -21,7 +21,7 @@ from pipeline.errors import InputError, OrdersError, UnreadableFileError, UsageE
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (
-    SaveResult, add_to_run, finish_run, open_database, save_document, start_run, stored_document_id,
+    SaveResult, add_to_run, finish_run, open_database, refusal, save_document, start_run, stored_document_id,
 )
 from pipeline.tables import layout_to_logical
 
@@ -121,7 +121,7 @@ def failure_reason(exc: Exception) -> str:
     """An unexpected failure in one line: a database's own message without
     SQLAlchemy's statement and links («database or disk is full»)."""
     if isinstance(exc, DBAPIError):
-        return f"the database refused: {str(exc.orig).strip().splitlines()[0]}"
+        return f"the database refused: {refusal(exc).splitlines()[0]}"
     return f"{type(exc).__name__}: {exc}"
 
 

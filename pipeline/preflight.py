@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pipeline.errors import DatabaseError, PrefectUnavailableError, StorageFullError
-from pipeline.store import write_transaction
+from pipeline.store import refusal, write_transaction
 
 MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway
 CONNECT_TIMEOUT_S = 3  # for the Prefect server's health check
@@ -36,7 +36,7 @@ def check_writable(sessions: sessionmaker[Session]) -> None:
             session.execute(text("DELETE FROM ingestion_run WHERE 1 = 0"))
     except DBAPIError as exc:
         shown = sessions.kw["bind"].url.render_as_string(hide_password=True)
-        raise DatabaseError(f"the database {shown} takes no writes: {str(exc.orig).strip()}") from None
+        raise DatabaseError(f"the database {shown} takes no writes: {refusal(exc)}") from None
 
 
 def check_free_space(folder: Path, need_mb: int = MIN_FREE_MB) -> None:

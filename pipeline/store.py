@@ -66,7 +66,7 @@ def open_database(url: str) -> sessionmaker[Session]:
             _write_ahead_log(engine)
     except DBAPIError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open database {shown}: {str(exc.orig).strip()}") from exc
+        raise DatabaseError(f"cannot open database {shown}: {refusal(exc)}") from exc
     except CommandError as exc:
         engine.dispose()
         raise DatabaseError(
@@ -74,6 +74,11 @@ def open_database(url: str) -> sessionmaker[Session]:
             "version of the pipeline"
         ) from exc
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def refusal(exc: DBAPIError) -> str:
+    """The database's own words for a failure, without SQLAlchemy's statement and links."""
+    return str(exc.orig).strip()
 
 
 def open_reader(url: str) -> sessionmaker[Session]:
@@ -97,7 +102,7 @@ def open_reader(url: str) -> sessionmaker[Session]:
             pass
     except DBAPIError as exc:
         engine.dispose()
-        raise DatabaseError(f"cannot open database {shown}: {str(exc.orig).strip()}") from exc
+        raise DatabaseError(f"cannot open database {shown}: {refusal(exc)}") from exc
     return sessionmaker(engine, expire_on_commit=False)
 
 
@@ -516,7 +521,7 @@ def _export(sessions: sessionmaker[Session], out_dir: Path, suffix: str, content
         stored = session.execute(
             select(db.Document.id, db.Document.source_key).order_by(db.Document.source_key)
         ).all()
-        file_names = export_file_names([key for _, key in stored], suffix)
+        file_names = _export_file_names([key for _, key in stored], suffix)
         paths = []
         for document_id, key in stored:
             export = content(load_document(session, document_id))
@@ -527,7 +532,7 @@ def _export(sessions: sessionmaker[Session], out_dir: Path, suffix: str, content
     return paths
 
 
-def export_file_names(source_keys: list[str], suffix: str) -> dict[str, str]:
+def _export_file_names(source_keys: list[str], suffix: str) -> dict[str, str]:
     """One export file name per source key: the stem where it is unique, else the
     file's name, else the whole key with its folders joined by «__»."""
     stems = Counter(PurePosixPath(key).stem for key in source_keys)
