@@ -20,7 +20,9 @@ FUNDING_SOURCES = (
     "all", "fund_grant", "regional_budget", "local_budget", "federal_budget",
     "own_funds", "extrabudgetary", "other",
 )
-ISSUE_KINDS = ("sum_mismatch", "ocr_suspect", "unresolved_org", "missing_value", "other")
+ISSUE_KINDS = ("sum_mismatch", "ocr_suspect", "unresolved_org", "missing_value", "unread_value",
+               "unrecognised_table", "other")
+FUNDING_BASES = ("plan", "fact")  # planned or forecast amounts; reported execution
 
 
 @dataclass
@@ -93,6 +95,13 @@ class FundingRow:
     source_label: str
     amount_rub: Decimal
     provenance: Provenance = field(default_factory=Provenance)
+    task_code: str | None = None  # a subtotal of a section, task or subprogramme («Итого по задаче 2»)
+    period: str | None = None  # a part of `year`: YYYY-Q1…Q4, YYYY-H1/H2, YYYY-9M
+    basis: str = "plan"  # one of FUNDING_BASES
+
+    def value_key(self) -> str:
+        """This amount's natural key, as corrections name it."""
+        return funding_value_key(self.measure_code, self.year, self.source, self.task_code, self.period, self.basis)
 
 
 @dataclass
@@ -134,9 +143,13 @@ class ValueRef(NamedTuple):
     field: str
 
 
-def funding_value_key(measure_code: str | None, year: int | None, source: str) -> str:
-    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total."""
-    return f"{measure_code or 'total'} {year or 'all'} {source}"
+def funding_value_key(measure_code: str | None, year: int | None, source: str, task_code: str | None = None,
+                      period: str | None = None, basis: str = "plan") -> str:
+    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total;
+    «task:2 2019-Q1 all fact» for a fact amount of a quarter in the subtotal of task 2."""
+    owner = measure_code or (f"task:{task_code}" if task_code else "total")
+    key = f"{owner} {period or year or 'all'} {source}"
+    return f"{key} {basis}" if basis != "plan" else key
 
 
 @dataclass
