@@ -1,31 +1,38 @@
-"""Money cells → amounts by source.
+"""Money cells → amounts by source (and by year, where the cell names years).
 
 A funding cell says one of:
-    `0`, `1 028 000`, `0,00`                              → one `all` amount
+    `0`, `1 028 000`, `0,00`, `1234,567` (in thousands)  → one `all` amount
     `60 000 краевой бюджет`, `12500 (краевой бюджет)`      → one amount of that source
     `1 778 000, в том числе 234 400 краевой бюджет;
      1 543 600 средства Фонда`                           → the total and one amount per source
+    `1 250,0, в том числе: областной бюджет – 1 000,0;
+     внебюджетные средства – 250,0`                      → the same, labels printed first
     `4679200 (грант); 3330060 (краевой бюджет)`           → one amount per source, no total
-    `x`, empty                                          → nothing
-The grammar: a cell is a sequence of (amount, label) pieces; the label is the
-text up to the next amount. A leading piece with no source label before others
-is the total.
+    `2019 г. – 100,0; 2020 г. – 120,0`                   → one amount per year
+    `x`, `–`, empty                                     → nothing
+The grammar: a cell is a sequence of amounts with the text between them; each piece
+of text is a label, of the amount after it when the cell prints labels first (it
+opens with a label, or its last amount has none after it), else of the amount
+before it. A leading amount with no label before others is the total. Whatever the
+grammar cannot place is reported as the cell's `problem`, never guessed.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from normalizers.lexicon import NO_VALUE, SPLIT_WORDS, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import collapse
 
-# 1 778 000 | 1778000 | 0,00 | 1 500 000,50 — thousands separated by spaces (also NBSP);
-# `1500 000` (a missed separator) is one amount too.
-_AMOUNT = re.compile(r"(?<![\d,.])(\d{1,4}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](\d{1,2}))?(?![\d])")
+# 1 778 000 | 1778000 | 0,00 | 1 500 000,50 | 1234,567 — thousands separated by spaces (also
+# NBSP); `1500 000` (a missed separator) is one amount too. A year with «г.»/«год» is a label.
+_AMOUNT = re.compile(
+    r"(?<![\d,.])(?!(?:19|20)\d{2}\s*(?:г\b|г\.|год|гг))(\d{1,4}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](\d+))?(?![\d])")
 _DEFINITION = re.compile(r"\(\s*далее\s*[-–—]\s*[^)]*\)", re.I)
-_SPLIT_WORDS = re.compile(r"\b(?:в\s+том\s+числе|в\s+т\.\s*ч\.|из\s+них|включая)\b:?", re.I)
-_NO_VALUE = re.compile(r"^\s*(?:[xXхХ×-]+|—|–|)\s*$")
+_PIECE_BREAK = re.compile(r"[;\n]")
+_MAX_KOPECK_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -33,49 +40,80 @@ class MoneyPart:
     amount: Decimal
     source: str  # one of models.records.FUNDING_SOURCES
     label: str  # the source as printed; "Всего" for a plain total
+    year: int | None = None  # the year the cell's own label names, if any
+
+
+@dataclass
+class MoneyReading:
+    """What a money cell says: its amounts, and why any of it could not be read."""
+
+    parts: list[MoneyPart] = field(default_factory=list)
+    problem: str | None = None
 
 
 def parse_amount(text: str) -> Decimal | None:
     """`1 778 000` → Decimal('1778000'); `0,00` → Decimal('0.00'); None when no amount."""
     m = _AMOUNT.search(text or "")
-    if not m:
-        return None
-    return _to_decimal(m)
+    return _to_decimal(m) if m else None
 
 
 def _to_decimal(m: re.Match) -> Decimal:
     whole = re.sub(r"\D", "", m.group(1))
-    try:
-        return Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
-    except InvalidOperation:  # pragma: no cover - the regex admits digits only
-        raise ValueError(f"not an amount: {m.group(0)!r}")
+    return Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
 
 
-def _clean_label(text: str) -> str:
-    text = _DEFINITION.sub("", text)
-    text = _SPLIT_WORDS.sub("", text)
-    return collapse(text).strip(" ,;:–—-()")
+def _label_pieces(text: str) -> list[str]:
+    """The labels in a stretch of text between amounts: split at «;», line ends and
+    «в том числе», cleaned of punctuation and «(далее – …)» definitions."""
+    text = SPLIT_WORDS.sub(";", _DEFINITION.sub("", text))
+    pieces = (collapse(p).strip(" ,;:–—-()") for p in _PIECE_BREAK.split(text))
+    return [p for p in pieces if p]
 
 
-def parse_money_cell(text: str, scale: int = 1) -> list[MoneyPart]:
-    """Amounts in a funding cell with their sources; `scale` multiplies amounts
-    printed in thousands."""
-    text = collapse(text)
-    if _NO_VALUE.match(text):
-        return []
+def _meaning(piece: str) -> tuple[str | None, int | None]:
+    """(source, year) a label names."""
+    year = YEAR_ONLY.match(piece)
+    return classify_source(piece), int(year.group(1)) if year else None
+
+
+def _names_something(pieces: list[str]) -> bool:
+    return any(any(_meaning(p)) for p in pieces)
+
+
+def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
+    """Amounts in a funding cell with their sources (and years); `scale` multiplies
+    amounts printed in thousands or millions, exactly."""
+    text = (text or "").strip()
+    if NO_VALUE.match(collapse(text)):
+        return MoneyReading()
     matches = list(_AMOUNT.finditer(text))
-    pieces = []
+    if not matches:
+        return MoneyReading(problem=f"«{collapse(text)[:80]}» is not an amount")
+    if any(m.group(2) and len(m.group(2)) > _MAX_KOPECK_DIGITS and scale == 1 for m in matches):
+        return MoneyReading(problem=f"«{collapse(text)[:80]}» has more decimals than kopecks, and no «тыс.» or "
+                                    "«млн» says the amounts are scaled")
+    if re.search(r"\d[,.]\d+[,.]\d", text):
+        return MoneyReading(problem=f"«{collapse(text)[:80]}» has more than one decimal mark in a number")
+    gaps = [text[:matches[0].start()]] + [text[a.end():b.start()] for a, b in zip(matches, matches[1:])]
+    gaps.append(text[matches[-1].end():])
+    segments = [_label_pieces(g) for g in gaps]
+    labels_first = _names_something(segments[0]) or (
+        not _names_something(segments[-1]) and any(_names_something(s) for s in segments[1:-1]))
+    parts = []
     for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        label = _clean_label(text[m.end():end])
-        pieces.append((_to_decimal(m) * scale, label, classify_source(label)))
-    if not pieces:
-        return []
-    (first_amount, first_label, first_source), rest = pieces[0], pieces[1:]
-    parts: list[MoneyPart] = []
-    if first_source is None:
-        parts.append(MoneyPart(first_amount, "all", "Всего"))
-    else:
-        parts.append(MoneyPart(first_amount, first_source, first_label))
-    parts.extend(MoneyPart(a, s or "other", label) for a, label, s in rest)
-    return parts
+        pieces = segments[i] if labels_first else segments[i + 1]
+        named = [p for p in pieces if any(_meaning(p))]
+        label = (named[-1] if labels_first else named[0]) if named else (pieces[0] if pieces and not labels_first else "")
+        source, year = _meaning(label) if label else (None, None)
+        if source is None and (i == 0 or year is not None):
+            parts.append(MoneyPart(_to_decimal(m) * scale, "all", "Всего", year))
+        elif source is None and not label:
+            return MoneyReading(parts, problem=f"amount «{m.group(0)}» in «{collapse(text)[:80]}» names no source")
+        else:
+            parts.append(MoneyPart(_to_decimal(m) * scale, source or "other", label, year))
+    return MoneyReading(parts)
+
+
+def parse_money_cell(text: str, scale: Decimal | int = 1) -> list[MoneyPart]:
+    """The amounts `read_money_cell` could read."""
+    return read_money_cell(text, scale).parts

@@ -105,23 +105,47 @@ def cell_texts(row: list[Cell]) -> list[str]:
 
 
 def is_column_number_row(row: list[Cell]) -> bool:
-    """`1 2 3 4 5 …`: the row that numbers the columns under a header (OCR may
-    misread one number in five: «З» or «к» for 3)."""
+    """`1 2 3 4 5 …`: the row that numbers the columns under a header. Numbers may skip
+    (`1 2 3 6 7`, columns deleted from a template) or carry a letter (`2а`), and OCR may
+    misread one number in five («З» or «к» for 3)."""
     values = [t for t in cell_texts(row) if t]
-    hits = sum(v == str(n) for n, v in enumerate(values, start=1))
-    return len(values) >= 3 and all(len(v) <= 3 for v in values) and hits >= len(values) - len(values) // 5
+    if len(values) < 3 or not all(len(v) <= 3 for v in values):
+        return False
+    numbers = [int(m.group(1)) for v in values if (m := _COLUMN_NUMBER.match(v))]
+    increasing = len(numbers) >= len(values) - len(values) // 5 and numbers[:1] in ([1], [2]) \
+        and all(a <= b for a, b in zip(numbers, numbers[1:]))
+    in_place = sum(n == i for i, n in enumerate(numbers, start=1))
+    # a gap needs a longer row: «1 3 4» is as likely a code and two values
+    return increasing and (in_place == len(values) or (len(values) >= 4 and 2 * in_place >= len(values)))
+
+
+_COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?$")
 
 
 def split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:
     """Header rows end at the column-number row, or else before the first row that
-    starts with a row label (a code, a Roman section, «Задача …»)."""
+    starts with a row label (a code, a Roman section, «Задача …») or totals numbers."""
     for i, row in enumerate(rows[:6]):
         if is_column_number_row(row):
             return rows[:i], rows[i + 1:]
     for i, row in enumerate(rows[:6]):
-        if i and _row_label(row):
+        if i and _opens_body(row):
             return rows[:i], rows[i:]
     return rows[:1], rows[1:]
+
+
+def _opens_body(row: list[Cell]) -> bool:
+    """A row of the body: it starts with a code or a task, or it is a total with amounts
+    (a heading «Всего» over the columns of years has none)."""
+    label = _row_label(row)
+    if not label:
+        return False
+    if _TOTAL_LABEL.match(label):
+        return any(re.fullmatch(r"[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*", t) for t in cell_texts(row))
+    return True
+
+
+_TOTAL_LABEL = re.compile(r"^\s*(?:итого|всего)\b", re.I)
 
 
 def _row_label(row: list[Cell]) -> str:

@@ -5,14 +5,14 @@ import datetime as dt
 import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
-from models.records import ExtractedDocument, Measure, ReviewIssue, TableCell, ValueRef
+from models.records import ExtractedDocument, Measure, Provenance, ReviewIssue, TableCell, ValueRef
 from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
 from normalizers.regions import find_region
 from normalizers.text import clean, collapse as collapse_text
 from pipeline.errors import NotAnOrderError
 from pipeline.parse import prose
 from pipeline.parse.columns import read_columns
-from pipeline.parse.table_rows import TableRecords, TableWalker, read_indicator_table
+from pipeline.parse.table_rows import TableRecords, read_indicator_table, read_measure_table
 
 
 def parse_document(doc: LogicalDocument) -> ExtractedDocument:
@@ -48,20 +48,31 @@ def read_tables(tables: list[LogicalTable]) -> TableRecords:
     repeats the measures; its titles count only where no measures table exists."""
     records = TableRecords()
     from_funding_tables: list[Measure] = []
-    for table in tables:
+    for number, table in enumerate(tables, start=1):
         cols = read_columns(table)
         if cols.kind == "indicators":
-            read_indicator_table(table, cols, records)
+            read_indicator_table(table, cols, number, records)
         elif cols.kind in ("measures", "funding"):
             found = TableRecords()
-            TableWalker(table, cols, found).walk()
+            read_measure_table(table, cols, number, found)
             records.tasks += found.tasks
             records.funding += found.funding
             records.issues += found.issues
             (records.measures if cols.kind == "measures" else from_funding_tables).extend(found.measures)
+        elif table.body:
+            records.issues.append(unrecognised_table(table, number))
     if not records.measures:
         records.measures = from_funding_tables
     return records
+
+
+def unrecognised_table(table: LogicalTable, number: int) -> ReviewIssue:
+    """The issue for a table whose headings name no column the parser reads."""
+    heading = " | ".join(label for label in table.column_labels() if label) or "no heading"
+    first = table.body[0][0] if table.body else None
+    return ReviewIssue("unrecognised_table", f"table {number}",
+                       f"table {number} was not read: its headings «{heading[:200]}» name no measures, amounts or "
+                       "indicators", Provenance(page=first.page, bbox=first.bbox) if first else Provenance())
 
 
 def table_cells(table: LogicalTable) -> list[list[TableCell]]:

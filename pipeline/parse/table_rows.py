@@ -1,8 +1,13 @@
 """Rows of measure, funding and indicator tables → records.
 
-One walk over a table's body keeps the current task (a Roman section, a
-«Задача N» row) so that section-local measure numbers (`II.` then `1.`, `2.`)
-get their full code (`2.1`, `2.2`).
+The chain, per table, after the columns are read (pipeline.parse.columns):
+`row_dimensions → cell_facts`, then records. `row_dimensions` says what each body
+row is — a task heading, a measure, a subtotal of a section, the document total, or
+a part of the row above (an amount by source, a year) — keeping the current task so
+that section-local numbers (`II.` then `1.`, `2.`) get their full code (`2.1`).
+`cell_facts` turns every printed amount into one funding row with all its
+coordinates: owner, year, part of the year, basis, source. Every non-empty cell
+ends up in a record or in an `unread_value` issue naming its table, row and column.
 """
 from __future__ import annotations
 
@@ -14,23 +19,21 @@ from models.layout import Cell, LogicalTable
 from models.records import (
     FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
 )
-from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code
-from normalizers.money import parse_money_cell
+from normalizers import lexicon
+from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code, roman_to_int
+from normalizers.money import MoneyPart, read_money_cell
 from normalizers.periods import deadline_bounds, parse_date
 from normalizers.sources import classify_source
 from normalizers.text import clean
 from normalizers.units import correct_unit
-from pipeline.parse.columns import Columns
+from pipeline.parse.columns import Column, Columns
 
-_TASK_ROW = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]?\s*(.*)$", re.I | re.S)
-_TOTAL_ROW = re.compile(r"^\s*(итого|всего)\b", re.I)
 _SHARE_ROW = re.compile(r"^\s*доля\b|%\s*\)?\s*$", re.I)
-# A dash, an «x», or one stray non-digit character (a dash read by OCR as «ь» or «ё»).
-_NO_VALUE = re.compile(r"^(?:[\s\-–—xXхХ]*|\s*[^\d\s]\s*)$")
 _BASE_IN_TITLE = re.compile(
     r"базов\w*\s+значени\w*\s*(?:по\s+состоянию\s+)?(?:на\s+)?(?P<date>.{4,40}?)\s*[-–—:]\s*(?P<value>\d[\d\s]*(?:[.,]\d+)?%?)",
     re.I,
 )
+UNSURE_CONFIDENCE = 0.6  # OCR'd cells read less surely than this go to a reviewer
 
 
 @dataclass
@@ -40,6 +43,22 @@ class TableRecords:
     funding: list[FundingRow] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     issues: list[ReviewIssue] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """What one body row is, and whose amounts it prints."""
+
+    cells: list[Cell]
+    texts: list[str]
+    kind: str = "other"  # task | measure | subtotal | total | part | blank | other
+    code: Code | None = None  # as printed
+    measure_code: str | None = None  # full code of the measure the amounts belong to
+    task_code: str | None = None  # the task heading's code, or the section a subtotal closes
+    title: str | None = None
+    year: int | None = None  # the year the row's amounts are for (years printed as rows)
+    source: tuple[str, str] | None = None  # (source, label) the row's amounts are of
+    read: set[int] = field(default_factory=set)  # columns whose text the row's kind accounts for
 
 
 def strip_task_title(title: str) -> str:
@@ -68,9 +87,166 @@ def _get(texts: list[str], k: int | None) -> str:
     return texts[k] if k is not None and k < len(texts) else ""
 
 
-def _source_label(text: str) -> str | None:
-    """The source a short label names («Грант Фонда», «Собственные средства Заявителя»)."""
-    return classify_source(text) if text and len(text) < 80 else None
+def _section_number(text: str) -> str:
+    """`II` → `2`; `3` → `3`."""
+    return str(roman_to_int(text)) if re.fullmatch(r"[IVXLC]+", text, re.I) else text
+
+
+# --------------------------------------------------------------------------- row_dimensions
+
+def row_dimensions(table: LogicalTable, cols: Columns) -> list[Row]:
+    """What every body row is: one walk that keeps the current task and the row whose
+    amounts the following part rows (sources, years) continue."""
+    return _RowWalk(cols).walk(table.body)
+
+
+class _RowWalk:
+    def __init__(self, cols: Columns):
+        self.cols = cols
+        self.task_code: str | None = None
+        self.section_local = False  # measures numbered 1, 2, … inside each section
+        self.owner: Row | None = None
+
+    def walk(self, body: list[list[Cell]]) -> list[Row]:
+        rows = [self.read(Row(cells, _texts(cells))) for cells in body]
+        _years_as_rows(rows, self.cols)
+        return rows
+
+    def read(self, row: Row) -> Row:
+        texts, cols = row.texts, self.cols
+        if not any(texts):
+            row.kind = "blank"
+            return row
+        if len({id(row.cells[k]) for k, t in enumerate(texts) if t}) == 1 and not any(
+                texts[c.index] for c in cols.of("amount", "value")) and not self.row_code(texts)[0]:
+            row.kind, row.read = "heading", {k for k, t in enumerate(texts) if t}  # a group heading: no values
+            if not (task_from_row(texts, cols) or self.heading_row(row)):
+                return row
+        task = task_from_row(texts, cols) or self.heading_row(row)
+        if task:
+            self.task_code, row.title = task
+            self.section_local, row.kind, row.task_code, self.owner = True, "task", self.task_code, None
+            row.read = {k for k, t in enumerate(texts) if t and not self._is_amount(k)}
+            return row
+        label_k, label = self._label(texts)
+        source_name = _get(texts, cols.first("source_name"))
+        if source_name:
+            row.read.add(cols.first("source_name"))
+            row.source = _row_source(source_name)
+        subtotal = lexicon.SUBTOTAL_ROW.match(label)
+        if subtotal:
+            return self._owner(row, "subtotal", label_k, task_code=_section_number(subtotal.group(1)))
+        if lexicon.SPLIT_TOTAL_ROW.match(label) and self.owner is not None:
+            return self._part(row, label_k, ("all", "Всего"))
+        if lexicon.TOTAL_ROW.match(label) and not (source_name and self.owner is not None and label_k is None):
+            return self._owner(row, "total", label_k)
+        code, title, code_k = self.row_code(texts)
+        if code is not None:
+            return self._measure_row(row, code, title, code_k)
+        if _SHARE_ROW.search(label):
+            row.kind, row.read = "share", set(range(len(texts)))  # a percentage derived from the amounts
+            return row
+        named = _row_source(label) if label else None
+        if named and named[0] != "all" and len(label) < 120:
+            if label_k is not None and label_k == cols.code:
+                self.owner = None  # a source row without a number, under the measures: the document's total
+            return self._part(row, label_k, named)
+        year = next((k for k, t in enumerate(texts) if t and lexicon.YEAR_ONLY.match(t) and not self._is_amount(k)), None)
+        if year is not None and self.owner is not None:
+            row.year = int(lexicon.YEAR_ONLY.match(texts[year]).group(1))
+            return self._part(row, year, row.source)
+        if source_name and self.owner is not None:
+            return self._part(row, None, row.source)
+        return row
+
+    def _is_amount(self, k: int) -> bool:
+        return any(c.index == k for c in self.cols.of("amount", "value"))
+
+    def _label(self, texts: list[str]) -> tuple[int | None, str]:
+        """The row's label: its first text outside the number columns."""
+        for k, t in enumerate(texts):
+            if t and not self._is_amount(k) and k != self.cols.first("source_name"):
+                return k, t
+        return None, ""
+
+    def _owner(self, row: Row, kind: str, label_k: int | None, task_code: str | None = None) -> Row:
+        row.kind, row.task_code = kind, task_code
+        if label_k is not None:
+            row.read.add(label_k)
+        self.owner = row
+        return row
+
+    def _part(self, row: Row, label_k: int | None, source: tuple[str, str] | None) -> Row:
+        """A row that continues the amounts of the row above by source or by year."""
+        owner = self.owner
+        row.kind, row.source = "part", source or row.source
+        if owner is not None:
+            row.measure_code, row.task_code = owner.measure_code, owner.task_code if owner.kind != "task" else None
+            row.year = row.year or owner.year
+        if label_k is not None:
+            row.read.add(label_k)
+        return row
+
+    def _measure_row(self, row: Row, code: Code, title: str, code_k: int | None) -> Row:
+        full = self.full_code(code.value)
+        source = _row_source(title) if title and len(title) < 80 else None
+        if self.cols.of("amount") and source and source[0] != "all" and code.depth > 1:
+            parent = self.full_code(code.value.rsplit(".", 1)[0])  # a measure's sub-row by source («1.1.1 Грант Фонда»)
+            row.kind, row.code, row.measure_code, row.source = "part", code, parent, source
+            row.read |= {k for k in (code_k, self.cols.title) if k is not None}
+            return row
+        row.kind, row.code, row.measure_code, row.title = "measure", code, full, title
+        row.task_code = self.task_code if self.task_code else full.split(".")[0]
+        self.owner = row
+        return row
+
+    def heading_row(self, row: Row) -> tuple[str, str] | None:
+        """A section heading: its title cell spans the deadline or executor column
+        (a measure never does), numbered in the code column («I.», or «1.» as OCR reads it)."""
+        cols = self.cols
+        span_into = next((k for k in (cols.first("deadline"), cols.first("executor")) if k is not None), None)
+        if cols.title is None or span_into is None or row.cells[cols.title] is not row.cells[span_into]:
+            return None
+        code = parse_code(_get(row.texts, cols.code)) if cols.code is not None else None
+        title = _get(row.texts, cols.title)
+        if not title or code is None or code.depth != 1:
+            return None
+        return code.value, strip_task_title(title)
+
+    def row_code(self, texts: list[str]) -> tuple[Code | None, str, int | None]:
+        """(code, title, column of the code): from the code column, or printed at the
+        start of the title («1.1. Проведение …») when the table has no code of its own."""
+        title_k = self.cols.title
+        title = _get(texts, title_k)
+        code_k = self.cols.code
+        text = _get(texts, code_k)
+        code = parse_code(text) if text else None
+        if code is not None and not code.roman:
+            return code, title, code_k
+        if text or not title:
+            return None, title, None
+        code = parse_code(title)
+        rest = rest_after_code(title, code) if code else ""
+        if code is not None and not code.roman and rest and not lexicon.YEAR_ONLY.match(title):
+            return code, rest, None
+        return None, title, None
+
+    def full_code(self, code: str) -> str:
+        """Prefix a section-local number with its section: `1` under `II.` → `2.1`."""
+        if self.section_local and self.task_code and "." not in code:
+            return f"{self.task_code}.{code}"
+        return code
+
+
+def _row_source(label: str) -> tuple[str, str] | None:
+    """(source, label) a row label names: a source, or the total before a split by source."""
+    label = clean(label)
+    source = classify_source(label)
+    if source:
+        return source, re.sub(r"\s*[,:]\s*(?:в\s+том\s+числе|в\s+т\.\s*ч\.)\s*:?\s*$", "", label, flags=re.I)
+    if lexicon.TOTAL.match(label) or lexicon.SPLIT_TOTAL_ROW.match(label):
+        return "all", "Всего"
+    return None
 
 
 def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
@@ -84,9 +260,9 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
         title = rest_after_code(first, code) or (filled[1] if len(filled) > 1 else "")
         return code.value, strip_task_title(title)
     for text in filled[:2]:
-        m = _TASK_ROW.match(text)
+        m = lexicon.TASK_ROW.match(text)
         if m:
-            return m.group(1), strip_task_title(m.group(2))
+            return _section_number(m.group(1)), strip_task_title(m.group(2))
     # A heading across the whole row, numbered «1.» (OCR reads a Roman «I.» as «1.»)
     if len(filled) == 1 and code and code.depth == 1 and len(rest_after_code(first, code)) > 15 \
             and cols.code is not None and not texts[cols.code]:
@@ -94,115 +270,209 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
     return None
 
 
-class TableWalker:
-    """Reads one measures/funding table, remembering the task it is in."""
-
-    def __init__(self, table: LogicalTable, cols: Columns, out: TableRecords):
-        self.table, self.cols, self.out = table, cols, out
-        self.task_code: str | None = None
-        self.section_local = False  # measures numbered 1, 2, … inside each section
-
-    def walk(self) -> None:
-        first_measure, first_funding = len(self.out.measures), len(self.out.funding)
-        for row in self.table.body:
-            self.read_row(row)
-        renamed = repair_codes(self.out.measures[first_measure:], "measure", self.out.issues)
-        for f in self.out.funding[first_funding:]:
-            f.measure_code = renamed.get(f.measure_code, f.measure_code)
-
-    def read_row(self, row: list[Cell]) -> None:
-        texts = _texts(row)
-        task = task_from_row(texts, self.cols) or self.heading_row(row, texts)
-        if task:
-            self.task_code, title = task
-            self.section_local = True
-            if title:
-                self.out.tasks.append(Task(self.task_code, title, _provenance(row[0])))
-            return
-        label = next((t for t in texts if t), "")
-        if _TOTAL_ROW.match(label):
-            self.add_funding(row, None, None)
-            return
-        code = self.row_code(texts)
-        title = _get(texts, self.cols.title)
-        if code is None:
-            source = _source_label(label)
-            if source and self.cols.money and not _SHARE_ROW.search(label):
-                self.add_funding(row, None, (source, label))  # a grand total by source
-            return
-        source = _source_label(title)
-        if self.cols.money and source and code.depth > 1:
-            parent = code.value.rsplit(".", 1)[0]
-            self.add_funding(row, self.full_code(parent), (source, title))  # a measure's sub-row by source
-            return
-        full = self.full_code(code.value)
-        flag_unsure_cells(row, f"measure {full}" if self.cols.kind == "measures" else f"funding {full}", self.out.issues)
-        if code.garbled:
-            self.out.issues.append(ReviewIssue(
-                "ocr_suspect", f"measure {full}",
-                f"code printed as «{code.printed}»; read as {full}", _provenance(row[self.cols.code or 0])))
-        self.add_measure(row, texts, full)
-        self.add_funding(row, full, None)
-
-    def heading_row(self, row: list[Cell], texts: list[str]) -> tuple[str, str] | None:
-        """A section heading: its title cell spans the deadline or executor column
-        (a measure never does), numbered in the code column («I.», or «1.» as OCR reads it)."""
-        span_into = next((k for k in (self.cols.deadline, self.cols.executors) if k is not None), None)
-        if self.cols.title is None or span_into is None or row[self.cols.title] is not row[span_into]:
-            return None
-        code = parse_code(_get(texts, self.cols.code)) if self.cols.code is not None else None
-        title = _get(texts, self.cols.title)
-        if not title or code is None or code.depth != 1:
-            return None
-        return code.value, strip_task_title(title)
-
-    def row_code(self, texts: list[str]) -> Code | None:
-        text = _get(texts, self.cols.code) if self.cols.code is not None else ""
-        code = parse_code(text) if text else None
-        return None if code is None or code.roman else code
-
-    def full_code(self, code: str) -> str:
-        """Prefix a section-local number with its section: `1` under `II.` → `2.1`."""
-        if self.section_local and self.task_code and "." not in code:
-            return f"{self.task_code}.{code}"
-        return code
-
-    def add_measure(self, row: list[Cell], texts: list[str], code: str) -> None:
-        title = _get(texts, self.cols.title)
-        if not title:
-            return
-        deadline = _get(texts, self.cols.deadline) or None
-        start, end = deadline_bounds(deadline) if deadline else (None, None)
-        executors_cell = row[self.cols.executors].text if self.cols.executors is not None else ""
-        self.out.measures.append(Measure(
-            code=code,
-            task_code=self.task_code if self.task_code else code.split(".")[0],
-            title=title,
-            deadline=deadline,
-            deadline_start=start,
-            deadline_end=end,
-            executors=[executors_cell] if executors_cell.strip() else [],  # split by the normaliser
-            expected_result=_get(texts, self.cols.result) or None,
-            provenance=_provenance(row[self.cols.title]),
-        ))
-
-    def add_funding(self, row: list[Cell], measure_code: str | None, row_source: tuple[str, str] | None) -> None:
-        """One funding row per printed amount in the row's money columns."""
-        for k, year in self.cols.money.items():
-            if _garbled_number(row[k].text):
-                self.out.issues.append(ReviewIssue(
-                    "ocr_suspect", f"funding {measure_code}" if measure_code else "funding total",
-                    f"amount cell «{clean(row[k].text)}» has letters inside a number", _provenance(row[k]),
-                    value=ValueRef("funding", funding_value_key(measure_code, year, (row_source or ("all",))[0]),
-                                   "amount")))
-            for part in parse_money_cell(row[k].text, self.cols.scale):
-                source, label = part.source, part.label
-                if row_source and source == "all":
-                    source, label = row_source
-                self.out.funding.append(FundingRow(measure_code, year, source, label, part.amount, _provenance(row[k])))
+def _years_as_rows(rows: list[Row], cols: Columns) -> None:
+    """Years printed as rows: a measure whose deadline is one year and whose next row is
+    a year of the same measure prints that first year's amounts on its own row."""
+    deadline = cols.first("deadline")
+    for row, following in zip(rows, rows[1:]):
+        if row.kind in ("measure", "subtotal", "total") and following.kind == "part" and following.year \
+                and following.measure_code == row.measure_code:
+            k = deadline if deadline is not None and lexicon.YEAR_ONLY.match(row.texts[deadline]) else next(
+                (k for k, t in enumerate(row.texts) if lexicon.YEAR_ONLY.match(t)), None)
+            if k is not None:
+                row.year = int(lexicon.YEAR_ONLY.match(row.texts[k]).group(1))
 
 
-UNSURE_CONFIDENCE = 0.6  # OCR'd cells read less surely than this go to a reviewer
+# --------------------------------------------------------------------------- cell_facts
+
+@dataclass
+class _Place:
+    """Where a cell is, for issues: the table, the row and the column."""
+
+    table: int
+    row: int
+    column: Column
+
+    def __str__(self) -> str:
+        return f"table {self.table}, row {self.row}, column «{self.column.label or self.column.index + 1}»"
+
+
+def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableRecords) -> None:
+    """One funding row per printed amount, with its owner, year, part of the year,
+    basis and source; a cell that cannot be read is an `unread_value` issue at its place.
+    A cell merged over several rows is read once, for the first of them."""
+    seen: dict[int, Row] = {}
+    for r, row in enumerate(rows):
+        if row.kind not in ("measure", "subtotal", "total", "part"):
+            continue
+        for column in cols.of("amount"):
+            cell = row.cells[column.index]
+            if not cell.text.strip():
+                continue
+            row.read.add(column.index)
+            if id(cell) in seen:
+                _note_merged(seen[id(cell)], row, cell, out)
+                continue
+            seen[id(cell)] = row
+            place = _Place(table_number, r + 1, column)
+            parts = _stacked_parts(row, column, cell) or _read_cell(cell, row, place, out)
+            for part in parts:
+                out.funding.append(_fact(row, column, part, cell))
+
+
+def _read_cell(cell: Cell, row: Row, place: _Place, out: TableRecords) -> list[MoneyPart]:
+    column = place.column
+    reading = read_money_cell(cell.text, column.scale)
+    year = column.year or (row.year if column.period is None else None)
+    value = ValueRef("funding", funding_value_key(row.measure_code, year, column.source, _task_of(row), column.period,
+                                                  column.basis), "amount")
+    if reading.problem:
+        out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: {reading.problem}",
+                                      _provenance(cell), value=value))
+        return []
+    if _garbled_number(cell.text):
+        out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"amount cell «{clean(cell.text)}» has "
+                                      "letters inside a number", _provenance(cell), value=value))
+    return reading.parts
+
+
+def _stacked_parts(row: Row, column: Column, cell: Cell) -> list[MoneyPart]:
+    """Amounts stacked one per line («300 / 100 / 200») under a cell of the same row
+    that stacks the period and its years the same way («2019 - 2020 / 2019 / 2020»):
+    the first line is the whole period, each next line its year. Empty when the cell
+    is not stacked so, or no cell of the row says which line is which year."""
+    lines = [ln for ln in cell.text.split("\n") if ln.strip()]
+    if len(lines) < 2 or not all(re.fullmatch(r"[\d\s\u00a0,.]+", ln.strip()) for ln in lines):
+        return []
+    for other in row.cells:
+        years = [ln.strip() for ln in other.text.split("\n") if ln.strip()]
+        if other is cell or len(years) != len(lines) or not all(re.search(r"(?:19|20)\d{2}", y) for y in years):
+            continue
+        parts = []
+        for line, printed in zip(lines, years):
+            single = lexicon.YEAR_ONLY.match(printed)
+            reading = read_money_cell(line, column.scale)
+            if reading.problem or len(reading.parts) != 1:
+                return []
+            parts.append(MoneyPart(reading.parts[0].amount, "all", "Всего", int(single.group(1)) if single else None))
+        return parts
+    return []
+
+
+def _fact(row: Row, column: Column, part: MoneyPart, cell: Cell) -> FundingRow:
+    """A funding row from one amount: the column's dimensions first, then the cell's
+    own labels, then the row's (a year row, a source row)."""
+    if column.source != "all":
+        source, label = column.source, column.source_label
+    elif part.source != "all":
+        source, label = part.source, part.label
+    elif row.source:
+        source, label = row.source
+    else:
+        source, label = "all", "Всего"
+    year = column.year or part.year or (row.year if column.period is None else None)
+    return FundingRow(row.measure_code, year, source, label, part.amount, _provenance(cell),
+                      task_code=_task_of(row), period=column.period, basis=column.basis)
+
+
+def _task_of(row: Row) -> str | None:
+    """The section a subtotal row (or a part of one) closes; None for measures and totals."""
+    return row.task_code if not row.measure_code and row.kind in ("subtotal", "part") else None
+
+
+def _funding_where(row: Row) -> str:
+    return f"funding {row.measure_code}" if row.measure_code else "funding total"
+
+
+def _note_merged(first: Row, row: Row, cell: Cell, out: TableRecords) -> None:
+    """An amount printed once over several rows is stored once, for the first row;
+    the reviewer is told which rows it covers."""
+    if first.measure_code and row.measure_code and first.measure_code != row.measure_code:
+        detail = f"«{clean(cell.text)}» is printed once for measures {first.measure_code}–{row.measure_code}; " \
+                 f"stored for {first.measure_code}"
+        if not any(i.detail == detail for i in out.issues):
+            out.issues.append(ReviewIssue("other", _funding_where(first), detail, _provenance(cell)))
+
+
+# --------------------------------------------------------------------------- records
+
+def read_measure_table(table: LogicalTable, cols: Columns, table_number: int, out: TableRecords) -> None:
+    """Tasks, measures and funding of one measures or funding table."""
+    rows = row_dimensions(table, cols)
+    first_measure, first_funding = len(out.measures), len(out.funding)
+    for row in rows:
+        if row.kind == "task" and row.title:
+            out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
+        elif row.kind == "measure":
+            _add_measure(row, cols, out)
+    cell_facts(rows, cols, table_number, out)
+    renamed = repair_codes(out.measures[first_measure:], "measure", out.issues)
+    for f in out.funding[first_funding:]:
+        f.measure_code = renamed.get(f.measure_code, f.measure_code)
+    report_unread_cells(rows, cols, table_number, out)
+
+
+def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
+    texts = row.texts
+    code = row.measure_code
+    where = f"measure {code}" if cols.kind == "measures" else f"funding {code}"
+    flag_unsure_cells(row.cells, where, out.issues)
+    if row.code.garbled:
+        out.issues.append(ReviewIssue("ocr_suspect", f"measure {code}", f"code printed as «{row.code.printed}»; read as "
+                                      f"{code}", _provenance(row.cells[cols.code or 0])))
+    row.read |= {k for k in (cols.code, cols.title) if k is not None}
+    if not row.title:
+        return
+    deadline, start, end = _deadline(row, cols)
+    executors = [row.cells[c.index].text for c in cols.of("executor") if row.cells[c.index].text.strip()]
+    row.read |= {c.index for c in cols.of("executor", "deadline", "deadline_start", "deadline_end", "result")}
+    out.measures.append(Measure(
+        code=code,
+        task_code=row.task_code,
+        title=row.title,
+        deadline=deadline,
+        deadline_start=start,
+        deadline_end=end,
+        executors=executors,  # split by the normaliser
+        expected_result=" ".join(texts[c.index] for c in cols.of("result") if texts[c.index]) or None,
+        provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
+    ))
+
+
+def _deadline(row: Row, cols: Columns):
+    """The deadline as printed, with its first and last day; «начало» and «окончание»
+    columns are printed as one «start – end»."""
+    deadline = _stack_head(row, cols.first("deadline"))
+    start, end = _get(row.texts, cols.first("deadline_start")), _get(row.texts, cols.first("deadline_end"))
+    if deadline:
+        return (deadline, *deadline_bounds(deadline))
+    if start or end:
+        printed = " – ".join(t for t in (start, end) if t)
+        return printed, deadline_bounds(start or end)[0], deadline_bounds(end or start)[1]
+    return None, None, None
+
+
+def _stack_head(row: Row, k: int | None) -> str:
+    """A cell's text; for a cell that stacks the period over its years («2019 - 2020 /
+    2019 / 2020», matching stacked amounts) the period only."""
+    if k is None:
+        return ""
+    lines = [clean(ln) for ln in row.cells[k].text.split("\n") if ln.strip()]
+    if len(lines) > 1 and all(lexicon.YEAR_ONLY.match(ln) for ln in lines[1:]):
+        return lines[0]
+    return row.texts[k]
+
+
+def report_unread_cells(rows: list[Row], cols: Columns, table_number: int, out: TableRecords) -> None:
+    """An `unread_value` issue for every non-empty cell no record accounts for."""
+    for r, row in enumerate(rows):
+        for column in cols.columns:
+            k = column.index
+            text = row.texts[k]
+            if text and k not in row.read and not lexicon.NO_VALUE.match(text):
+                out.issues.append(ReviewIssue(
+                    "unread_value", _funding_where(row) if row.measure_code else f"table {table_number}",
+                    f"{_Place(table_number, r + 1, column)}: «{text[:80]}» was not read", _provenance(row.cells[k])))
 
 
 def flag_unsure_cells(row: list[Cell], where: str, issues: list[ReviewIssue]) -> None:
@@ -232,51 +502,65 @@ def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[
     return renamed
 
 
-def read_indicator_table(table: LogicalTable, cols: Columns, out: TableRecords) -> None:
+# --------------------------------------------------------------------------- indicators
+
+def read_indicator_table(table: LogicalTable, cols: Columns, table_number: int, out: TableRecords) -> None:
     """Indicator rows: code, title, unit, base value and date, values by period."""
     first = len(out.indicators)
-    _read_indicator_rows(table, cols, out)
+    walk = _RowWalk(cols)
+    rows = []
+    for cells in table.body:
+        row = Row(cells, _texts(cells))
+        rows.append(row)
+        task = task_from_row(row.texts, cols)
+        if (task or len({id(c) for c, t in zip(cells, row.texts) if t}) == 1) \
+                and not any(row.texts[c.index] for c in cols.of("value")):
+            row.kind, row.read = "heading", {k for k, t in enumerate(row.texts) if t}
+            continue
+        _read_indicator_row(row, walk, cols, out)
     repair_codes(out.indicators[first:], "indicator", out.issues)
+    report_unread_cells(rows, cols, table_number, out)
 
 
-def _read_indicator_rows(table: LogicalTable, cols: Columns, out: TableRecords) -> None:
-    for row in table.body:
-        texts = _texts(row)
-        title = _get(texts, cols.title)
-        values = [
-            IndicatorValue(period, _printed_value(texts[k]))
-            for k, period in cols.periods.items()
-            if not _NO_VALUE.match(texts[k])
-        ]
-        unit = _get(texts, cols.unit) or None
-        if unit and row[cols.unit].confidence is not None:  # read by OCR: hold it to the vocabulary
-            unit = correct_unit(unit)
-        if not title or (not values and not unit):
-            continue  # a section heading inside the table
-        code = parse_code(_get(texts, cols.code)) if cols.code is not None else None
-        base_value = _get(texts, cols.base_value)
-        base_date = parse_date(_get(texts, cols.base_date)) if cols.base_date is not None else None
-        m = _BASE_IN_TITLE.search(title)
-        if not base_value and m:
-            base_value, base_date = m.group("value"), parse_date(m.group("date"))
-        out.indicators.append(Indicator(
-            code=code.value if code else None,
-            title=title,
-            unit=unit,
-            base_value=_printed_value(base_value) if base_value and not _NO_VALUE.match(base_value) else None,
-            base_date=base_date,
-            values=values,
-            provenance=_provenance(row[cols.title]),
-        ))
-        where = f"indicator {code.value if code else title[:40]}"
-        flag_unsure_cells(row, where, out.issues)
-        if code and code.garbled:
-            out.issues.append(ReviewIssue("ocr_suspect", where, f"code printed as «{code.printed}»",
-                                          _provenance(row[cols.code])))
-        for k in cols.periods:
-            if _garbled_number(texts[k]):
-                out.issues.append(ReviewIssue("ocr_suspect", where, f"value «{texts[k]}» has letters inside a number",
-                                              _provenance(row[k])))
+def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecords) -> None:
+    texts = row.texts
+    code, title, _ = walk.row_code(texts)
+    values = [IndicatorValue(column.period or str(column.year), _printed_value(texts[column.index]))
+              for column in cols.of("value")
+              if column.year and not lexicon.NO_VALUE.match(texts[column.index])]
+    unit_k = cols.first("unit")
+    unit = _get(texts, unit_k) or None
+    if unit and row.cells[unit_k].confidence is not None:  # read by OCR: hold it to the vocabulary
+        unit = correct_unit(unit)
+    if not title or (not values and not unit):
+        return  # a section heading inside the table
+    row.kind = "measure"
+    row.read |= {k for k in (cols.code, cols.title, unit_k, cols.first("base_value"), cols.first("base_date"))
+                 if k is not None}
+    row.read |= {c.index for c in cols.of("value") if c.year}
+    base_value = _get(texts, cols.first("base_value"))
+    base_date = parse_date(_get(texts, cols.first("base_date"))) if cols.first("base_date") is not None else None
+    m = _BASE_IN_TITLE.search(title)
+    if not base_value and m:
+        base_value, base_date = m.group("value"), parse_date(m.group("date"))
+    out.indicators.append(Indicator(
+        code=code.value if code else None,
+        title=title,
+        unit=unit,
+        base_value=_printed_value(base_value) if base_value and not lexicon.NO_VALUE.match(base_value) else None,
+        base_date=base_date,
+        values=values,
+        provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
+    ))
+    where = f"indicator {code.value if code else title[:40]}"
+    flag_unsure_cells(row.cells, where, out.issues)
+    if code and code.garbled:
+        out.issues.append(ReviewIssue("ocr_suspect", where, f"code printed as «{code.printed}»",
+                                      _provenance(row.cells[cols.code])))
+    for column in cols.of("value"):
+        if _garbled_number(texts[column.index]):
+            out.issues.append(ReviewIssue("ocr_suspect", where, f"value «{texts[column.index]}» has letters inside "
+                                                                "a number", _provenance(row.cells[column.index])))
 
 
 # A digit next to a letter that OCR or typing confuses with one («5О0 000», «l00»).
@@ -290,3 +574,4 @@ def _garbled_number(text: str) -> bool:
 def _printed_value(text: str) -> str:
     """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`."""
     return re.sub(r"\s+", "", text).replace(",", ".")
+

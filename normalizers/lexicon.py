@@ -1,0 +1,109 @@
+"""The domain vocabulary of orders' tables, in one place: what a column heading, a
+row label or a money cell says, as declarative tables of word stems.
+
+Stems, not word forms: «исполнител» matches «Исполнитель», «Исполнители»,
+«исполнителей»; «финансир» matches every case of «финансирование». Every stage
+that needs to know what a heading or label means reads it here.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.I)
+
+
+# --------------------------------------------------------------------------- columns
+
+# Non-money roles of a column by one of its headings, tried from the deepest heading up
+# («Срок реализации / начало» is a start, «Базовое значение / дата» a base date); within
+# a heading the first role that matches wins, before the heading is read as a number column.
+COLUMN_ROLES: list[tuple[str, re.Pattern]] = [
+    ("code", _rx(r"^\s*(?:№|n|no\.?|номер|код)\s*(?:п\s*/\s*п|пп|по\s+порядку|строки|мероприяти\w*"
+                 r"|показател\w*|индикатор\w*)?\s*\.?$|^\s*п\s*/\s*п\s*$|^\s*№")),
+    ("base_value", _rx(r"базов\w*|исходн\w*\s+значени|значени\w*\s+на\s+начало")),
+    ("unit", _rx(r"единиц\w*\s+измерени|ед\.\s*изм|^\s*ед\.?\s*$")),
+    ("deadline_start", _rx(r"^\s*(?:дата\s+|срок\s+)?(?:начал\w*|старт\w*)\b")),
+    ("deadline_end", _rx(r"^\s*(?:дата\s+|срок\s+)?(?:окончани\w*|завершени\w*)\b")),
+]
+# Roles read after a heading is found to name no period, total or source.
+COLUMN_ROLES_AFTER_NUMBERS: list[tuple[str, re.Pattern]] = [
+    ("deadline", _rx(r"\bсрок\w*|период\w*\s+(?:исполнени|реализаци|проведени)|дата\s+(?:исполнени|проведени)"
+                     r"|^\s*год\w*\s+(?:реализаци|исполнени|проведени)")),
+    ("executor", _rx(r"исполнител\w*|ответственн\w*|соисполнител\w*|участник\w*")),
+    ("result", _rx(r"результат\w*|эффект\w*")),
+    ("source_name", _rx(r"^\s*(?:наименовани\w*\s+)?источник\w*(?:\s+финансир\w*)?(?:\s*\(.*\))?\s*$")),
+]
+# Under a base value heading, a date heading is the base value's date.
+BASE_DATE = _rx(r"\bдат\w*")
+# A title column: what the row is about (a measure, an indicator, a task).
+TITLE_WORDS = _rx(r"наименовани\w*|мероприяти\w*|содержани\w*|показател\w*|индикатор\w*|задач\w*|направлени\w*"
+                  r"|цел[иь]\w*|объект\w*")
+# Words that make a table a money table when its headings or caption say them.
+MONEY_WORDS = _rx(r"финансир\w*|объ[её]м\w*\s+(?:средств|финансир|бюджетн|ассигнован)|\bрубл\w*|\bруб\.|стоимост\w*"
+                  r"|затрат\w*|бюджет\w*|расход\w*|ассигновани\w*|\bсредств\w*")
+
+# --------------------------------------------------------------------------- dimensions
+
+YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|год\w*|г\.?)?")
+# Parts of a year: quarters (Roman or Arabic, «I кв.», «1 квартал»), half-years, nine months.
+_PART_NUMBER = r"(IV|III|II|I|[1-4])"
+QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*(?:кв\.?|квартал\w*)(?![\w])")
+HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугоди\w*|пол\.)")
+NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
+# «I–IV квартал», «1-4 кварталы»: the whole year, not a part of it.
+QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")
+ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+
+# Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).
+BASIS: list[tuple[str, re.Pattern]] = [
+    ("fact", _rx(r"\bфакт\w*|\bисполнен\w*|\bосвоен\w*|\bкассов\w*|\bвыполнен\w*|\bпрофинансирован\w*")),
+    ("plan", _rx(r"\bплан\w*|\bпрогноз\w*|\bпредусмотрен\w*|\bутвержден\w*|\bлимит\w*")),
+]
+# A total over the sources or the years: «Всего», «Итого», «Объем финансирования – всего».
+TOTAL = _rx(r"(?<![\w])(?:всего|итого|общ\w*\s+объ[её]м|сумма)(?![\w])")
+
+# Funding sources: the spec's vocabulary, first match wins.
+SOURCES: list[tuple[str, re.Pattern]] = [
+    ("extrabudgetary", _rx(r"внебюджетн\w*")),
+    ("federal_budget", _rx(r"федеральн\w*\s+бюджет|бюджет\w*\s+российской\s+федерации|(?-i:\bФБ\b)")),
+    ("local_budget", _rx(r"местн\w*\s+бюджет|муниципальн\w*\s+бюджет|бюджет\w*\s+(?:муниципальн|город|район|округ|поселени)"
+                         r"|(?-i:\bМБ\b)")),
+    ("regional_budget", _rx(
+        r"краев\w*\s+бюджет|областн\w*\s+бюджет|региональн\w*\s+бюджет|республиканск\w*\s+бюджет|окружн\w*\s+бюджет"
+        r"|бюджет\w*\s+(?:[А-ЯЁ]\w+\s+)+(?:кра[яюе]|област[иь]|республик[иа]|округ\w*)|бюджет\w*\s+республик"
+        r"|бюджет\w*\s+субъект|(?-i:\b[ОК]Б\b)")),
+    ("fund_grant", _rx(r"грант\w*|средств\w*\s+фонда|\bфонд\w*")),
+    ("own_funds", _rx(r"собственн\w*\s+средств")),
+    ("other", _rx(r"ин\w*\s+источник|привлеченн\w*|спонсор\w*|благотворит\w*|прочи\w*\s+источник|средств\w*\s+организаци")),
+]
+
+# Scale of the amounts: «тыс. рублей», «млн руб.», in a heading, a caption or a title.
+SCALES: list[tuple[Decimal, re.Pattern]] = [
+    (Decimal(1000), _rx(r"тыс\w*\.?\s*руб")),
+    (Decimal(1_000_000), _rx(r"млн\w*\.?\s*руб")),
+    (Decimal(1_000_000_000), _rx(r"млрд\w*\.?\s*руб")),
+]
+
+# --------------------------------------------------------------------------- rows
+
+# «Итого по задаче 2», «Всего по подпрограмме 1», «Итого по разделу II»: a section's subtotal.
+SUBTOTAL_ROW = _rx(r"^\s*(?:итого|всего)\s*(?:,\s*)?(?:по|за)\s+(?:задач\w*|раздел\w*|подпрограмм\w*|направлени\w*"
+                   r"|блок\w*|цел\w*|пункт\w*|основн\w*\s+мероприяти\w*)\s*(?:№\s*)?([IVXLC]+|\d{1,2}(?:\.\d{1,2})*)\b")
+# A document total: «Итого», «ВСЕГО по комплексу мер», «Итого по программе».
+TOTAL_ROW = _rx(r"^\s*(?:итого|всего)\b")
+# «всего, в том числе:» as a row under a measure: the amount before the split by source.
+SPLIT_TOTAL_ROW = _rx(r"^\s*(?:всего|итого)\s*[,:]?\s*(?:в\s+том\s+числе|в\s+т\.\s*ч\.|из\s+них)")
+# A task or section heading.
+TASK_ROW = _rx(r"^\s*(?:задача|раздел|подпрограмма|направление)\s*№?\s*(\d{1,2}|[IVXLC]+)\s*[.:)]?\s*(.*)$")
+# A row that names a year only: «2019 г.», «2019 год», «2019».
+YEAR_ONLY = _rx(r"^\s*((?:19|20)\d{2})\s*(?:г\.?|год\w*)?\s*\.?\s*$")
+
+# --------------------------------------------------------------------------- cells
+
+# A dash, an «x» or «х»: the cell says there is no value.
+NO_VALUE = _rx(r"^\s*(?:[-–—−xXхХ×]+|н/д|нет)?\s*$")
+# Words that split a total into its parts: «в том числе», «в т.ч.», «из них», «включая».
+SPLIT_WORDS = _rx(r"(?<![\w])(?:в\s+том\s+числе|в\s+т\.\s*ч\.?|из\s+них|включая)(?![\w]):?")
