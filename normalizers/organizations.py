@@ -235,7 +235,7 @@ class OrganizationIndex:
 
     def add(self, surface: str, from_case: str | None = None) -> str:
         """Register a printed name; return its canonical form."""
-        surface = strip_notes(surface)
+        surface = self._as_typed(strip_notes(surface))
         known = self.resolve(surface)
         if known:
             self._alias(known, surface)
@@ -247,6 +247,15 @@ class OrganizationIndex:
         self._alias(name, surface)
         self._alias(name, name)
         return name
+
+    def _as_typed(self, surface: str) -> str:
+        """A name printed in capitals (a heading) as the document types it elsewhere,
+        where it does: «МИНИСТЕРСТВО ПО ДЕЛАМ …» → «Министерство по делам …»."""
+        letters = [ch for ch in surface if ch.isalpha()]
+        if len(letters) < 8 or not all(ch.isupper() for ch in letters):
+            return surface
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in surface.split()), re.I)
+        return next((m.group(0) for m in pattern.finditer(self.document_text) if not m.group(0).isupper()), surface)
 
     def expand_abbreviation(self, surface: str) -> str | None:
         """«минздрав края», «Минсоцзащиты» never defined in the document: the ministry of

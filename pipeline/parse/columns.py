@@ -191,7 +191,7 @@ def _is_money_table(roles: list[str | None], paths: list[tuple[str, ...]], headi
     (executors, deadlines) prints numbers by year; an indicator table (units) never."""
     if "unit" in roles or "base_value" in roles:
         return False
-    if lexicon.MONEY_WORDS.search(heading_text) or _scale(caption) or _scale(heading_text):
+    if lexicon.MONEY_WORDS.search(heading_text) or lexicon.MONEY_WORDS.search(caption) or _scale(heading_text):
         return True
     return "number" in roles and ("executor" in roles or "deadline" in roles)
 

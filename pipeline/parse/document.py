@@ -35,7 +35,10 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.issues = records.issues + [
         ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
-        raise NotAnOrderError("no tasks, measures, funding or indicators found")
+        if not tables and not out.header.doc_type:
+            raise NotAnOrderError("no tasks, measures, funding or indicators found, no table and no act heading")
+        out.issues.append(ReviewIssue("missing_value", "document", "no tasks, measures, funding or indicators were "
+                                      "read: see the document's tables" if tables else "no table was found"))
     out.tables = [table_cells(t) for t in tables]
     _fill_period_from_tables(out)
     _whole_period_deadlines(out)

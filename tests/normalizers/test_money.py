@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalizers.money import MoneyPart, parse_amount, parse_money_cell
+from normalizers.money import MoneyPart, parse_amount, parse_money_cell, read_money_cell
 from normalizers.sources import classify_source
 
 D = Decimal
@@ -126,3 +126,38 @@ def test_classify_source(label, expected):
 @pytest.mark.parametrize("label", ["бюджет Республики Карелия", "средства бюджета Республики Татарстан"])
 def test_classify_source_republic_budget(label):
     assert classify_source(label) == "regional_budget"
+
+
+@pytest.mark.parametrize(
+    ("cell", "scale", "expected"),
+    [
+        ("1234,567", 1000, [(D("1234567"), "all", None)]),
+        ("12,35", 1_000_000, [(D("12350000"), "all", None)]),
+        ("125,0005", 1000, [(D("125000.5"), "all", None)]),
+        ("1 250,0, в том числе: областной бюджет – 1 000,0; внебюджетные средства – 250,0", 1000,
+         [(D("1250000"), "all", None), (D("1000000"), "regional_budget", None), (D("250000"), "extrabudgetary", None)]),
+        ("1 250,0\nв том числе:\nобластной бюджет\n1 000,0\nвнебюджетные средства\n250,0", 1000,
+         [(D("1250000"), "all", None), (D("1000000"), "regional_budget", None), (D("250000"), "extrabudgetary", None)]),
+        ("областной бюджет – 300", 1, [(D("300"), "regional_budget", None)]),
+        ("2019 г. – 100,0; 2020 г. – 120,0", 1000, [(D("100000"), "all", 2019), (D("120000"), "all", 2020)]),
+        ("в т.ч. ФБ 10; ОБ 20", 1, [(D("10"), "federal_budget", None), (D("20"), "regional_budget", None)]),
+    ],
+)
+def test_read_money_cell_label_first_years_and_decimals(cell, scale, expected):
+    reading = read_money_cell(cell, scale)
+    assert reading.problem is None
+    assert [(p.amount, p.source, p.year) for p in reading.parts] == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "scale", "reason"),
+    [
+        ("в пределах средств на содержание", 1, "is not an amount"),
+        ("1234,567", 1, "more decimals than kopecks"),
+        ("1.234.567", 1000, "more than one decimal mark"),
+        ("300\n100\n200", 1, "names no source"),  # stacked amounts with nothing to say which is which
+    ],
+)
+def test_what_a_money_cell_cannot_say_is_a_problem_not_a_number(cell, scale, reason):
+    reading = read_money_cell(cell, scale)
+    assert reason in reading.problem

@@ -1,0 +1,110 @@
+"""Body rows → what each row is → one funding row per printed amount
+(pipeline/parse/table_rows.py)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from models.layout import Cell, LogicalTable
+from pipeline.parse.columns import read_columns
+from pipeline.parse.table_rows import TableRecords, cell_facts, read_measure_table, row_dimensions
+
+HEADER = ["№", "Наименование мероприятия", "Исполнитель", "Всего, тыс. рублей", "2019 год", "2020 год"]
+
+
+def table(body: list[list[str]], header: list[str] = HEADER) -> LogicalTable:
+    def cells(rows, offset=0):
+        return [[Cell(t, r + offset, k) for k, t in enumerate(row)] for r, row in enumerate(rows)]
+    return LogicalTable(cells([header]), cells(body, 1), len(header))
+
+
+@pytest.mark.parametrize(("row", "kind", "measure", "task", "source"), [
+    (["1.1", "Семинар", "Министерство", "1,0", "0,5", "0,5"], "measure", "1.1", "1", None),
+    (["", "Задача 2. Поддержка семей", "", "", "", ""], "task", None, "2", None),
+    (["II.", "Поддержка семей", "", "", "", ""], "task", None, "2", None),
+    (["", "Итого по задаче 2", "", "1,0", "0,5", "0,5"], "subtotal", None, "2", None),
+    (["", "Всего по подпрограмме 1", "", "1,0", "0,5", "0,5"], "subtotal", None, "1", None),
+    (["", "Итого по разделу III", "", "1,0", "0,5", "0,5"], "subtotal", None, "3", None),
+    (["Итого по комплексу мер", "", "", "1,0", "0,5", "0,5"], "total", None, None, None),
+    (["ВСЕГО", "", "", "1,0", "0,5", "0,5"], "total", None, None, None),
+])
+def test_row_kinds(row, kind, measure, task, source):
+    (read,) = row_dimensions(table([row]), read_columns(table([row])))
+    assert (read.kind, read.measure_code, read.task_code, read.source) == (kind, measure, task, source)
+
+
+def test_source_rows_continue_the_measure_above():
+    body = [["1.1", "Семинар", "Министерство", "", "", ""],
+            ["", "всего, в том числе:", "", "3,0", "1,0", "2,0"],
+            ["", "федеральный бюджет (в соответствии с соглашением)", "", "1,0", "0,5", "0,5"],
+            ["", "областной бюджет", "", "2,0", "0,5", "1,5"]]
+    rows = row_dimensions(table(body), read_columns(table(body)))
+    assert [(r.kind, r.measure_code, r.source and r.source[0]) for r in rows] == [
+        ("measure", "1.1", None), ("part", "1.1", "all"), ("part", "1.1", "federal_budget"),
+        ("part", "1.1", "regional_budget")]
+
+
+def facts(body: list[list[str]], header: list[str] = HEADER) -> tuple[set[tuple], TableRecords]:
+    out = TableRecords()
+    read_measure_table(table(body, header), read_columns(table(body, header)), 1, out)
+    return {(f.measure_code, f.task_code, f.year, f.period, f.basis, f.source, f.amount_rub) for f in out.funding}, out
+
+
+def test_every_amount_is_one_fact_with_its_coordinates():
+    found, out = facts([["1.1", "Семинар", "Министерство", "1,5", "0,5", "1,0"],
+                        ["", "Итого по задаче 1", "", "1,5", "0,5", "1,0"]])
+    assert found == {("1.1", None, None, None, "plan", "all", Decimal("1500")),
+                     ("1.1", None, 2019, None, "plan", "all", Decimal("500")),
+                     ("1.1", None, 2020, None, "plan", "all", Decimal("1000")),
+                     (None, "1", None, None, "plan", "all", Decimal("1500")),
+                     (None, "1", 2019, None, "plan", "all", Decimal("500")),
+                     (None, "1", 2020, None, "plan", "all", Decimal("1000"))}
+    assert not out.issues
+
+
+@pytest.mark.parametrize("no_value", ["–", "-", "х", "x", "—"])
+def test_a_dash_or_x_is_no_value(no_value):
+    found, out = facts([["1.1", "Семинар", "Министерство", "1,0", no_value, "1,0"]])
+    assert {f[2] for f in found} == {None, 2020} and not out.issues
+
+
+def test_text_in_a_money_column_is_an_issue_at_its_place_never_a_number():
+    found, out = facts([["1.1", "Семинар", "Министерство", "в пределах средств", "0,5", "0,5"]])
+    assert {f[2] for f in found} == {2019, 2020}
+    (issue,) = out.issues
+    assert issue.kind == "unread_value" and issue.where == "funding 1.1"
+    assert "table 1, row 1, column «Всего, тыс. рублей»" in issue.detail
+
+
+def test_plan_and_fact_under_a_year():
+    header = ["№", "Мероприятие", "Исполнитель", "2019 год", ""]
+    sub = ["", "", "", "план", "факт"]
+    t = LogicalTable([[Cell(x, 0, k) for k, x in enumerate(header)], [Cell(x, 1, k) for k, x in enumerate(sub)]],
+                     [[Cell(x, 2, k) for k, x in enumerate(["1.1", "Семинар", "Министерство", "10", "8"])]], 5,
+                     caption="(рублей)")
+    t.header[0][4] = t.header[0][3]  # «2019 год» spans both
+    out = TableRecords()
+    read_measure_table(t, read_columns(t), 1, out)
+    assert {(f.year, f.basis, f.amount_rub) for f in out.funding} == {(2019, "plan", 10), (2019, "fact", 8)}
+
+
+def test_deadline_start_and_end_columns_give_one_deadline():
+    header = ["№", "Мероприятие", "Срок начала", "Срок окончания", "Исполнитель"]
+    out = TableRecords()
+    t = table([["1", "Семинар", "01.02.2020", "31.12.2021", "Министерство"]], header)
+    read_measure_table(t, read_columns(t), 1, out)
+    (m,) = out.measures
+    assert (m.deadline, str(m.deadline_start), str(m.deadline_end)) == ("01.02.2020 – 31.12.2021", "2020-02-01",
+                                                                        "2021-12-31")
+
+
+def test_cell_facts_reads_a_cell_merged_over_rows_once():
+    body = [["2.2", "Занятия", "Центр", "3,0", "1,0", "2,0"], ["2.3", "Прокат", "Центр", "", "", ""]]
+    t = table(body)
+    for k in (3, 4, 5):  # the amounts merged down over 2.3
+        t.body[1][k] = t.body[0][k]
+    out = TableRecords()
+    cols = read_columns(t)
+    cell_facts(row_dimensions(t, cols), cols, 1, out)
+    assert {f.measure_code for f in out.funding} == {"2.2"} and len(out.funding) == 3

@@ -1,0 +1,136 @@
+"""One regression test per kind of table layout in `../shared/cases` (inputs copied to
+tests/fixtures/cases): each asserts the values the case expects, through the whole
+extraction chain on the real file."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.stages import extract
+
+CASES = Path(__file__).resolve().parents[1] / "fixtures" / "cases"
+
+
+def export(case: str, file: str = "input.txt") -> dict:
+    return extract(CASES / case / file).to_export()
+
+
+def funding(doc: dict) -> dict[tuple, Decimal]:
+    """(measure, year, source[, period]) → amount; keys carry the optional coordinates only when set."""
+    out = {}
+    for f in doc["funding"]:
+        key = (f["measure_code"], f["year"], f["source"])
+        extra = tuple(f[k] for k in ("task_code", "period", "basis") if k in f)
+        out[key + extra] = Decimal(str(f["amount_rub"]))
+    return out
+
+
+def amounts(rows: dict) -> dict[tuple, Decimal]:
+    return {key: Decimal(str(v)) for key, v in rows.items()}
+
+
+def indicators(doc: dict) -> list[tuple]:
+    return [(i["code"], i["title"], i["unit"], [(v["period"], v["value"]) for v in i["values"]])
+            for i in doc["indicators"]]
+
+
+def test_source_columns_ignored():
+    assert funding(export("source-columns-ignored")) == amounts({
+        ("1", None, "all"): 300000, ("1", None, "federal_budget"): 100000, ("1", None, "regional_budget"): 200000})
+
+
+def test_year_subcolumns_quarters():
+    doc = export("year-subcolumns-quarters")
+    quarters = {("1.1", 2019, "all", f"2019-Q{q}"): 10000 * q for q in range(1, 5)}
+    assert funding(doc) == amounts({("1.1", 2019, "all"): 100000, ("1.1", 2020, "all"): 120000,
+                                    ("1.1", None, "all"): 220000, **quarters})
+    assert not [i for i in doc["issues"] if i["kind"] == "sum_mismatch"]
+
+
+def test_multirow_money_header_vsego_first():
+    assert funding(export("multirow-money-header-vsego-first")) == amounts({
+        ("1.1", None, "all"): 150000, ("1.1", 2019, "all"): 150000, ("1.1", 2020, "all"): 0,
+        ("1.2", None, "all"): 80500, ("1.2", 2019, "all"): 40000, ("1.2", 2020, "all"): 40500})
+
+
+def test_three_decimal_amounts():
+    assert funding(export("three-decimal-amounts")) == amounts({
+        ("1.1", None, "all"): 1234567, ("1.1", 2019, "all"): 1000123, ("1.1", 2020, "all"): 234444,
+        ("1.2", None, "all"): 12350000, ("1.2", 2019, "all"): 10100000, ("1.2", 2020, "all"): 2250000})
+
+
+def test_years_as_rows():
+    doc = export("years-as-rows")
+    assert funding(doc) == amounts({
+        ("1", 2019, "all"): 100000, ("1", 2019, "regional_budget"): 100000,
+        ("1", 2020, "all"): 120000, ("1", 2020, "regional_budget"): 120000,
+        ("2", 2019, "all"): 50000, ("2", 2019, "regional_budget"): 50000,
+        ("2", 2020, "all"): 60000, ("2", 2020, "regional_budget"): 60000})
+    assert doc["measures"][0]["deadline"] == "2019 г."
+
+
+def test_stacked_values_in_cell():
+    doc = export("stacked-values-in-cell")
+    expected = {}
+    for source, (whole, y2019, y2020) in {"all": (300, 100, 200), "regional_budget": (240, 80, 160),
+                                           "local_budget": (60, 20, 40)}.items():
+        expected |= {("1.1", None, source): whole, ("1.1", 2019, source): y2019, ("1.1", 2020, source): y2020}
+    assert funding(doc) == amounts(expected)
+    assert doc["measures"][0]["deadline"] == "2019 - 2020"
+
+
+def test_measure_code_in_title_cell():
+    doc = export("measure-code-in-title-cell")
+    assert [(m["code"], m["title"], m["deadline"]) for m in doc["measures"]] == [
+        ("1.1", "Проведение семинара для специалистов", "2019 год"),
+        ("1.2", "Издание памяток для родителей", "2019 - 2020 годы")]
+    assert all(m["executors"] == ["Департамент семейной политики Тверской области"] for m in doc["measures"])
+    assert funding(doc) == amounts({
+        ("1.1", None, "all"): 150000, ("1.1", 2019, "all"): 150000, ("1.1", 2020, "all"): 0,
+        ("1.2", None, "all"): 80500, ("1.2", 2019, "all"): 40000, ("1.2", 2020, "all"): 40500})
+
+
+def test_indicator_header_indikator():
+    assert indicators(export("indicator-header-indikator")) == [
+        (None, "Число проведенных семинаров", "единиц", [("2019", "3"), ("2020", "4")])]
+
+
+def test_indicator_number_column_unlabeled():
+    assert indicators(export("indicator-number-column-unlabeled")) == [
+        ("1", "Число проведенных семинаров", "единиц", [("2019", "3"), ("2020", "4")]),
+        ("2", "Доля семей, получивших консультации", "%", [("2019", "40"), ("2020", "55")])]
+
+
+def test_numbering_row_with_gaps():
+    assert indicators(export("numbering-row-with-gaps")) == [
+        ("1", "Число проведенных семинаров", "единиц", [("2019", "3"), ("2020", "4"), ("2021", "5")])]
+
+
+def _expected(case: str, name: str) -> dict:
+    return json.loads((CASES / case / name).read_text(encoding="utf-8"))
+
+
+def _measures(doc: dict) -> list[tuple]:
+    return [(m["code"], m["task_code"], m["title"], m["deadline"], m["executors"]) for m in doc["measures"]]
+
+
+@pytest.mark.parametrize(("file", "expected"), [("vmerge.docx", "expected.json"),
+                                                ("vmerge_no_total.docx", "expected_vmerge_no_total.json")])
+def test_docx_vertically_merged_cells(file, expected):
+    doc, want = export("docx-vertically-merged-cells", file), _expected("docx-vertically-merged-cells", expected)
+    assert funding(doc) == funding(want)  # the joint amounts once, for 2.2
+    assert _measures(doc) == _measures(want)
+    assert not [i for i in doc["issues"] if i["kind"] == "sum_mismatch"]
+    assert any(i["where"] == "funding 2.2" and "2.2–2.3" in i["detail"] for i in doc["issues"])
+
+
+@pytest.mark.parametrize(("file", "expected"), [("nested_table.docx", "expected.json"),
+                                                ("label_first_split_flat.docx", "expected_label_first.json"),
+                                                ("label_first_split_dash.docx", "expected_label_first.json")])
+def test_source_split_label_before_amount(file, expected):
+    doc, want = export("source-split-label-before-amount", file), _expected("source-split-label-before-amount", expected)
+    assert funding(doc) == funding(want)
+    assert _measures(doc) == _measures(want)
