@@ -114,9 +114,9 @@ def is_column_number_row(row: list[Cell]) -> bool:
     numbers = [int(m.group(1)) for v in values if (m := _COLUMN_NUMBER.match(v))]
     increasing = len(numbers) >= len(values) - len(values) // 5 and numbers[:1] in ([1], [2]) \
         and all(a <= b for a, b in zip(numbers, numbers[1:]))
-    in_place = sum(n == i for i, n in enumerate(numbers, start=1))
+    consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
     # a gap needs a longer row: «1 3 4» is as likely a code and two values
-    return increasing and (in_place == len(values) or (len(values) >= 4 and 2 * in_place >= len(values)))
+    return increasing and (consecutive or len(values) >= 4)
 
 
 _COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?$")

@@ -108,7 +108,8 @@ class _RowWalk:
         self.owner: Row | None = None
 
     def walk(self, body: list[list[Cell]]) -> list[Row]:
-        rows = [self.read(Row(cells, _texts(cells))) for cells in body]
+        rows = [self.read(Row(cells, _merged_down_blank(cells, above, self.cols)))
+                for cells, above in zip(body, [None] + body[:-1])]
         _years_as_rows(rows, self.cols)
         return rows
 
@@ -238,6 +239,20 @@ class _RowWalk:
         return code
 
 
+def _merged_down_blank(cells: list[Cell], above: list[Cell] | None, cols: Columns) -> list[str]:
+    """The row's texts, without those of label cells merged down from the row above when
+    its code (or title) cell is one of them: such a row continues the measure above
+    (its years or sources), whose labels were read there."""
+    texts = _texts(cells)
+    if above is None:
+        return texts
+    key = cols.code if cols.code is not None else cols.title
+    if key is None or cells[key] is not above[key] or not texts[key] and not cells[key].text.strip():
+        return texts
+    amounts = _number_columns(cols)
+    return ["" if cells[k] is above[k] and k not in amounts else t for k, t in enumerate(texts)]
+
+
 def _row_source(label: str) -> tuple[str, str] | None:
     """(source, label) a row label names: a source, or the total before a split by source."""
     label = clean(label)
@@ -271,16 +286,24 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
 
 
 def _years_as_rows(rows: list[Row], cols: Columns) -> None:
-    """Years printed as rows: a measure whose deadline is one year and whose next row is
-    a year of the same measure prints that first year's amounts on its own row."""
+    """Years printed as rows: once any row of the table is a year under a measure, a
+    measure, subtotal or total row whose deadline (or label) is one year prints that
+    year's amounts on its own row."""
+    if not any(r.kind == "part" and r.year for r in rows):
+        return
     deadline = cols.first("deadline")
-    for row, following in zip(rows, rows[1:]):
-        if row.kind in ("measure", "subtotal", "total") and following.kind == "part" and following.year \
-                and following.measure_code == row.measure_code:
+    for row in rows:
+        if row.kind in ("measure", "subtotal", "total") and row.year is None:
             k = deadline if deadline is not None and lexicon.YEAR_ONLY.match(row.texts[deadline]) else next(
-                (k for k, t in enumerate(row.texts) if lexicon.YEAR_ONLY.match(t)), None)
+                (k for k, t in enumerate(row.texts) if lexicon.YEAR_ONLY.match(t) and k not in _number_columns(cols)),
+                None)
             if k is not None:
                 row.year = int(lexicon.YEAR_ONLY.match(row.texts[k]).group(1))
+                row.read.add(k)
+
+
+def _number_columns(cols: Columns) -> set[int]:
+    return {c.index for c in cols.of("amount", "value")}
 
 
 # --------------------------------------------------------------------------- cell_facts
