@@ -116,7 +116,10 @@ def table_to_layout(table, page_number: int) -> Table:
 
 def cell_text(page, box: tuple[float, float, float, float]) -> str:
     """The text inside a cell box, its own paragraphs on separate lines."""
-    return join_wrapped_lines(page.crop(box, strict=False).extract_text_lines(), box[2])
+    x0, top, x1, bottom = box
+    near = page.within_bbox((max(0, x0 - 20), max(0, top - 20), min(page.width, x1 + 20), min(page.height, bottom + 20)))
+    inside = near.filter(lambda obj: obj.get("object_type") != "char" or _inside(obj, box))
+    return join_wrapped_lines(inside.extract_text_lines(), x1)  # a letter belongs to the cell its centre is in
 
 
 def cells_to_grid(boxes: list[tuple[float, float, float, float]],
