@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from normalizers import lexicon
 from normalizers.lexicon import NO_VALUE, SPLIT_WORDS, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import collapse
@@ -105,6 +106,9 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
         named = [p for p in pieces if any(_meaning(p))]
         label = (named[-1] if labels_first else named[0]) if named else (pieces[0] if pieces and not labels_first else "")
         source, year = _meaning(label) if label else (None, None)
+        if i == 0 and source is None and year is None and label and len(matches) > 1 \
+                and not lexicon.TOTAL.search(label):
+            return MoneyReading(problem=f"«{label}» in «{collapse(text)[:80]}» names no known source")
         if source is None and (i == 0 or year is not None):
             parts.append(MoneyPart(_to_decimal(m) * scale, "all", "Всего", year))
         elif source is None and not label:

@@ -55,3 +55,15 @@ def clean(text: str | None) -> str:
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter only («министерство труда …» → «Министерство труда …»)."""
     return text[:1].upper() + text[1:]
+
+
+def wrap_joint(before: str, after: str) -> str:
+    """What stood where a line wrapped (or a page broke a cell): nothing after a hyphen,
+    inside a word a narrow cell broke, or inside a number's fraction («1670,92» + «2» is 1670,922; a narrow cell breaks it
+    anywhere), else a space (a wrap at a space eats it: «1 778» + «000» is 1 778 000)."""
+    if before.endswith("-") or (re.search(r"\d[,.]\d*$", before) and after[:1].isdigit()):
+        return ""
+    head, tail = re.search(r"[А-Яа-яЁё]*$", before).group(0), re.match(r"[а-яё]*", after).group(0)
+    if head and tail and is_known_word(head + tail) and not (is_known_word(head) and is_known_word(tail)):
+        return ""  # a word broken without a hyphen: «республикан» + «ский»
+    return " "
