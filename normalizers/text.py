@@ -58,10 +58,13 @@ def capitalize_first(text: str) -> str:
 
 
 def wrap_joint(before: str, after: str) -> str:
-    """What stood where a line wrapped (or a page broke a cell): nothing after a hyphen,
+    """What stood where a line of a cell wrapped: nothing after a hyphen,
     inside a word a narrow cell broke, or inside a number's fraction («1670,92» + «2» is 1670,922; a narrow cell breaks it
     anywhere), else a space (a wrap at a space eats it: «1 778» + «000» is 1 778 000)."""
-    if before.endswith("-") or (re.search(r"\d[,.]\d*$", before) and after[:1].isdigit()):
+    # The rest of a number too wide for its cell: a few digits after a fraction or after
+    # digits with no space groups (a space-grouped number wraps at a space).
+    cut_number = re.search(r"\d[,.]\d*$|\d{5,}$", before) and re.fullmatch(r"\d{1,2}(?:\s.*)?", after, re.S)
+    if before.endswith("-") or cut_number:
         return ""
     head, tail = re.search(r"[А-Яа-яЁё]*$", before).group(0), re.match(r"[а-яё]*", after).group(0)
     if head and tail and is_known_word(head + tail) and not (is_known_word(head) and is_known_word(tail)):

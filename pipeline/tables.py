@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
-from normalizers.text import collapse, wrap_joint
+from normalizers.text import collapse
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
 _ROW_LABEL = re.compile(
@@ -192,9 +192,8 @@ def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:
         elif not a.text.strip():
             merged.append(b)
         else:
-            joint = "" if not wrap_joint(a.text, b.text) else "\n"  # a number the page break cut goes on
             merged.append(Cell(
-                text=f"{a.text}{joint}{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
+                text=f"{a.text}\n{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
                 page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence), bold=a.bold,
             ))
     return merged

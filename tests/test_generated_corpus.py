@@ -144,8 +144,9 @@ def _key(row: dict) -> tuple:
 
 
 def silently_wrong_amounts(truth: dict, prediction: dict | None) -> list[dict]:
-    """Predicted funding rows whose key (measure, task, year, period, basis, source) is a true key but
-    whose amount is none of the true amounts there, with no review issue naming their place."""
+    """Predicted funding rows that are not in the truth — a wrong amount at a true key
+    (measure, task, year, period, basis, source), or an amount at a key the order does not
+    print — with no review issue naming their place."""
     if not prediction:
         return []
     expected: dict[tuple, list[float]] = {}
@@ -154,9 +155,7 @@ def silently_wrong_amounts(truth: dict, prediction: dict | None) -> list[dict]:
     flagged = {" ".join(str(i.get("where") or "").lower().split()) for i in prediction.get("issues") or []}
     wrong = []
     for row in prediction.get("funding") or []:
-        amounts = expected.get(_key(row))
-        if amounts is None:
-            continue
+        amounts = expected.get(_key(row), [])
         try:
             amount = round(float(row.get("amount_rub")), 2)
         except (TypeError, ValueError):

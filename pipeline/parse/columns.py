@@ -19,9 +19,6 @@ from normalizers.periods import parse_period_label, repair_periods
 from normalizers.sources import classify_source
 from normalizers.text import clean
 
-NUMBER_ROLES = ("amount", "value")  # money, and an indicator's value of a period
-
-
 @dataclass
 class HeaderNode:
     """One heading cell: the columns it spans and the headings printed under it."""
@@ -38,7 +35,7 @@ class Column:
 
     index: int
     path: tuple[str, ...]
-    role: str | None  # see lexicon.COLUMN_ROLES, "title", "amount", "value"; None when unknown
+    role: str | None  # lexicon.COLUMN_ROLES, "title", "amount", "value", "ambiguous"; None when unknown
     year: int | None = None
     period: str | None = None  # YYYY-Q1…Q4, YYYY-H1/H2, YYYY-9M
     basis: str = "plan"
@@ -148,7 +145,23 @@ def column_dimensions(paths: list[tuple[str, ...]], table: LogicalTable) -> list
             columns.append(_number_column(k, path, money, table_scale))
         else:
             columns.append(Column(k, path, role))
-    return _roles_from_content(columns, table)
+    return _ambiguous_amounts(_roles_from_content(columns, table))
+
+
+def _ambiguous_amounts(columns: list[Column]) -> list[Column]:
+    """Amount columns whose headings give the same year, part, basis and source cannot
+    be told apart (a heading the reader could not read): all but the first are marked
+    «ambiguous», and their cells become issues instead of amounts stored twice."""
+    seen: set[tuple] = set()
+    out = []
+    for c in columns:
+        key = (c.year, c.period, c.basis, c.source)
+        if c.role == "amount" and key in seen:
+            c = Column(c.index, c.path, "ambiguous", c.year, c.period, c.basis, c.source, c.source_label, c.scale)
+        elif c.role == "amount":
+            seen.add(key)
+        out.append(c)
+    return out
 
 
 def _role(path: tuple[str, ...]) -> str | None:

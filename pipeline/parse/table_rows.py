@@ -119,7 +119,7 @@ class _RowWalk:
             row.kind = "blank"
             return row
         if len({id(row.cells[k]) for k, t in enumerate(texts) if t}) == 1 and not any(
-                texts[c.index] for c in cols.of("amount", "value")) and not self.row_code(texts)[0]:
+                texts[k] for k in _number_columns(cols)) and not self.row_code(texts)[0]:
             row.kind, row.read = "heading", {k for k, t in enumerate(texts) if t}  # a group heading: no values
             if not (task_from_row(texts, cols) or self.heading_row(row)):
                 return row
@@ -161,7 +161,7 @@ class _RowWalk:
         return row
 
     def _is_amount(self, k: int) -> bool:
-        return any(c.index == k for c in self.cols.of("amount", "value"))
+        return k in _number_columns(self.cols)
 
     def _label(self, texts: list[str]) -> tuple[int | None, str]:
         """The row's label: its first text outside the number columns."""
@@ -303,7 +303,7 @@ def _years_as_rows(rows: list[Row], cols: Columns) -> None:
 
 
 def _number_columns(cols: Columns) -> set[int]:
-    return {c.index for c in cols.of("amount", "value")}
+    return {c.index for c in cols.of("amount", "value", "ambiguous")}
 
 
 # --------------------------------------------------------------------------- cell_facts
@@ -328,11 +328,16 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
     for r, row in enumerate(rows):
         if row.kind not in ("measure", "subtotal", "total", "part"):
             continue
-        for column in cols.of("amount"):
+        for column in cols.of("amount", "ambiguous"):
             cell = row.cells[column.index]
-            if not cell.text.strip():
+            if not cell.text.strip() or lexicon.NO_VALUE.match(clean(cell.text)):
                 continue
             row.read.add(column.index)
+            if column.role == "ambiguous":
+                out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{_Place(table_number, r + 1, column)}: "
+                                              f"«{clean(cell.text)}» is not stored: its heading gives the same year "
+                                              "and source as another column's", _provenance(cell)))
+                continue
             if id(cell) in seen:
                 _note_merged(seen[id(cell)], row, cell, out)
                 continue

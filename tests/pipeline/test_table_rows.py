@@ -108,3 +108,11 @@ def test_cell_facts_reads_a_cell_merged_over_rows_once():
     cols = read_columns(t)
     cell_facts(row_dimensions(t, cols), cols, 1, out)
     assert {f.measure_code for f in out.funding} == {"2.2"} and len(out.funding) == 3
+
+
+def test_two_columns_with_the_same_dimensions_are_issues_not_amounts_stored_twice():
+    header = ["№", "Мероприятие", "Исполнитель", "Всего", "бюджет ?", "бюджет ?"]  # unreadable source headings
+    found, out = facts([["1", "Семинар", "Министерство", "3", "1", "2"]], header)
+    assert {f[6] for f in found} == {Decimal("3")}  # «Всего»; the others say no source the reader knows
+    assert [i.kind for i in out.issues] == ["unread_value", "unread_value"]
+    assert all("same year and source" in i.detail for i in out.issues)
