@@ -22,7 +22,7 @@ def _rx(pattern: str) -> re.Pattern:
 # a heading the first role that matches wins, before the heading is read as a number column.
 COLUMN_ROLES: list[tuple[str, re.Pattern]] = [
     ("code", _rx(r"^\s*(?:№|n|no\.?|номер|код)\s*(?:п\s*/\s*п|пп|по\s+порядку|строки|мероприяти\w*"
-                 r"|показател\w*|индикатор\w*)?\s*\.?$|^\s*п\s*/\s*п\s*$|^\s*№")),
+                 r"|показател\w*|индикатор\w*)?\s*\.?$|п\s*/\s*п\.?\s*$|^\s*№")),
     ("base_value", _rx(r"базов\w*|исходн\w*\s+значени|значени\w*\s+на\s+начало")),
     ("unit", _rx(r"единиц\w*\s+измерени|ед\.\s*изм|^\s*ед\.?\s*$")),
     ("deadline_start", _rx(r"^\s*(?:дата\s+|срок\s+)?(?:начал\w*|старт\w*)\b")),
@@ -106,4 +106,4 @@ YEAR_ONLY = _rx(r"^\s*((?:19|20)\d{2})\s*(?:г\.?|год\w*)?\s*\.?\s*$")
 # A dash, an «x» or «х»: the cell says there is no value.
 NO_VALUE = _rx(r"^\s*(?:[-–—−xXхХ×]+|н/д|нет)?\s*$")
 # Words that split a total into its parts: «в том числе», «в т.ч.», «из них», «включая».
-SPLIT_WORDS = _rx(r"(?<![\w])(?:в\s+том\s+числе|в\s+т\.\s*ч\.?|из\s+них|включая)(?![\w]):?")
+SPLIT_WORDS = _rx(r"(?<![\w])(?:в\s*том\s*числе|в\s+т\.\s*ч\.?|из\s+них|включая)(?![\w]):?")  # OCR drops spaces

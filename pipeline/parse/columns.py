@@ -145,7 +145,19 @@ def column_dimensions(paths: list[tuple[str, ...]], table: LogicalTable) -> list
             columns.append(_number_column(k, path, money, table_scale))
         else:
             columns.append(Column(k, path, role))
-    return _ambiguous_amounts(_roles_from_content(columns, table))
+    return _ambiguous_amounts(_repaired_value_periods(_roles_from_content(columns, table)))
+
+
+def _repaired_value_periods(columns: list[Column]) -> list[Column]:
+    """An indicator table's period headings with a misread one mended from its
+    neighbours («Н кв. 2021» between quarters is a quarter: normalizers.periods)."""
+    values = [c for c in columns if c.role == "value" and c.year]
+    repaired = repair_periods([c.period or str(c.year) for c in values])
+    for c, period in zip(values, repaired):
+        if period != (c.period or str(c.year)):
+            columns[c.index] = Column(c.index, c.path, "value", int(period[:4]), period if "-" in period else None,
+                                      c.basis)
+    return columns
 
 
 def _ambiguous_amounts(columns: list[Column]) -> list[Column]:

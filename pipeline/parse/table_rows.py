@@ -27,6 +27,7 @@ from normalizers.sources import classify_source
 from normalizers.text import clean
 from normalizers.units import correct_unit
 from pipeline.parse.columns import Column, Columns
+from pipeline.tables import merge_rows
 
 _SHARE_ROW = re.compile(r"^\s*доля\b|%\s*\)?\s*$", re.I)
 _BASE_IN_TITLE = re.compile(
@@ -158,7 +159,18 @@ class _RowWalk:
             return self._part(row, year, row.source)
         if source_name and self.owner is not None:
             return self._part(row, None, row.source)
+        if self.owner is not None and self.owner.kind == "measure" and self._continues_texts(row):
+            self.owner.cells = merge_rows(self.owner.cells, row.cells)  # a row the page or OCR cut in two
+            self.owner.texts = _texts(self.owner.cells)
+            row.kind, row.read = "continuation", {k for k, t in enumerate(texts) if t}
         return row
+
+    def _continues_texts(self, row: Row) -> bool:
+        """Text only in the measure's text columns (title, executors, result), no code, no
+        amount: the rest of the measure above."""
+        text_columns = {c.index for c in self.cols.of("title", "executor", "result")}
+        filled = {k for k, t in enumerate(row.texts) if t}
+        return bool(filled) and filled <= text_columns
 
     def _is_amount(self, k: int) -> bool:
         return k in _number_columns(self.cols)
@@ -220,7 +232,7 @@ class _RowWalk:
         title_k = self.cols.title
         title = _get(texts, title_k)
         code_k = self.cols.code
-        text = _get(texts, code_k)
+        text = _get(texts, code_k).lstrip("'\"`_‘’,.·-—")  # specks OCR reads before a code
         code = parse_code(text) if text else None
         if code is not None and not code.roman:
             return code, title, code_k
