@@ -38,7 +38,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from models.records import FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS, ReviewIssue, ValueRef
+from models.records import FUNDING_BASES, FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS, ReviewIssue, ValueRef
 
 # Deterministic constraint names: Alembic needs them to alter constraints later,
 # above all in SQLite batch mode, which rebuilds tables.
@@ -343,15 +343,28 @@ class MeasureExecutor(Base):
 
 
 class Funding(Base):
-    """One printed amount: of a measure (or the document total) for a year (or the period)."""
+    """One printed amount: of a measure (or a task's subtotal, or the document total)
+    for a year (or a part of it, or the whole period), planned or reported.
+
+    Its natural key is (measure_code, task_code, year, period, basis, source); there
+    is no unique constraint over it, since a document may print the same cell twice
+    (the first is the one corrections and validation use).
+    """
 
     __tablename__ = "funding"
-    __table_args__ = (CheckConstraint(_in("source", FUNDING_SOURCES), name="source"),)
+    __table_args__ = (
+        CheckConstraint(_in("source", FUNDING_SOURCES), name="source"),
+        CheckConstraint(_in("basis", FUNDING_BASES), name="basis"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
-    measure_code: Mapped[str | None] = mapped_column(String(32))  # NULL: document total
+    measure_code: Mapped[str | None] = mapped_column(String(32))  # NULL: a task's subtotal or the document total
+    # The task, section or subprogramme a subtotal («Итого по задаче 2») sums; NULL on measures' rows.
+    task_code: Mapped[str | None] = mapped_column(String(32))
     year: Mapped[int | None] = mapped_column(Integer)  # NULL: the whole period
+    period: Mapped[str | None] = mapped_column(String(16))  # a part of `year`: YYYY-Q1…Q4, YYYY-H1/H2, YYYY-9M
+    basis: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")  # plan | fact
     source: Mapped[str] = mapped_column(String(32))
     source_label: Mapped[str] = mapped_column(Text)
     amount: Mapped[Decimal] = mapped_column(Money)

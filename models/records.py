@@ -236,16 +236,7 @@ class ExtractedDocument:
                 }
                 for m in self.measures
             ],
-            "funding": [
-                {
-                    "measure_code": f.measure_code,
-                    "year": f.year,
-                    "source": f.source,
-                    "source_label": f.source_label,
-                    "amount_rub": _json_number(f.amount_rub),
-                }
-                for f in self.funding
-            ],
+            "funding": [_funding_export(f) for f in self.funding],
             "indicators": [
                 {
                     "code": i.code,
@@ -261,6 +252,20 @@ class ExtractedDocument:
             "signatories": [asdict(s) for s in self.signatories],
             "issues": [{"kind": i.kind, "where": i.where, "detail": i.detail} for i in self.issues],
         }
+
+
+def _funding_export(f: FundingRow) -> dict:
+    """A funding row; `task_code`, `period` and `basis` only where they are set (not
+    null, not `plan`), so that rows without them read as before."""
+    out = {"measure_code": f.measure_code, "year": f.year, "source": f.source, "source_label": f.source_label,
+           "amount_rub": _json_number(f.amount_rub)}
+    if f.task_code is not None:
+        out["task_code"] = f.task_code
+    if f.period is not None:
+        out["period"] = f.period
+    if f.basis != "plan":
+        out["basis"] = f.basis
+    return out
 
 
 def _cell_export(cell: TableCell) -> dict:

@@ -17,17 +17,28 @@ _DOCUMENT_COLUMNS = (
     d.region_code, r.name.label("region_name"), d.municipality,
 )
 
-FUNDING_FACTS: Select = (
-    select(
-        db.Funding.id.label("funding_id"), *_DOCUMENT_COLUMNS,
-        db.Funding.measure_code, db.Measure.title.label("measure_title"), db.Funding.year, db.Funding.source,
-        db.Funding.source_label, db.Funding.amount, db.Funding.measure_code.is_(None).label("is_document_total"),
+
+def _funding_facts(dimensions: bool = True) -> Select:
+    """Funding amounts with their document, region and measure title. Without
+    `dimensions`: the view as revisions 0005–0008 created it, before funding rows had
+    a task, a period and a basis."""
+    f = db.Funding
+    if dimensions:
+        keys = (f.measure_code, db.Measure.title.label("measure_title"), f.task_code, f.year, f.period, f.basis)
+        # A document total sums neither a task nor a measure; a task's subtotal is neither.
+        is_total = (f.measure_code.is_(None) & f.task_code.is_(None)).label("is_document_total")
+    else:
+        keys = (f.measure_code, db.Measure.title.label("measure_title"), f.year)
+        is_total = f.measure_code.is_(None).label("is_document_total")
+    return (
+        select(f.id.label("funding_id"), *_DOCUMENT_COLUMNS, *keys, f.source, f.source_label, f.amount, is_total)
+        .join(d, d.id == f.document_id)
+        .outerjoin(r, r.code == d.region_code)
+        .outerjoin(db.Measure, (db.Measure.document_id == f.document_id) & (db.Measure.code == f.measure_code))
     )
-    .join(d, d.id == db.Funding.document_id)
-    .outerjoin(r, r.code == d.region_code)
-    .outerjoin(db.Measure, (db.Measure.document_id == db.Funding.document_id)
-               & (db.Measure.code == db.Funding.measure_code))
-)
+
+
+FUNDING_FACTS: Select = _funding_facts()
 
 INDICATOR_FACTS: Select = (
     select(
@@ -61,8 +72,12 @@ VIEWS: dict[str, Select] = {
     "measure_executors": MEASURE_EXECUTORS,
 }
 
+# The views as revisions 0005 to 0008 create them: a migration builds the schema of
+# its own revision, whatever the models say today.
+VIEWS_BEFORE_0009: dict[str, Select] = {**VIEWS, "funding_facts": _funding_facts(dimensions=False)}
 
-def create_view_sql(name: str, dialect: Dialect) -> str:
-    """CREATE VIEW for one of VIEWS, in the dialect's SQL."""
-    query = VIEWS[name].compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+
+def create_view_sql(name: str, dialect: Dialect, views: dict[str, Select] = VIEWS) -> str:
+    """CREATE VIEW for one of `views` (the current VIEWS by default), in the dialect's SQL."""
+    query = views[name].compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     return f"CREATE VIEW {name} AS {query}"

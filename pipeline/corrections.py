@@ -42,8 +42,9 @@ CHECKED_KINDS = ("sum_mismatch", "missing_value")  # the kinds validation finds,
 # --------------------------------------------------------------------------- natural keys
 
 def funding_key(row: db.Funding) -> str:
-    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total."""
-    return funding_value_key(row.measure_code, row.year, row.source)
+    """«4.2 2023 regional_budget»; «total all all» for the whole-period document total;
+    «task:2 2019-Q1 all fact» for the reported first quarter of task 2's subtotal."""
+    return funding_value_key(row.measure_code, row.year, row.source, row.task_code, row.period, row.basis)
 
 
 def stated_amount_key(row: db.StatedAmount) -> str:

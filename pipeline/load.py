@@ -85,6 +85,9 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
                 source_label=f.source_label,
                 amount_rub=f.amount,
                 provenance=where("funding", f.id),
+                task_code=f.task_code,
+                period=f.period,
+                basis=f.basis,
             )
             for f in document.funding
         ],

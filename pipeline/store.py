@@ -421,7 +421,10 @@ def _measure(m: records.Measure, registry: dict[str, db.Organization], position:
 def _funding(f: records.FundingRow, position: int) -> db.Funding:
     return db.Funding(
         measure_code=f.measure_code,
+        task_code=f.task_code,
         year=f.year,
+        period=f.period,
+        basis=f.basis,
         source=f.source,
         source_label=f.source_label,
         amount=f.amount_rub,
@@ -566,7 +569,8 @@ class IssueView:
 
 
 # The queue's order: what changes the numbers researchers read comes first.
-SEVERITY = ("sum_mismatch", "missing_value", "unresolved_org", "ocr_suspect", "other")
+SEVERITY = ("sum_mismatch", "unrecognised_table", "unread_value", "missing_value", "unresolved_org", "ocr_suspect",
+            "other")
 
 
 def severity_rank():

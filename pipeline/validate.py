@@ -1,34 +1,64 @@
 """Arithmetic the tables print, checked: every mismatch becomes a review issue.
 
-- a measure's sources add up to its row amount, for every year and the whole period;
-- a measure's years add up to its whole-period amount, for every source;
-- the measures add up to each printed document total (by year and source);
+- a row's sources add up to its row amount, for every year, part of a year and the whole period;
+- a row's years add up to its whole-period amount, for every source;
+- the quarters (or halves) of a year, when all are printed, add up to the year's amount;
+- the measures add up to each printed document total (by year, part of a year and source);
+- the measures of a task add up to the task's printed subtotal;
 - the «в том числе» parts of an indicator do not exceed the indicator.
+An amount is keyed by (measure, task, year, period, basis, source): planned and
+reported (fact) amounts are never added together, a part of a year never counts as
+its year, and a task's subtotal never counts as a measure.
 Amounts are compared exactly (Decimal); nothing is rounded.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import NamedTuple
 
-from models.records import ExtractedDocument, FundingRow, Indicator, ReviewIssue, ValueRef, funding_value_key
+from models.records import (
+    ExtractedDocument, FundingRow, Indicator, Measure, ReviewIssue, ValueRef, funding_value_key,
+)
 
-Key = tuple[str | None, int | None, str]  # (measure code, year, source)
+
+class Key(NamedTuple):
+    """What one printed amount is of: a measure (or a task's subtotal, or the
+    document total: both codes None), a year or a part of it, plan or fact, a source."""
+
+    code: str | None
+    task: str | None
+    year: int | None
+    period: str | None
+    basis: str
+    source: str
+
+    def row(self) -> tuple:
+        """The printed row and column the amount is in: every source of it."""
+        return self[:5]
+
+
+Amounts = dict[Key, Decimal]
+
+# The parts of a year that together make it up, as `period` names them after «YYYY-».
+_PARTITIONS = (("Q1", "Q2", "Q3", "Q4"), ("H1", "H2"))
 
 
 def validate(doc: ExtractedDocument) -> list[ReviewIssue]:
     """Issues for every printed sum that does not hold."""
     amounts = _amounts(doc.funding)
-    issues = _source_sums(amounts) + _year_sums(amounts) + _document_totals(amounts) + _indicator_parts(doc.indicators)
+    issues = _source_sums(amounts) + _year_sums(amounts) + _period_sums(amounts) + _document_totals(amounts)
+    issues += _task_subtotals(amounts, doc.measures)
+    issues += _indicator_parts(doc.indicators)
     issues += _missing_base_values(doc.indicators)
     issues += _stated_amounts(doc.stated_amounts, amounts)
     return issues
 
 
-def _amounts(funding: list[FundingRow]) -> dict[Key, Decimal]:
-    out: dict[Key, Decimal] = {}
+def _amounts(funding: list[FundingRow]) -> Amounts:
+    out: Amounts = {}
     for f in funding:
-        out.setdefault((f.measure_code, f.year, f.source), f.amount_rub)
+        out.setdefault(Key(f.measure_code, f.task_code, f.year, f.period, f.basis, f.source), f.amount_rub)
     return out
 
 
@@ -36,12 +66,15 @@ def _fmt(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", " ").replace(".00", "").replace(".", ",")
 
 
-def _where(code: str | None) -> str:
-    return f"funding {code}" if code else "funding total"
+def _where(code: str | None, task: str | None = None) -> str:
+    if code:
+        return f"funding {code}"
+    return f"task {task}" if task else "funding total"
 
 
-def _funding_value(code: str | None, year: int | None, source: str) -> ValueRef:
-    return ValueRef("funding", funding_value_key(code, year, source), "amount")
+def _funding_value(key: Key) -> ValueRef:
+    return ValueRef("funding", funding_value_key(key.code, key.year, key.source, key.task, key.period, key.basis),
+                    "amount")
 
 
 def _indicator_value(code: str, period: str) -> ValueRef:
@@ -55,70 +88,140 @@ def _year_label(year: int | None) -> str:
     return str(year) if year else "Всего"
 
 
-def _source_sums(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
-    """Sources vs the row amount, per measure and year."""
-    parts: dict[tuple[str | None, int | None], list[Decimal]] = defaultdict(list)
-    for (code, year, source), amount in amounts.items():
-        if source != "all":
-            parts[(code, year)].append(amount)
+def _when(key: Key) -> str:
+    """«2021», «Всего», «2021-Q1»; reported amounts «2021 fact»."""
+    label = key.period or _year_label(key.year)
+    return f"{label} fact" if key.basis != "plan" else label
+
+
+def _fact(basis: str) -> str:
+    return " fact" if basis != "plan" else ""
+
+
+def _source_sums(amounts: Amounts) -> list[ReviewIssue]:
+    """Sources vs the row amount, per measure (or task subtotal), year or part of it, and basis."""
+    parts: dict[tuple, list[Decimal]] = defaultdict(list)
+    for key, amount in amounts.items():
+        if key.source != "all":
+            parts[key.row()].append(amount)
     issues = []
-    for (code, year), values in parts.items():
-        total = amounts.get((code, year, "all"))
-        if code is not None and total is not None and sum(values) != total:
-            issues.append(ReviewIssue("sum_mismatch", _where(code), (
-                f"{_year_label(year)}: sources " + " + ".join(_fmt(v) for v in values)
-                + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}"), value=_funding_value(code, year, "all")))
+    for row, values in parts.items():
+        whole = Key(*row, "all")
+        total = amounts.get(whole)
+        if (whole.code or whole.task) is not None and total is not None and sum(values) != total:
+            issues.append(ReviewIssue("sum_mismatch", _where(whole.code, whole.task), (
+                f"{_when(whole)}: sources " + " + ".join(_fmt(v) for v in values)
+                + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}"), value=_funding_value(whole)))
     return issues
 
 
-def _year_sums(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
-    """Years vs the whole-period amount, per measure and source."""
-    by_year: dict[tuple[str | None, str], dict[int, Decimal]] = defaultdict(dict)
-    for (code, year, source), amount in amounts.items():
-        if year is not None:
-            by_year[(code, source)][year] = amount
+def _year_sums(amounts: Amounts) -> list[ReviewIssue]:
+    """Whole years vs the whole-period amount, per measure (or task subtotal), basis and source."""
+    by_year: dict[Key, dict[int, Decimal]] = defaultdict(dict)
+    for key, amount in amounts.items():
+        if key.year is not None and key.period is None:
+            by_year[key._replace(year=None)][key.year] = amount
     issues = []
-    for (code, source), years in by_year.items():
-        total = amounts.get((code, None, source))
+    for whole, years in by_year.items():
+        total = amounts.get(whole)
         if total is not None and len(years) > 1 and sum(years.values()) != total:
-            issues.append(ReviewIssue("sum_mismatch", _where(code), (
-                f"{source}: " + " + ".join(f"{y}: {_fmt(v)}" for y, v in sorted(years.items()))
-                + f" = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}"), value=_funding_value(code, None, source)))
+            parts = " + ".join(f"{y}: {_fmt(v)}" for y, v in sorted(years.items()))
+            issues.append(ReviewIssue("sum_mismatch", _where(whole.code, whole.task), (
+                f"{whole.source}{_fact(whole.basis)}: {parts} = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}"),
+                value=_funding_value(whole)))
     return issues
 
 
-def _document_totals(amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
-    """Printed document totals vs the sum over measures (a measure's «all» amount is
-    its row amount, or the sum of its sources where no row amount is printed)."""
-    measure_sums: dict[tuple[int | None, str], Decimal] = defaultdict(Decimal)
-    implied_all: dict[tuple[str, int | None], Decimal] = defaultdict(Decimal)
-    for (code, year, source), amount in amounts.items():
-        if code is None or "." not in code and _has_children(code, amounts):
-            continue
-        measure_sums[(year, source)] += amount
-        if source != "all":
-            implied_all[(code, year)] += amount
-    for (code, year), amount in implied_all.items():
-        if (code, year, "all") not in amounts:
-            measure_sums[(year, "all")] += amount
+def _period_sums(amounts: Amounts) -> list[ReviewIssue]:
+    """The four quarters (or two halves) of a year vs the year's amount, where every
+    one of them and the year are printed."""
+    by_part: dict[Key, dict[str, Decimal]] = defaultdict(dict)
+    for key, amount in amounts.items():
+        if key.year is not None and key.period and key.period.startswith(f"{key.year}-"):
+            by_part[key._replace(period=None)][key.period.split("-", 1)[1]] = amount
     issues = []
-    for (code, year, source), total in amounts.items():
-        if code is None and (year, source) in measure_sums and measure_sums[(year, source)] != total:
-            issues.append(ReviewIssue("sum_mismatch", "funding total", (
-                f"{source} {_year_label(year)}: sum over measures {_fmt(measure_sums[(year, source)])}"
-                f" ≠ printed total {_fmt(total)}"), value=_funding_value(None, year, source)))
+    for year, parts in by_part.items():
+        total = amounts.get(year)
+        for names in _PARTITIONS:
+            if total is None or not all(n in parts for n in names):
+                continue
+            values = [parts[n] for n in names]
+            if sum(values) != total:
+                issues.append(ReviewIssue("sum_mismatch", _where(year.code, year.task), (
+                    f"{year.source} {_when(year)}: " + " + ".join(f"{n}: {_fmt(parts[n])}" for n in names)
+                    + f" = {_fmt(sum(values))} ≠ year amount {_fmt(total)}"), value=_funding_value(year)))
     return issues
 
 
-def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: dict[Key, Decimal]) -> list[ReviewIssue]:
-    """Totals the text states vs the tables: the printed document total where there is
-    one, else the sum over measures."""
+def _measure_sums(amounts: Amounts, counted) -> dict[Key, Decimal]:
+    """The sum over the measures `counted(code)` accepts of each (year, period, basis,
+    source), keyed as a total of them would be (no measure, no task). A measure's «all»
+    amount is its row amount, or the sum of its sources where no row amount is printed."""
+    sums: dict[Key, Decimal] = defaultdict(Decimal)
+    implied_all: dict[Key, Decimal] = defaultdict(Decimal)
+    for key, amount in amounts.items():
+        if key.code is None or not counted(key.code):
+            continue
+        sums[key._replace(code=None, task=None)] += amount
+        if key.source != "all":
+            implied_all[key._replace(source="all")] += amount
+    for whole, amount in implied_all.items():
+        if whole not in amounts:
+            sums[whole._replace(code=None, task=None)] += amount
+    return sums
+
+
+def _counted_measure(amounts: Amounts):
+    """A measure whose amounts count in a sum over measures: not a section heading
+    whose own measures are printed below it («1» above «1.1», «1.2»)."""
+    return lambda code: "." in code or not _has_children(code, amounts)
+
+
+def _document_totals(amounts: Amounts) -> list[ReviewIssue]:
+    """Printed document totals vs the sum over measures (task subtotals are not measures)."""
+    sums = _measure_sums(amounts, _counted_measure(amounts))
+    issues = []
+    for key, total in amounts.items():
+        if key.code is None and key.task is None and key in sums and sums[key] != total:
+            issues.append(ReviewIssue("sum_mismatch", "funding total", (
+                f"{key.source} {_when(key)}: sum over measures {_fmt(sums[key])}"
+                f" ≠ printed total {_fmt(total)}"), value=_funding_value(key)))
+    return issues
+
+
+def _task_subtotals(amounts: Amounts, measures: list[Measure]) -> list[ReviewIssue]:
+    """A task's printed subtotal vs the sum over its measures: those the plan lists
+    under the task, and those whose code starts with «task code.»."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for m in measures:
+        if m.task_code:
+            listed[m.task_code].add(m.code)
+    counted = _counted_measure(amounts)
+    issues = []
+    for task in sorted({k.task for k in amounts if k.code is None and k.task is not None}):
+        def of_task(code: str, task: str = task) -> bool:
+            return (code in listed[task] or code.startswith(f"{task}.")) and counted(code)
+
+        sums = _measure_sums(amounts, of_task)
+        for key, total in amounts.items():
+            plain = key._replace(task=None)
+            if key.code is None and key.task == task and plain in sums and sums[plain] != total:
+                issues.append(ReviewIssue("sum_mismatch", _where(None, task), (
+                    f"{key.source} {_when(key)}: sum over the measures of task {task} {_fmt(sums[plain])}"
+                    f" ≠ printed subtotal {_fmt(total)}"), value=_funding_value(key)))
+    return issues
+
+
+def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: Amounts) -> list[ReviewIssue]:
+    """Totals the text states vs the tables' planned amounts: the printed document
+    total where there is one, else the sum over measures."""
     issues = []
     for year, amount, sentence in stated:
-        table = amounts.get((None, year, "all"))
+        table = amounts.get(Key(None, None, year, None, "plan", "all"))
         if table is None:
-            rows = [v for (code, y, source), v in amounts.items()
-                    if code is not None and y == year and source == "all" and "." in code]
+            rows = [v for k, v in amounts.items()
+                    if k.code is not None and "." in k.code and (k.year, k.period, k.basis, k.source)
+                    == (year, None, "plan", "all")]
             table = sum(rows) if rows else None
         if table is not None and table != amount:
             issues.append(ReviewIssue("sum_mismatch", "funding total", (
@@ -127,8 +230,8 @@ def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: dict
     return issues
 
 
-def _has_children(code: str, amounts: dict[Key, Decimal]) -> bool:
-    return any(c and c.startswith(code + ".") for c, _, _ in amounts)
+def _has_children(code: str, amounts: Amounts) -> bool:
+    return any(k.code and k.code.startswith(code + ".") for k in amounts)
 
 
 def _indicator_parts(indicators: list[Indicator]) -> list[ReviewIssue]:

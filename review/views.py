@@ -78,6 +78,10 @@ class DocumentView:
         """Is this the value the issue names (the field that gets the keyboard focus)?"""
         return bool(self.focus and self.focus.value == (entity, key, field_))
 
+    def task_funding(self) -> list[db.Funding]:
+        """The subtotal rows of the task the issue names («task 2»)."""
+        return task_funding(self.document, self.focus.code) if self.focus and self.focus.entity == "task" else []
+
     def orphans(self) -> list[db.Correction]:
         return [c for changes in self.history.values() for c in changes if c.orphaned]
 
@@ -173,12 +177,23 @@ def _named_funding(document: db.Document, focus: Focus) -> list[db.Funding]:
         return []
     if target.source != "all":
         return [target]
-    return [r for r in document.funding if (r.measure_code, r.year) == (target.measure_code, target.year)]
+    return [r for r in document.funding if _cell_of(r) == _cell_of(target)]
+
+
+def _cell_of(row: db.Funding) -> tuple:
+    """The printed row and column of an amount: whose, which year or part of it, plan or fact."""
+    return row.measure_code, row.task_code, row.year, row.period, row.basis
+
+
+def task_funding(document: db.Document, code: str | None) -> list[db.Funding]:
+    """The subtotal rows of a task («Итого по задаче 2»)."""
+    return [r for r in document.funding if code is not None and r.measure_code is None and r.task_code == code]
 
 
 def _rows(document: db.Document, focus: Focus) -> list:
     by_entity = {
-        "funding": [r for r in document.funding if r.measure_code == focus.code],
+        "funding": [r for r in document.funding if r.measure_code == focus.code
+                    and (focus.code is not None or r.task_code is None)],  # «funding total»: not task subtotals
         "measure": [r for r in document.measures if r.code == focus.code],
         "indicator": [r for r in document.indicators if r.code == focus.code or _part_of(r.code, focus.code)],
         "task": [r for r in document.tasks if r.code == focus.code],
@@ -299,12 +314,10 @@ _FIELD_NAMES = {"amount": "amount", "doc_number": "number", "doc_date": "date", 
 
 
 def value_label(entity: str, key: str, field_: str) -> str:
-    """«funding 4.2 · 2021 · all sources · amount», «issue sum_mismatch · funding 4.2 · status»."""
+    """«funding 4.2 · 2021 · all sources · amount», «funding task 2 · 2019-Q1 · all sources
+    · fact · amount», «issue sum_mismatch · funding 4.2 · status»."""
     if entity == "funding":
-        code, year, source = (key.split(" ") + ["", "", ""])[:3]
-        parts = ["document total" if code == "total" else code, "whole period" if year == "all" else year,
-                 "all sources" if source == "all" else source]
-        key = " · ".join(parts)
+        key = _funding_label(key)
     elif entity == "issue":
         key = " · ".join(key.split("|")[:2])
     elif entity == "organization":
@@ -313,6 +326,20 @@ def value_label(entity: str, key: str, field_: str) -> str:
         key = "whole period" if key == "all" else key
     name = _ENTITY_NAMES.get(entity, entity)
     return " · ".join(p for p in (f"{name} {key}".strip(), _FIELD_NAMES.get(field_, field_)) if p)
+
+
+def _funding_label(key: str) -> str:
+    """A funding key (see `funding_value_key`: owner, year or period, source, and the
+    basis unless plan) as people read it: «task 2 · 2019-Q1 · all sources · fact»."""
+    words = key.split(" ")
+    owner, when, source = (words + ["", "", ""])[:3]
+    if owner == "total":
+        owner = "document total"
+    elif owner.startswith("task:"):
+        owner = "task " + owner.removeprefix("task:")
+    parts = [owner, "whole period" if when == "all" else when, "all sources" if source == "all" else source,
+             *(b for b in words[3:] if b != "plan")]
+    return " · ".join(p for p in parts if p)
 
 
 def shown_value(field_: str, value: str | None) -> str:

@@ -1,19 +1,22 @@
 """The schema and its migrations, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from decimal import Decimal
 
 import pytest
+from alembic import command
 from alembic.migration import MigrationContext
 from alembic.autogenerate import compare_metadata
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import DateTime, bindparam, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import db
 from pipeline.errors import DatabaseError
-from pipeline.store import alembic_config, open_database, save_document
+from pipeline.store import _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database, \
+    save_document
 
 PER_DOCUMENT_TABLES = [
     "document", "document_organization", "document_issuer", "task", "measure", "measure_executor",
@@ -178,3 +181,150 @@ def test_correction_and_run_tables_accept_rows(sessions):
     with sessions() as session:
         correction = session.scalar(select(db.Correction))
     assert correction.status == "active" and correction.created_at is not None
+
+
+def test_funding_basis_defaults_to_plan_and_is_checked(sessions):
+    with sessions.begin() as session:
+        document = _document_row()
+        document.funding = [
+            db.Funding(measure_code="1.1", year=2023, source="all", source_label="Всего", amount=Decimal(1),
+                       position=0),
+            db.Funding(task_code="2", year=2023, period="2023-Q1", basis="fact", source="all", source_label="Итого",
+                       amount=Decimal(2), position=1),
+        ]
+        session.add(document)
+    with sessions() as session:
+        stored = session.execute(select(db.Funding.task_code, db.Funding.period, db.Funding.basis)
+                                 .order_by(db.Funding.position)).all()
+    assert stored == [(None, None, "plan"), ("2", "2023-Q1", "fact")]
+
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        session.scalar(select(db.Funding).where(db.Funding.position == 0)).basis = "forecast"
+
+
+def test_issue_kinds_are_the_records_kinds(sessions):
+    with sessions.begin() as session:
+        document = _document_row()
+        document.issues = [db.Issue(kind=kind, where_="document title", detail=kind, position=i)
+                           for i, kind in enumerate(("unread_value", "unrecognised_table"))]
+        session.add(document)
+
+    with pytest.raises(IntegrityError), sessions.begin() as session:
+        session.add(db.Issue(document_id=document.id, kind="typo", where_="page 1", detail="?", position=2))
+
+
+# --------------------------------------------------------------------------- 0008 → 0009
+
+
+def _engine(url: str):
+    """An engine on `url` as the pipeline makes one (a SQLite file's folder created)."""
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        _create_sqlite_folder(parsed)
+    return _create_engine(parsed)
+
+
+def _migrate(engine, revision: str, downgrade: bool = False) -> None:
+    """Bring the database to `revision`, on one connection as pipeline.store._upgrade_schema does."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":  # batch rebuilds must not cascade-delete child rows
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        with connection.begin():
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            (command.downgrade if downgrade else command.upgrade)(config, revision)
+
+
+def _fill_at_0008(engine) -> None:
+    """A document as 0008 stores it: funding rows, issues (the last one deleted) and a correction."""
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO document (source_key, act_key, fingerprint, source_file, source_path, format, page_count,"
+            " pipeline_version, status, ingested_at) VALUES ('a.docx', 'file|a.docx', :f, 'a.docx', 'a.docx',"
+            " 'docx', 1, 'old', 'needs_review', :now)").bindparams(bindparam("now", type_=DateTime(timezone=True))),
+            {"f": "f" * 64, "now": now})
+        insert_funding = text(
+            "INSERT INTO funding (document_id, measure_code, year, source, source_label, amount, position)"
+            " VALUES (1, :code, :year, :source, :label, :amount, :position)"
+        ).bindparams(bindparam("amount", type_=db.Money()))
+        for position, (code, year, source, amount) in enumerate([
+            ("1.1", 2023, "all", Decimal("1778000.50")), ("1.1", 2023, "fund_grant", Decimal("1778000.50")),
+            (None, None, "all", Decimal("1778000.50")),
+        ]):
+            connection.execute(insert_funding, {"code": code, "year": year, "source": source, "label": source,
+                                                "amount": amount, "position": position})
+        insert_issue = text(
+            "INSERT INTO issue (document_id, kind, where_, detail, status, created_at, position, value_entity,"
+            " value_key, value_field) VALUES (1, 'sum_mismatch', 'funding 1.1', :detail, 'open', :now, :position,"
+            " 'funding', '1.1 2023 all', 'amount')").bindparams(bindparam("now", type_=DateTime(timezone=True)))
+        for issue_id in (1, 2, 3):
+            connection.execute(insert_issue, {"position": issue_id, "detail": f"mismatch {issue_id}", "now": now})
+        connection.execute(text("DELETE FROM issue WHERE id = 3"))
+        connection.execute(text(
+            "INSERT INTO correction (act_key, entity, entity_key, field, old_value, new_value, author, created_at,"
+            " status, extracted, orphaned) VALUES ('file|a.docx', 'funding', '1.1 2023 all', 'amount', '1.00',"
+            " '1778000.50', 'anna', :now, 'active', '{}', false)"
+        ).bindparams(bindparam("now", type_=DateTime(timezone=True))), {"now": now})
+
+
+def test_a_database_at_0008_migrates_to_0009_with_its_rows_kept(database_url):
+    old = _engine(database_url)
+    _migrate(old, "0008")
+    _fill_at_0008(old)
+    old.dispose()
+
+    sessions = open_database(database_url)
+    engine = sessions.kw["bind"]
+
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
+        assert compare_metadata(MigrationContext.configure(connection), db.Base.metadata) == []
+    with sessions() as session:
+        rows = session.execute(select(db.Funding.measure_code, db.Funding.task_code, db.Funding.year,
+                                      db.Funding.period, db.Funding.basis, db.Funding.source, db.Funding.amount)
+                               .order_by(db.Funding.position)).all()
+        assert rows == [("1.1", None, 2023, None, "plan", "all", Decimal("1778000.50")),
+                        ("1.1", None, 2023, None, "plan", "fund_grant", Decimal("1778000.50")),
+                        (None, None, None, None, "plan", "all", Decimal("1778000.50"))]
+        assert session.scalars(select(db.Issue.id).order_by(db.Issue.id)).all() == [1, 2]
+        assert session.scalar(select(db.Correction.entity_key)) == "1.1 2023 all"
+        facts = session.execute(text("SELECT measure_code, task_code, period, basis, is_document_total "
+                                     "FROM funding_facts ORDER BY funding_id")).all()
+        assert [tuple(r[:4]) for r in facts] == [("1.1", None, None, "plan")] * 2 + [(None, None, None, "plan")]
+        assert [bool(r[4]) for r in facts] == [False, False, True]
+    with sessions.begin() as session:  # the new kinds, columns and a new issue id that is none of the old ones
+        session.add(db.Funding(document_id=1, measure_code="1.1", year=2023, period="2023-Q1", basis="fact",
+                               source="all", source_label="факт", amount=Decimal(7), position=3))
+        issue = db.Issue(document_id=1, kind="unread_value", where_="funding 1.1", detail="?", position=3)
+        session.add(issue)
+    assert issue.id == 4
+    engine.dispose()
+
+
+def test_0009_downgrades_to_0008_and_upgrades_again(database_url):
+    sessions = open_database(database_url)
+    with sessions.begin() as session:
+        document = _document_row()
+        document.funding = [
+            db.Funding(measure_code="1.1", year=2023, source="all", source_label="Всего", amount=Decimal(5),
+                       position=0),
+            db.Funding(measure_code="1.1", year=2023, basis="fact", source="all", source_label="факт",
+                       amount=Decimal(4), position=1),
+        ]
+        document.issues = [db.Issue(kind="unrecognised_table", where_="page 2", detail="?", position=0)]
+        session.add(document)
+    engine = sessions.kw["bind"]
+    _migrate(engine, "0008", downgrade=True)
+    with engine.connect() as connection:
+        columns = {c["name"] for c in inspect(connection).get_columns("funding")}
+        assert {"task_code", "period", "basis"}.isdisjoint(columns)
+        # the fact amount would pass for a plan at 0008: it goes; the plan stays
+        assert connection.execute(text("SELECT amount FROM funding")).scalars().all() in (["5.00"], [Decimal(5)])
+        assert connection.execute(text("SELECT kind FROM issue")).scalars().all() == ["other"]
+    engine.dispose()
+
+    again = open_database(database_url)
+    with again() as session:
+        assert session.scalar(select(func.count()).select_from(db.Funding)) == 1
+    again.kw["bind"].dispose()

@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from models import db
+from models.records import FundingRow
 from pipeline import corrections
 from pipeline.errors import CorrectionError
-from pipeline.stages import extract
+from pipeline.stages import extract, validate_document
 from pipeline.store import load_document, save_document, write_transaction
+from tests.conftest import build_document
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # prints 1 028 for 1 028 000 in 4.2, 2020
@@ -284,3 +286,75 @@ def test_a_split_moves_one_documents_links_and_is_re_applied(sessions, two_docum
         corrections.revert(session, session.get(db.Correction, split), author="anna")
     assert registry(sessions)[ministry] == ["001_altai.docx", "002_altai.docx"]
     assert registry(sessions)[other] == []
+
+
+# --------------------------------------------------------------------------- task, period, basis
+
+def quarterly(source_file: str = "quarters.docx"):
+    """The sample document with plan and fact amounts of 1.2's grant in 2023 by quarter,
+    whose planned fourth quarter is misread (0.30 for 0.20), and a subtotal of task 1."""
+    doc = build_document(source_file)
+    doc.issues = []
+    grant = ("1.2", 2023, "fund_grant", "грант Фонда")
+    plan = {"Q1": "0.10", "Q2": "0.10", "Q3": "0.10", "Q4": "0.30"}
+    doc.funding += [FundingRow(*grant, Decimal(v), period=f"2023-{q}") for q, v in plan.items()]
+    doc.funding += [FundingRow(*grant, Decimal("0.40"), basis="fact"),
+                    *(FundingRow(*grant, Decimal("0.10"), period=f"2023-Q{q}", basis="fact") for q in range(1, 5)),
+                    FundingRow(None, 2023, "fund_grant", "Итого по задаче 1", Decimal("0.50"), task_code="1")]
+    return validate_document(doc)  # as an extraction does
+
+
+def save_quarterly(sessions, doc, version="v1"):
+    return save_document(sessions, doc, fingerprint=hashlib.sha256(version.encode()).hexdigest(),
+                         source_path=doc.source_file, pipeline_version="test").document_id
+
+
+def grant_2023(sessions, document_id) -> dict[str, Decimal]:
+    with sessions() as session:
+        doc = load_document(session, document_id)
+    return {f.value_key(): f.amount_rub for f in doc.funding if f.source == "fund_grant" and f.year == 2023}
+
+
+def test_amounts_that_differ_only_in_period_basis_or_task_are_corrected_apart(sessions):
+    stored = save_quarterly(sessions, quarterly())
+    before = grant_2023(sessions, stored)
+    mismatch = "fund_grant 2023: Q1: 0,10 + Q2: 0,10 + Q3: 0,10 + Q4: 0,30 = 0,60 ≠ year amount 0,50"
+    assert issues_at(sessions, "funding 1.2") == [("open", mismatch)]  # the fact quarters add up
+
+    correct(sessions, stored, "funding", "1.2 2023-Q4 fund_grant", "amount", "0,20")
+    correct(sessions, stored, "funding", "1.2 2023-Q1 fund_grant fact", "amount", "0,15")
+    correct(sessions, stored, "funding", "task:1 2023 fund_grant", "amount", "0,55")
+
+    after = grant_2023(sessions, stored)
+    changed = {key: after[key] for key in after if after[key] != before[key]}
+    assert changed == {"1.2 2023-Q4 fund_grant": Decimal("0.20"), "1.2 2023-Q1 fund_grant fact": Decimal("0.15"),
+                       "task:1 2023 fund_grant": Decimal("0.55")}
+    assert issues_at(sessions, "funding 1.2") == [
+        ("closed", mismatch),
+        ("open", "fund_grant 2023 fact: Q1: 0,15 + Q2: 0,10 + Q3: 0,10 + Q4: 0,10 = 0,45 ≠ year amount 0,40")]
+    assert issues_at(sessions, "task 1") == [
+        ("open", "fund_grant 2023: sum over the measures of task 1 0,50 ≠ printed subtotal 0,55")]
+    with sessions() as session:
+        issue = session.scalar(select(db.Issue).where(db.Issue.where_ == "task 1"))
+        keys = session.scalars(select(db.Correction.entity_key).order_by(db.Correction.id)).all()
+    assert issue.value == ("funding", "task:1 2023 fund_grant", "amount")
+    assert keys == ["1.2 2023-Q4 fund_grant", "1.2 2023-Q1 fund_grant fact", "task:1 2023 fund_grant"]
+
+
+def test_corrections_of_a_quarter_or_a_fact_find_their_row_again_after_re_extraction(sessions):
+    stored = save_quarterly(sessions, quarterly())
+    correct(sessions, stored, "funding", "1.2 2023-Q4 fund_grant", "amount", "0,20")
+    fact = correct(sessions, stored, "funding", "1.2 2023 fund_grant fact", "amount", "0,45")
+    before = grant_2023(sessions, stored)
+
+    again = save_quarterly(sessions, quarterly(), version="v2")  # new bytes of the same file: re-extracted
+
+    assert again == stored
+    assert grant_2023(sessions, again) == before
+    assert before["1.2 2023 fund_grant"] == Decimal("0.50")  # the plan's year: never touched
+    assert [s for s, _ in issues_at(sessions, "funding 1.2")] == ["closed", "open"]  # fact quarters 0,40 ≠ 0,45
+
+    with write_transaction(sessions) as session:
+        corrections.revert(session, session.get(db.Correction, fact), author="boris")
+    assert grant_2023(sessions, stored)["1.2 2023 fund_grant fact"] == Decimal("0.40")
+    assert [s for s, _ in issues_at(sessions, "funding 1.2")] == ["closed", "closed"]

@@ -7,12 +7,14 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import StatementError
 
 from models import db
 from pipeline.errors import UsageError
+from pipeline.research import export_all, run_query
 from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
 from pipeline.store import (
     open_database,
@@ -319,6 +321,78 @@ def test_export_json_writes_the_contract_per_document(sessions, make_document, t
     assert "Алтайский край" in text  # not \u-escaped
     funding = json.loads(text)["funding"]
     assert [f["amount_rub"] for f in funding] == [1778000, 234400, 0.5, 1778000.5]
+
+
+def with_dimensions(doc: ExtractedDocument) -> ExtractedDocument:
+    """The sample document with amounts that differ from its own grant row of 1.2 in
+    2023 only by period, basis or task (and a task's subtotal)."""
+    doc.funding += [
+        FundingRow("1.2", 2023, "fund_grant", "грант Фонда", Decimal("0.25"), period="2023-Q1"),
+        FundingRow("1.2", 2023, "fund_grant", "грант Фонда", Decimal("0.40"), basis="fact"),
+        FundingRow("1.2", 2023, "fund_grant", "грант Фонда", Decimal("0.10"), period="2023-Q1", basis="fact"),
+        FundingRow(None, 2023, "all", "Итого по задаче 1", Decimal("1778000.50"), task_code="1"),
+    ]
+    return doc
+
+
+def test_amounts_that_differ_only_in_period_basis_or_task_are_stored_and_exported_apart(
+        sessions, make_document, tmp_path):
+    doc = with_dimensions(make_document())
+    result = save(sessions, doc)
+
+    loaded = load(sessions, result.document_id)
+    paths = export_json(sessions, tmp_path / "json")
+
+    assert loaded == doc
+    with sessions() as session:
+        stored = session.execute(select(db.Funding.measure_code, db.Funding.task_code, db.Funding.year,
+                                        db.Funding.period, db.Funding.basis, db.Funding.amount)
+                                 .where(db.Funding.position >= 2).order_by(db.Funding.position)).all()
+    assert stored == [("1.2", None, 2023, None, "plan", Decimal("0.50")),
+                      (None, None, 2023, None, "plan", Decimal("1778000.50")),
+                      ("1.2", None, 2023, "2023-Q1", "plan", Decimal("0.25")),
+                      ("1.2", None, 2023, None, "fact", Decimal("0.40")),
+                      ("1.2", None, 2023, "2023-Q1", "fact", Decimal("0.10")),
+                      (None, "1", 2023, None, "plan", Decimal("1778000.50"))]
+    funding = json.loads(paths[0].read_text(encoding="utf-8"))["funding"]
+    assert funding[2:] == [
+        {"measure_code": "1.2", "year": 2023, "source": "fund_grant", "source_label": "грант Фонда", "amount_rub": 0.5},
+        {"measure_code": None, "year": 2023, "source": "all", "source_label": "ИТОГО", "amount_rub": 1778000.5},
+        {"measure_code": "1.2", "year": 2023, "source": "fund_grant", "source_label": "грант Фонда", "amount_rub": 0.25,
+         "period": "2023-Q1"},
+        {"measure_code": "1.2", "year": 2023, "source": "fund_grant", "source_label": "грант Фонда", "amount_rub": 0.4,
+         "basis": "fact"},
+        {"measure_code": "1.2", "year": 2023, "source": "fund_grant", "source_label": "грант Фонда", "amount_rub": 0.1,
+         "period": "2023-Q1", "basis": "fact"},
+        {"measure_code": None, "year": 2023, "source": "all", "source_label": "Итого по задаче 1",
+         "amount_rub": 1778000.5, "task_code": "1"},
+    ]
+    assert {f.value_key() for f in loaded.funding} >= {"1.2 2023 fund_grant", "1.2 2023-Q1 fund_grant",
+                                                      "1.2 2023 fund_grant fact", "1.2 2023-Q1 fund_grant fact",
+                                                      "task:1 2023 all"}
+
+
+def test_exports_without_period_basis_or_task_are_as_before(make_document):
+    funding = make_document().to_export()["funding"]
+
+    assert {tuple(f) for f in funding} == {("measure_code", "year", "source", "source_label", "amount_rub")}
+
+
+def test_research_exports_and_views_show_period_basis_and_task(sessions, make_document, tmp_path):
+    save(sessions, with_dimensions(make_document()))
+    export_all(sessions, tmp_path / "csv", "csv")
+    export_all(sessions, tmp_path / "parquet", "parquet")
+
+    csv_rows = pd.read_csv(tmp_path / "csv" / "funding.csv", dtype=str, keep_default_na=False)
+    parquet = pd.read_parquet(tmp_path / "parquet" / "funding_facts.parquet").sort_values("funding_id")
+    assert list(zip(csv_rows.task_code, csv_rows.period, csv_rows.basis))[-4:] == [
+        ("", "2023-Q1", "plan"), ("", "", "fact"), ("", "2023-Q1", "fact"), ("1", "", "plan")]
+    assert list(parquet.basis)[-4:] == ["plan", "fact", "fact", "plan"]
+    assert list(parquet.is_document_total.astype(bool)) == [False] * 3 + [True] + [False] * 4
+    columns, rows = run_query(sessions, "SELECT measure_code, task_code, period, basis, amount FROM funding_facts "
+                                        "WHERE year = 2023 AND source = 'fund_grant' ORDER BY funding_id")
+    assert [tuple(r[:4]) for r in rows] == [("1.2", None, None, "plan"), ("1.2", None, "2023-Q1", "plan"),
+                                           ("1.2", None, None, "fact"), ("1.2", None, "2023-Q1", "fact")]
 
 
 def test_export_json_keeps_files_with_the_same_stem_apart(sessions, make_document, tmp_path):

@@ -1,14 +1,22 @@
 """Review pages without a browser: the registry page, merges (admins only), splits,
-dismissals that need a reason, revert from the history, and the audit."""
+dismissals that need a reason, revert from the history, the audit, and funding
+amounts of a task, a part of a year or reported execution."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from models import db
+from models.records import FundingRow
+from pipeline.stages import validate_document
 from pipeline.store import open_database
-from tests.review.conftest import ROOT, sign_in, store
+from review.app import create_app
+from review.views import value_label
+from tests.conftest import build_document
+from tests.review.conftest import ORDER, ROOT, sign_in, store
 
 
 def organisations(settings, *names) -> list[db.Organization]:
@@ -91,3 +99,38 @@ def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review
     assert image.headers["cache-control"] == "private, max-age=3600"  # the reviewer's browser only
     assert client.get(f"/documents/{scan.document_id}/pages/9.jpg").status_code == 404
     assert client.get("/documents/999").status_code == 404
+
+
+def test_funding_keys_read_as_people_read_them():
+    assert [value_label("funding", key, "amount") for key in (
+        "4.2 2023 regional_budget", "total all all", "task:2 2019-Q1 all fact", "3.6 2021-H1 fund_grant")] == [
+        "funding 4.2 · 2023 · regional_budget · amount",
+        "funding document total · whole period · all sources · amount",
+        "funding task 2 · 2019-Q1 · all sources · fact · amount",
+        "funding 3.6 · 2021-H1 · fund_grant · amount",
+    ]
+
+
+def test_a_task_subtotal_issue_shows_and_corrects_the_subtotal(sqlite_review_settings):
+    doc = build_document("tasks.docx")
+    doc.issues = []
+    doc.funding += [FundingRow("1.2", 2023, "fund_grant", "грант Фонда", Decimal("0.40"), basis="fact"),
+                    FundingRow(None, 2023, "fund_grant", "Итого по задаче 1", Decimal("0.70"), task_code="1")]
+    document_id = store(sqlite_review_settings.database_url, ORDER, doc=validate_document(doc)).document_id
+    with open_database(sqlite_review_settings.database_url)() as session:
+        issue = session.scalar(select(db.Issue).where(db.Issue.document_id == document_id,
+                                                      db.Issue.where_ == "task 1"))
+
+    with TestClient(create_app(sqlite_review_settings)) as client:
+        token = sign_in(client, "anna")
+        page = client.get(f"/documents/{document_id}?issue={issue.id}").text
+        funding = client.get(f"/documents/{document_id}/sections/funding").text
+        fixed = client.post(f"/documents/{document_id}/corrections", data={
+            "entity": "funding", "key": "task:1 2023 fund_grant", "field": "amount", "value": "0,50",
+            "issue": str(issue.id), "csrf_token": token})
+
+    assert "sum over the measures of task 1 0,50 ≠ printed subtotal 0,70" in page
+    assert "итого по задаче 1" in page  # the subtotal the issue names, with its field to correct
+    assert "2023 (факт)" in funding and "итого по задаче 1" in funding
+    assert ("saved: funding task 1 · 2023 · fund_grant · amount 0.70 → 0.50; closed: sum_mismatch · task 1"
+            in fixed.text)

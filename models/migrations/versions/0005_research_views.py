@@ -8,7 +8,7 @@ from typing import Sequence, Union
 
 from alembic import op
 
-from models.views import VIEWS, create_view_sql
+from models.views import VIEWS_BEFORE_0009, create_view_sql
 
 revision: str = "0005"
 down_revision: Union[str, Sequence[str], None] = "0004"
@@ -17,10 +17,10 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    for name in VIEWS:
-        op.execute(create_view_sql(name, op.get_bind().dialect))
+    for name in VIEWS_BEFORE_0009:
+        op.execute(create_view_sql(name, op.get_bind().dialect, VIEWS_BEFORE_0009))
 
 
 def downgrade() -> None:
-    for name in VIEWS:
+    for name in VIEWS_BEFORE_0009:
         op.execute(f"DROP VIEW {name}")

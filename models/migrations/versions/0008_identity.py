@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from models.records import DocumentHeader
-from models.views import VIEWS, create_view_sql
+from models.views import VIEWS_BEFORE_0009, create_view_sql
 
 revision: str = "0008"
 down_revision: Union[str, Sequence[str], None] = "0007"
@@ -24,7 +24,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     connection = op.get_bind()
     sqlite = connection.dialect.name == "sqlite"
-    for name in VIEWS:  # SQLite rebuilds the document table, which the views read
+    for name in VIEWS_BEFORE_0009:  # SQLite rebuilds the document table, which the views read
         op.execute(f"DROP VIEW {name}")
     with op.batch_alter_table("document", recreate="always" if sqlite else "auto",
                               table_kwargs={"sqlite_autoincrement": True}) as batch:
@@ -48,8 +48,8 @@ def upgrade() -> None:
         batch.create_index("ix_document_fingerprint", ["fingerprint"])
         batch.create_index("ix_document_source_file", ["source_file"])
     _corrections_by_act(connection, acts)
-    for name in VIEWS:
-        op.execute(create_view_sql(name, connection.dialect))
+    for name in VIEWS_BEFORE_0009:
+        op.execute(create_view_sql(name, connection.dialect, VIEWS_BEFORE_0009))
 
 
 def _date(value):
