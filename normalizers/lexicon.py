@@ -55,6 +55,8 @@ HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:пол
 NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 # «I–IV квартал», «1-4 кварталы»: the whole year, not a part of it.
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")
+# A heading that speaks of a part of a year, read or not («Н кв. 2021» as OCR prints II кв.).
+PART_WORD = _rx(r"кв\.|квартал|полугод|пол\.")
 ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).

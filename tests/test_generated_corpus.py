@@ -168,7 +168,7 @@ def silently_wrong_amounts(truth: dict, prediction: dict | None) -> list[dict]:
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_count_silently_wrong_amounts(fmt, generated, extracted):
+def test_no_amount_is_stored_wrong_without_an_issue(fmt, generated, extracted):
     _, truths = generated
     predictions, _, _ = extracted(fmt)
 
@@ -179,3 +179,4 @@ def test_count_silently_wrong_amounts(fmt, generated, extracted):
     for stem, rows in sorted(wrong.items()):
         for row in rows[:3]:
             print(f"  {stem}: {row}")
+    assert total == 0, f"{fmt}: {total} amounts stored wrong with no issue at their place"

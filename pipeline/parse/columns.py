@@ -154,7 +154,7 @@ def _repaired_value_periods(columns: list[Column]) -> list[Column]:
     values = [c for c in columns if c.role == "value" and c.year]
     repaired = repair_periods([c.period or str(c.year) for c in values])
     for c, period in zip(values, repaired):
-        if period != (c.period or str(c.year)):
+        if period != (c.period or str(c.year)) and lexicon.PART_WORD.search(c.path[-1]):  # a part heading misread
             columns[c.index] = Column(c.index, c.path, "value", int(period[:4]), period if "-" in period else None,
                                       c.basis)
     return columns
