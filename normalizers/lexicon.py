@@ -98,8 +98,10 @@ SUBTOTAL_ROW = _rx(r"^\s*(?:итого|всего)\s*(?:,\s*)?(?:по|за)\s+(?
 TOTAL_ROW = _rx(r"^\s*(?:итого|всего)\b")
 # «всего, в том числе:» as a row under a measure: the amount before the split by source.
 SPLIT_TOTAL_ROW = _rx(r"^\s*(?:всего|итого)\s*[,:]?\s*(?:в\s+том\s+числе|в\s+т\.\s*ч\.|из\s+них)")
+# The words that open a task or section heading.
+SECTION_WORD = r"(?:задача|раздел|подпрограмма|направление)"
 # A task or section heading.
-TASK_ROW = _rx(r"^\s*(?:задача|раздел|подпрограмма|направление)\s*№?\s*(\d{1,2}|[IVXLC]+)\s*[.:)]?\s*(.*)$")
+TASK_ROW = _rx(r"^\s*" + SECTION_WORD + r"\s*№?\s*(\d{1,2}|[IVXLC]+)\s*[.:)]?\s*(.*)$")
 # A row that names a year only: «2019 г.», «2019 год», «2019».
 YEAR_ONLY = _rx(r"^\s*((?:19|20)\d{2})\s*(?:г\.?|год\w*)?\s*\.?\s*$")
 

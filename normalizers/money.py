@@ -33,6 +33,7 @@ _AMOUNT = re.compile(
     r"(?<![\d,.])(?!(?:19|20)\d{2}\s*(?:г\b|г\.|год|гг))(\d{1,4}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[,.](\d+))?(?![\d])")
 _DEFINITION = re.compile(r"\(\s*далее\s*[-–—]\s*[^)]*\)", re.I)
 _PIECE_BREAK = re.compile(r"[;\n]")
+_DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\d.,]\d)")
 _MAX_KOPECK_DIGITS = 2
 
 
@@ -63,12 +64,34 @@ def _to_decimal(m: re.Match) -> Decimal:
     return Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)
 
 
-def _label_pieces(text: str) -> list[str]:
+@dataclass(frozen=True)
+class _Label:
+    """A label between amounts, and whether it is printed on the same line as the
+    amount before it and the amount after it (nothing breaks between them)."""
+
+    text: str
+    to_prev: bool
+    to_next: bool
+
+
+def _labels(gap: str, first: bool, last: bool) -> list[_Label]:
     """The labels in a stretch of text between amounts: split at «;», line ends and
     «в том числе», cleaned of punctuation and «(далее – …)» definitions."""
-    text = SPLIT_WORDS.sub(";", _DEFINITION.sub("", text))
-    pieces = (collapse(p).strip(" ,;:–—-()") for p in _PIECE_BREAK.split(text))
-    return [p for p in pieces if p]
+    parts = _PIECE_BREAK.split(SPLIT_WORDS.sub(";", _DEFINITION.sub("", gap)))
+    labels = []
+    for j, part in enumerate(parts):
+        text = collapse(part).strip(" ,;:–—-()")
+        if text:
+            labels.append(_Label(text, j == 0 and not first, j == len(parts) - 1 and not last))
+    return labels
+
+
+def _pick(labels: list[_Label], last: bool) -> str:
+    """The label that names a source or a year (the last or the first of them), else any."""
+    named = [lb.text for lb in labels if any(_meaning(lb.text))]
+    if named:
+        return named[-1] if last else named[0]
+    return labels[-1 if last else 0].text if labels else ""
 
 
 def _meaning(piece: str) -> tuple[str | None, int | None]:
@@ -81,6 +104,17 @@ def _names_something(pieces: list[str]) -> bool:
     return any(any(_meaning(p)) for p in pieces)
 
 
+def _label_of(before: list[_Label], after: list[_Label], labels_first: bool) -> str:
+    """An amount's label: one printed on its line and no other amount's comes first;
+    a label on a line of its own, or between two amounts on one line, goes by the
+    cell's order (labels before or after their amounts)."""
+    own = [lb for lb in before if lb.to_next and not lb.to_prev] + [lb for lb in after if lb.to_prev and not lb.to_next]
+    if any(any(_meaning(lb.text)) for lb in own):
+        return _pick(own, last=False)
+    shared = before if labels_first else after
+    return _pick([lb for lb in shared if lb.to_prev == lb.to_next], last=labels_first) or _pick(own, last=False)
+
+
 def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
     """Amounts in a funding cell with their sources (and years); `scale` multiplies
     amounts printed in thousands or millions, exactly."""
@@ -89,22 +123,23 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
         return MoneyReading()
     matches = list(_AMOUNT.finditer(text))
     if not matches:
-        return MoneyReading(problem=f"«{collapse(text)[:80]}» is not an amount")
+        return MoneyReading(problem=f"«{collapse(text)[:120]}» is not an amount")
     if any(m.group(2) and len(m.group(2)) > _MAX_KOPECK_DIGITS and scale == 1 for m in matches):
         return MoneyReading(problem=f"«{collapse(text)[:80]}» has more decimals than kopecks, and no «тыс.» or "
                                     "«млн» says the amounts are scaled")
+    if _DATE.search(text):
+        return MoneyReading(problem=f"«{collapse(text)[:120]}» is text with a date, not an amount")
     if re.search(r"\d[,.]\d+[,.]\d", text):
         return MoneyReading(problem=f"«{collapse(text)[:80]}» has more than one decimal mark in a number")
     gaps = [text[:matches[0].start()]] + [text[a.end():b.start()] for a, b in zip(matches, matches[1:])]
     gaps.append(text[matches[-1].end():])
-    segments = [_label_pieces(g) for g in gaps]
-    labels_first = _names_something(segments[0]) or (
-        not _names_something(segments[-1]) and any(_names_something(s) for s in segments[1:-1]))
+    segments = [_labels(g, i == 0, i == len(gaps) - 1) for i, g in enumerate(gaps)]
+    texts = [[lb.text for lb in seg] for seg in segments]
+    labels_first = _names_something(texts[0]) or (
+        not _names_something(texts[-1]) and any(_names_something(t) for t in texts[1:-1]))
     parts = []
     for i, m in enumerate(matches):
-        pieces = segments[i] if labels_first else segments[i + 1]
-        named = [p for p in pieces if any(_meaning(p))]
-        label = (named[-1] if labels_first else named[0]) if named else (pieces[0] if pieces and not labels_first else "")
+        label = _label_of(segments[i], segments[i + 1], labels_first)
         source, year = _meaning(label) if label else (None, None)
         if i == 0 and source is None and year is None and label and len(matches) > 1 \
                 and not lexicon.TOTAL.search(label):

@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
+from normalizers.lexicon import SECTION_WORD
 from normalizers.text import collapse
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
 _ROW_LABEL = re.compile(
-    r"^\s*(?:[IVXLC]+\.|\d{1,2}(?:\.\d{1,2})*\.?(?:\s|$)|\d{1,2}(?:\.\d{1,2})+|Задача\b|Раздел\b|Итого|Всего)",
+    r"^\s*(?:[IVXLC]+\.|\d{1,2}(?:\.\d{1,2})*\.?(?:\s|$)|\d{1,2}(?:\.\d{1,2})+|" + SECTION_WORD + r"\b|Итого|Всего)",
     re.I,
 )
 # Rows that open something new even though their number cell is empty.
-_NEW_ROW_TEXT = re.compile(r"^\s*(?:[IVXLC]+\.\s|Задача\b|Раздел\b|Итого|Всего|ИТОГО)", re.I)
+_NEW_ROW_TEXT = re.compile(r"^\s*(?:[IVXLC]+\.\s|" + SECTION_WORD + r"\b|Итого|Всего)", re.I)
 
 
 def layout_to_logical(layout: Layout) -> LogicalDocument:

@@ -580,6 +580,8 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
     row.read |= {c.index for c in cols.of("value") if c.year}
     base_value = _get(texts, cols.first("base_value"))
     base_date = parse_date(_get(texts, cols.first("base_date"))) if cols.first("base_date") is not None else None
+    if base_date is None and cols.first("base_value") is not None:  # «Базовое значение (на 01.01.2023)»
+        base_date = parse_date(cols.columns[cols.first("base_value")].label)
     m = _BASE_IN_TITLE.search(title)
     if not base_value and m:
         base_value, base_date = m.group("value"), parse_date(m.group("date"))

@@ -156,6 +156,8 @@ def test_read_money_cell_label_first_years_and_decimals(cell, scale, expected):
         ("1234,567", 1, "more decimals than kopecks"),
         ("1.234.567", 1000, "more than one decimal mark"),
         ("300\n100\n200", 1, "names no source"),  # stacked amounts with nothing to say which is which
+        ("60 000 краевой бюджет\n5", 1, "names no source"),  # a label belongs to the amount on its line
+        ("в пределах средств по закону от 15.12.2024 № 5432-ОЗ", 1, "text with a date"),
     ],
 )
 def test_what_a_money_cell_cannot_say_is_a_problem_not_a_number(cell, scale, reason):

@@ -134,3 +134,20 @@ def test_source_split_label_before_amount(file, expected):
     doc, want = export("source-split-label-before-amount", file), _expected("source-split-label-before-amount", expected)
     assert funding(doc) == funding(want)
     assert _measures(doc) == _measures(want)
+
+
+def test_subprogram_heading_first_row():
+    """A section heading right under the header row is a task, not a second header row."""
+    doc = export("subprogram-heading-first-row")
+    assert [(t["code"], t["title"]) for t in doc["tasks"]] == [("1", "Здоровое родительство"),
+                                                              ("2", "Безопасное детство")]
+    rows = funding(doc)
+    assert rows[(None, None, "all", "1")] == Decimal("1583000")  # «Всего по подпрограмме 1», in millions
+    assert rows[(None, 2025, "all")] == Decimal("1850000")
+    assert rows[("1.2", None, "all")] == Decimal("333000")
+
+
+def test_base_date_in_heading():
+    """«Базовое значение (на 01.01.2023)»: the heading dates every base value under it."""
+    doc = export("base-date-in-heading")
+    assert {(i["code"], i["base_date"]) for i in doc["indicators"]} == {("1", "2023-01-01"), ("2", "2023-01-01")}
