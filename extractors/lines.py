@@ -21,7 +21,9 @@ def join_wrapped_lines(lines: list[dict], right_edge: float) -> str:
         return ""
     paragraphs = [lines[0]["text"]]
     for prev, line in zip(lines, lines[1:]):
-        first_word = line["text"].split(" ")[0]
+        # a number's digit groups wrap as one word where they are kept together
+        number = re.match(r"\d{1,3}(?:[ \u00a0]\d{3})+(?:[,.]\d+)?", line["text"])
+        first_word = number.group(0) if number else line["text"].split(" ")[0]
         word_width = (line["x1"] - line["x0"]) * len(first_word) / max(len(line["text"]), 1)
         if right_edge - prev["x1"] > word_width * 1.1 + 6:
             paragraphs.append(line["text"])

@@ -58,7 +58,7 @@ def capitalize_first(text: str) -> str:
 
 
 def wrap_joint(before: str, after: str) -> str:
-    """What stood where a line of a cell wrapped: nothing after a hyphen,
+    """What stood where a line of a cell wrapped (or a page break cut it): nothing after a hyphen,
     inside a word a narrow cell broke, or inside a number's fraction («1670,92» + «2» is 1670,922; a narrow cell breaks it
     anywhere), else a space (a wrap at a space eats it: «1 778» + «000» is 1 778 000)."""
     # The rest of a number too wide for its cell: a few digits after a fraction or after

@@ -12,7 +12,7 @@ import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
 from normalizers.lexicon import SECTION_WORD
-from normalizers.text import collapse
+from normalizers.text import collapse, wrap_joint
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
 _ROW_LABEL = re.compile(
@@ -169,10 +169,18 @@ def fill_header_spans(header: list[list[Cell]]) -> list[list[Cell]]:
 
 def drop_repeated_headers(rows: list[list[Cell]], header: list[list[Cell]]) -> list[list[Cell]]:
     """Drop a continuation fragment's leading header repeats and column-number rows."""
-    header_texts = [cell_texts(h) for h in header]
-    while rows and (is_column_number_row(rows[0]) or cell_texts(rows[0]) in header_texts):
+    while rows and (is_column_number_row(rows[0]) or repeats_header(rows[0], header)):
         rows = rows[1:]
     return rows
+
+
+def repeats_header(row: list[Cell], header: list[list[Cell]]) -> bool:
+    """A header row printed again on a later page: every text of it is (part of) a
+    heading of its column. A page may cut or wrap a heading differently
+    («всего, тыс.» under «всего, тыс. рублей»), so a part counts."""
+    texts = [(k, t) for k, t in enumerate(cell_texts(row)) if t]
+    headings = [" ".join(collapse(h[k].text) for h in header if k < len(h)) for k in range(len(row))]
+    return bool(texts) and not _opens_body(row) and all(t in headings[k] for k, t in texts)
 
 
 def is_split_row(row: list[Cell]) -> bool:
@@ -193,8 +201,9 @@ def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:
         elif not a.text.strip():
             merged.append(b)
         else:
+            joint = "" if not wrap_joint(a.text, b.text) else "\n"  # a number or word the page break cut
             merged.append(Cell(
-                text=f"{a.text}\n{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
+                text=f"{a.text}{joint}{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
                 page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence), bold=a.bold,
             ))
     return merged

@@ -6,6 +6,7 @@ import pytest
 from models.layout import Cell, Layout, LogicalTable, Page, Paragraph, Table
 from pipeline.tables import (
     cell_texts,
+    drop_repeated_headers,
     fill_header_spans,
     is_column_number_row,
     is_split_row,
@@ -162,3 +163,12 @@ def test_merge_rows():
     merged = merge_rows(upper, lower)
     assert [c.text for c in merged] == ["1.2", "Численность\nмалоимущих", "200", "10"]
     assert merged[1].confidence == 0.7
+
+
+def test_a_header_repeated_on_a_later_page_is_dropped_even_when_cut_differently():
+    header = [row("№", "Наименование", "Объем финансирования", "", ""),
+              row("", "", "всего, тыс. рублей", "2019 г.", "2020 г.")]
+    again = [row("№", "Наименование", "Объем финансирования", "", ""),
+             row("", "", "всего, тыс.", "2019 г.", "2020 г."),
+             row("1.2", "Семинар", "1,0", "0,5", "0,5")]
+    assert [cell_texts(r) for r in drop_repeated_headers(again, header)] == [["1.2", "Семинар", "1,0", "0,5", "0,5"]]
