@@ -460,7 +460,7 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
     if row.code.garbled:
         out.issues.append(ReviewIssue("ocr_suspect", f"measure {code}", f"code printed as «{row.code.printed}»; read as "
                                       f"{code}", _provenance(row.cells[cols.code or 0])))
-    row.read |= {k for k in (cols.code, cols.title) if k is not None}
+    row.read |= {k for k in (cols.code, cols.title) if k is not None} | {c.index for c in cols.of("code")}
     if not row.title:
         return
     deadline, start, end = _deadline(row, cols)
@@ -575,6 +575,7 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
     if not title or (not values and not unit):
         return  # a section heading inside the table
     row.kind = "measure"
+    row.read |= {c.index for c in cols.of("code")}  # a second number column («№ п/п», «Код показателя»)
     row.read |= {k for k in (cols.code, cols.title, unit_k, cols.first("base_value"), cols.first("base_date"))
                  if k is not None}
     row.read |= {c.index for c in cols.of("value") if c.year}

@@ -8,7 +8,7 @@ import pytest
 
 from models.layout import Cell, LogicalTable
 from pipeline.parse.columns import read_columns
-from pipeline.parse.table_rows import TableRecords, cell_facts, read_measure_table, row_dimensions
+from pipeline.parse.table_rows import TableRecords, cell_facts, read_indicator_table, read_measure_table, row_dimensions
 
 HEADER = ["№", "Наименование мероприятия", "Исполнитель", "Всего, тыс. рублей", "2019 год", "2020 год"]
 
@@ -116,3 +116,14 @@ def test_two_columns_with_the_same_dimensions_are_issues_not_amounts_stored_twic
     assert {f[6] for f in found} == {Decimal("3")}  # «Всего»; the others say no source the reader knows
     assert [i.kind for i in out.issues] == ["unread_value", "unread_value"]
     assert all("same year and source" in i.detail for i in out.issues)
+
+
+def test_an_indicator_table_with_two_number_columns_takes_the_first_as_the_code():
+    header = ["№ п/п", "Код показателя", "Наименование показателя", "Единица измерения", "2019", "2020"]
+    t = table([["1", "П-01", "Число семинаров", "единиц", "3", "4"]], header)
+    out = TableRecords()
+    read_indicator_table(t, read_columns(t), 1, out)
+    (indicator,) = out.indicators
+    assert (indicator.code, [(v.period, v.value) for v in indicator.values]) == ("1", [("2019", "3"), ("2020", "4")])
+    assert not out.issues
+
