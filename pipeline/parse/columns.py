@@ -224,11 +224,16 @@ def _is_money_table(roles: list[str | None], paths: list[tuple[str, ...]], headi
 def _number_column(k: int, path: tuple[str, ...], money: bool, table_scale: Decimal) -> Column:
     year, period = _period(path)
     basis = next((b for b, pattern in lexicon.BASIS for level in path if pattern.search(level)), "plan")
-    sourced = [(classify_source(level), level) for level in path if classify_source(level)]
+    sourced = [(classify_source(level), _source_label(level)) for level in path if classify_source(level)]
     source, label = sourced[-1] if sourced else ("all", "Всего")
     if not money:
         return Column(k, path, "value", year, period, basis)
     return Column(k, path, "amount", year, period, basis, source, label, _scale(" ".join(path)) or table_scale)
+
+
+def _source_label(heading: str) -> str:
+    """«в т.ч. областной бюджет» → «областной бюджет»: the source as the heading names it."""
+    return lexicon.SPLIT_WORDS.sub("", heading).strip(" ,:;–—-")
 
 
 def _period(path: tuple[str, ...]) -> tuple[int | None, str | None]:

@@ -157,8 +157,8 @@ class _RowWalk:
         if year is not None and self.owner is not None:
             row.year = int(lexicon.YEAR_ONLY.match(texts[year]).group(1))
             return self._part(row, year, row.source)
-        if source_name and self.owner is not None:
-            return self._part(row, None, row.source)
+        if source_name:  # a source row under a measure, or, under none, of the document's total
+            return self._part(row, None, row.source) if self.owner is not None else self._owner(row, "total", None)
         if self.owner is not None and self.owner.kind == "measure" and self._continues_texts(row):
             self.owner.cells = merge_rows(self.owner.cells, row.cells)  # a row the page or OCR cut in two
             self.owner.texts = _texts(self.owner.cells)

@@ -151,3 +151,22 @@ def test_base_date_in_heading():
     """«Базовое значение (на 01.01.2023)»: the heading dates every base value under it."""
     doc = export("base-date-in-heading")
     assert {(i["code"], i["base_date"]) for i in doc["indicators"]} == {("1", "2023-01-01"), ("2", "2023-01-01")}
+
+
+def test_sources_table_without_measures():
+    """«Ресурсное обеспечение»: sources as rows in a «Источники финансирования» column, no
+    measures: the document's totals by source and year."""
+    rows = funding(export("sources-table-without-measures"))
+    assert len(rows) == 12 and all(key[0] is None for key in rows)
+    assert rows[(None, 2020, "federal_budget")] == Decimal("100000")
+    assert rows[(None, None, "all")] == Decimal("600000")
+
+
+def test_year_column_rows():
+    """Years in a «Год» column, one row each under the measure; «в т.ч. областной бюджет» heads a source column."""
+    doc = export("year-column-rows")
+    assert funding(doc) == amounts({
+        ("1.1", 2019, "all"): 100000, ("1.1", 2019, "regional_budget"): 80000,
+        ("1.1", 2020, "all"): 120000, ("1.1", 2020, "regional_budget"): 90000,
+        ("1.2", 2019, "all"): 10000, ("1.2", 2019, "regional_budget"): 10000})
+    assert {f["source_label"] for f in doc["funding"]} == {"Всего", "областной бюджет"}
