@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from models.layout import BBox, Paragraph
-from normalizers.text import wrap_joint
+from normalizers.text import join_wrapped
 
 _NEW_PARAGRAPH = re.compile(r"^\s*(?:[-–—•]\s|\d{1,2}[.)]\s|[IVXLC]+\.\s|Задача\s*\d)")
 
@@ -28,7 +28,7 @@ def join_wrapped_lines(lines: list[dict], right_edge: float) -> str:
         if right_edge - prev["x1"] > word_width * 1.1 + 6:
             paragraphs.append(line["text"])
         else:
-            paragraphs[-1] += wrap_joint(paragraphs[-1], line["text"]) + line["text"]
+            paragraphs[-1] = join_wrapped(paragraphs[-1], line["text"])
     return "\n".join(paragraphs)
 
 

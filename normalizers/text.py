@@ -57,16 +57,23 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def wrap_joint(before: str, after: str) -> str:
-    """What stood where a line of a cell wrapped (or a page break cut it): nothing after a hyphen,
-    inside a word a narrow cell broke, or inside a number's fraction («1670,92» + «2» is 1670,922; a narrow cell breaks it
-    anywhere), else a space (a wrap at a space eats it: «1 778» + «000» is 1 778 000)."""
+def join_wrapped(before: str, after: str, line_break: str = " ") -> str:
+    """Two pieces of a cell's text that a line wrap (or a page break) split, joined:
+    with nothing after a hyphen, inside a word a narrow cell broke (over two lines or
+    three: «республ» + «иканск» + «ий»), or inside a number's fraction («1670,92» + «2» is
+    1670,922; a narrow cell breaks a number anywhere); else with `line_break` (a wrap
+    at a space eats it: «1 778» + «000» is 1 778 000)."""
     # The rest of a number too wide for its cell: a few digits after a fraction or after
     # digits with no space groups (a space-grouped number wraps at a space).
     cut_number = re.search(r"\d[,.]\d*$|\d{5,}$", before) and re.fullmatch(r"\d{1,2}(?:\s.*)?", after, re.S)
     if before.endswith("-") or cut_number:
-        return ""
-    head, tail = re.search(r"[А-Яа-яЁё]*$", before).group(0), re.match(r"[а-яё]*", after).group(0)
-    if head and tail and is_known_word(head + tail) and not (is_known_word(head) and is_known_word(tail)):
-        return ""  # a word broken without a hyphen: «республикан» + «ский»
-    return " "
+        return before + after
+    tail = re.match(r"[а-яё]*", after).group(0)
+    heads = re.search(r"(?<![А-Яа-яЁё])(?:([А-Яа-яЁё]+) )?([А-Яа-яЁё]+)$", before)
+    if tail and heads:
+        for head in ([heads.group(2)] + ([f"{heads.group(1)} {heads.group(2)}"] if heads.group(1) else [])):
+            pieces = head.split(" ")
+            word = "".join(pieces) + tail
+            if is_known_word(word) and not all(is_known_word(p) for p in pieces + [tail]):
+                return before[:len(before) - len(head)] + word + after[len(tail):]
+    return before + line_break + after

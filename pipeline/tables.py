@@ -12,7 +12,7 @@ import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
 from normalizers.lexicon import SECTION_WORD
-from normalizers.text import collapse, wrap_joint
+from normalizers.text import collapse, join_wrapped
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
 _ROW_LABEL = re.compile(
@@ -201,9 +201,8 @@ def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:
         elif not a.text.strip():
             merged.append(b)
         else:
-            joint = "" if not wrap_joint(a.text, b.text) else "\n"  # a number or word the page break cut
-            merged.append(Cell(
-                text=f"{a.text}{joint}{b.text}", row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
+            merged.append(Cell(  # a number or a word the page break cut is joined again
+                text=join_wrapped(a.text, b.text, line_break="\n"), row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
                 page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence), bold=a.bold,
             ))
     return merged

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.text import clean, collapse, dehyphenate, is_known_word
+from normalizers.text import clean, collapse, dehyphenate, is_known_word, join_wrapped
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,15 @@ def test_clean(text, expected):
 def test_is_known_word(word, known):
     assert is_known_word(word) is known
 
+
+
+@pytest.mark.parametrize(("before", "after", "joined"), [
+    ("республикан", "ский бюджет", "республиканский бюджет"),  # a word a narrow cell broke
+    ("республ иканск", "ий бюджет", "республиканский бюджет"),  # over three lines
+    ("1670,92", "2", "1670,922"),  # a fraction cut
+    ("1 778", "000", "1 778 000"),  # a wrap at a digit group's space
+    ("областной", "бюджет", "областной бюджет"),
+    ("по", "мощь", "по мощь"),  # both are words: no guess
+])
+def test_join_wrapped(before, after, joined):
+    assert join_wrapped(before, after) == joined
