@@ -47,6 +47,7 @@ MONEY_WORDS = _rx(r"финансир\w*|финансов\w*\s+обеспечен
 
 # --------------------------------------------------------------------------- dimensions
 
+YEAR_RANGE = _rx(r"(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}")
 YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|год\w*|г\.?)?")
 # Parts of a year: quarters (Roman or Arabic, «I кв.», «1 квартал»), half-years, nine months.
 _PART_NUMBER = r"(IV|III|II|I|[1-4])"

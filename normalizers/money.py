@@ -35,6 +35,7 @@ _DEFINITION = re.compile(r"\(\s*далее\s*[-–—]\s*[^)]*\)", re.I)
 _PIECE_BREAK = re.compile(r"[;\n]")
 _DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\d.,]\d)")
 _MAX_KOPECK_DIGITS = 2
+_UNIT = re.compile(r"\s*(?:(?P<scale>тыс|млн|млрд)\w*\.?\s*)?(?P<rub>руб\w*\.?|₽)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,22 @@ def _label_of(before: list[_Label], after: list[_Label], labels_first: bool) -> 
     return _pick([lb for lb in shared if lb.to_prev == lb.to_next], last=labels_first) or _pick(own, last=False)
 
 
+def _cell_units(text: str, matches: list[re.Match], scale: Decimal) -> tuple[str, list[Decimal]]:
+    """The scale of each amount: the unit printed after it in the cell («1,5 млн руб.»,
+    «250 тыс.», «5 000 руб.») over the column's; the units are blanked out of the text
+    (kept in place) so that they are not read as labels."""
+    scales = []
+    for m in matches:
+        unit = _UNIT.match(text, m.end())
+        printed = unit.group(0).strip()
+        named = next((k for k, pattern in lexicon.SCALES if pattern.search(printed + " руб")), None) \
+            if unit.group("scale") else None
+        scales.append(named or (Decimal(1) if unit.group("rub") else scale))
+        if printed:
+            text = text[:unit.start()] + " " * (unit.end() - unit.start()) + text[unit.end():]
+    return text, scales
+
+
 def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
     """Amounts in a funding cell with their sources (and years); `scale` multiplies
     amounts printed in thousands or millions, exactly."""
@@ -124,7 +141,10 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
     matches = list(_AMOUNT.finditer(text))
     if not matches:
         return MoneyReading(problem=f"«{collapse(text)[:120]}» is not an amount")
-    if any(m.group(2) and len(m.group(2)) > _MAX_KOPECK_DIGITS and scale == 1 for m in matches):
+    if any(re.match(r"\s*%", text[m.end():]) for m in matches):
+        return MoneyReading(problem=f"«{collapse(text)[:120]}» is a percentage, not an amount")
+    text, scales = _cell_units(text, matches, Decimal(scale))
+    if any(m.group(2) and len(m.group(2)) > _MAX_KOPECK_DIGITS and k == 1 for m, k in zip(matches, scales)):
         return MoneyReading(problem=f"«{collapse(text)[:80]}» has more decimals than kopecks, and no «тыс.» or "
                                     "«млн» says the amounts are scaled")
     if _DATE.search(text):
@@ -145,11 +165,11 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
                 and not lexicon.TOTAL.search(label):
             return MoneyReading(problem=f"«{label}» in «{collapse(text)[:80]}» names no known source")
         if source is None and (i == 0 or year is not None):
-            parts.append(MoneyPart(_to_decimal(m) * scale, "all", "Всего", year))
+            parts.append(MoneyPart(_to_decimal(m) * scales[i], "all", "Всего", year))
         elif source is None and not label:
             return MoneyReading(parts, problem=f"amount «{m.group(0)}» in «{collapse(text)[:80]}» names no source")
         else:
-            parts.append(MoneyPart(_to_decimal(m) * scale, source or "other", label, year))
+            parts.append(MoneyPart(_to_decimal(m) * scales[i], source or "other", label, year))
     return MoneyReading(parts)
 
 

@@ -245,7 +245,7 @@ def _period(path: tuple[str, ...]) -> tuple[int | None, str | None]:
     year = None
     for level in path:
         m = lexicon.YEAR.search(level)
-        if m:
+        if m and not lexicon.YEAR_RANGE.search(level):  # «2019–2021 годы»: the whole period, no one year
             year = int(m.group(1))
     if year is None:
         return None, None

@@ -141,6 +141,9 @@ def test_classify_source_republic_budget(label):
         ("областной бюджет – 300", 1, [(D("300"), "regional_budget", None)]),
         ("2019 г. – 100,0; 2020 г. – 120,0", 1000, [(D("100000"), "all", 2019), (D("120000"), "all", 2020)]),
         ("в т.ч. ФБ 10; ОБ 20", 1, [(D("10"), "federal_budget", None), (D("20"), "regional_budget", None)]),
+        ("1,5 млн руб.", 1, [(D("1500000"), "all", None)]),  # the cell's own unit over the column's
+        ("5 000 руб.", 1000, [(D("5000"), "all", None)]),
+        ("12,5 тыс. руб. (областной бюджет)", 1, [(D("12500"), "regional_budget", None)]),
     ],
 )
 def test_read_money_cell_label_first_years_and_decimals(cell, scale, expected):
@@ -158,6 +161,7 @@ def test_read_money_cell_label_first_years_and_decimals(cell, scale, expected):
         ("300\n100\n200", 1, "names no source"),  # stacked amounts with nothing to say which is which
         ("60 000 краевой бюджет\n5", 1, "names no source"),  # a label belongs to the amount on its line
         ("в пределах средств по закону от 15.12.2024 № 5432-ОЗ", 1, "text with a date"),
+        ("50 %", 1, "a percentage"),
     ],
 )
 def test_what_a_money_cell_cannot_say_is_a_problem_not_a_number(cell, scale, reason):

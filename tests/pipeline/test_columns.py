@@ -124,3 +124,8 @@ def test_an_unlabelled_column_of_codes_is_the_code_column():
     cols = columns_of([["", "Показатель", "Единица измерения", "2019"]],
                       [["1", "Число семинаров", "единиц", "3"], ["2", "Доля семей", "%", "40"]])
     assert [c.role for c in cols.columns] == ["code", "title", "unit", "value"]
+
+
+def test_a_heading_over_a_range_of_years_is_the_whole_period():
+    column = columns_of([["Мероприятие", "Исполнитель", "Объем финансирования на 2019–2021 годы, тыс. руб."]]).columns[2]
+    assert (column.role, column.year, column.scale) == ("amount", None, Decimal(1000))
