@@ -127,8 +127,10 @@ class _RowWalk:
         task = task_from_row(texts, cols) or self.heading_row(row)
         if task:
             self.task_code, row.title = task
-            self.section_local, row.kind, row.task_code, self.owner = True, "task", self.task_code, None
+            self.section_local, row.kind, row.task_code = True, "task", self.task_code
             row.read = {k for k, t in enumerate(texts) if t and not self._is_amount(k)}
+            # a heading that prints amounts prints the task's subtotal; its source rows follow
+            self.owner = row if any(texts[k] for k in _number_columns(cols)) else None
             return row
         label_k, label = self._label(texts)
         source_name = _get(texts, cols.first("source_name"))
@@ -194,7 +196,7 @@ class _RowWalk:
         owner = self.owner
         row.kind, row.source = "part", source or row.source
         if owner is not None:
-            row.measure_code, row.task_code = owner.measure_code, owner.task_code if owner.kind != "task" else None
+            row.measure_code, row.task_code = owner.measure_code, owner.task_code
             row.year = row.year or owner.year
         if label_k is not None:
             row.read.add(label_k)
@@ -338,12 +340,12 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
     A cell merged over several rows is read once, for the first of them."""
     seen: dict[int, Row] = {}
     for r, row in enumerate(rows):
-        if row.kind not in ("measure", "subtotal", "total", "part"):
+        if row.kind not in ("measure", "subtotal", "total", "part", "task"):
             continue
         for column in cols.of("amount", "ambiguous"):
             cell = row.cells[column.index]
-            if not cell.text.strip() or lexicon.NO_VALUE.match(clean(cell.text)):
-                continue
+            if not row.texts[column.index] or lexicon.NO_VALUE.match(row.texts[column.index]):
+                continue  # empty, a dash, or the rest of a cell spanning from the columns before
             row.read.add(column.index)
             if column.role == "ambiguous":
                 out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{_Place(table_number, r + 1, column)}: "
@@ -416,8 +418,9 @@ def _fact(row: Row, column: Column, part: MoneyPart, cell: Cell) -> FundingRow:
 
 
 def _task_of(row: Row) -> str | None:
-    """The section a subtotal row (or a part of one) closes; None for measures and totals."""
-    return row.task_code if not row.measure_code and row.kind in ("subtotal", "part") else None
+    """The section a subtotal row (a heading with amounts, or a part of either) sums up;
+    None for measures and document totals."""
+    return row.task_code if not row.measure_code and row.kind in ("subtotal", "part", "task") else None
 
 
 def _funding_where(row: Row) -> str:

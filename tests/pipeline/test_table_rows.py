@@ -127,3 +127,11 @@ def test_an_indicator_table_with_two_number_columns_takes_the_first_as_the_code(
     assert (indicator.code, [(v.period, v.value) for v in indicator.values]) == ("1", [("2019", "3"), ("2020", "4")])
     assert not out.issues
 
+
+
+def test_a_task_heading_that_prints_amounts_is_the_task_subtotal():
+    found, out = facts([["", "Задача 1. Поддержка семей", "", "1,5", "0,5", "1,0"],
+                        ["1.1", "Семинар", "Министерство", "1,5", "0,5", "1,0"]])
+    assert (None, "1", 2019, None, "plan", "all", Decimal("500")) in found
+    assert ("1.1", None, 2019, None, "plan", "all", Decimal("500")) in found
+    assert not out.issues
