@@ -172,7 +172,3 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
             parts.append(MoneyPart(_to_decimal(m) * scales[i], source or "other", label, year))
     return MoneyReading(parts)
 
-
-def parse_money_cell(text: str, scale: Decimal | int = 1) -> list[MoneyPart]:
-    """The amounts `read_money_cell` could read."""
-    return read_money_cell(text, scale).parts

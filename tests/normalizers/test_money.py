@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalizers.money import MoneyPart, parse_amount, parse_money_cell, read_money_cell
+from normalizers.money import MoneyPart, parse_amount, read_money_cell
 from normalizers.sources import classify_source
 
 D = Decimal
@@ -51,14 +51,14 @@ D = Decimal
         ("   ", []),
     ],
 )
-def test_parse_money_cell(cell, expected):
-    parts = parse_money_cell(cell)
+def test_read_money_cell(cell, expected):
+    parts = read_money_cell(cell).parts
     assert [(p.amount, p.source, p.label) for p in parts] == expected
     assert all(isinstance(p, MoneyPart) for p in parts)
 
 
 def test_parse_money_cell_keeps_kopecks_exactly():
-    (part,) = parse_money_cell("0,00")
+    (part,) = read_money_cell("0,00").parts
     assert str(part.amount) == "0.00"
 
 
@@ -73,7 +73,7 @@ def test_parse_money_cell_keeps_kopecks_exactly():
     ],
 )
 def test_parse_money_cell_in_thousands(cell, expected):
-    assert [(p.amount, p.source) for p in parse_money_cell(cell, scale=1000)] == expected
+    assert [(p.amount, p.source) for p in read_money_cell(cell, scale=1000).parts] == expected
 
 
 @pytest.mark.parametrize(
