@@ -57,7 +57,7 @@ def test_read_money_cell(cell, expected):
     assert all(isinstance(p, MoneyPart) for p in parts)
 
 
-def test_parse_money_cell_keeps_kopecks_exactly():
+def test_read_money_cell_keeps_kopecks_exactly():
     (part,) = read_money_cell("0,00").parts
     assert str(part.amount) == "0.00"
 
@@ -72,7 +72,7 @@ def test_parse_money_cell_keeps_kopecks_exactly():
         ("0", [(D("0"), "all")]),
     ],
 )
-def test_parse_money_cell_in_thousands(cell, expected):
+def test_read_money_cell_in_thousands(cell, expected):
     assert [(p.amount, p.source) for p in read_money_cell(cell, scale=1000).parts] == expected
 
 
