@@ -115,38 +115,55 @@ class _RowWalk:
         return rows
 
     def read(self, row: Row) -> Row:
-        texts, cols = row.texts, self.cols
-        if not any(texts):
+        """What the row is: the first reading that fits it wins."""
+        if not any(row.texts):
             row.kind = "blank"
             return row
-        if len({id(row.cells[k]) for k, t in enumerate(texts) if t}) == 1 and not any(
-                texts[k] for k in _number_columns(cols)) and not self.row_code(texts)[0]:
-            row.kind, row.read = "heading", {k for k, t in enumerate(texts) if t}  # a group heading: no values
-            if not (task_from_row(texts, cols) or self.heading_row(row)):
-                return row
-        task = task_from_row(texts, cols) or self.heading_row(row)
+        source_name = _get(row.texts, self.cols.first("source_name"))
+        if source_name:
+            row.read.add(self.cols.first("source_name"))
+            row.source = _row_source(source_name)
+        return self._as_task(row) or self._as_total(row) or self._as_measure(row) or self._as_part(row) or row
+
+    def _as_task(self, row: Row) -> Row | None:
+        """A task or section heading (a heading that prints amounts prints the task's
+        subtotal, and its source rows follow), or a group heading with no values."""
+        texts, filled = row.texts, {k for k, t in enumerate(row.texts) if t}
+        task = task_from_row(texts, self.cols) or self.heading_row(row)
         if task:
             self.task_code, row.title = task
             self.section_local, row.kind, row.task_code = True, "task", self.task_code
-            row.read = {k for k, t in enumerate(texts) if t and not self._is_amount(k)}
-            # a heading that prints amounts prints the task's subtotal; its source rows follow
-            self.owner = row if any(texts[k] for k in _number_columns(cols)) else None
+            row.read = {k for k in filled if not self._is_amount(k)}
+            self.owner = row if filled & _number_columns(self.cols) else None
             return row
-        label_k, label = self._label(texts)
-        source_name = _get(texts, cols.first("source_name"))
-        if source_name:
-            row.read.add(cols.first("source_name"))
-            row.source = _row_source(source_name)
+        if len({id(row.cells[k]) for k in filled}) == 1 and not filled & _number_columns(self.cols) \
+                and not self.row_code(texts)[0]:
+            row.kind, row.read = "heading", filled
+            return row
+        return None
+
+    def _as_total(self, row: Row) -> Row | None:
+        """A section's subtotal («Итого по задаче 2»), the document's total, or the
+        «всего, в том числе:» row under a measure."""
+        label_k, label = self._label(row.texts)
         subtotal = lexicon.SUBTOTAL_ROW.match(label)
         if subtotal:
             return self._owner(row, "subtotal", label_k, task_code=_section_number(subtotal.group(1)))
         if lexicon.SPLIT_TOTAL_ROW.match(label) and self.owner is not None:
             return self._part(row, label_k, ("all", "Всего"))
-        if lexicon.TOTAL_ROW.match(label) and not (source_name and self.owner is not None and label_k is None):
+        if lexicon.TOTAL_ROW.match(label):
             return self._owner(row, "total", label_k)
-        code, title, code_k = self.row_code(texts)
-        if code is not None:
-            return self._measure_row(row, code, title, code_k)
+        return None
+
+    def _as_measure(self, row: Row) -> Row | None:
+        code, title, code_k = self.row_code(row.texts)
+        return self._measure_row(row, code, title, code_k) if code is not None else None
+
+    def _as_part(self, row: Row) -> Row | None:
+        """A row that goes with the one above: a share of it, its amount of a source or of
+        a year, or the rest of its text."""
+        texts, cols = row.texts, self.cols
+        label_k, label = self._label(texts)
         if _SHARE_ROW.search(label):
             row.kind, row.read = "share", set(range(len(texts)))  # a percentage derived from the amounts
             return row
@@ -159,13 +176,14 @@ class _RowWalk:
         if year is not None and self.owner is not None:
             row.year = int(lexicon.YEAR_ONLY.match(texts[year]).group(1))
             return self._part(row, year, row.source)
-        if source_name:  # a source row under a measure, or, under none, of the document's total
+        if row.source:  # a source row under a measure, or, under none, of the document's total
             return self._part(row, None, row.source) if self.owner is not None else self._owner(row, "total", None)
         if self.owner is not None and self.owner.kind == "measure" and self._continues_texts(row):
             self.owner.cells = merge_rows(self.owner.cells, row.cells)  # a row the page or OCR cut in two
             self.owner.texts = _texts(self.owner.cells)
             row.kind, row.read = "continuation", {k for k, t in enumerate(texts) if t}
-        return row
+            return row
+        return None
 
     def _continues_texts(self, row: Row) -> bool:
         """Text only in the measure's text columns (title, executors, result), no code, no
