@@ -88,6 +88,9 @@ def _usable_width_cm(section) -> float:
 
 
 _AMOUNT = re.compile(r"^[\d\s,.–х-]+$")
+# A word, or an amount whose digits are grouped by spaces («1 234,5»): a cell that prints an amount
+# among words («1 234,5 тыс. руб.», «2019 г. – 1 207 180; …») may wrap between them, never inside it.
+_TOKEN = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?[;,]?|\S+")
 
 
 def _column_widths(grid: Grid, usable_cm: float, font_pt: float) -> list[float]:
@@ -100,7 +103,7 @@ def _column_widths(grid: Grid, usable_cm: float, font_pt: float) -> list[float]:
             if slot is None or slot.colspan > 1:
                 continue
             for text in slot.paras:
-                tokens = [text] if _AMOUNT.match(text) and len(text) <= 16 else text.split()
+                tokens = [text] if _AMOUNT.match(text) and len(text) <= 16 else _TOKEN.findall(text)
                 longest = max((len(t) for t in tokens if len(t) <= 14), default=0)
                 need[c] = max(need[c], longest * per_char * (1.3 if r < grid.header_rows else 1) + 0.3)
     spare = max(usable_cm - sum(need), 0)
