@@ -96,7 +96,8 @@ _TOKEN = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?[;,]?|\S+")
 def _column_widths(grid: Grid, usable_cm: float, font_pt: float) -> list[float]:
     """Widths in cm: each column at least as wide as its longest unbreakable text (an amount
     is never wrapped, as in printed orders), the rest shared out by the columns' weights."""
-    per_char = 0.0175 * font_pt  # an average glyph of Times at this size, in cm
+    per_char = 0.0175 * font_pt  # an average glyph of Times at this size, in cm (a digit's width)
+    padding = 0.4  # the cell's own margins, 0.19 cm a side in Word's default table style
     need = [0.8] * grid.ncols
     for r, row in enumerate(grid.rows):
         for c, slot in enumerate(row):
@@ -105,7 +106,7 @@ def _column_widths(grid: Grid, usable_cm: float, font_pt: float) -> list[float]:
             for text in slot.paras:
                 tokens = [text] if _AMOUNT.match(text) and len(text) <= 16 else _TOKEN.findall(text)
                 longest = max((len(t) for t in tokens if len(t) <= 14), default=0)
-                need[c] = max(need[c], longest * per_char * (1.3 if r < grid.header_rows else 1) + 0.3)
+                need[c] = max(need[c], longest * per_char * (1.3 if r < grid.header_rows else 1) + padding)
     spare = max(usable_cm - sum(need), 0)
     weights = [w if w >= 1.5 else 0 for w in grid.widths] or grid.widths
     total = sum(weights) or 1
