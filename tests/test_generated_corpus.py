@@ -34,7 +34,8 @@ REQUIRED_KINDS = [
     "headings:none", "codes:number_col", "codes:in_title", "codes:local", "deadline:split", "deadline:single",
     "empty:en_dash", "empty:hyphen", "empty:x", "numbering:none", "numbering:full", "numbering:gaps",
     "columns:shuffled", "indicators", "indicators:code_unlabeled", "indicators:code_none", "indicators:base",
-    "tables:several", "funding_table:separate", "docx:vmerge_body",
+    "tables:several", "funding_table:separate", "docx:vmerge_body", "headings:task_amounts", "layout:year_column",
+    "layout:sources_table", "cell_units", "header:year_range", "split:year_labels", "indicators:two_codes",
 ]
 
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer (../shared/eval/score.py) is not present")

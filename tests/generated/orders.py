@@ -7,16 +7,23 @@ layout combines the kinds real orders print (years as columns or as rows, source
 as rows or split inside a cell, quarter and plan/fact sub-columns, scales and decimals,
 subtotals and totals, task headings, split deadlines, dashes, numbering rows, codes in the
 title cell, shuffled and reworded headers, indicator tables, several tables, a separate
-funding table). The order is an abstract document (`Para`, `Section`, `Grid` blocks with real
-horizontal and vertical merges) that `writers.py` prints as text and Word; its `truth` is the
-expected export plus a top-level `kinds` list naming the kinds it combines (the scorer ignores
-unknown keys).
+funding table, task headings that print the task's amounts, years in a column of their own, a
+resource table by source, cells that print their own unit, a period range over the total column,
+years labelled inside one money cell, indicator tables with a second code column). The order is
+an abstract document (`Para`, `Section`, `Grid` blocks with real horizontal and vertical merges)
+that `writers.py` prints as text and Word; its `truth` is the expected export plus a top-level
+`kinds` list naming the kinds it combines (the scorer ignores unknown keys).
 
 Conventions where the spec leaves a choice:
 - a deadline split into «начало» / «окончание» sub-columns is expected as «начало – окончание»;
-- with years as rows, a measure's deadline is the first year label printed for it;
+- with years as rows in the deadline column, a measure's deadline is the first year label printed
+  for it; with years in a «Год» column of their own, it is the deadline printed beside them;
 - a source label of a total row or column is «Всего»; task subtotals carry `task_code`;
-- every printed sum holds (no sum_mismatch issues are expected).
+- every printed sum holds (no sum_mismatch issues are expected);
+- a task heading that prints amounts gives the task's subtotal (`task_code`, no `measure_code`);
+- a resource table by source gives the document's totals by source and year, so an order that
+  prints one has no grand-total row in its measures table (each total is printed once);
+- an indicator's code is its «№ п/п», also where a «Код показателя» column follows it.
 """
 from __future__ import annotations
 
@@ -144,11 +151,12 @@ class MoneyCol:
     basis: str = "plan"
     source: str | None = None  # None: every source (or the row's source)
     label: str = "Всего"  # the source label printed in a source column's header
+    by_year: bool = False  # one column whose cells label each year's amount («2019 г. – 100,0; …»)
 
 
 @dataclass
 class Column:
-    role: str  # code title deadline start end executors result srclabel money
+    role: str  # code title deadline start end executors result srclabel year money
     path: list[str]  # header labels from the top header row down
     width: float
     money: MoneyCol | None = None
@@ -222,6 +230,11 @@ class _Maker:
     def __init__(self, index: int, seed: int):
         self.index = index
         self.rng = random.Random(f"orders-{seed}-{index}")
+        # The layout variants (task headings with amounts, a year column, a resource table by source,
+        # units in cells, a period range over the total, years inside a cell, two indicator codes)
+        # draw from a stream of their own, so choosing them leaves the order's other draws as they are.
+        self.variant_rng = random.Random(f"variants-{seed}-{index}")
+        self.wordings: dict[str, str] = {}
         self.kinds: set[str] = set()
         self.funding: list[dict] = []
         self.orgs: dict[str, dict] = {}  # canonical name → organisation record
@@ -231,6 +244,18 @@ class _Maker:
 
     def chance(self, p: float) -> bool:
         return self.rng.random() < p
+
+    def vpick(self, seq):
+        return self.variant_rng.choice(seq)
+
+    def vchance(self, p: float) -> bool:
+        return self.variant_rng.random() < p
+
+    def pick_once(self, name: str, seq):
+        """A variant's wording drawn once and kept for every table of the order."""
+        if name not in self.wordings:
+            self.wordings[name] = self.vpick(seq)
+        return self.wordings[name]
 
     def kind(self, *names: str) -> None:
         self.kinds.update(names)
@@ -306,6 +331,14 @@ class _Maker:
         self.mixed_scale = self.several and chance(0.5)
         self.subtotals = not self.flat and chance(0.55)
         self.grand_total = not self.mixed_scale and chance(0.65)
+        self.task_amounts = not self.flat and not self.subtotals and self.vchance(0.35)
+        if self.task_amounts:  # the heading row prints the task's amounts (no «Итого по задаче» row)
+            self.kind("headings:task_amounts")
+        # (not with sources split inside some cells only: its totals by source would add up to nothing printed)
+        self.sources_table = not self.mixed_scale and lay != "years_split" and self.vchance(0.2)
+        if self.sources_table:  # the document's totals are printed there, not in a grand-total row
+            self.grand_total = False
+            self.kind("layout:sources_table")
         if self.separate_funding:
             self.kind("funding_table:separate")
         if self.several:
@@ -335,6 +368,12 @@ class _Maker:
             "srclabel": pick(V.SOURCE_LABEL_LABELS), "start_end": pick(V.START_END_LABELS),
         }
         self.vmerge = chance(0.6)
+        self.year_column = lay in ("years_rows", "years_rows_sources") and not self.separate_funding \
+            and self.vchance(0.6)
+        if self.year_column:  # «Год» beside the amounts; the measure's cells merged down its year rows
+            self.vmerge = True
+            self.kind("layout:year_column")
+            self.year_column_label = self.vpick(["Год", "Годы реализации", "Год реализации"])
         self.repeat_header = chance(0.4)
         if self.repeat_header:
             self.kind("docx:repeat_header")
@@ -350,6 +389,11 @@ class _Maker:
         self.quarter_years: set[int] = set()
         self.planfact = False
         self.split_styles: list[str] = []
+        self.year_labels = lay == "years_cols" and self.vchance(0.5)
+        if self.year_labels:  # one money column, its cells «2019 г. – 100,0; 2020 г. – 120,0»
+            self.kind("split:year_labels")
+            self.year_cell_label = self.vpick(["{y} г. – {a}", "{y} год – {a}", "{y} г. - {a}", "в {y} году – {a}"])
+            self.year_cell_paras = self.vchance(0.35)
         if lay.startswith("years_") and lay not in ("years_rows", "years_rows_sources") or lay.startswith("source_rows"):
             self.total_pos = pick(["first", "last", None]) if lay != "years_planfact" else None
             if lay == "years_quarters" or (lay.startswith("source_rows") and chance(0.2)):
@@ -360,8 +404,23 @@ class _Maker:
                 self.planfact = True
                 self.total_pos = None
                 self.kind("planfact")
-            self.kind(f"total_col:{self.total_pos or 'none'}")
-        self.scale = self._draw_scale()
+            if self.year_labels:
+                self.total_pos = None
+            else:
+                self.kind(f"total_col:{self.total_pos or 'none'}")
+        self.year_range = self.total_pos is not None and self.vchance(0.4)
+        if self.year_range:  # the whole-period column headed «2019–2021 годы», not «Всего»
+            self.kind("header:year_range")
+        drawn = self.scale = self._draw_scale()
+        self.cell_units = lay != "years_split" and not self.year_labels and not self.mixed_scale \
+            and self.vchance(0.15)
+        if self.cell_units:  # the heading says «(рублей)» or nothing; each cell prints its own unit
+            self.kind("cell_units")
+            self.scale = Scale("rub", 0, drawn.group, self.vpick(["caption", "line", "none", "none"]),
+                               self.vpick(["рублей", "руб."]))
+            self.unit_words = {"million": self.vpick(["млн руб.", "млн. руб.", "млн рублей"]),
+                               "thousand": self.vpick(["тыс. руб.", "тыс. рублей", "тыс.руб."]),
+                               "rub": self.vpick(["руб.", "рублей"])}
         self.kind(f"scale:{self.scale.name}", f"decimals:{self.scale.decimals}", f"scale_at:{self.scale.where}")
         self.quarter_total_first = chance(0.3)
         self.quarter_labels = pick(QUARTER_LABELS)
@@ -373,7 +432,8 @@ class _Maker:
             self.kind(*(f"split:{s}" for s in self.split_styles))
         shows_sources = lay in ("years_split", "years_rows_sources", "source_cols") or lay.startswith("source_rows")
         self.sources = self._draw_sources(shows_sources)
-        self.money_caption = pick(V.MONEY_CAPTIONS) if chance(0.75) or self.scale.where == "caption" else None
+        # (the scale as drawn, before units in cells replace it, so the draws that follow stay the same)
+        self.money_caption = pick(V.MONEY_CAPTIONS) if chance(0.75) or drawn.where == "caption" else None
         self.source_caption = pick(V.SOURCE_CAPTIONS) if chance(0.7) else None
         self.year_label = pick(["{y} год", "{y} г.", "{y}", "на {y} год"])
         self.total_label = pick(V.TOTAL_COLUMN_LABELS + ["Всего за период"])
@@ -390,7 +450,8 @@ class _Maker:
         else:
             decimals = self.pick([1, 2, 3, 3]) if not self.chance(0.1) else 4
         where = self.pick(["caption", "first", "line", "line"])
-        totals_first = self.layout in ("years_rows", "years_rows_sources", "source_cols") or self.total_pos == "first"
+        totals_first = (self.layout in ("years_rows", "years_rows_sources", "source_cols") or self.total_pos == "first"
+                        or self.year_labels)
         if where == "first" and not totals_first:
             where = "caption"  # «2024 год, тыс. рублей» is not how a table prints its scale
         return Scale(name, decimals, self.pick(["", " ", " "]), where, self.pick(SCALES[name][1]))
@@ -502,6 +563,8 @@ class _Maker:
         canonical, printed_executors = self._executors()
         result = self.pick(V.EXPECTED_RESULTS) if self.result_col else None
         payer = Payer("measure", code, None, title, self._leaves())
+        if self.cell_units:
+            payer.leaves = self._rounded(payer.leaves)
         payer.all_row = len(payer.sources(self.sources)) > 1 and self.chance(0.8) or self.chance(0.2)
         payer.fallback_year = self.pick(self.years)
         return Measure(code, printed, task_code, title, deadline, parts, canonical, printed_executors, result, payer)
@@ -546,6 +609,21 @@ class _Maker:
                     if y in self.fact_years:
                         leaves[(y, None, "fact", s)] = plan if self.chance(0.3) else int(plan * rng.uniform(0.5, 1))
         return leaves
+
+    def _rounded(self, leaves: dict) -> dict:
+        """Amounts (in roubles) as orders that print «1,5 млн руб.» or «250,0 тыс. руб.» have them:
+        whole hundreds, large ones often whole tens or hundreds of thousands; a fact never over its plan."""
+        out = {}
+        for key, value in leaves.items():
+            if value >= 1_000_000 and self.vchance(0.5):
+                step = self.vpick([10_000, 100_000])
+            else:
+                step = self.vpick([100, 100, 1000])
+            out[key] = value - value % step if value >= step else value - value % 100
+        for (y, q, b, s), value in out.items():
+            if b == "fact":
+                out[(y, q, b, s)] = min(value, out[(y, q, "plan", s)])
+        return out
 
     # -- prose ------------------------------------------------------------------------------------
     def _date_text(self) -> str:
@@ -643,6 +721,8 @@ class _Maker:
             if self.scale.where == "line":
                 out.append(self._scale_line(self.scale))
             out.append(self._measure_table(sections, self.scale, money=True, measures=True, grand=self.grand_total))
+        if self.sources_table:
+            out += self._sources_table()
         out += self._indicator_tables()
         return out
 
@@ -682,6 +762,8 @@ class _Maker:
                 groups["result"] = [Column("result", [L["result"]], 2.5)]
         if money:
             groups["money"] = self._money_columns(scale)
+            if measures and self.year_column:
+                groups["money"].insert(0, Column("year", [self.year_column_label], 0.9))
             if not measures and self.layout in ("years_rows", "years_rows_sources"):
                 groups["deadline"] = [Column("deadline", [self.pick(["Год", "Годы реализации", L["deadline"]])], 1.0)]
         if not hasattr(self, "group_order"):
@@ -704,6 +786,8 @@ class _Maker:
         money: list[tuple[list[str], MoneyCol]] = []
         if lay in ("years_rows",):
             money.append(([caption or "Объем финансирования"], MoneyCol()))
+        elif self.year_labels:
+            money.append(([caption or "Объем финансирования по годам"], MoneyCol(by_year=True)))
         elif lay in ("years_rows_sources", "source_cols"):
             total_label = self.total_label if caption else "Объем финансирования - всего"
             money.append((prefix + [total_label], MoneyCol()))
@@ -723,7 +807,11 @@ class _Maker:
                 else:
                     money.append((prefix + [ylabel], MoneyCol(y)))
             if self.total_pos:
-                total = (prefix + [self.total_label], MoneyCol())
+                label = self.total_label
+                if self.year_range:
+                    label = self.pick_once("range_label", [f"{self.years[0]}{d}{self.years[-1]} {w}"
+                                                           for d in ("–", "-") for w in ("годы", "гг.")])
+                total = (prefix + [label], MoneyCol())
                 money = [total] + money if self.total_pos == "first" else money + [total]
         if scale.where == "first":
             path = money[0][0]
@@ -740,7 +828,10 @@ class _Maker:
         ci = {c.role: i for i, c in enumerate(cols) if c.role != "money"}
         for task, items in sections:
             if task is not None and self.headings != "none":
-                self._heading_row(grid, cols, ci, task)
+                if self.task_amounts and money:
+                    self._heading_with_amounts(grid, cols, ci, task, items, scale)
+                else:
+                    self._heading_row(grid, cols, ci, task)
             for m in items:
                 self._group(grid, cols, ci, m.payer, scale, money, measure=m if measures else None,
                             title=m.title, code=m.printed_code)
@@ -799,6 +890,16 @@ class _Maker:
         first = ci["title"] if self.heading_from_title else 0
         grid.put(r, first, task.heading, colspan=grid.ncols - first, bold=bold)
 
+    def _heading_with_amounts(self, grid: Grid, cols, ci, task: Task, items: list[Measure], scale: Scale) -> None:
+        """The task's heading row printing the task's amounts in the money columns (its subtotal)."""
+        sub = Payer("subtotal", None, task.code, task.heading)
+        for m in items:
+            add_leaves(sub.leaves, m.payer.leaves)
+        sub.all_row = len(sub.sources(self.sources)) > 1
+        sub.fallback_year = self.years[0]
+        code = task.heading_code if self.headings.endswith("code_col") else ""
+        self._group(grid, cols, ci, sub, scale, True, title=task.heading, code=code, heading=True)
+
     def _contexts(self, payer: Payer, money: bool) -> list[RowCtx]:
         lay = self.layout
         if not money:
@@ -818,7 +919,7 @@ class _Maker:
         return [RowCtx()]
 
     def _group(self, grid: Grid, cols, ci, payer: Payer, scale: Scale, money: bool,
-               measure: Measure | None = None, title: str = "", code: str = "") -> None:
+               measure: Measure | None = None, title: str = "", code: str = "", heading: bool = False) -> None:
         ctxs = self._contexts(payer, money)
         k = len(ctxs)
         r0 = grid.add_rows(k)
@@ -838,7 +939,9 @@ class _Maker:
                         grid.put(r0 + i, c, ctx.label)
                 continue
             if role == "code":
-                if is_total and self.total_merge and ci.get("title") == c + 1:
+                if heading and code:
+                    grid.put(r0, c, code, rowspan=span, bold=self.txt_bold)
+                elif (heading or is_total and self.total_merge) and ci.get("title") == c + 1:
                     grid.put(r0, c, title, colspan=2, rowspan=1 if title_rows else span, bold=self.txt_bold)
                 else:
                     grid.put(r0, c, "" if is_total else code, rowspan=span)
@@ -849,7 +952,8 @@ class _Maker:
                         grid.put(r0 + i, c, ctx.label)
                 else:
                     grid.put(r0, c, title_text, rowspan=span, bold=is_total and self.txt_bold)
-            elif role == "deadline" and money and self.layout in ("years_rows", "years_rows_sources"):
+            elif role == "year" or (role == "deadline" and money and not self.year_column
+                                    and self.layout in ("years_rows", "years_rows_sources")):
                 for i, ctx in enumerate(ctxs):
                     grid.put(r0 + i, c, self.row_year_label.format(y=ctx.year))
             elif role in ("deadline", "start", "end", "executors", "result"):
@@ -870,7 +974,8 @@ class _Maker:
             elif role == "money":
                 for i, ctx in enumerate(ctxs):
                     grid.put(r0 + i, c, self._money_cell(payer, col.money, ctx, scale))
-        if measure is not None and money and self.layout in ("years_rows", "years_rows_sources"):
+        if measure is not None and money and self.layout in ("years_rows", "years_rows_sources") \
+                and not self.year_column:
             measure.deadline = self.row_year_label.format(y=ctxs[0].year)
 
     def _executor_paras(self, m: Measure):
@@ -880,6 +985,10 @@ class _Maker:
 
     # -- one money cell: its printed text and the funding rows it gives -----------------------------
     def _money_cell(self, payer: Payer, col: MoneyCol, ctx: RowCtx, scale: Scale) -> list[str]:
+        if col.by_year:
+            cell = self._year_labelled_cell(payer, scale)
+            if cell is not None:
+                return cell
         year = col.year if ctx.year is None else ctx.year
         source = col.source if col.source is not None else ctx.source
         key = (year, col.quarter, col.basis, source)
@@ -894,7 +1003,43 @@ class _Maker:
             if split is not None:
                 return split
         self._fund(payer, key, source or "all", label, scale.rub(value))
-        return [scale.fmt(value)]
+        return [self._amount_text(value, scale)]
+
+    def _year_labelled_cell(self, payer: Payer, scale: Scale) -> list[str] | None:
+        """«2019 г. – 100,0; 2020 г. – 120,0»: each year's amount labelled inside the one money cell
+        (None when the payer has no amount in any year: the cell is then printed as an empty one)."""
+        parts = []
+        for y in self.years:
+            value = payer.agg(y, None, "plan", None)
+            if value is not None:
+                self._fund(payer, (y, None, "plan", None), "all", "Всего", scale.rub(value))
+                parts.append(self.year_cell_label.format(y=y, a=self._amount_text(value, scale)))
+        if not parts:
+            return None
+        return parts if self.year_cell_paras else ["; ".join(parts)]
+
+    def _amount_text(self, value: int, scale: Scale) -> str:
+        """An amount as the cell prints it: in the table's scale, or with the cell's own unit."""
+        if not self.cell_units or value == 0:
+            return scale.fmt(value)
+        rub = scale.rub(value)
+        units = []
+        for name, factor in (("million", Decimal(1_000_000)), ("thousand", Decimal(1000))):
+            shown = rub / factor
+            if shown >= 1 and -shown.normalize().as_tuple().exponent <= 3:
+                units.append(name)
+        if self.scale.where != "none":
+            units.append(None)  # a bare number: roubles, as the heading says
+        units.append("rub")
+        weights = {"million": 6, "thousand": 6, None: 2, "rub": 1}
+        unit = self.variant_rng.choices(units, [weights[u] for u in units])[0]
+        if unit is None:
+            return scale.fmt(value)
+        factor = SCALES[unit][0]
+        shown = rub / factor
+        decimals = 0 if unit == "rub" else max(1, -shown.normalize().as_tuple().exponent)
+        text = Scale(unit, decimals, scale.group, "", "").fmt(int(shown.scaleb(decimals)))
+        return f"{text} {self.unit_words[unit]}"
 
     def _split_cell(self, payer: Payer, key, total: int, scale: Scale) -> list[str] | None:
         year, quarter, basis, _ = key
@@ -933,9 +1078,93 @@ class _Maker:
             row["period"] = f"{year}-Q{quarter}"
         if basis != "plan":
             row["basis"] = basis
-        row.update(source=source, source_label=label.rstrip(":").replace(", в том числе", "").strip(),
-                   amount_rub=as_json_number(amount))
+        label = label.rstrip(":").replace(", в том числе", "").replace(", в т.ч.", "").strip()
+        row.update(source=source, source_label=label, amount_rub=as_json_number(amount))
         self.funding.append(row)
+
+    # -- the resource table by source -----------------------------------------------------------------
+    def _sources_table(self) -> list:
+        """«Источники финансирования» down the rows («Всего, в том числе:», then each source), «Всего»
+        and the years across: the document's totals by source and year, and nothing by measure."""
+        scale = self.scale
+        total = Payer("total", None, None, "Всего")
+        for m in self.measures:
+            add_leaves(total.leaves, m.payer.leaves)
+        years = list(self.years)
+        by_year = {y: total.agg(y, None, "plan", None) for y in years}
+        if all(v is None for v in by_year.values()):
+            self.kinds.discard("layout:sources_table")
+            return []
+        if self.sources == ["all_sources"]:
+            parts, labels = self._invented_split(by_year)
+        else:
+            present = total.sources(self.sources)
+            parts = {s: {y: total.agg(y, None, "plan", s) for y in years} for s in present}
+            labels = {s: self.short_labels[s] for s in present}
+        all_label = self.vpick(["Всего, в том числе:", "Всего, в том числе:", "Всего по комплексу мер, в том числе:",
+                                "Всего, в т.ч.:"])
+        out: list = [Para(self.vpick(["Ресурсное обеспечение комплекса мер", "Объем и источники финансирования "
+                                      "комплекса мер", "Финансовое обеспечение реализации комплекса мер"]),
+                          "center", True)]
+        caption = self.vpick(["Объем финансирования", "Объем финансирования по годам", None])
+        if scale.where == "caption":
+            caption = (caption or "Объем финансирования") + f" ({scale.words})"
+        elif scale.where == "line":
+            out.append(Para(self.vpick([f"({scale.words})", scale.words]), "right"))
+        prefix = [caption] if caption else []
+        total_label = self.vpick(["Всего", "всего", "Всего за период"])
+        if scale.where == "first":
+            total_label += f", {scale.words}"
+        cols = [Column("srclabel", ["Источники финансирования"], 3.0), Column("money", prefix + [total_label], 1.2)]
+        cols += [Column("money", prefix + [self.year_label.format(y=y)], 1.1) for y in years]
+        grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header)
+        saved, self.numbering = self.numbering, "none"
+        self._header(grid, cols)
+        self.numbering = saved
+        rows = [("all", all_label, by_year)] + [(s, labels[s], parts[s]) for s in parts]
+        for source, label, values in rows:
+            r = grid.add_rows(1)
+            grid.put(r, 0, label, bold=source == "all" and self.txt_bold)
+            whole = [v for v in values.values() if v is not None]
+            for c, year in enumerate([None] + years, 1):
+                value = sum(whole) if year is None and whole else values.get(year)
+                if value is None:
+                    if self.empty_mark != "0":
+                        grid.put(r, c, self.empty_mark)
+                        continue
+                    value = 0
+                self._fund(total, (year, None, "plan", None), source, label, scale.rub(value))
+                grid.put(r, c, self._amount_text(value, scale))
+        out.append(grid)
+        return out
+
+    def _invented_split(self, by_year: dict) -> tuple[dict, dict]:
+        """A split by source of each year's total, for orders whose measures print no sources."""
+        adj = self.region.budget_adjective
+        chosen = ["federal_budget", "regional_budget"] if self.vchance(0.6) else ["regional_budget"]
+        if self.vchance(0.6):
+            chosen.append("extrabudgetary")
+        if self.vchance(0.2):
+            chosen.insert(chosen.index("regional_budget") + 1, "local_budget")
+        labels = {"federal_budget": "федеральный бюджет", "regional_budget": f"{adj} бюджет",
+                  "local_budget": self.vpick(["местный бюджет", "местные бюджеты"]),
+                  "extrabudgetary": self.vpick(["внебюджетные источники", "внебюджетные средства"])}
+        shares = {"federal_budget": (0.3, 0.7), "local_budget": (0.03, 0.1), "extrabudgetary": (0.02, 0.12)}
+        step = 100 if self.cell_units else 1  # amounts stay in whole hundreds of roubles
+        parts = {s: {} for s in chosen}
+        for y, whole in by_year.items():
+            rest = whole
+            for s in chosen:
+                if s == "regional_budget" or whole is None:
+                    continue
+                if whole == 0 or self.vchance(0.15):
+                    parts[s][y] = 0 if whole == 0 else None
+                    continue
+                part = int(whole * self.variant_rng.uniform(*shares[s]))
+                parts[s][y] = part - part % step
+                rest -= parts[s][y]
+            parts["regional_budget"][y] = rest
+        return parts, {s: labels[s] for s in chosen}
 
     # -- indicators -------------------------------------------------------------------------------
     def _indicator_tables(self) -> list:
@@ -960,6 +1189,13 @@ class _Maker:
         caption = self.pick(V.INDICATOR_CAPTIONS) if self.chance(0.6) else None
         numbering = self.pick(["none", "full", "gaps"])
         code_label = "" if code_mode == "unlabeled" else self.pick([l for l in V.INDICATOR_CODE_LABELS if l])
+        two_codes = code_mode == "labelled" and self.vchance(0.4)
+        if two_codes:  # «№ п/п», then «Код показателя» («П-01»): the code is the «№ п/п»
+            self.kind("indicators:two_codes")
+            code_label = code_label if "п" in code_label else "№ п/п"
+            second_label = self.vpick(["Код показателя", "Код индикатора", "Код целевого показателя"])
+            second_code = self.vpick(["П-{n:02d}", "ЦП-{n}", "П{n:02d}", "ЦИ-{n:02d}"])
+            second_start = self.vpick([1, 1, 3, 11])
         labels = (self.pick(V.INDICATOR_TITLE_LABELS), self.pick(V.UNIT_LABELS))
         periods = self._indicator_periods(periods_kind)
         base_header, base_date = self.pick([
@@ -975,6 +1211,8 @@ class _Maker:
             cols = []
             if code_mode != "none":
                 cols.append(Column("code", [code_label], 0.6))
+            if two_codes:
+                cols.append(Column("code2", [second_label], 0.8))
             cols += [Column("title", [labels[0]], 4.5), Column("unit", [labels[1]], 1.2)]
             if base:
                 cols.append(Column("base", [base_header], 1.2))
@@ -994,6 +1232,9 @@ class _Maker:
                 if code is not None:
                     grid.put(r, 0, f"{code}." if dot else code)
                     c = 1
+                if two_codes:
+                    grid.put(r, 1, second_code.format(n=n + second_start - 1))
+                    c = 2
                 grid.put(r, c, title)
                 grid.put(r, c + 1, unit)
                 c += 2

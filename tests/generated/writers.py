@@ -88,21 +88,25 @@ def _usable_width_cm(section) -> float:
 
 
 _AMOUNT = re.compile(r"^[\d\s,.–х-]+$")
+# A word, or an amount whose digits are grouped by spaces («1 234,5»): a cell that prints an amount
+# among words («1 234,5 тыс. руб.», «2019 г. – 1 207 180; …») may wrap between them, never inside it.
+_TOKEN = re.compile(r"\d{1,3}(?: \d{3})+(?:,\d+)?[;,]?|\S+")
 
 
 def _column_widths(grid: Grid, usable_cm: float, font_pt: float) -> list[float]:
     """Widths in cm: each column at least as wide as its longest unbreakable text (an amount
     is never wrapped, as in printed orders), the rest shared out by the columns' weights."""
-    per_char = 0.0175 * font_pt  # an average glyph of Times at this size, in cm
+    per_char = 0.0175 * font_pt  # an average glyph of Times at this size, in cm (a digit's width)
+    padding = 0.4  # the cell's own margins, 0.19 cm a side in Word's default table style
     need = [0.8] * grid.ncols
     for r, row in enumerate(grid.rows):
         for c, slot in enumerate(row):
             if slot is None or slot.colspan > 1:
                 continue
             for text in slot.paras:
-                tokens = [text] if _AMOUNT.match(text) and len(text) <= 16 else text.split()
+                tokens = [text] if _AMOUNT.match(text) and len(text) <= 16 else _TOKEN.findall(text)
                 longest = max((len(t) for t in tokens if len(t) <= 14), default=0)
-                need[c] = max(need[c], longest * per_char * (1.3 if r < grid.header_rows else 1) + 0.3)
+                need[c] = max(need[c], longest * per_char * (1.3 if r < grid.header_rows else 1) + padding)
     spare = max(usable_cm - sum(need), 0)
     weights = [w if w >= 1.5 else 0 for w in grid.widths] or grid.widths
     total = sum(weights) or 1
