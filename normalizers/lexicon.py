@@ -21,8 +21,8 @@ def _rx(pattern: str) -> re.Pattern:
 # («Срок реализации / начало» is a start, «Базовое значение / дата» a base date); within
 # a heading the first role that matches wins, before the heading is read as a number column.
 COLUMN_ROLES: list[tuple[str, re.Pattern]] = [
-    ("code", _rx(r"^\s*(?:№|n|no\.?|номер|код)\s*(?:п\s*/\s*п|пп|по\s+порядку|строки|мероприяти\w*"
-                 r"|показател\w*|индикатор\w*)?\s*\.?$|п\s*/\s*п\.?\s*$|^\s*№")),
+    ("code", _rx(r"^\s*(?:№|n|no\.?|номер|код)\s*(?:п\s*/\s*п|пп|по\s+порядку|строки|(?:[а-яё]+\s+)?(?:мероприяти\w*"
+                 r"|показател\w*|индикатор\w*))?\s*\.?$|п\s*/\s*п\.?\s*$|^\s*№")),
     ("base_value", _rx(r"базов\w*|исходн\w*\s+значени|значени\w*\s+на\s+начало")),
     ("unit", _rx(r"единиц\w*\s+измерени|ед\.\s*изм|^\s*ед\.?\s*$")),
     ("deadline_start", _rx(r"^\s*(?:дата\s+|срок\s+)?(?:начал\w*|старт\w*)\b")),

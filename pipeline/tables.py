@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
-from normalizers.lexicon import SECTION_WORD
+from normalizers.lexicon import SECTION_WORD, YEAR_ONLY
 from normalizers.text import collapse, join_wrapped
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
@@ -132,7 +132,18 @@ def split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Ce
     for i, row in enumerate(rows[:6]):
         if i and _opens_body(row):
             return rows[:i], rows[i:]
-    return rows[:1], rows[1:]
+    end = 1
+    while end < min(len(rows), 6) and _continues_header(rows[end], rows[end - 1]):
+        end += 1
+    return rows[:end], rows[end:]
+
+
+def _continues_header(row: list[Cell], above: list[Cell]) -> bool:
+    """A row of sub-headings under a header row: its first cell empty or the heading
+    above spanning down, and no amount in it, only words and years."""
+    texts = cell_texts(row)
+    return (not texts[0] or row[0] is above[0]) and any(texts) and not any(
+        re.fullmatch(r"[\d\s\u00a0.,%]+", t) and not YEAR_ONLY.match(t) for t in texts if t)
 
 
 def _opens_body(row: list[Cell]) -> bool:
@@ -142,7 +153,8 @@ def _opens_body(row: list[Cell]) -> bool:
     if not label:
         return False
     if _TOTAL_LABEL.match(label):
-        return any(re.fullmatch(r"[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*", t) for t in cell_texts(row))
+        return any(re.fullmatch(r"[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*", t) and not YEAR_ONLY.match(t)
+                   for t in cell_texts(row))  # an amount; a year is a heading
     return True
 
 

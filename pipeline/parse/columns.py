@@ -145,7 +145,7 @@ def column_dimensions(paths: list[tuple[str, ...]], table: LogicalTable) -> list
             columns.append(_number_column(k, path, money, table_scale))
         else:
             columns.append(Column(k, path, role))
-    return _ambiguous_amounts(_repaired_value_periods(_roles_from_content(columns, table)))
+    return _ambiguous_amounts(_repaired_value_periods(_roles_from_content(_year_column(columns, table), table)))
 
 
 def _repaired_value_periods(columns: list[Column]) -> list[Column]:
@@ -281,9 +281,32 @@ def _roles_from_content(columns: list[Column], table: LogicalTable) -> list[Colu
     return columns
 
 
+def _year_column(columns: list[Column], table: LogicalTable) -> list[Column]:
+    """A column that prints only years, one a row («Год», or a second «Годы реализации»
+    beside the deadline): the year of each row's amounts when years are printed as rows."""
+    deadlines = [c for c in columns if c.role == "deadline"]
+    for c in columns:
+        if (c.role is None or (c.role == "deadline" and len(deadlines) > 1)) and _all_years(table, c.index):
+            columns[c.index] = Column(c.index, c.path, "year")
+            break
+    return columns
+
+
+def _all_years(table: LogicalTable, k: int) -> bool:
+    texts = _column_texts(table, k)
+    return len(texts) >= 2 and all(lexicon.YEAR_ONLY.match(t) for t in texts)
+
+
 def _all_codes(table: LogicalTable, k: int) -> bool:
-    texts = [clean(row[k].text) for row in table.body if clean(row[k].text)]
+    texts = _column_texts(table, k)
     return bool(texts) and all(parse_code(t) and len(t) <= 8 for t in texts)
+
+
+def _column_texts(table: LogicalTable, k: int) -> list[str]:
+    """The texts printed in column k of the body; a cell spanning in from the left (a
+    heading across the row) is not the column's."""
+    return [clean(row[k].text) for row in table.body
+            if clean(row[k].text) and not (k and row[k] is row[k - 1])]
 
 
 def _kind(columns: list[Column]) -> str:

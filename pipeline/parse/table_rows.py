@@ -172,7 +172,7 @@ class _RowWalk:
             if label_k is not None and label_k == cols.code:
                 self.owner = None  # a source row without a number, under the measures: the document's total
             return self._part(row, label_k, named)
-        year = next((k for k, t in enumerate(texts) if t and lexicon.YEAR_ONLY.match(t) and not self._is_amount(k)), None)
+        year = _year_cell(row, cols)
         if year is not None and self.owner is not None:
             row.year = int(lexicon.YEAR_ONLY.match(texts[year]).group(1))
             return self._part(row, year, row.source)
@@ -229,7 +229,8 @@ class _RowWalk:
             row.read |= {k for k in (code_k, self.cols.title) if k is not None}
             return row
         row.kind, row.code, row.measure_code, row.title = "measure", code, full, title
-        row.task_code = self.task_code if self.task_code else full.split(".")[0]
+        # under no heading, a code's first number is its task («2.1» is in task 2; «3» in none)
+        row.task_code = self.task_code or (full.split(".")[0] if "." in full else None)
         self.owner = row
         return row
 
@@ -319,19 +320,26 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
 
 def _years_as_rows(rows: list[Row], cols: Columns) -> None:
     """Years printed as rows: once any row of the table is a year under a measure, a
-    measure, subtotal or total row whose deadline (or label) is one year prints that
-    year's amounts on its own row."""
+    measure, subtotal or total row that prints one year (in the year column, else its
+    deadline or label) prints that year's amounts on its own row."""
     if not any(r.kind == "part" and r.year for r in rows):
         return
-    deadline = cols.first("deadline")
     for row in rows:
         if row.kind in ("measure", "subtotal", "total") and row.year is None:
-            k = deadline if deadline is not None and lexicon.YEAR_ONLY.match(row.texts[deadline]) else next(
-                (k for k, t in enumerate(row.texts) if lexicon.YEAR_ONLY.match(t) and k not in _number_columns(cols)),
-                None)
+            k = _year_cell(row, cols)
             if k is not None:
                 row.year = int(lexicon.YEAR_ONLY.match(row.texts[k]).group(1))
                 row.read.add(k)
+
+
+def _year_cell(row: Row, cols: Columns) -> int | None:
+    """The column of the one year a row prints: the year column, else the deadline,
+    else any label cell."""
+    preferred = [k for k in (cols.first("year"), cols.first("deadline")) if k is not None]
+    others = [k for k in range(len(row.texts)) if k not in _number_columns(cols)]
+    if cols.first("year") is not None:
+        others = preferred[:1]
+    return next((k for k in preferred + others if lexicon.YEAR_ONLY.match(row.texts[k])), None)
 
 
 def _number_columns(cols: Columns) -> set[int]:

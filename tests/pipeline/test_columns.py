@@ -129,3 +129,14 @@ def test_an_unlabelled_column_of_codes_is_the_code_column():
 def test_a_heading_over_a_range_of_years_is_the_whole_period():
     column = columns_of([["Мероприятие", "Исполнитель", "Объем финансирования на 2019–2021 годы, тыс. руб."]]).columns[2]
     assert (column.role, column.year, column.scale) == ("amount", None, Decimal(1000))
+
+
+def test_a_column_of_years_one_a_row_is_the_year_column_beside_a_deadline():
+    cols = columns_of([["№", "Мероприятие", "Срок реализации", "Год реализации", "Объем, тыс. руб."]],
+                      [["1.1", "Семинар", "2022 г.", "2021", "1,0"], ["", "", "", "2022", "2,0"]])
+    assert [c.role for c in cols.columns] == ["code", "title", "deadline", "year", "amount"]
+
+
+def test_a_code_heading_may_name_what_it_numbers():
+    cols = columns_of([["№ п/п", "Код целевого показателя", "Наименование показателя", "Ед. изм.", "2021"]])
+    assert [c.role for c in cols.columns] == ["code", "code", "title", "unit", "value"]

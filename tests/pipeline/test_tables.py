@@ -172,3 +172,11 @@ def test_a_header_repeated_on_a_later_page_is_dropped_even_when_cut_differently(
              row("", "", "всего, тыс.", "2019 г.", "2020 г."),
              row("1.2", "Семинар", "1,0", "0,5", "0,5")]
     assert [cell_texts(r) for r in drop_repeated_headers(again, header)] == [["1.2", "Семинар", "1,0", "0,5", "0,5"]]
+
+
+def test_a_row_of_year_headings_under_a_spanning_caption_is_header():
+    rows = [row("Показатель", "Единица измерения", "Значения по годам", ""),
+            row("", "", "2020", "2021"),
+            row("Доля семей", "процентов", "49,0", "47,5")]
+    header, body = split_header(rows)
+    assert len(header) == 2 and [cell_texts(r) for r in body] == [["Доля семей", "процентов", "49,0", "47,5"]]
