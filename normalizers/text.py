@@ -65,7 +65,7 @@ def join_wrapped(before: str, after: str, line_break: str = " ") -> str:
     at a space eats it: «1 778» + «000» is 1 778 000)."""
     # The rest of a number too wide for its cell: a few digits after a fraction or after
     # digits with no space groups (a space-grouped number wraps at a space).
-    cut_number = re.search(r"\d[,.]\d*$|\d{5,}$", before) and re.fullmatch(r"\d{1,2}(?:\s.*)?", after, re.S)
+    cut_number = re.search(r"\d[,.]\d*$|\d{5,}$", before) and re.match(r"\d{1,2}(?![\d\u00a0]|\s+\d)", after)
     if before.endswith("-") or cut_number:
         return before + after
     tail = re.match(r"[а-яё]*", after).group(0)

@@ -12,6 +12,7 @@ import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
 from normalizers.lexicon import SECTION_WORD, YEAR_ONLY
+from normalizers.sources import classify_source
 from normalizers.text import collapse, join_wrapped
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
@@ -196,12 +197,13 @@ def repeats_header(row: list[Cell], header: list[list[Cell]]) -> bool:
 
 
 def is_split_row(row: list[Cell]) -> bool:
-    """The rest of a row cut by a page break: no number, and nothing that opens a new row."""
+    """The rest of a row cut by a page break: no number, and nothing that opens a new row
+    (a section, a total, or a row of one funding source under a measure)."""
     texts = cell_texts(row)
     if texts[0] or not any(texts):
         return False
     first_text = next(t for t in texts if t)
-    return not _NEW_ROW_TEXT.match(first_text)
+    return not _NEW_ROW_TEXT.match(first_text) and not (len(first_text) < 80 and classify_source(first_text))
 
 
 def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:

@@ -48,6 +48,7 @@ def test_is_known_word(word, known):
     ("республикан", "ский бюджет", "республиканский бюджет"),  # a word a narrow cell broke
     ("республ иканск", "ий бюджет", "республиканский бюджет"),  # over three lines
     ("1670,92", "2", "1670,922"),  # a fraction cut
+    ("2 513 095,52", "2 711 522,63", "2 513 095,52 2 711 522,63"),  # two amounts: never one
     ("1 778", "000", "1 778 000"),  # a wrap at a digit group's space
     ("областной", "бюджет", "областной бюджет"),
     ("по", "мощь", "по мощь"),  # both are words: no guess
