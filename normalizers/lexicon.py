@@ -103,6 +103,8 @@ SPLIT_TOTAL_ROW = _rx(r"^\s*(?:всего|итого)\s*[,:]?\s*(?:в\s+том\s
 SECTION_WORD = r"(?:задача|раздел|подпрограмма|направление)"
 # A task or section heading.
 TASK_ROW = _rx(r"^\s*" + SECTION_WORD + r"\s*№?\s*(\d{1,2}|[IVXLC]+)\s*[.:)]?\s*(.*)$")
+# A share of the amounts above («Доля гранта Фонда … (%)»): derived, not an amount.
+SHARE_ROW = _rx(r"^\s*доля\b|%\s*\)?\s*$")
 # A row that names a year only: «2019 г.», «2019 год», «2019».
 YEAR_ONLY = _rx(r"^\s*((?:19|20)\d{2})\s*(?:г\.?|год\w*)?\s*\.?\s*$")
 

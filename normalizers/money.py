@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from normalizers import lexicon
-from normalizers.lexicon import NO_VALUE, SPLIT_WORDS, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import collapse
 
@@ -78,7 +77,7 @@ class _Label:
 def _labels(gap: str, first: bool, last: bool) -> list[_Label]:
     """The labels in a stretch of text between amounts: split at «;», line ends and
     «в том числе», cleaned of punctuation and «(далее – …)» definitions."""
-    parts = _PIECE_BREAK.split(SPLIT_WORDS.sub(";", _DEFINITION.sub("", gap)))
+    parts = _PIECE_BREAK.split(lexicon.SPLIT_WORDS.sub(";", _DEFINITION.sub("", gap)))
     labels = []
     for j, part in enumerate(parts):
         text = collapse(part).strip(" ,;:–—-()")
@@ -97,7 +96,7 @@ def _pick(labels: list[_Label], last: bool) -> str:
 
 def _meaning(piece: str) -> tuple[str | None, int | None]:
     """(source, year) a label names."""
-    year = YEAR_ONLY.match(piece)
+    year = lexicon.YEAR_ONLY.match(piece)
     return classify_source(piece), int(year.group(1)) if year else None
 
 
@@ -136,7 +135,7 @@ def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:
     """Amounts in a funding cell with their sources (and years); `scale` multiplies
     amounts printed in thousands or millions, exactly."""
     text = (text or "").strip()
-    if NO_VALUE.match(collapse(text)):
+    if lexicon.NO_VALUE.match(collapse(text)):
         return MoneyReading()
     matches = list(_AMOUNT.finditer(text))
     if not matches:

@@ -1,7 +1,9 @@
 """Funding source labels → the export vocabulary (shared/spec/document-json.md)."""
 from __future__ import annotations
 
-from normalizers.lexicon import SOURCES
+import re
+
+from normalizers.lexicon import SOURCES, SPLIT_WORDS
 
 
 def classify_source(label: str) -> str | None:
@@ -10,3 +12,9 @@ def classify_source(label: str) -> str | None:
         if pattern.search(label):
             return source
     return None
+
+
+def source_label(text: str) -> str:
+    """A source as printed, without the words that announce it: «в т.ч. областной
+    бюджет» → «областной бюджет», «областной бюджет, в том числе:» → «областной бюджет»."""
+    return re.sub(r"[\s,:;]*(?:" + SPLIT_WORDS.pattern + r")[\s,:;]*", " ", text, flags=re.I).strip()

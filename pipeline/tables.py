@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
-from normalizers.lexicon import SECTION_WORD, YEAR_ONLY
+from normalizers.lexicon import SECTION_WORD, TOTAL_ROW, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import collapse, join_wrapped
 
@@ -143,8 +143,7 @@ def _continues_header(row: list[Cell], above: list[Cell]) -> bool:
     """A row of sub-headings under a header row: its first cell empty or the heading
     above spanning down, and no amount in it, only words and years."""
     texts = cell_texts(row)
-    return (not texts[0] or row[0] is above[0]) and any(texts) and not any(
-        re.fullmatch(r"[\d\s\u00a0.,%]+", t) and not YEAR_ONLY.match(t) for t in texts if t)
+    return (not texts[0] or row[0] is above[0]) and any(texts) and not any(map(_is_amount, texts))
 
 
 def _opens_body(row: list[Cell]) -> bool:
@@ -153,13 +152,14 @@ def _opens_body(row: list[Cell]) -> bool:
     label = _row_label(row)
     if not label:
         return False
-    if _TOTAL_LABEL.match(label):
-        return any(re.fullmatch(r"[\d\s\u00a0.,]*\d[\d\s\u00a0.,]*", t) and not YEAR_ONLY.match(t)
-                   for t in cell_texts(row))  # an amount; a year is a heading
+    if TOTAL_ROW.match(label):
+        return any(map(_is_amount, cell_texts(row)))
     return True
 
 
-_TOTAL_LABEL = re.compile(r"^\s*(?:итого|всего)\b", re.I)
+def _is_amount(text: str) -> bool:
+    """A cell that prints a number and nothing else; a year is a heading, not an amount."""
+    return bool(re.fullmatch(r"[\d\s\u00a0.,%]*\d[\d\s\u00a0.,%]*", text)) and not YEAR_ONLY.match(text)
 
 
 def _row_label(row: list[Cell]) -> str:
@@ -216,8 +216,9 @@ def merge_rows(upper: list[Cell], lower: list[Cell]) -> list[Cell]:
             merged.append(b)
         else:
             merged.append(Cell(  # a number or a word the page break cut is joined again
-                text=join_wrapped(a.text, b.text, line_break="\n"), row=a.row, col=a.col, row_span=a.row_span, col_span=a.col_span,
-                page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence), bold=a.bold,
+                text=join_wrapped(a.text, b.text, line_break="\n"), row=a.row, col=a.col, row_span=a.row_span,
+                col_span=a.col_span, page=a.page, bbox=a.bbox, confidence=_min_conf(a.confidence, b.confidence),
+                bold=a.bold,
             ))
     return merged
 

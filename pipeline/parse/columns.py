@@ -9,15 +9,16 @@ headings say, never by position or document.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from models.layout import Cell, LogicalTable
 from normalizers import lexicon
 from normalizers.codes import parse_code
 from normalizers.periods import parse_period_label, repair_periods
-from normalizers.sources import classify_source
+from normalizers.sources import classify_source, source_label
 from normalizers.text import clean
+
 
 @dataclass
 class HeaderNode:
@@ -138,7 +139,7 @@ def column_dimensions(paths: list[tuple[str, ...]], table: LogicalTable) -> list
     heading_text = " ".join(" ".join(p) for p in paths)
     table_scale = _scale(heading_text) or _scale(table.caption) or Decimal(1)
     roles = [_role(path) for path in paths]
-    money = _is_money_table(roles, paths, heading_text, table.caption)
+    money = _is_money_table(roles, heading_text, table.caption)
     columns = []
     for k, (path, role) in enumerate(zip(paths, roles)):
         if role == "number":
@@ -155,8 +156,7 @@ def _repaired_value_periods(columns: list[Column]) -> list[Column]:
     repaired = repair_periods([c.period or str(c.year) for c in values])
     for c, period in zip(values, repaired):
         if period != (c.period or str(c.year)) and lexicon.PART_WORD.search(c.path[-1]):  # a part heading misread
-            columns[c.index] = Column(c.index, c.path, "value", int(period[:4]), period if "-" in period else None,
-                                      c.basis)
+            columns[c.index] = replace(c, year=int(period[:4]), period=period if "-" in period else None)
     return columns
 
 
@@ -169,7 +169,7 @@ def _ambiguous_amounts(columns: list[Column]) -> list[Column]:
     for c in columns:
         key = (c.year, c.period, c.basis, c.source)
         if c.role == "amount" and key in seen:
-            c = Column(c.index, c.path, "ambiguous", c.year, c.period, c.basis, c.source, c.source_label, c.scale)
+            c = replace(c, role="ambiguous")
         elif c.role == "amount":
             seen.add(key)
         out.append(c)
@@ -211,7 +211,7 @@ def _names_a_period(text: str) -> bool:
                 or lexicon.NINE_MONTHS.search(text))
 
 
-def _is_money_table(roles: list[str | None], paths: list[tuple[str, ...]], heading_text: str, caption: str) -> bool:
+def _is_money_table(roles: list[str | None], heading_text: str, caption: str) -> bool:
     """Money when the headings or the caption speak of money, or a measures table
     (executors, deadlines) prints numbers by year; an indicator table (units) never."""
     if "unit" in roles or "base_value" in roles:
@@ -224,16 +224,11 @@ def _is_money_table(roles: list[str | None], paths: list[tuple[str, ...]], headi
 def _number_column(k: int, path: tuple[str, ...], money: bool, table_scale: Decimal) -> Column:
     year, period = _period(path)
     basis = next((b for b, pattern in lexicon.BASIS for level in path if pattern.search(level)), "plan")
-    sourced = [(classify_source(level), _source_label(level)) for level in path if classify_source(level)]
+    sourced = [(classify_source(level), source_label(level)) for level in path if classify_source(level)]
     source, label = sourced[-1] if sourced else ("all", "Всего")
     if not money:
         return Column(k, path, "value", year, period, basis)
     return Column(k, path, "amount", year, period, basis, source, label, _scale(" ".join(path)) or table_scale)
-
-
-def _source_label(heading: str) -> str:
-    """«в т.ч. областной бюджет» → «областной бюджет»: the source as the heading names it."""
-    return lexicon.SPLIT_WORDS.sub("", heading).strip(" ,:;–—-")
 
 
 def _period(path: tuple[str, ...]) -> tuple[int | None, str | None]:
@@ -271,13 +266,13 @@ def _roles_from_content(columns: list[Column], table: LogicalTable) -> list[Colu
     roles = [c.role for c in columns]
     for c in columns:
         if c.role is None and "code" not in roles and _all_codes(table, c.index):
-            columns[c.index] = Column(c.index, c.path, "code")
+            columns[c.index] = replace(c, role="code")
             roles[c.index] = "code"
     if "title" not in roles:
         code = roles.index("code") if "code" in roles else None
         k = next((c.index for c in columns if c.role is None and (code is None or c.index > code)), None)
         if k is not None:
-            columns[k] = Column(k, columns[k].path, "title")
+            columns[k] = replace(columns[k], role="title")
     return columns
 
 
@@ -287,7 +282,7 @@ def _year_column(columns: list[Column], table: LogicalTable) -> list[Column]:
     deadlines = [c for c in columns if c.role == "deadline"]
     for c in columns:
         if (c.role is None or (c.role == "deadline" and len(deadlines) > 1)) and _all_years(table, c.index):
-            columns[c.index] = Column(c.index, c.path, "year")
+            columns[c.index] = replace(c, role="year")
             break
     return columns
 

@@ -23,13 +23,12 @@ from normalizers import lexicon
 from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code, roman_to_int
 from normalizers.money import MoneyPart, read_money_cell
 from normalizers.periods import deadline_bounds, parse_date
-from normalizers.sources import classify_source
+from normalizers.sources import classify_source, source_label
 from normalizers.text import clean
 from normalizers.units import correct_unit
 from pipeline.parse.columns import Column, Columns
 from pipeline.tables import merge_rows
 
-_SHARE_ROW = re.compile(r"^\s*доля\b|%\s*\)?\s*$", re.I)
 _BASE_IN_TITLE = re.compile(
     r"базов\w*\s+значени\w*\s*(?:по\s+состоянию\s+)?(?:на\s+)?(?P<date>.{4,40}?)\s*[-–—:]\s*(?P<value>\d[\d\s]*(?:[.,]\d+)?%?)",
     re.I,
@@ -84,6 +83,11 @@ def _texts(row: list[Cell]) -> list[str]:
     return ["" if k and c is row[k - 1] else clean(c.text) for k, c in enumerate(row)]
 
 
+def _one_printed_cell(row: Row) -> bool:
+    """All the row's text is in one cell (a heading across the row)."""
+    return len({id(row.cells[k]) for k, t in enumerate(row.texts) if t}) == 1
+
+
 def _get(texts: list[str], k: int | None) -> str:
     return texts[k] if k is not None and k < len(texts) else ""
 
@@ -136,8 +140,7 @@ class _RowWalk:
             row.read = {k for k in filled if not self._is_amount(k)}
             self.owner = row if filled & _number_columns(self.cols) else None
             return row
-        if len({id(row.cells[k]) for k in filled}) == 1 and not filled & _number_columns(self.cols) \
-                and not self.row_code(texts)[0]:
+        if _one_printed_cell(row) and not filled & _number_columns(self.cols) and not self.row_code(texts)[0]:
             row.kind, row.read = "heading", filled
             return row
         return None
@@ -164,7 +167,7 @@ class _RowWalk:
         a year, or the rest of its text."""
         texts, cols = row.texts, self.cols
         label_k, label = self._label(texts)
-        if _SHARE_ROW.search(label):
+        if lexicon.SHARE_ROW.search(label):
             row.kind, row.read = "share", set(range(len(texts)))  # a percentage derived from the amounts
             return row
         named = _row_source(label) if label else None
@@ -291,7 +294,7 @@ def _row_source(label: str) -> tuple[str, str] | None:
     label = clean(label)
     source = classify_source(label)
     if source:
-        return source, re.sub(r"\s*[,:]\s*(?:в\s+том\s+числе|в\s+т\.\s*ч\.)\s*:?\s*$", "", label, flags=re.I)
+        return source, source_label(label)
     if lexicon.TOTAL.match(label) or lexicon.SPLIT_TOTAL_ROW.match(label):
         return "all", "Всего"
     return None
@@ -335,11 +338,12 @@ def _years_as_rows(rows: list[Row], cols: Columns) -> None:
 def _year_cell(row: Row, cols: Columns) -> int | None:
     """The column of the one year a row prints: the year column, else the deadline,
     else any label cell."""
-    preferred = [k for k in (cols.first("year"), cols.first("deadline")) if k is not None]
-    others = [k for k in range(len(row.texts)) if k not in _number_columns(cols)]
     if cols.first("year") is not None:
-        others = preferred[:1]
-    return next((k for k in preferred + others if lexicon.YEAR_ONLY.match(row.texts[k])), None)
+        candidates = [cols.first("year")]
+    else:
+        deadline = [cols.first("deadline")] if cols.first("deadline") is not None else []
+        candidates = deadline + [k for k in range(len(row.texts)) if k not in _number_columns(cols)]
+    return next((k for k in candidates if lexicon.YEAR_ONLY.match(row.texts[k])), None)
 
 
 def _number_columns(cols: Columns) -> set[int]:
@@ -373,16 +377,16 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
             if not row.texts[column.index] or lexicon.NO_VALUE.match(row.texts[column.index]):
                 continue  # empty, a dash, or the rest of a cell spanning from the columns before
             row.read.add(column.index)
+            place = _Place(table_number, r + 1, column)
             if column.role == "ambiguous":
-                out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{_Place(table_number, r + 1, column)}: "
-                                              f"«{clean(cell.text)}» is not stored: its heading gives the same year "
-                                              "and source as another column's", _provenance(cell)))
+                out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: «{clean(cell.text)}» is "
+                                              "not stored: its heading gives the same year and source as another "
+                                              "column's", _provenance(cell)))
                 continue
             if id(cell) in seen:
                 _note_merged(seen[id(cell)], row, cell, out)
                 continue
             seen[id(cell)] = row
-            place = _Place(table_number, r + 1, column)
             parts = _stacked_parts(row, column, cell) or _read_cell(cell, row, place, out)
             for part in parts:
                 out.funding.append(_fact(row, column, part, cell))
@@ -391,8 +395,7 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
 def _read_cell(cell: Cell, row: Row, place: _Place, out: TableRecords) -> list[MoneyPart]:
     column = place.column
     reading = read_money_cell(cell.text, column.scale)
-    year = column.year or (row.year if column.period is None else None)
-    value = ValueRef("funding", funding_value_key(row.measure_code, year, column.source, _task_of(row), column.period,
+    value = ValueRef("funding", funding_value_key(row.measure_code, _year_of(row, column), column.source, _task_of(row), column.period,
                                                   column.basis), "amount")
     if reading.problem:
         out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: {reading.problem}",
@@ -438,9 +441,14 @@ def _fact(row: Row, column: Column, part: MoneyPart, cell: Cell) -> FundingRow:
         source, label = row.source
     else:
         source, label = "all", "Всего"
-    year = column.year or part.year or (row.year if column.period is None else None)
-    return FundingRow(row.measure_code, year, source, label, part.amount, _provenance(cell),
+    return FundingRow(row.measure_code, _year_of(row, column, part.year), source, label, part.amount, _provenance(cell),
                       task_code=_task_of(row), period=column.period, basis=column.basis)
+
+
+def _year_of(row: Row, column: Column, printed: int | None = None) -> int | None:
+    """The year of an amount: the column's, else the one its cell prints, else the
+    row's (years as rows; never for a column of a part of a year)."""
+    return column.year or printed or (row.year if column.period is None else None)
 
 
 def _task_of(row: Row) -> str | None:
@@ -489,7 +497,7 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
     if row.code.garbled:
         out.issues.append(ReviewIssue("ocr_suspect", f"measure {code}", f"code printed as «{row.code.printed}»; read as "
                                       f"{code}", _provenance(row.cells[cols.code or 0])))
-    row.read |= {k for k in (cols.code, cols.title) if k is not None} | {c.index for c in cols.of("code")}
+    row.read |= _code_and_title(cols)
     if not row.title:
         return
     deadline, start, end = _deadline(row, cols)
@@ -506,6 +514,11 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
         expected_result=" ".join(texts[c.index] for c in cols.of("result") if texts[c.index]) or None,
         provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
     ))
+
+
+def _code_and_title(cols: Columns) -> set[int]:
+    """Every code column (a second one: «№ п/п» beside «Код показателя») and the title."""
+    return {c.index for c in cols.of("code")} | ({cols.title} if cols.title is not None else set())
 
 
 def _deadline(row: Row, cols: Columns):
@@ -582,8 +595,7 @@ def read_indicator_table(table: LogicalTable, cols: Columns, table_number: int, 
         row = Row(cells, _texts(cells))
         rows.append(row)
         task = task_from_row(row.texts, cols)
-        if (task or len({id(c) for c, t in zip(cells, row.texts) if t}) == 1) \
-                and not any(row.texts[c.index] for c in cols.of("value")):
+        if (task or _one_printed_cell(row)) and not any(row.texts[c.index] for c in cols.of("value")):
             row.kind, row.read = "heading", {k for k, t in enumerate(row.texts) if t}
             continue
         _read_indicator_row(row, walk, cols, out)
@@ -604,9 +616,8 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
     if not title or (not values and not unit):
         return  # a section heading inside the table
     row.kind = "measure"
-    row.read |= {c.index for c in cols.of("code")}  # a second number column («№ п/п», «Код показателя»)
-    row.read |= {k for k in (cols.code, cols.title, unit_k, cols.first("base_value"), cols.first("base_date"))
-                 if k is not None}
+    row.read |= _code_and_title(cols) | {k for k in (unit_k, cols.first("base_value"), cols.first("base_date"))
+                                         if k is not None}
     row.read |= {c.index for c in cols.of("value") if c.year}
     base_value = _get(texts, cols.first("base_value"))
     base_date = parse_date(_get(texts, cols.first("base_date"))) if cols.first("base_date") is not None else None
