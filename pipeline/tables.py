@@ -57,9 +57,10 @@ _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?
 
 
 def is_page_furniture(text: str) -> bool:
-    """A page number in the margin, or a speck OCR read as one or two characters:
-    not part of the document's text."""
-    return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2
+    """A page number in the margin, or specks OCR read as a few characters (no number,
+    no word of three letters): not part of the document's text."""
+    return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2 \
+        or not re.search(r"\d|[^\W\d_]{3}", text)
 
 
 def _continues(fragments: list[Table], fragment: Table) -> bool:

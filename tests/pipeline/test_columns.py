@@ -65,6 +65,9 @@ def test_a_heading_names_the_role_of_its_column(heading, role):
     (["2019 год", "I–IV квартал"], (2019, None, "plan", "all")),
     (["2020", "1 полугодие"], (2020, "2020-H1", "plan", "all")),
     (["2020", "9 месяцев"], (2020, "2020-9M", "plan", "all")),
+    (["2020", "Г кв."], (2020, "2020-Q1", "plan", "all")),  # Roman numerals as scans misread them
+    (["2020", "И полугодие"], (2020, "2020-H2", "plan", "all")),
+    (["2020", "Ш квартал"], (2020, "2020-Q3", "plan", "all")),
     (["2019 год", "план"], (2019, None, "plan", "all")),
     (["2019 год", "факт"], (2019, None, "fact", "all")),
     (["2019 год", "исполнено"], (2019, None, "fact", "all")),
@@ -123,6 +126,13 @@ def test_table_kind(header, body, kind):
 def test_an_unlabelled_column_of_codes_is_the_code_column():
     cols = columns_of([["", "Показатель", "Единица измерения", "2019"]],
                       [["1", "Число семинаров", "единиц", "3"], ["2", "Доля семей", "%", "40"]])
+    assert [c.role for c in cols.columns] == ["code", "title", "unit", "value"]
+
+
+def test_a_column_of_codes_under_a_garbled_heading_with_one_garbled_code_is_the_code_column():
+    body = [["1.1", "Число семинаров", "единиц", "3"], ["1.2", "Доля семей", "%", "40"],
+            ["[1.3", "Охват", "%", "5"], ["1.4", "Число", "единиц", "1"], ["1.5", "Доля", "%", "2"]]
+    cols = columns_of([["Мол.", "Показатель", "Единица измерения", "2019"]], body)
     assert [c.role for c in cols.columns] == ["code", "title", "unit", "value"]
 
 
