@@ -52,7 +52,7 @@ YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|
 # Parts of a year: quarters (Roman or Arabic, «I кв.», «1 квартал»), half-years, nine months.
 # A scan prints a Roman numeral in Cyrillic look-alikes («Г кв.», «И полугодие», «Ш кв.»);
 # capitals only, so the conjunction «и» is never read as II.
-_PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І))"
+_PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
 QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*(?:кв\.?|квартал\w*)(?![\w])")
 HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугоди\w*|пол\.)")
 NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
@@ -61,7 +61,7 @@ QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:к�
 # A heading that speaks of a part of a year, read or not («Н кв. 2021» as OCR prints II кв.).
 PART_WORD = _rx(r"кв\.|квартал|полугод|пол\.")
 ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
-               "1V": 4, "Ш": 3, "И": 2, "П": 2, "Н": 2, "Г": 1, "І": 1}
+               "1V": 4, "Ш": 3, "И": 2, "П": 2, "Н": 2, "Г": 1, "І": 1, "|": 1}
 
 # Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).
 BASIS: list[tuple[str, re.Pattern]] = [

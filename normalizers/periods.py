@@ -107,7 +107,7 @@ def _step(period: str, by: int) -> str:
 def repair_periods(periods: list[str]) -> list[str]:
     """Column periods with a misread heading mended: in a row of quarters or half-years,
     a column read as a bare year («II кв. 2021» → «2021») takes the period that follows
-    the column before it (or precedes the column after it)."""
+    the column before it or precedes the column after it, whichever lies in its year."""
     kinds = [p.partition("-")[2][:1] for p in periods]
     dominant = max(set(kinds), key=kinds.count) if kinds else ""
     if not dominant or kinds.count(dominant) * 2 <= len(kinds):
@@ -115,8 +115,7 @@ def repair_periods(periods: list[str]) -> list[str]:
     fixed = list(periods)
     for i, kind in enumerate(kinds):
         if kind != dominant:
-            if i and kinds[i - 1] == dominant:
-                fixed[i] = _step(fixed[i - 1], 1)
-            elif i + 1 < len(kinds) and kinds[i + 1] == dominant:
-                fixed[i] = _step(periods[i + 1], -1)
+            after = [_step(fixed[i - 1], 1)] if i and kinds[i - 1] == dominant else []
+            before = [_step(periods[i + 1], -1)] if i + 1 < len(kinds) and kinds[i + 1] == dominant else []
+            fixed[i] = next((p for p in after + before if p[:4] == periods[i][:4]), periods[i])
     return fixed

@@ -67,32 +67,41 @@ def _looks_wrong(words: list[Word]) -> bool:
     return sum(w.confidence for w in words) / len(words) < LOW_CONFIDENCE
 
 
+MAX_SKEW = 5.0  # degrees a sheet may be fed askew
+_SKEW_SIZE = 1000  # the page is measured at this many pixels on its long side: fast, and 0.1° is still 2 px
+
+
 def skew_angle(gray: np.ndarray) -> float:
-    """Degrees the page is tilted, from its long horizontal ruling lines (0 when it has none)."""
-    binary = _binary(gray)
-    width = gray.shape[1]
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 12, 1)))
-    horizontal = cv2.dilate(horizontal, np.ones((5, 1), np.uint8))
-    contours, _ = cv2.findContours(horizontal, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-    angles = []
-    for contour in sorted(contours, key=lambda c: cv2.boundingRect(c)[2], reverse=True)[:10]:
-        if cv2.boundingRect(contour)[2] < width // 4:
-            break
-        vx, vy, _, _ = cv2.fitLine(contour, cv2.DIST_L2, 0, 0.01, 0.01).flatten()
-        angles.append(float(np.degrees(np.arctan2(vy, vx))))
-    return float(np.median(angles)) if angles else 0.0
+    """Degrees to turn the page counter-clockwise to level it, up to ±MAX_SKEW.
+
+    Text lines and ruling lines both darken the rows of pixels they lie on: turned
+    level, the page's ink profile row by row is at its sharpest. The angle is
+    searched coarse to fine on a reduced copy of the page's ink."""
+    ink = _binary(gray)
+    scale = _SKEW_SIZE / max(ink.shape)
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+
+    def sharpness(angle: float) -> float:
+        profile = _rotate(small, angle, fill=0).sum(axis=1, dtype=np.float64)
+        return float(np.sum(np.diff(profile) ** 2))
+
+    best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5), key=sharpness)
+    for step in (0.1, 0.02):
+        best = max(np.arange(best - 5 * step, best + 5 * step + 1e-9, step), key=sharpness)
+    return float(best)
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
-    """The page turned level, when its ruling lines show a tilt."""
+    """The page turned level, when its lines show a tilt."""
     angle = skew_angle(gray)
-    return rotate(gray, angle) if abs(angle) > 0.05 else gray
+    return _rotate(gray, angle) if abs(angle) > 0.05 else gray
 
 
-def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
-    height, width = gray.shape
+def _rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
+    """The image turned `angle` degrees counter-clockwise about its centre, same size."""
+    height, width = image.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=255)
+    return cv2.warpAffine(image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=fill)
 
 
 def _binary(gray: np.ndarray) -> np.ndarray:
@@ -100,13 +109,15 @@ def _binary(gray: np.ndarray) -> np.ndarray:
 
 
 def find_grids(gray: np.ndarray) -> list[Grid]:
+    """Ruled tables of a level page."""
+    return lines_to_grids(ruling_lines(gray))
+
+
+def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
     """Ruled tables: the holes enclosed by long horizontal and vertical lines are cells.
     Short breaks in faint lines are closed before the holes are found."""
-    binary = _binary(gray)
-    height, width = gray.shape
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
-    lines = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
+    height, width = rulings.shape
+    lines = cv2.dilate(rulings, np.ones((5, 5), np.uint8))
     contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
         return []
@@ -123,6 +134,51 @@ def find_grids(gray: np.ndarray) -> list[Grid]:
     return [g for g in grids.values() if len(g.cells) >= 2]
 
 
+def ruling_lines(gray: np.ndarray) -> np.ndarray:
+    """A mask of the page's horizontal and vertical ruling lines, without the scanner's
+    streaks and the sheet's folds."""
+    binary = _binary(gray)
+    height, width = gray.shape
+    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
+    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    return _drop_streaks(horizontal, vertical=False) | _drop_streaks(vertical, vertical=True)
+
+
+_EDGE_BAND = 0.01  # share of the page next to its edge that no printed ruling reaches
+_MAX_SLANT = 0.006  # a level page's rulings run straighter than this (about 0.35°)
+_STREAK_HALF_WIDTH = 5  # px either side of a streak's centre line that belong to it
+
+
+def _drop_streaks(mask: np.ndarray, vertical: bool) -> np.ndarray:
+    """A printed ruling stays inside the page's margins and runs straight along its axis;
+    a scanner streak or a fold runs to the sheet's edge, or askew once the page is levelled.
+
+    A streak that crosses a ruling joins it into one blob, so the streak is erased along
+    its own centre line, and a ruling it touched is kept whole: the pixel columns that
+    still hold a ruling's length away from the streak."""
+    work = mask if vertical else mask.T
+    work = work.copy()
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(work, connectivity=8)
+    extent, min_ruling = work.shape[0], work.shape[0] // 80
+    band = extent * _EDGE_BAND
+    for i in range(1, count):
+        x, y, w, h, area = stats[i]
+        reaches_edge = y <= band or y + h >= extent - band
+        if reaches_edge or w - area / h > max(6, _MAX_SLANT * h):
+            _erase_streak(work, labels[y:y + h, x:x + w] == i, x, y, min_ruling)
+    return work if vertical else work.T
+
+
+def _erase_streak(work: np.ndarray, blob: np.ndarray, x: int, y: int, min_ruling: int) -> None:
+    """Erase a near-vertical streak from `work`, sparing the pixel columns of rulings it crosses."""
+    ys, xs = np.nonzero(blob)
+    vx, vy, cx, cy = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).flatten()
+    on_streak = np.abs(xs - (cx + (ys - cy) * vx / vy)) <= _STREAK_HALF_WIDTH
+    ruling_columns = np.bincount(xs[~on_streak], minlength=blob.shape[1]) >= min_ruling
+    erase = on_streak & ~ruling_columns[xs]
+    work[ys[erase] + y, xs[erase] + x] = 0
+
+
 def blank_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
     """The page with its tables painted white: the page pass reads the prose only."""
     clean = gray.copy()
@@ -134,25 +190,60 @@ def blank_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
 _STRIP_GAP = 40
 
 
+SURE = 0.85  # mean word confidence over which a cell's first reading stands
+SHORT = 12  # characters: codes, numbers and period headings, where one misread glyph changes the meaning
+
+
 def read_cells(gray: np.ndarray, tables: list[Table]) -> list[Word]:
     """Read every inked cell: the black-and-white crops of their ink are stacked into
-    one strip image and read in one Tesseract call, each line going back to its cell."""
+    one strip image and read in one Tesseract call, each line going back to its cell.
+
+    Short or unsure cells are read again with their strokes thickened, and the better
+    reading is kept: a thin «I» or «1» of a blurred scan is lost or misread in one
+    reading and not in the other."""
     todo = [(c, crop) for t in tables for c in t.cells if (crop := _ink(gray, c)) is not None]
     if not todo:
         return []
-    width = max(crop.shape[1] for _, crop in todo) + 2 * _STRIP_GAP
-    strip = np.full((sum(crop.shape[0] + _STRIP_GAP for _, crop in todo) + _STRIP_GAP, width), 255, np.uint8)
+    readings, words = _read_strip([crop for _, crop in todo])
+    again = [i for i, (text, confidence) in enumerate(readings) if len(text) <= SHORT or (confidence or 0) < SURE]
+    if again:
+        second, _ = _read_strip([cv2.erode(todo[i][1], _BOLD) for i in again])
+        for i, reading in zip(again, second):
+            readings[i] = _better_reading(readings[i], reading)
+    for (cell, _), (text, confidence) in zip(todo, readings):
+        cell.text, cell.confidence = text, confidence
+    return words
+
+
+def _better_reading(first: tuple[str, float | None], second: tuple[str, float | None]) -> tuple[str, float | None]:
+    """Of two readings of one cell, the one that holds the other and more (a glyph one
+    reading lost, the other saw); else the surer one, as sure as the less sure of the two,
+    since the readings disagree."""
+    if first[0] != second[0] and first[0] in second[0]:
+        return second
+    if second[0] in first[0]:
+        return first
+    surer = second if (second[1] or 0) > (first[1] or 0) else first
+    return surer[0], min(first[1] or 0, second[1] or 0)
+
+
+def _read_strip(crops: list[np.ndarray]) -> tuple[list[tuple[str, float | None]], list[Word]]:
+    """Each crop's text and mean confidence, read in one Tesseract call on the crops
+    stacked into a strip; also every word read."""
+    width = max(crop.shape[1] for crop in crops) + 2 * _STRIP_GAP
+    strip = np.full((sum(crop.shape[0] + _STRIP_GAP for crop in crops) + _STRIP_GAP, width), 255, np.uint8)
     spans, y = [], _STRIP_GAP
-    for _, crop in todo:
+    for crop in crops:
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
     words = tesseract.read_words(Image.fromarray(strip), psm=6)
-    for (cell, crop), (top, bottom) in zip(todo, spans):
+    readings = []
+    for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
-        cell.text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1]))
-        cell.confidence = _mean_confidence(inside)
-    return words
+        readings.append((clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1])),
+                         _mean_confidence(inside)))
+    return readings, words
 
 
 def _mean_confidence(words: list[Word]) -> float | None:
@@ -162,18 +253,75 @@ def _mean_confidence(words: list[Word]) -> float | None:
 
 INK_LEVEL = 170  # grey level under which a pixel is ink
 MIN_INK_PIXELS = 40
+_STROKE = np.ones((3, 3), np.uint8)  # thinner than any letter's stroke at 300 dpi, thicker than scanner specks
+# Thin strokes a letter can be alone, a speck never is: a dash, and the bar of «I» or «1».
+_THIN_STROKES = (np.ones((1, 9), np.uint8), np.ones((9, 1), np.uint8))
+_NEIGHBOURHOOD = np.ones((9, 21), np.uint8)  # how far a dot or comma sits from its letters
+_MARGIN = 6
+_BOLD = np.ones((2, 2), np.uint8)  # thickens a black stroke by a pixel
+_PAPER_WEIGHT = 0.55  # the threshold sits a little nearer the paper: thin strokes of a clean scan survive
 
 
 def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
-    """The inked part of a cell (inside its rulings) in black and white, or None for an empty cell."""
+    """The inked part of a cell (inside its rulings) in black and white, or None for an empty cell.
+
+    Letters are what survives an opening by a small square or a short bar; a smaller mark is kept only
+    near them (a full stop, a decimal comma), so scanner specks neither widen the crop
+    nor reach Tesseract. The threshold lies between the cell's paper and its ink:
+    Otsu's threshold on a blurred low-resolution scan makes strokes too bold to read."""
     crop = gray[int(cell.bbox.y0) + 4:int(cell.bbox.y1) - 3, int(cell.bbox.x0) + 4:int(cell.bbox.x1) - 3]
-    ink = crop < INK_LEVEL
-    if crop.size == 0 or ink.sum() < MIN_INK_PIXELS:
+    if crop.size == 0:
         return None
-    ys, xs = np.where(ink)
-    crop = crop[max(0, ys.min() - 4):ys.max() + 5, max(0, xs.min() - 4):xs.max() + 5]
-    _, binary = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)  # short tokens read best in black and white
-    return binary
+    ink = _without_rulings((crop < INK_LEVEL).astype(np.uint8))
+    letters = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _STROKE)
+    for stroke in _THIN_STROKES:
+        letters |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, stroke)
+    if letters.sum() < MIN_INK_PIXELS:
+        return None
+    near = cv2.dilate(letters, _NEIGHBOURHOOD)
+    ys, xs = np.where(ink & near)
+    box = slice(max(0, ys.min() - _MARGIN), ys.max() + _MARGIN + 1), slice(max(0, xs.min() - _MARGIN), xs.max() + _MARGIN + 1)
+    crop, near = crop[box], near[box]
+    paper, dark = np.percentile(crop, 90), np.percentile(crop[crop < INK_LEVEL], 10)
+    return np.where((crop < paper * _PAPER_WEIGHT + dark * (1 - _PAPER_WEIGHT)) & (near > 0), 0, 255).astype(np.uint8)
+
+
+_RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be
+_ALONG = 0.8  # a remnant runs along most of its side; a letter near the side is shorter
+
+
+def _without_rulings(ink: np.ndarray) -> np.ndarray:
+    """A cell's ink without what is left of its rulings along the crop's sides (a tilted or
+    thick line reaches inside the cell), which OCR reads as «[» or «|»."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = ink.shape
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        along_side = (x == 0 or x + w == width) and w <= _RULING_WIDTH and h >= height // 2
+        along_top = (y == 0 or y + h == height) and h <= _RULING_WIDTH and w >= width // 2
+        if along_side or along_top:
+            ink[labels == i] = 0
+    return ink
+
+
+_RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be
+_ALONG = 0.8  # a remnant runs along most of its side; a letter near the side is shorter
+
+
+def _without_rulings(ink: np.ndarray) -> np.ndarray:
+    """A cell's ink without what is left of its rulings along the crop's sides (a tilted
+    or thick line reaches inside the cell), which OCR reads as «[» or «|»."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    height, width = ink.shape
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        along_side = (x <= _RULING_WIDTH or x + w >= width - _RULING_WIDTH) and w <= _RULING_WIDTH \
+            and h >= _ALONG * height
+        along_top = (y <= _RULING_WIDTH or y + h >= height - _RULING_WIDTH) and h <= _RULING_WIDTH \
+            and w >= _ALONG * width
+        if along_side or along_top:
+            ink[labels == i] = 0
+    return ink
 
 
 def words_to_lines(words: list[Word]) -> list[dict]:
@@ -200,3 +348,8 @@ def grid_to_table(grid: Grid, page_number: int) -> Table:
         for box, (row, col, row_span, col_span) in zip(grid.cells, cells_to_grid(grid.cells, GRID_TOLERANCE_PX))
     ]
     return Table(cells=cells, page=page_number, bbox=BBox(*grid.box))
+
+
+
+
+
