@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FLOORS = json.loads((ROOT / "tests" / "accuracy_floor.json").read_text(encoding="utf-8"))
 INPUTS = {"text": ("seeds", "*.txt"), "docx": ("rendered", "*.docx"), "pdf": ("rendered", "*[0-9a-f].pdf"),
-          "scan": ("rendered", "*.scan.pdf")}
+          "scan": ("rendered", "*.scan.pdf"), "scan-hard": ("rendered-hard", "*.scan.pdf")}
 
 pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not present")
 
