@@ -54,7 +54,7 @@ YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|
 # capitals only, so the conjunction «и» is never read as II.
 _PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
 QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*(?:кв\.?|квартал\w*)(?![\w])")
-HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугоди\w*|пол\.)")
+HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугод\w*|пол\.)")
 NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 # «I–IV квартал», «1-4 кварталы»: the whole year, not a part of it.
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")

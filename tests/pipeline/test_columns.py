@@ -68,6 +68,7 @@ def test_a_heading_names_the_role_of_its_column(heading, role):
     (["2020", "Г кв."], (2020, "2020-Q1", "plan", "all")),  # Roman numerals as scans misread them
     (["2020", "И полугодие"], (2020, "2020-H2", "plan", "all")),
     (["2020", "Ш квартал"], (2020, "2020-Q3", "plan", "all")),
+    (["2020", "II полугодме"], (2020, "2020-H2", "plan", "all")),  # «и» of полугодие misread
     (["2019 год", "план"], (2019, None, "plan", "all")),
     (["2019 год", "факт"], (2019, None, "fact", "all")),
     (["2019 год", "исполнено"], (2019, None, "fact", "all")),
