@@ -1,0 +1,190 @@
+"""Kinds of damaged scans through real Tesseract: a tilted sheet, a scanner streak, a seal
+over an amount. Each page is drawn by `tests/generated/scans.py` with its truth, damaged,
+then read by `read_page_image` as the product reads a scanned PDF page (at 300 dpi).
+
+The measure is the one that matters downstream: the table keeps its shape, and the amounts
+are read digit for digit (spaces aside), since a misread amount is stored as a wrong number.
+Each page takes one to two seconds to read.
+"""
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+import pytest
+from PIL import Image
+
+from extractors.ocr.page import read_page_image
+from models.layout import Cell, Table
+from tests.generated.scans import (
+    AMOUNT_COLUMNS,
+    HEADER,
+    MM_PER_INCH,
+    ScanTruth,
+    blur_and_noise,
+    draw_page,
+    seal,
+    streak,
+    tilt,
+)
+
+PRODUCT_DPI = 300  # scanned PDFs are rendered at this resolution before they are read
+READ_EXACTLY = 0.9  # share of amounts that must be read digit for digit
+SEAL_RADIUS_MM = 20  # an office's round stamp is about 40 mm across
+# Under this confidence a cell's reading is not to be trusted as it stands. Beware: the parser
+# raises its own `ocr_suspect` review issue only under table_rows.UNSURE_CONFIDENCE (0.6).
+UNSURE = 0.85
+
+
+def scan(image: Image.Image, dpi: int, seed: int) -> Table:
+    """The sheet `image` (drawn at `dpi`) as the product sees it: blurred, noisy and
+    JPEG-saved by the scanner, brought to 300 dpi, then read; return the page's one table."""
+    scanned = blur_and_noise(image, random.Random(seed))
+    scale = PRODUCT_DPI / dpi
+    at_300 = scanned.resize((round(image.width * scale), round(image.height * scale)), Image.Resampling.BICUBIC)
+    tables = [block for block in read_page_image(at_300, 1).blocks if isinstance(block, Table)]
+    assert len(tables) == 1, f"the page prints one table, {len(tables)} found"
+    return tables[0]
+
+
+def same_amount(read: str, printed: str) -> bool:
+    """The amount read is the printed one, digit for digit (OCR and print may space it differently)."""
+    return "".join(read.split()) == "".join(printed.split())
+
+
+def assert_shape(table: Table, truth: ScanTruth) -> None:
+    """The table has the printed header's columns and one row per printed row."""
+    assert (table.n_rows, table.n_cols) == (len(truth.rows), len(HEADER))
+
+
+def assert_amounts_read(read: dict[tuple[int, int], Cell | None], truth: ScanTruth) -> None:
+    """At least READ_EXACTLY of the amounts in `read` ((row, col) → the cell read there) are
+    read exactly; the message lists the misread ones."""
+    misread = {place: cell.text if cell else None for place, cell in read.items()
+               if cell is None or not same_amount(cell.text, truth.rows[place[0]][place[1]])}
+    share = 1 - len(misread) / len(read)
+    wrong = ", ".join(f"«{truth.rows[r][k]}» as «{text}»" for (r, k), text in misread.items())
+    assert share >= READ_EXACTLY, f"{len(read) - len(misread)} of {len(read)} amounts read exactly; {wrong}"
+
+
+def amount_places(truth: ScanTruth) -> list[tuple[int, int]]:
+    """(row, col) of every printed amount."""
+    return [(r, k) for r in range(1, len(truth.rows)) for k in AMOUNT_COLUMNS]
+
+
+def amounts_at_their_places(table: Table, truth: ScanTruth) -> dict[tuple[int, int], Cell | None]:
+    """The cell read at each amount's (row, col) of the table's grid."""
+    grid = table.grid()
+    return {(r, k): grid[r][k] for r, k in amount_places(truth)}
+
+
+# --- a sheet fed askew ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("degrees", [5, -5])
+def test_tilt_5_degrees(degrees):
+    """The most a sheet-feeder lets a sheet turn, either way."""
+    image, truth = draw_page(seed=11)
+    table = scan(tilt(image, degrees), truth.dpi, seed=11)
+    assert_shape(table, truth)
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
+def test_tilt_2_degrees():
+    """The tilt a sheet fed askew typically has; here a landscape page scanned at 150 dpi."""
+    image, truth = draw_page(seed=12, dpi=150, landscape=True)
+    table = scan(tilt(image, 2), truth.dpi, seed=12)
+    assert_shape(table, truth)
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
+# --- a scanner streak ---------------------------------------------------------------------------
+
+STREAK_SEED = 30
+STREAK_COLUMNS = {"through titles": 1, "through amounts": 4}  # the column whose cells the streak crosses
+
+
+@lru_cache(maxsize=None)
+def read_streaked(where: str) -> tuple[Table, ScanTruth]:
+    """The streak page read once for both streak tests: a dark line from the sheet's top
+    edge to its bottom edge, slanting 0.4°, down the middle of one column's cells."""
+    image, truth = draw_page(seed=STREAK_SEED)
+    x0, _, x1, _ = truth.boxes[1, STREAK_COLUMNS[where]]
+    return scan(streak(image, (x0 + x1) // 2, 0.4), truth.dpi, seed=STREAK_SEED), truth
+
+
+@pytest.mark.parametrize("where", STREAK_COLUMNS)
+def test_streak_is_not_a_column(where):
+    """A streak runs down the table like a ruling, but it is no column's edge."""
+    table, truth = read_streaked(where)
+    assert_shape(table, truth)
+
+
+@pytest.mark.parametrize("where", [
+    "through titles",
+    pytest.param("through amounts", marks=pytest.mark.xfail(strict=True, reason=(
+        "the streak is erased from the rulings but not from the cell crops: each amount it "
+        "crosses is misread (8 of 12 amounts read exactly, e.g. «2 365 000» as «2 звз 000»)"))),
+])
+def test_streak_amounts(where):
+    """The amounts are read through a streak as a person reads them."""
+    table, truth = read_streaked(where)
+    assert_shape(table, truth)
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
+# --- a seal over an amount ----------------------------------------------------------------------
+
+SEAL_SEED = 43
+SEAL_COLUMN = 4  # «2025 год»: the ring then crosses the amounts of the columns either side
+
+
+@lru_cache(maxsize=None)
+def read_sealed() -> tuple[Table, ScanTruth, tuple[int, int]]:
+    """The seal page read once for the seal tests: a round stamp centred on the first
+    non-zero amount of the 2025 column below the first body row (a zero is too easy to
+    read); also return the (row, col) of that amount."""
+    image, truth = draw_page(seed=SEAL_SEED)
+    row = next(r for r in range(2, len(truth.rows)) if truth.rows[r][SEAL_COLUMN] != "0")
+    x0, y0, x1, y1 = truth.boxes[row, SEAL_COLUMN]
+    radius = round(SEAL_RADIUS_MM * truth.dpi / MM_PER_INCH)
+    stamped = seal(image, ((x0 + x1) // 2, (y0 + y1) // 2), radius, seed=SEAL_SEED)
+    return scan(stamped, truth.dpi, seed=SEAL_SEED), truth, (row, SEAL_COLUMN)
+
+
+def cell_under(table: Table, truth: ScanTruth, place: tuple[int, int]) -> Cell | None:
+    """The cell read where the printed cell at `place` lies on the page, or None.
+
+    Found by position, not by (row, col), so that the reading of a cell is judged apart
+    from the table's shape: the page is not tilted, so a point of the drawn page is the
+    same point of the page read, at 300 dpi."""
+    x0, y0, x1, y1 = truth.boxes[place]
+    x, y = (x0 + x1) / 2 * PRODUCT_DPI / truth.dpi, (y0 + y1) / 2 * PRODUCT_DPI / truth.dpi
+    return next((c for c in table.cells if c.bbox.x0 <= x <= c.bbox.x1 and c.bbox.y0 <= y <= c.bbox.y1), None)
+
+
+def test_seal_covered_amount_is_read_or_flagged():
+    """Under the seal the amount is read exactly, or read unsure: never another number read
+    with confidence."""
+    table, truth, covered = read_sealed()
+    printed, cell = truth.rows[covered[0]][covered[1]], cell_under(table, truth, covered)
+    assert cell is not None, f"no cell read where «{printed}» is printed"
+    assert same_amount(cell.text, printed) or (cell.confidence or 0) < UNSURE, \
+        f"«{printed}» read as «{cell.text}» with confidence {cell.confidence}"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the stamp's ink (grey ≈140 on paper) is darker than the cell crops' ink threshold (≈160), "
+    "so its ring and inscription stay in every cell they cross: 9 of the 17 other amounts read exactly"))
+def test_seal_other_amounts():
+    """The amounts around the seal, which its ring and inscription cross, are still read."""
+    table, truth, covered = read_sealed()
+    others = {place: cell_under(table, truth, place) for place in amount_places(truth) if place != covered}
+    assert_amounts_read(others, truth)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the ring's near-vertical sides pass for rulings: 8 columns found instead of 6"))
+def test_seal_is_not_a_column():
+    """A seal's ring is no ruling: the table keeps its columns and rows."""
+    table, truth, _ = read_sealed()
+    assert_shape(table, truth)
