@@ -1,5 +1,5 @@
-"""One scanned page → Page: `deskew → find_grids → read the prose with the tables
-blanked out → read every cell from its own crop → lines to paragraphs`, turned
+"""One scanned page → Page: `deskew → ruling_lines → lines_to_grids → read the prose with the tables
+blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`, turned
 upright first when the words come out too few or too unsure.
 
 Tables are found from their ruling lines (OpenCV): each hole enclosed by the
@@ -50,10 +50,11 @@ def read_page_image(image: Image.Image, number: int) -> Page:
 
 def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
     """Read a level page; also return every word read, to judge the reading."""
-    grids = find_grids(gray)
+    rulings, streaks = ruling_lines(gray)
+    grids = lines_to_grids(rulings)
     words = tesseract.read_words(Image.fromarray(blank_tables(gray, grids)))
     tables = [grid_to_table(grid, number) for grid in grids]
-    cell_words = read_cells(gray, tables)
+    cell_words = read_cells(erase_streaks(gray, streaks), tables)
     height, width = gray.shape
     paragraphs = lines_to_paragraphs(words_to_lines(words), number, float(width))
     blocks = sorted([t for t in tables if t.cells] + paragraphs, key=lambda b: b.bbox.y0 if b.bbox else 0.0)
@@ -110,7 +111,7 @@ def _binary(gray: np.ndarray) -> np.ndarray:
 
 def find_grids(gray: np.ndarray) -> list[Grid]:
     """Ruled tables of a level page."""
-    return lines_to_grids(ruling_lines(gray))
+    return lines_to_grids(ruling_lines(gray)[0])
 
 
 def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
@@ -134,14 +135,22 @@ def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
     return [g for g in grids.values() if len(g.cells) >= 2]
 
 
-def ruling_lines(gray: np.ndarray) -> np.ndarray:
-    """A mask of the page's horizontal and vertical ruling lines, without the scanner's
-    streaks and the sheet's folds."""
+def ruling_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the page's horizontal and vertical ruling lines (without the scanner's
+    streaks and the sheet's folds), and of the streaks."""
     binary = _binary(gray)
     height, width = gray.shape
     horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
     vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
-    return _drop_streaks(horizontal, vertical=False) | _drop_streaks(vertical, vertical=True)
+    columns = _drop_streaks(vertical, vertical=True)
+    # a fold runs along a text line, and erasing it would erase the line; a streak crosses a few letters
+    return _drop_streaks(horizontal, vertical=False) | columns, vertical & ~columns
+
+
+def erase_streaks(gray: np.ndarray, streaks: np.ndarray) -> np.ndarray:
+    """The page with its streaks painted white: the digits they cross are read without a
+    stroke through them."""
+    return np.where(streaks > 0, 255, gray).astype(np.uint8)
 
 
 _EDGE_BAND = 0.01  # share of the page next to its edge that no printed ruling reaches
@@ -284,24 +293,6 @@ def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     crop, near = crop[box], near[box]
     paper, dark = np.percentile(crop, 90), np.percentile(crop[crop < INK_LEVEL], 10)
     return np.where((crop < paper * _PAPER_WEIGHT + dark * (1 - _PAPER_WEIGHT)) & (near > 0), 0, 255).astype(np.uint8)
-
-
-_RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be
-_ALONG = 0.8  # a remnant runs along most of its side; a letter near the side is shorter
-
-
-def _without_rulings(ink: np.ndarray) -> np.ndarray:
-    """A cell's ink without what is left of its rulings along the crop's sides (a tilted or
-    thick line reaches inside the cell), which OCR reads as «[» or «|»."""
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    height, width = ink.shape
-    for i in range(1, count):
-        x, y, w, h, _ = stats[i]
-        along_side = (x == 0 or x + w == width) and w <= _RULING_WIDTH and h >= height // 2
-        along_top = (y == 0 or y + h == height) and h <= _RULING_WIDTH and w >= width // 2
-        if along_side or along_top:
-            ink[labels == i] = 0
-    return ink
 
 
 _RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be

@@ -119,12 +119,7 @@ def test_streak_is_not_a_column(where):
     assert_shape(table, truth)
 
 
-@pytest.mark.parametrize("where", [
-    "through titles",
-    pytest.param("through amounts", marks=pytest.mark.xfail(strict=True, reason=(
-        "the streak is erased from the rulings but not from the cell crops: each amount it "
-        "crosses is misread (8 of 12 amounts read exactly, e.g. «2 365 000» as «2 звз 000»)"))),
-])
+@pytest.mark.parametrize("where", STREAK_COLUMNS)
 def test_streak_amounts(where):
     """The amounts are read through a streak as a person reads them."""
     table, truth = read_streaked(where)
