@@ -122,3 +122,19 @@ def served(app: FastAPI) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def stamped_scan(tmp_path_factory) -> Path:
+    """A scanned page with an office seal stamped over measure 1.3's amount for 2016 (lower
+    right): the value the reader cannot read with confidence, for the reviewer to see."""
+    from extractors.ocr.scan import render_pdf_page
+    from tests.generated.scans import seal
+
+    image = render_pdf_page(Path(__file__).resolve().parents[1] / "fixtures" / "measures_page1.scan.pdf", 1)
+    path = tmp_path_factory.mktemp("scans") / "stamped_page1.png"
+    seal(image, STAMP_CENTRE, STAMP_RADIUS, seed=1).save(path, dpi=(300, 300))
+    return path
+
+
+STAMP_CENTRE, STAMP_RADIUS = (2903, 2195), 110  # pixels at 300 dpi: the 2016 amount of measure 1.3

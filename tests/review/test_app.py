@@ -16,7 +16,7 @@ from pipeline.store import open_database
 from review.app import create_app
 from review.views import value_label
 from tests.conftest import build_document
-from tests.review.conftest import ORDER, ROOT, sign_in, store
+from tests.review.conftest import ORDER, sign_in, store
 
 
 def organisations(settings, *names) -> list[db.Organization]:
@@ -81,9 +81,9 @@ def test_a_bad_amount_is_refused_with_the_reason(client):
     assert "No corrections yet." in client.get("/audit").text
 
 
-def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review_settings, monkeypatch):
+def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review_settings, monkeypatch, stamped_scan):
     monkeypatch.setenv("ORDERS_PROCESSED_DIR", str(review_settings.processed_dir))  # where previews are kept
-    scan = store(review_settings.database_url, ROOT / "tests" / "fixtures" / "measures_page1.scan.pdf")
+    scan = store(review_settings.database_url, stamped_scan)
     with open_database(review_settings.database_url)() as session:
         issue = session.scalar(select(db.Issue).where(db.Issue.document_id == scan.document_id,
                                                       db.Issue.kind == "ocr_suspect"))

@@ -113,10 +113,10 @@ def test_issues_are_dismissed_in_bulk_and_a_dismissal_is_undone(page, server):
     assert page.inner_text("#focus .status") == "open"
 
 
-def test_the_page_image_zooms_to_the_outlined_value(page, server, review_settings):
-    scan = store(review_settings.database_url, ROOT / "tests" / "fixtures" / "measures_page1.scan.pdf")
+def test_the_page_image_zooms_to_the_outlined_value(page, server, review_settings, stamped_scan):
+    scan = store(review_settings.database_url, stamped_scan)
     sign_in(page, server, "vic")
-    page.goto(f"{server}/queue?document=measures_page1.scan.pdf&kind=ocr_suspect")
+    page.goto(f"{server}/queue?document={stamped_scan.name}&kind=ocr_suspect")
     page.locator(".queue-row a").first.click()
     image = page.locator("#page img")
     image.wait_for()
