@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from normalizers import lexicon
+
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # Letters that stand for digits in codes; see the module docstring.
 DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "о": "0", "O": "0", "o": "0",
@@ -17,7 +19,6 @@ DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "�
 
 _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
 # Roman numerals as OCR reads them in Cyrillic («И.» for II., «Ш» for III, «У» for V), alone in a cell.
-_OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Ш": "III", "Г": "I", "І": "I", "У": "V", "Х": "X", "Т": "I"})
 _OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХТIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
 _CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.{0,2}(?=\s|$)")
 _GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
@@ -53,8 +54,8 @@ def parse_code(text: str) -> Code | None:
     if m:
         return Code(str(roman_to_int(m.group(1))), m.group(0).strip(), roman=True)
     m = _OCR_ROMAN_CODE.match(text)
-    if m and re.fullmatch(r"[IVX]+", m.group(1).translate(_OCR_ROMAN)):
-        return Code(str(roman_to_int(m.group(1).translate(_OCR_ROMAN))), m.group(0).strip(), roman=True)
+    if m and re.fullmatch(r"[IVX]+", m.group(1).translate(lexicon.OCR_ROMAN)):
+        return Code(str(roman_to_int(m.group(1).translate(lexicon.OCR_ROMAN))), m.group(0).strip(), roman=True)
     m = _CODE.match(text)
     if m:
         return Code(re.sub(r"\s+", "", m.group(1)), m.group(0).strip())

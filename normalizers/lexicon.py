@@ -50,8 +50,11 @@ MONEY_WORDS = _rx(r"финансир\w*|финансов\w*\s+обеспечен
 YEAR_RANGE = _rx(r"(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}")
 YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|год\w*|г\.?)?")
 # Parts of a year: quarters (Roman or Arabic, «I кв.», «1 квартал»), half-years, nine months.
-# A scan prints a Roman numeral in Cyrillic look-alikes («Г кв.», «И полугодие», «Ш кв.»);
-# capitals only, so the conjunction «и» is never read as II.
+# A scan prints a Roman numeral in Cyrillic look-alikes («Г кв.», «И полугодие», «Ш кв.», «III.»
+# of a section as «Ш.»); each pattern admits the ones it can meet, capitals only, so the
+# conjunction «и» is never read as II.
+OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Н": "II", "Ш": "III", "Г": "I", "І": "I", "|": "I", "Т": "I",
+                           "У": "V", "Х": "X"})
 _PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
 QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*(?:кв\.?|квартал\w*)(?![\w])")
 HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугод\w*|пол\.)")
@@ -60,8 +63,7 @@ NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")
 # A heading that speaks of a part of a year, read or not («Н кв. 2021» as OCR prints II кв.).
 PART_WORD = _rx(r"кв\.|квартал|полугод|пол\.")
-ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
-               "1V": 4, "Ш": 3, "И": 2, "П": 2, "Н": 2, "Г": 1, "І": 1, "|": 1}
+ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1V": 4, "1": 1, "2": 2, "3": 3, "4": 4}  # after OCR_ROMAN
 
 # Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).
 BASIS: list[tuple[str, re.Pattern]] = [

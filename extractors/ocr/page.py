@@ -165,8 +165,7 @@ def _drop_streaks(mask: np.ndarray, vertical: bool) -> np.ndarray:
     A streak that crosses a ruling joins it into one blob, so the streak is erased along
     its own centre line, and a ruling it touched is kept whole: the pixel columns that
     still hold a ruling's length away from the streak."""
-    work = mask if vertical else mask.T
-    work = work.copy()
+    work = (mask if vertical else mask.T).copy()
     count, labels, stats, _ = cv2.connectedComponentsWithStats(work, connectivity=8)
     extent, min_ruling = work.shape[0], work.shape[0] // 80
     band = extent * _EDGE_BAND
@@ -339,8 +338,3 @@ def grid_to_table(grid: Grid, page_number: int) -> Table:
         for box, (row, col, row_span, col_span) in zip(grid.cells, cells_to_grid(grid.cells, GRID_TOLERANCE_PX))
     ]
     return Table(cells=cells, page=page_number, bbox=BBox(*grid.box))
-
-
-
-
-

@@ -250,7 +250,7 @@ def _period(path: tuple[str, ...]) -> tuple[int | None, str | None]:
     for pattern, kind in ((lexicon.QUARTER, "Q"), (lexicon.HALF_YEAR, "H")):
         m = pattern.search(leaf)
         if m:
-            return year, f"{year}-{kind}{lexicon.ROMAN_PARTS[m.group(1).upper()]}"
+            return year, f"{year}-{kind}{lexicon.ROMAN_PARTS[m.group(1).upper().translate(lexicon.OCR_ROMAN)]}"
     if lexicon.NINE_MONTHS.search(leaf):
         return year, f"{year}-9M"
     return year, None
