@@ -16,6 +16,7 @@ from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
@@ -89,13 +90,67 @@ def _check_size(path: Path, page, number: int) -> None:
 
 def read_digital_page(page, number: int) -> Page:
     """Tables and paragraphs of a page with a real text layer, in reading order."""
-    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    found, unread = find_tables(page)
     tables = [t for t in (table_to_layout(t, number) for t in found) if t.cells]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
     paragraphs = lines_to_paragraphs(outside.extract_text_lines(), number, float(page.width))
     blocks = sorted(tables + paragraphs, key=lambda b: b.bbox.y0 if b.bbox else 0.0)
-    return Page(number=number, blocks=blocks, width=float(page.width), height=float(page.height))
+    return Page(number=number, blocks=blocks, width=float(page.width), height=float(page.height),
+                unread_tables=unread)
+
+
+_LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_RULE_TOLERANCE = 3.0  # pt: pieces of one rule, or a rule and the frame's corner, are this close
+_MIN_GUTTER = 4.0  # pt: the narrowest white channel taken for a column boundary (two cell paddings)
+
+
+def find_tables(page) -> tuple[list, list[BBox]]:
+    """pdfplumber tables of the page: the ruled ones, and those ruled across but not down, or
+    without their outer frame, with the missing vertical rulings implied by how their text
+    lines up (`extractors.alignment`); and the boxes of ruled areas where no cells were found."""
+    tables, unread = page.find_tables(_LINES), []
+    rules = alignment.join_rules([_box(e) for e in page.horizontal_edges], _RULE_TOLERANCE)
+    rules = [r for r in rules if not any(alignment.contains(t.bbox, _corners(r), _RULE_TOLERANCE) for t in tables)]
+    for group in alignment.rules_to_tables(rules, max_row=page.height / 3):
+        region = (min(r.x0 for r in group), min(r.top for r in group), max(r.x1 for r in group),
+                  max(r.top for r in group))
+        implied = _implied_verticals(page, group, region)
+        completed = _find_in(page, region, implied) if implied else []
+        if completed:
+            tables = [t for t in tables if not alignment.contains(region, t.bbox, _RULE_TOLERANCE)] + completed
+        elif implied:
+            unread.append(BBox(*region))
+    return sorted(tables, key=lambda t: t.bbox[1]), unread
+
+
+def _implied_verticals(page, rules: list[alignment.Box], region: tuple[float, float, float, float]) -> list[dict]:
+    """The vertical rulings the table of `rules` lacks, as pdfplumber line objects."""
+    inside = page.crop(_around(region))
+    words = [alignment.Box(w["x0"], w["top"], w["x1"], w["bottom"]) for w in inside.extract_words()]
+    verticals = [_box(e) for e in inside.vertical_edges]
+    implied = alignment.implied_verticals(rules, alignment.words_to_phrases(words), verticals, _MIN_GUTTER,
+                                          _RULE_TOLERANCE)
+    return [{"x0": v.x0, "x1": v.x1, "top": v.top, "bottom": v.bottom, "height": v.bottom - v.top,
+             "object_type": "line"} for v in implied]
+
+
+def _find_in(page, region: tuple[float, float, float, float], verticals: list[dict]) -> list:
+    """The tables in `region` with the `verticals` drawn in."""
+    return page.crop(_around(region)).find_tables({**_LINES, "explicit_vertical_lines": verticals})
+
+
+def _around(region: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    x0, top, x1, bottom = region
+    return x0 - 1, top - 1, x1 + 1, bottom + 1
+
+
+def _corners(box: alignment.Box) -> tuple[float, float, float, float]:
+    return box.x0, box.top, box.x1, box.bottom
+
+
+def _box(edge: dict) -> alignment.Box:
+    return alignment.Box(float(edge["x0"]), float(edge["top"]), float(edge["x1"]), float(edge["bottom"]))
 
 
 def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
@@ -117,7 +172,8 @@ def table_to_layout(table, page_number: int) -> Table:
 def cell_text(page, box: tuple[float, float, float, float]) -> str:
     """The text inside a cell box, its own paragraphs on separate lines."""
     x0, top, x1, bottom = box
-    near = page.within_bbox((max(0, x0 - 20), max(0, top - 20), min(page.width, x1 + 20), min(page.height, bottom + 20)))
+    left, upper, right, lower = page.bbox  # a table found on a cropped page keeps the crop
+    near = page.within_bbox((max(left, x0 - 20), max(upper, top - 20), min(right, x1 + 20), min(lower, bottom + 20)))
     inside = near.filter(lambda obj: obj.get("object_type") != "char" or _inside(obj, box))
     return join_wrapped_lines(inside.extract_text_lines(), x1)  # a letter belongs to the cell its centre is in
 

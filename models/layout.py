@@ -81,6 +81,7 @@ class Page:
     width: float | None = None
     height: float | None = None
     image_path: str | None = None
+    unread_tables: list[BBox] = field(default_factory=list)  # ruled areas whose cells could not be found
 
 
 @dataclass
@@ -131,4 +132,5 @@ class LogicalDocument:
     page_count: int
     blocks: list[Paragraph | LogicalTable]
     blank_pages: list[int] = field(default_factory=list)
+    unread_tables: list[tuple[int, BBox]] = field(default_factory=list)  # (page, box) of ruled areas not read
     page_sizes: list[tuple[float, float] | None] = field(default_factory=list)  # (width, height) per page

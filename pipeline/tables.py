@@ -50,7 +50,8 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
     close_table()
     blank = [p.number for p in layout.pages if not p.blocks]
     sizes = [(p.width, p.height) if p.width and p.height else None for p in layout.pages]
-    return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks, blank, sizes)
+    unread = [(p.number, box) for p in layout.pages for box in p.unread_tables]
+    return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks, blank, unread, sizes)
 
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?\s*\d{1,3}\s*(?:[-–—])?\s*$", re.I)

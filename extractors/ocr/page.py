@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import tesseract
 from extractors.ocr.cleanup import clean_ocr_text
@@ -51,14 +52,17 @@ def read_page_image(image: Image.Image, number: int) -> Page:
 def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
     """Read a level page; also return every word read, to judge the reading."""
     rulings, streaks = ruling_lines(gray)
-    grids = lines_to_grids(rulings)
+    completed, completions = complete_rulings(gray, rulings)
+    grids = lines_to_grids(completed)
     words = tesseract.read_words(Image.fromarray(blank_tables(gray, grids)))
     tables = [grid_to_table(grid, number) for grid in grids]
     cell_words = read_cells(erase_streaks(gray, streaks), tables)
     height, width = gray.shape
     paragraphs = lines_to_paragraphs(words_to_lines(words), number, float(width))
     blocks = sorted([t for t in tables if t.cells] + paragraphs, key=lambda b: b.bbox.y0 if b.bbox else 0.0)
-    return Page(number=number, blocks=blocks, width=float(width), height=float(height)), words + cell_words
+    unread = [BBox(*box) for box in completions if not any(_overlap(grid.box, box) for grid in grids)]
+    page = Page(number=number, blocks=blocks, width=float(width), height=float(height), unread_tables=unread)
+    return page, words + cell_words
 
 
 def _looks_wrong(words: list[Word]) -> bool:
@@ -133,6 +137,64 @@ def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
             if w > 12 and h > 12:
                 grids[parent].cells.append((x, y, x + w, y + h))
     return [g for g in grids.values() if len(g.cells) >= 2]
+
+
+_WORD_GAP = np.ones((3, 15), np.uint8)  # joins the letters of a word at 300 dpi, not two words
+_MIN_GUTTER_PX = 15  # the narrowest white channel taken for a column boundary (two cell paddings)
+
+
+def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The rulings with the vertical lines a table ruled across only, or without its outer
+    frame, lacks drawn in from how its text lines up (`extractors.alignment`); and the box
+    of each table so completed."""
+    height, width = rulings.shape
+    across = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
+    down = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    pieces = [alignment.Box(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2) for x0, y0, x1, y1 in _components(across)]
+    ruled = [_cells_box(grid) for grid in lines_to_grids(rulings)]  # a rule may run on past the cells
+    rules = [r for r in alignment.join_rules(pieces, GRID_TOLERANCE_PX)
+             if not any(alignment.contains(box, (r.x0, r.top, r.x1, r.bottom), GRID_TOLERANCE_PX) for box in ruled)]
+    completed, boxes = rulings.copy(), []
+    for table in alignment.rules_to_tables(rules, max_row=height / 3):
+        left, right = min(r.x0 for r in table), max(r.x1 for r in table)
+        top, bottom = min(r.top for r in table), max(r.top for r in table)
+        text = _ink_words(gray, rulings, (int(left), int(top), int(right), int(bottom)))
+        verticals = [alignment.Box(*box) for box in _components(down)]
+        implied = alignment.implied_verticals(table, alignment.words_to_phrases(text), verticals, _MIN_GUTTER_PX,
+                                              GRID_TOLERANCE_PX)
+        for line in implied:
+            cv2.line(completed, (round(line.x0), round(line.top)), (round(line.x0), round(line.bottom)), 255, 3)
+        if implied:
+            boxes.append((int(left), int(top), int(right), int(bottom)))
+    return completed, boxes
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _cells_box(grid: Grid) -> tuple[int, int, int, int]:
+    return (min(c[0] for c in grid.cells), min(c[1] for c in grid.cells), max(c[2] for c in grid.cells),
+            max(c[3] for c in grid.cells))
+
+
+def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the connected parts of a mask."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(x, y, x + w, y + h) for x, y, w, h, _ in stats[1:count]]
+
+
+def _ink_words(gray: np.ndarray, rulings: np.ndarray, box: tuple[int, int, int, int]) -> list[alignment.Box]:
+    """Boxes of the words printed inside `box`, from the ink (no OCR): letters joined into words,
+    specks and anything taller than three lines of text (a seal, a signature) left out."""
+    x0, y0, x1, y1 = box
+    ink = _binary(gray[y0:y1, x0:x1]) & ~cv2.dilate(rulings[y0:y1, x0:x1], np.ones((5, 5), np.uint8))
+    ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    words = [b for b in _components(cv2.dilate(ink, _WORD_GAP)) if b[3] - b[1] >= 12]
+    if not words:
+        return []
+    line = float(np.median([b[3] - b[1] for b in words]))
+    return [alignment.Box(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in words if d - b <= 3 * line]
 
 
 def ruling_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -33,7 +33,9 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.signatories = prose.parse_signatories(paragraphs[:60])
     out.stated_amounts = prose.parse_stated_amounts(paragraphs)
     out.issues = records.issues + [
-        ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages]
+        ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages] + [
+        ReviewIssue("other", f"page {n}", "a ruled table here could not be read into cells: read it from the page "
+                    "image", Provenance(page=n, bbox=box)) for n, box in doc.unread_tables]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
         if not tables and not out.header.doc_type:
             raise NotAnOrderError("no tasks, measures, funding or indicators found, no table and no act heading")

@@ -97,6 +97,19 @@ def test_tilt_2_degrees():
     assert_amounts_read(amounts_at_their_places(table, truth), truth)
 
 
+# --- a table ruled only in part ---------------------------------------------------------------
+
+@pytest.mark.parametrize(("rules", "seed"), [("across", 41), ("across", 42), ("inner", 43)])
+def test_partly_ruled_table(rules, seed):
+    """Rows ruled, columns only by white space («horizontal borders»), or no outer frame:
+    the columns are rebuilt from how the text lines up, and every amount lands in its own."""
+    image, truth = draw_page(seed=seed, rules=rules)
+    table = scan(tilt(image, 1), truth.dpi, seed=seed)
+    assert_shape(table, truth)
+    assert [cell.text if cell else None for cell in table.grid()[0]] == HEADER
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
 # --- a scanner streak ---------------------------------------------------------------------------
 
 STREAK_SEED = 30

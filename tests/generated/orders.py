@@ -65,6 +65,10 @@ class Slot:
     bold: bool = False
 
 
+# How a table is ruled: every line; rules across only (Word's «horizontal borders»); no outer frame.
+BORDERS = ["all", "all", "all", "across", "inner"]
+
+
 @dataclass
 class Grid:
     """A table on its true grid: rows of `Slot`s, None where a merged cell covers the position."""
@@ -72,6 +76,7 @@ class Grid:
     widths: list[float]
     header_rows: int = 0
     repeat_header: bool = False
+    borders: str = "all"  # one of BORDERS
     rows: list[list[Slot | None]] = field(default_factory=list)
 
     def add_rows(self, count: int) -> int:
@@ -238,6 +243,8 @@ class _Maker:
         self.kinds: set[str] = set()
         self.funding: list[dict] = []
         self.orgs: dict[str, dict] = {}  # canonical name → organisation record
+        # drawn from a stream of its own too: the rulings change no text of the order
+        self.borders = random.Random(f"borders-{seed}-{index}").choice(BORDERS)
 
     def pick(self, seq):
         return self.rng.choice(seq)
@@ -375,6 +382,7 @@ class _Maker:
             self.kind("layout:year_column")
             self.year_column_label = self.vpick(["Год", "Годы реализации", "Год реализации"])
         self.repeat_header = chance(0.4)
+        self.kind(f"borders:{self.borders}")
         if self.repeat_header:
             self.kind("docx:repeat_header")
         self.total_merge = self.code_col and chance(0.4)  # a total's label spans the № and title columns
@@ -823,7 +831,7 @@ class _Maker:
     def _measure_table(self, sections, scale: Scale, money: bool, measures: bool, grand: bool,
                        all_sections=None) -> Grid:
         cols = self._columns(scale, money, measures)
-        grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header)
+        grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header, borders=self.borders)
         self._header(grid, cols)
         ci = {c.role: i for i, c in enumerate(cols) if c.role != "money"}
         for task, items in sections:
@@ -1117,7 +1125,7 @@ class _Maker:
             total_label += f", {scale.words}"
         cols = [Column("srclabel", ["Источники финансирования"], 3.0), Column("money", prefix + [total_label], 1.2)]
         cols += [Column("money", prefix + [self.year_label.format(y=y)], 1.1) for y in years]
-        grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header)
+        grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header, borders=self.borders)
         saved, self.numbering = self.numbering, "none"
         self._header(grid, cols)
         self.numbering = saved
@@ -1218,7 +1226,7 @@ class _Maker:
                 cols.append(Column("base", [base_header], 1.2))
             for label, _ in periods:
                 cols.append(Column("value", ([caption] if caption else []) + [label], 1.0))
-            grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header)
+            grid = Grid(len(cols), [c.width for c in cols], repeat_header=self.repeat_header, borders=self.borders)
             saved = self.numbering
             self.numbering = numbering
             self._header(grid, cols)

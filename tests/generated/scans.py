@@ -83,9 +83,13 @@ class ScanTruth:
     dpi: int
 
 
-def draw_page(seed: int, dpi: int = 200, landscape: bool = False) -> tuple[Image.Image, ScanTruth]:
+RULES = ("all", "across", "inner")  # every line; rows only («horizontal borders»); no outer frame
+
+
+def draw_page(seed: int, dpi: int = 200, landscape: bool = False, rules: str = "all") -> tuple[Image.Image, ScanTruth]:
     """A white A4 sheet (grey scale, portrait unless `landscape`) at `dpi` with a paragraph
-    and a ruled table of 4–6 measures, all drawn from `random.Random(seed)`; and its truth."""
+    and a table of 4–6 measures ruled as `rules` says (one of RULES), all drawn from
+    `random.Random(seed)`; and its truth."""
     rng = random.Random(seed)
     px = dpi / MM_PER_INCH  # pixels per millimetre
     width_mm, height_mm = reversed(A4_MM) if landscape else A4_MM
@@ -98,7 +102,7 @@ def draw_page(seed: int, dpi: int = 200, landscape: bool = False) -> tuple[Image
     y = _draw_paragraph(draw, font, " ".join(rng.sample(PROSE, 2)), left, top, text_width, round(INDENT_MM * px))
     rows = [HEADER] + _body_rows(rng)
     widths = [round(share * text_width) for share in COLUMN_SHARES]
-    boxes = _draw_table(draw, font, rows, left, y + round(TABLE_GAP_MM * px), widths, px)
+    boxes = _draw_table(draw, font, rows, left, y + round(TABLE_GAP_MM * px), widths, px, rules)
     return image, ScanTruth(rows=rows, boxes={k: b for k, b in boxes.items() if k[0] > 0}, dpi=dpi)
 
 
@@ -148,8 +152,9 @@ def _draw_paragraph(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, tex
 
 
 def _draw_table(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, rows: list[list[str]],
-                left: int, top: int, widths: list[int], px: float) -> dict[tuple[int, int], Box]:
-    """Draw `rows` as a fully ruled table and return each cell's box inside its rulings.
+                left: int, top: int, widths: list[int], px: float, rules: str = "all") -> dict[tuple[int, int], Box]:
+    """Draw `rows` as a table ruled as `rules` says and return each cell's box inside its
+    rulings (where a column ruling is not drawn, inside the place it would have had).
 
     The header and the amounts are centred, codes too; titles and executors sit to the left,
     as orders print them. Every row is as tall as its tallest wrapped cell."""
@@ -168,7 +173,7 @@ def _draw_table(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, rows: l
                 draw.text((x, line_top + i * step), line, font=font, fill=0, anchor="ma" if centred else "la")
             boxes[r, k] = (xs[k] + ruling, y + ruling, xs[k + 1], y + height)
         y += height
-    for x in xs:
+    for x in {"all": xs, "across": [], "inner": xs[1:-1]}[rules]:
         draw.line([(x, top), (x, y)], fill=0, width=ruling)
     ys = [top] + [boxes[r, 0][3] for r in range(len(rows))]
     for line_y in ys:

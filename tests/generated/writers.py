@@ -121,6 +121,8 @@ def _write_table(doc, grid: Grid, usable_cm: float) -> None:
     table = doc.add_table(rows=len(grid.rows), cols=grid.ncols)
     table.style = "Table Grid"
     table.autofit = False
+    if grid.borders != "all":
+        _set_borders(table, grid.borders)
     font_pt = 9 if grid.ncols <= 9 else 8
     widths = [Cm(w) for w in _column_widths(grid, usable_cm, font_pt)]
     for column, width in zip(table.columns, widths):
@@ -148,6 +150,19 @@ def _write_table(doc, grid: Grid, usable_cm: float) -> None:
             bold = slot.bold or r < grid.header_rows
             tr._tr.append(_tc(paras, width, slot.colspan, vmerge, bold, font_pt))
             c += slot.colspan
+
+
+_RULED = {"across": ("top", "bottom", "insideH"), "inner": ("top", "bottom", "insideH", "insideV")}
+
+
+def _set_borders(table, borders: str) -> None:
+    """Rule the table as `borders` says (see orders.BORDERS): the sides not listed get none."""
+    element = _el("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        ruled = side in _RULED[borders]
+        element.append(_el(f"w:{side}", val="single" if ruled else "nil", sz=4 if ruled else 0, space=0,
+                           color="000000" if ruled else "auto"))
+    table._tbl.tblPr.append(element)
 
 
 def _el(tag: str, **attrs) -> OxmlElement:

@@ -182,3 +182,28 @@ def test_scan_skewed(scan):
     assert [m["code"] for m in doc["measures"]] == [m["code"] for m in expected["measures"]]
     fields = ("doc_type", "doc_number", "doc_date", "region")
     assert {k: doc["document"][k] for k in fields} == {k: expected["document"][k] for k in fields}
+
+
+def test_pdf_horizontal_rules_only():
+    """Rows ruled, columns only by white space: the columns are rebuilt from how the text lines
+    up, and every value lands where the fully ruled table would put it."""
+    doc, want = export("pdf-horizontal-rules-only", "hrules_only.pdf"), _expected("pdf-horizontal-rules-only",
+                                                                                  "expected.json")
+    assert funding(doc) == funding(want)
+    assert _measures(doc) == _measures(want)
+    assert [(t["code"], t["title"]) for t in doc["tasks"]] == [(t["code"], t["title"]) for t in want["tasks"]]
+    assert {k: doc["document"][k] for k in want["document"]} == want["document"]
+    assert not doc["issues"]
+
+
+def test_pdf_horizontal_rules_only_scanned(tmp_path):
+    """The same table printed and scanned (rendered to a 200-dpi image PDF): the same amounts."""
+    import pypdfium2 as pdfium
+
+    pages = [page.render(scale=200 / 72).to_pil().convert("L")
+             for page in pdfium.PdfDocument(CASES / "pdf-horizontal-rules-only" / "hrules_only.pdf")]
+    scan = tmp_path / "hrules_only.scan.pdf"
+    pages[0].save(scan, save_all=True, append_images=pages[1:], resolution=200)
+    doc, want = extract(scan).to_export(), _expected("pdf-horizontal-rules-only", "expected.json")
+    assert funding(doc) == funding(want)
+    assert [m["code"] for m in doc["measures"]] == [m["code"] for m in want["measures"]]
