@@ -96,14 +96,16 @@ def _heights(rules: list[Box], tolerance: float) -> list[float]:
     return heights
 
 
-def column_gutters(phrases: list[Box], left: float, right: float, min_width: float) -> list[tuple[float, float]]:
+def column_gutters(phrases: list[Box], left: float, right: float, min_width: float,
+                   min_lines: int = 2) -> list[tuple[float, float]]:
     """The white channels between the columns of a table's text, each as (start, end): at
     least `min_width` wide, and crossed by few phrases.
 
     Channels are looked for crossed by no phrase first, then by one, two … up to
     `CROSSING_SHARE` of the text lines; a wider channel that holds one already taken is the
     same gutter. A channel is taken only if the columns either side of it each keep text of
-    their own on `MIN_COLUMN_LINES` lines: a heading centred over the amounts of its column
+    their own on `min_lines` lines (one for a table of one row, a fragment of a table the
+    page before began): a heading centred over the amounts of its column
     leaves a channel between itself and them that is no column boundary."""
     if not phrases or right - left < 3 * min_width:
         return []
@@ -120,22 +122,20 @@ def column_gutters(phrases: list[Box], left: float, right: float, min_width: flo
                 continue
             channels.append((start, end))
             gutter = (origin + start, origin + end)
-            if _keeps_columns(sorted(gutters + [gutter]), gutter, phrases):
+            if _keeps_columns(sorted(gutters + [gutter]), gutter, phrases, min_lines):
                 gutters.append(gutter)
     return sorted(gutters)
 
 
-MIN_COLUMN_LINES = 2  # a column's text stands on this many lines at least (its heading and one row)
-
-
-def _keeps_columns(gutters: list[tuple[float, float]], gutter: tuple[float, float], phrases: list[Box]) -> bool:
+def _keeps_columns(gutters: list[tuple[float, float]], gutter: tuple[float, float], phrases: list[Box],
+                   min_lines: int) -> bool:
     """Whether the columns either side of `gutter` each hold phrases on enough lines."""
     bounds = [-np.inf, *((a + b) / 2 for a, b in gutters), np.inf]
     x = (gutter[0] + gutter[1]) / 2
     i = bounds.index(x)
     for lo, hi in ((bounds[i - 1], x), (x, bounds[i + 1])):
         own = [p for p in phrases if lo <= p.x0 and p.x1 <= hi]
-        if not own or _line_count(own) < MIN_COLUMN_LINES:
+        if not own or _line_count(own) < min_lines:
             return False
     return True
 
@@ -174,7 +174,8 @@ def implied_verticals(rules: list[Box], phrases: list[Box], verticals: list[Box]
     ends = [x for x in (left, right) if not any(abs(x - v.x0) <= tolerance for v in verticals)]
     for part in _split_at_headings(heights, inside, left, right, min_gutter):
         text = [p for p in inside if part[0] <= _mid_y(p) <= part[-1]]
-        gutters = column_gutters(text, left, right, min_gutter)
+        rows = sum(any(top <= _mid_y(p) <= bottom for p in text) for top, bottom in zip(part, part[1:]))
+        gutters = column_gutters(text, left, right, min_gutter, min_lines=1 if rows <= 2 else 2)
         if gutters:  # rules over text in one column are no table (underlines, a framed heading)
             out += [Box(x, part[0], x, part[-1]) for x in ends]
         for gutter in gutters:

@@ -13,7 +13,7 @@ import re
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
 from normalizers.lexicon import SECTION_WORD, TOTAL_ROW, YEAR_ONLY
 from normalizers.sources import classify_source
-from normalizers.text import collapse, join_wrapped
+from normalizers.text import collapse, is_known_word, join_wrapped
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
 _ROW_LABEL = re.compile(
@@ -205,6 +205,9 @@ def is_split_row(row: list[Cell]) -> bool:
     if texts[0] or not any(texts):
         return False
     first_text = next(t for t in texts if t)
+    word = re.match(r"[^\W\d_]+", first_text)
+    if word and first_text[0].islower() and not is_known_word(word.group(0)):
+        return True  # the tail of a word the page break hyphenated («республик-» | «анский бюджет»)
     return not _NEW_ROW_TEXT.match(first_text) and not (len(first_text) < 80 and classify_source(first_text))
 
 

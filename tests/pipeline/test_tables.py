@@ -128,6 +128,8 @@ def test_is_column_number_row(texts, expected):
         (["", "Итого", "100"], False),
         (["", "Задача 2", ""], False),
         (["", "II. Раздел", ""], False),
+        (["", "", "республиканский бюджет – 100"], False),  # a source's own row under the measure
+        (["", "", "анский бюджет – 100"], True),  # the tail of «респуб-|ликанский», hyphenated at the break
     ],
 )
 def test_is_split_row(texts, expected):
