@@ -1,4 +1,4 @@
-"""One scanned page → Page: `deskew → ruling_lines → lines_to_grids → read the prose with the tables
+"""One scanned page → Page: `deskew → seals erased → ruling_lines → lines_to_grids → read the prose with the tables
 blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`, turned
 upright first when the words come out too few or too unsure.
 
@@ -21,6 +21,7 @@ from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import tesseract
 from extractors.ocr.cleanup import clean_ocr_text
+from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
 from models.layout import BBox, Cell, Page, Table
@@ -52,6 +53,10 @@ def read_page_image(image: Image.Image, number: int) -> Page:
 def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
     """Read a level page; also return every word read, to judge the reading."""
     rulings, streaks = ruling_lines(gray)
+    seals = find_seals(gray, DPI)
+    if seals:  # the ring's sides may pass for rulings: the rulings are found again without it
+        gray = erase_seals(gray, seals, DPI, keep=_longer_than(rulings, 2.5 * max(s.radius for s in seals)))
+        rulings, streaks = ruling_lines(gray)
     completed, completions = complete_rulings(gray, rulings)
     grids = lines_to_grids(completed)
     words = tesseract.read_words(Image.fromarray(blank_tables(gray, grids)))
@@ -176,6 +181,14 @@ def _overlap(a: tuple, b: tuple) -> bool:
 def _cells_box(grid: Grid) -> tuple[int, int, int, int]:
     return (min(c[0] for c in grid.cells), min(c[1] for c in grid.cells), max(c[2] for c in grid.cells),
             max(c[3] for c in grid.cells))
+
+
+def _longer_than(mask: np.ndarray, length: float) -> np.ndarray:
+    """The straight runs of a mask of lines longer than `length` (rulings that run past a seal;
+    a seal's ring is straight for a short stretch only)."""
+    size = max(1, int(length))
+    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (size, 1)))
+    return across | cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, size)))
 
 
 def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:

@@ -180,9 +180,6 @@ def test_seal_covered_amount_is_read_or_flagged():
         f"«{printed}» read as «{cell.text}» with confidence {cell.confidence}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the stamp's ink (grey ≈140 on paper) is darker than the cell crops' ink threshold (≈160), "
-    "so its ring and inscription stay in every cell they cross: 9 of the 17 other amounts read exactly"))
 def test_seal_other_amounts():
     """The amounts around the seal, which its ring and inscription cross, are still read."""
     table, truth, covered = read_sealed()
@@ -190,8 +187,6 @@ def test_seal_other_amounts():
     assert_amounts_read(others, truth)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the ring's near-vertical sides pass for rulings: 8 columns found instead of 6"))
 def test_seal_is_not_a_column():
     """A seal's ring is no ruling: the table keeps its columns and rows."""
     table, truth, _ = read_sealed()

@@ -1,0 +1,108 @@
+"""Round office seals on a scanned page: found, and their ink lifted off the print under them.
+
+A seal is stamped over the signature and, often, over the table's last amounts. Its ring
+crosses cells (OCR reads it as letters, the table finder as a column ruling) and its ink
+darkens whatever it covers. Stamp ink is lighter than print: on a grey scan the ring is
+mid-grey where printed text stays near black, so inside a seal every pixel lighter than
+halfway between the two is paper again, and the text under the seal is left.
+
+The chain: `find_seals` (circle candidates by the Hough transform on a small copy of the
+page → those whose ring shows as a ring: ink along the circle, little just inside and
+outside it) → `erase_seals`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MM_PER_INCH = 25.4
+SEAL_RADIUS_MM = (12, 25)  # official round stamps are 24–50 mm across
+_HOUGH_DPI = 75  # circles are looked for on a copy of the page at this resolution: fast, and a ring is still 2 px
+_RING_SCORE = 0.3  # share of the circle inked beyond the share of the circles just inside and outside it
+_PAPER_MARGIN = 40  # grey levels under the paper at which a pixel counts as ink
+_MIN_CONTRAST = 30  # grey levels between the ring and the print under which they cannot be told apart
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A round seal on the page: centre and radius of its outer ring in pixels, and the
+    grey of its ring's ink."""
+
+    x: float
+    y: float
+    radius: float
+    ink: float
+
+
+def find_seals(gray: np.ndarray, dpi: int) -> list[Seal]:
+    """The round seals stamped on a level page read at `dpi`."""
+    scale = _HOUGH_DPI / dpi
+    small = cv2.GaussianBlur(cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA), (5, 5), 1.5)
+    per_mm = _HOUGH_DPI / MM_PER_INCH
+    circles = cv2.HoughCircles(small, cv2.HOUGH_GRADIENT, dp=1, minDist=int(2 * SEAL_RADIUS_MM[0] * per_mm),
+                               param1=60, param2=30, minRadius=int(SEAL_RADIUS_MM[0] * per_mm),
+                               maxRadius=int(SEAL_RADIUS_MM[1] * per_mm))
+    if circles is None:
+        return []
+    paper = float(np.percentile(gray, 90))
+    seals: list[Seal] = []
+    for x, y, r in circles[0] / scale:
+        if any(np.hypot(x - s.x, y - s.y) < s.radius for s in seals):
+            continue
+        # the small copy's radius is a few pixels off, and may be an inner ring's: the outer ring is the seal's
+        score, radius = max((_ring_score(gray, x, y, radius, paper, dpi), radius)
+                            for radius in np.arange(0.85 * r, 1.25 * r, 2.0))
+        if score >= _RING_SCORE:
+            seals.append(Seal(float(x), float(y), float(radius), float(np.median(_darkest_along(gray, x, y, radius)))))
+    return seals
+
+
+def _ring_score(gray: np.ndarray, x: float, y: float, r: float, paper: float, dpi: int) -> float:
+    """How much more of the circle is inked than of the circles 1.5 mm inside and outside it:
+    near 1 for a seal's ring, near 0 for a circle drawn through text."""
+    step = dpi / MM_PER_INCH * 1.5
+    inked = [(_darkest_along(gray, x, y, r + offset) < paper - _PAPER_MARGIN).mean() for offset in (-step, 0.0, step)]
+    return inked[1] - max(inked[0], inked[2])
+
+
+def _darkest_along(gray: np.ndarray, x: float, y: float, r: float) -> np.ndarray:
+    """For every 2° of the circle, the darkest pixel within 4 px of it (the ring's own width
+    and a few pixels of an imperfect fit)."""
+    angles = np.radians(np.arange(0, 360, 2))
+    out = []
+    for dr in range(-4, 5, 2):
+        xs = np.round(x + (r + dr) * np.cos(angles)).astype(int)
+        ys = np.round(y + (r + dr) * np.sin(angles)).astype(int)
+        inside = (xs >= 0) & (xs < gray.shape[1]) & (ys >= 0) & (ys < gray.shape[0])
+        values = np.full(angles.shape, 255.0)
+        values[inside] = gray[ys[inside], xs[inside]]
+        out.append(values)
+    return np.min(out, axis=0)
+
+
+def erase_seals(gray: np.ndarray, seals: list[Seal], dpi: int, keep: np.ndarray | None = None) -> np.ndarray:
+    """The page with each seal's ink lifted: inside the seal (and its ring's width beyond),
+    pixels lighter than halfway between the ring's grey and the print's are paper, except
+    those of the `keep` mask (a thin ruling under the seal is blurred lighter than text)."""
+    if not seals:
+        return gray
+    out = gray.copy()
+    ink = gray[gray < np.percentile(gray, 90) - _PAPER_MARGIN]
+    print_grey = float(np.percentile(ink, 10)) if ink.size else 0.0
+    margin = dpi / MM_PER_INCH  # a millimetre: the ring's width and the blur around it
+    for seal in seals:
+        if seal.ink - print_grey < _MIN_CONTRAST:
+            continue  # a black stamp: its ink is the print's
+        x0, y0 = max(0, int(seal.x - seal.radius - margin)), max(0, int(seal.y - seal.radius - margin))
+        x1, y1 = min(gray.shape[1], int(seal.x + seal.radius + margin) + 1), \
+            min(gray.shape[0], int(seal.y + seal.radius + margin) + 1)
+        ys, xs = np.mgrid[y0:y1, x0:x1]
+        disc = np.hypot(xs - seal.x, ys - seal.y) <= seal.radius + margin
+        patch = out[y0:y1, x0:x1]
+        lift = disc & (patch > (seal.ink + print_grey) / 2)
+        if keep is not None:
+            lift &= keep[y0:y1, x0:x1] == 0
+        patch[lift] = 255
+    return out
