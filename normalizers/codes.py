@@ -22,6 +22,10 @@ _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
 _OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХТIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
 _CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.{0,2}(?=\s|$)")
 _GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
+# A code one of whose numbers OCR read as a bracket or a quote («9.}», «6.”»): the number is unknown.
+_SMUDGE = re.escape("}{)(][|!/\\”“\"'")
+_SMUDGED_CODE = re.compile(rf"^\s*([\d{_SMUDGE}]{{1,2}}(?:\.[\d{_SMUDGE}]{{1,2}})+)\s*\.?(?=\s|$)")
+UNKNOWN = "?"  # the number of a code that could not be read
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,10 @@ def parse_code(text: str) -> Code | None:
     m = _GARBLED_CODE.match(text)
     if m and re.search(r"\d", m.group(1)):
         return Code(m.group(1).translate(DIGIT_LOOKALIKES), m.group(0).strip())
+    m = _SMUDGED_CODE.match(text)
+    if m and re.search(r"\d", m.group(1)):
+        numbers = [re.sub(r"\D", "", part) or UNKNOWN for part in m.group(1).split(".")]
+        return Code(".".join(numbers), m.group(0).strip())
     return None
 
 
@@ -73,6 +81,8 @@ def rest_after_code(text: str, code: Code) -> str:
 def successors(code: str) -> list[str]:
     """Codes that may follow `code` in a numbered list: its first child, the next
     sibling of it or of any ancestor, and that sibling's first child."""
+    if UNKNOWN in code:
+        return []  # nothing is known to follow a code that could not be read
     parts = [int(p) for p in code.split(".")]
     out = [f"{code}.1"]
     for depth in range(len(parts), 0, -1):
@@ -85,7 +95,8 @@ def repair_sequence(codes: list[str | None]) -> list[str | None]:
     """Codes in table order with misread ones replaced by the code the numbering
     demands: one that follows the code before it and leads most directly to the code
     after it («4.3», None, «54», «5.2» → «4.3», «5», «5.1», «5.2»). Codes that fit are
-    kept; a misread code with nothing fitting is kept as read."""
+    kept; a misread code with nothing fitting is kept as read (an unreadable number in it
+    stays `UNKNOWN`)."""
     fixed = list(codes)
     for _ in range(2):  # the second pass sees codes the first one mended further on
         fixed = [_fit(fixed, i) for i in range(len(fixed))]

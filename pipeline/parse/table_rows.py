@@ -20,7 +20,7 @@ from models.records import (
     FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
 )
 from normalizers import lexicon
-from normalizers.codes import Code, parse_code, repair_sequence, rest_after_code, roman_to_int
+from normalizers.codes import UNKNOWN, Code, parse_code, repair_sequence, rest_after_code, roman_to_int
 from normalizers.money import MoneyPart, read_money_cell
 from normalizers.periods import deadline_bounds, parse_date
 from normalizers.sources import classify_source, source_label
@@ -176,7 +176,7 @@ class _RowWalk:
                 self.owner = None  # a source row without a number, under the measures: the document's total
             return self._part(row, label_k, named)
         year = _year_cell(row, cols)
-        if year is not None and self.owner is not None:
+        if year is not None and self.owner is not None and not self._prints_measure_text(row, but=year):
             row.year = int(lexicon.YEAR_ONLY.match(texts[year]).group(1))
             return self._part(row, year, row.source)
         if row.source:  # a source row under a measure, or, under none, of the document's total
@@ -187,6 +187,12 @@ class _RowWalk:
             row.kind, row.read = "continuation", {k for k, t in enumerate(texts) if t}
             return row
         return None
+
+    def _prints_measure_text(self, row: Row, but: int) -> bool:
+        """Text in a title, executor or result column besides cell `but`: the row is a measure
+        of its own (its code unreadable), not a year's amounts under the one above."""
+        text_columns = {c.index for c in self.cols.of("title", "executor", "result")} - {but}
+        return any(row.texts[k] for k in text_columns)
 
     def _continues_texts(self, row: Row) -> bool:
         """Text only in the measure's text columns (title, executors, result), no code, no
@@ -574,7 +580,10 @@ def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[
     counts = Counter(r.code for r in records)
     renamed = {}
     for record, code in zip(records, repaired):
-        if code != record.code and code is not None:
+        if code is not None and UNKNOWN in code:
+            issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}", f"code printed as «{record.code}» "
+                                      "could not be read, and the numbering does not tell it", record.provenance))
+        elif code != record.code and code is not None:
             issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}",
                                       f"code printed as «{record.code or ''}»; the numbering gives {code}",
                                       record.provenance))

@@ -19,6 +19,9 @@ from normalizers.codes import parse_code, rest_after_code, roman_to_int, repair_
         ("12.3", "12.3", "12.3", False, False, 2),
         ("1. 2.", "1.2", "1. 2.", False, False, 2),
         ("10", "10", "10", False, False, 1),
+        ("9.}", "9.?", "9.}", False, True, 2),  # a number OCR read as a bracket: unknown
+        ("6.” Организация", "6.?", "6.”", False, True, 2),
+        ("2.1)", "2.1", "2.1)", False, True, 2),
     ],
 )
 def test_parse_code(text, value, printed, roman, garbled, depth):
@@ -52,6 +55,8 @@ def test_roman_to_int(roman, value):
     (["1.9", "2.1", "2.2"], ["1.9", "2.1", "2.2"]),  # a new section's first measure fits
     (["1.1", "1.3", "1.4"], ["1.1", "1.3", "1.4"]),  # a real gap is kept
     (["1.1", "1.2", "1.3", "2.2"], ["1.1", "1.2", "1.3", "2.2"]),
+    (["8.7", "9.?", "9.2"], ["8.7", "9.1", "9.2"]),  # the unreadable number the numbering gives
+    (["5.2", "6.?", "6.4"], ["5.2", "6.?", "6.4"]),  # 6.1, 6.2 or 6.3: left unknown
 ])
 def test_repair_sequence(codes, expected):
     assert repair_sequence(codes) == expected
