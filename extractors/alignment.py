@@ -227,16 +227,15 @@ def _mid_y(box: Box) -> float:
 def _split_at_headings(heights: list[float], phrases: list[Box], left: float, right: float,
                        min_gutter: float) -> list[list[float]]:
     """The rule heights of each table in a block of rules: a row set as a heading (`_headings`)
-    splits the block when it has `MIN_TABLE_ROWS` on either side, or two and the columns
-    above it and below it do not fit one table (neither's gutters are among the other's)."""
+    splits the block when it has `MIN_TABLE_ROWS` on either side, or the columns above it
+    and below it do not fit one table (neither's gutters are among the other's)."""
     headings = _headings(heights, phrases)
     for i, (top, bottom) in enumerate(zip(heights, heights[1:])):
         rows = min(i, len(heights) - 2 - i)
-        if top not in headings or rows < 2:
+        if top not in headings or rows < 1:
             continue
-        above = [sum(g) / 2 for g in column_gutters([p for p in phrases if _mid_y(p) < top], left, right, min_gutter)]
-        below = [sum(g) / 2 for g in column_gutters([p for p in phrases if _mid_y(p) > bottom], left, right,
-                                                    min_gutter)]
+        above, below = ([sum(g) / 2 for g in column_gutters(part, left, right, min_gutter, min_lines=1)]
+                        for part in ([p for p in phrases if _mid_y(p) < top], [p for p in phrases if _mid_y(p) > bottom]))
         fit = not above or not below or _among(above, below, 3 * min_gutter) or _among(below, above, 3 * min_gutter)
         if rows >= MIN_TABLE_ROWS or not fit:
             rest = [h for h in heights if h >= bottom]

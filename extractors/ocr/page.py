@@ -11,6 +11,7 @@ OCR drops or garbles, and costs no more than reading the tables as part of the p
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import cv2
@@ -293,6 +294,12 @@ def read_cells(gray: np.ndarray, tables: list[Table]) -> list[Word]:
         second, _ = _read_strip([cv2.erode(todo[i][1], _BOLD) for i in again])
         for i, reading in zip(again, second):
             readings[i] = _better_reading(readings[i], reading)
+    smudged = [i for i, (text, _) in enumerate(readings) if _smudged_number(text)]
+    if smudged:
+        digits, _ = _read_strip([todo[i][1] for i in smudged], characters=DIGITS)
+        for i, (text, confidence) in zip(smudged, digits):
+            if text and not _smudged_number(text):  # as sure as the less sure: the readings disagree
+                readings[i] = text, min(confidence or 0, readings[i][1] or 0)
     for (cell, _), (text, confidence) in zip(todo, readings):
         cell.text, cell.confidence = text, confidence
     return words
@@ -310,9 +317,23 @@ def _better_reading(first: tuple[str, float | None], second: tuple[str, float | 
     return surer[0], min(first[1] or 0, second[1] or 0)
 
 
-def _read_strip(crops: list[np.ndarray]) -> tuple[list[tuple[str, float | None]], list[Word]]:
+DIGITS = "0123456789.,%-–"  # what a number cell prints
+# A number with a glyph or two read as something else: «$363», «5$», «м0», «100*».
+_SMUDGED = re.compile(r"^(?=(?:\D*\d){1,})[\d\s.,%$®©*`'\[\]{}|!§°()\-–мМSsбзЗlI]{1,16}$")
+
+
+def _smudged_number(text: str) -> bool:
+    """Mostly digits, with a sign or a letter among them that no number prints."""
+    compact = re.sub(r"\s", "", text)
+    digits = sum(ch.isdigit() for ch in compact)
+    clean = re.fullmatch(r"[\d.,%\-–]+", compact)
+    return bool(compact) and not clean and 2 * digits >= len(compact) and bool(_SMUDGED.match(text))
+
+
+def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple[list[tuple[str, float | None]],
+                                                                               list[Word]]:
     """Each crop's text and mean confidence, read in one Tesseract call on the crops
-    stacked into a strip; also every word read."""
+    stacked into a strip (only `characters`, when named); also every word read."""
     width = max(crop.shape[1] for crop in crops) + 2 * _STRIP_GAP
     strip = np.full((sum(crop.shape[0] + _STRIP_GAP for crop in crops) + _STRIP_GAP, width), 255, np.uint8)
     spans, y = [], _STRIP_GAP
@@ -320,7 +341,7 @@ def _read_strip(crops: list[np.ndarray]) -> tuple[list[tuple[str, float | None]]
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
-    words = tesseract.read_words(Image.fromarray(strip), psm=6)
+    words = tesseract.read_words(Image.fromarray(strip), psm=6, characters=characters)
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]

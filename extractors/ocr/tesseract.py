@@ -51,18 +51,20 @@ def check_installed() -> None:
         raise TesseractMissingError(f"Tesseract has no «{LANGUAGE}» language data")
 
 
-def read_words(image: Image.Image, psm: int = 3) -> list[Word]:
-    """Every word Tesseract reads on the image, with its box and confidence."""
+def read_words(image: Image.Image, psm: int = 3, characters: str | None = None) -> list[Word]:
+    """Every word Tesseract reads on the image, with its box and confidence; only the given
+    `characters` when they are named (digits, for a number whose glyphs came out as others)."""
     check_installed()
     # Handing Tesseract an uncompressed file saves the PNG encoding pytesseract would do.
     with tempfile.NamedTemporaryFile(suffix=".pgm") as file:
         image.convert("L").save(file.name)
-        return _words(_tesseract_data(file.name, psm))
+        return _words(_tesseract_data(file.name, psm, characters))
 
 
-def _tesseract_data(path: str, psm: int) -> dict:
+def _tesseract_data(path: str, psm: int, characters: str | None) -> dict:
+    config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={characters}" if characters else "")
     try:
-        return pytesseract.image_to_data(path, lang=LANGUAGE, config=f"--psm {psm}",
+        return pytesseract.image_to_data(path, lang=LANGUAGE, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
     except RuntimeError as exc:  # pytesseract raises RuntimeError on its timeout
         raise OcrFailedError(f"Tesseract took over {TIMEOUT_S} s on one page") from exc
