@@ -56,13 +56,14 @@ YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|
 OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Н": "II", "Ш": "III", "Г": "I", "І": "I", "|": "I", "Т": "I",
                            "У": "V", "Х": "X"})
 _PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
-QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*(?:кв\.?|квартал\w*)(?![\w])")
+QUARTER_WORD = r"(?:кв\.?|ка\.|квартал\w*)"  # «ка.»: «кв.» as a blurred scan prints it, the «в» closed up
+QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*" + QUARTER_WORD + r"(?![\w])")
 HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугод\w*|пол\.)")
 NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 # «I–IV квартал», «1-4 кварталы»: the whole year, not a part of it.
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")
 # A heading that speaks of a part of a year, read or not («Н кв. 2021» as OCR prints II кв.).
-PART_WORD = _rx(r"кв\.|квартал|полугод|пол\.")
+PART_WORD = _rx(r"кв\.|ка\.|квартал|полугод|пол\.")
 ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1V": 4, "1": 1, "2": 2, "3": 3, "4": 4}  # after OCR_ROMAN
 
 # Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).

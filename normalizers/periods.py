@@ -10,6 +10,8 @@ import datetime as dt
 import difflib
 import re
 
+from normalizers import lexicon
+
 MONTHS = {
     "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
     "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
@@ -24,7 +26,8 @@ _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\s*(
 _ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
                "И": 2, "П": 2, "11": 2, "Г": 1, "L": 1, "Ш": 3, "111": 3, "1V": 4}
 _PART = r"(IV|1V|III|111|II|11|I|[1-4]|И|П|Г|Ш|l)"
-_QUARTER = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:й\s*)?(?:кв\.?|квартал\w*)[\s\W]{0,4}(\d{4})", re.I)
+_QUARTER = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:й\s*)?" + lexicon.QUARTER_WORD + r"[\s\W]{0,4}(\d{4})",
+                      re.I)
 _HALF = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:е\s*)?(?:полугоди\w*|пол\.)[\s\W]{0,4}(\d{4})", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
 

@@ -48,6 +48,7 @@ def test_month_number(word, expected):
         ("2022 г.", "2022"),
         ("2020-2021 годы", None),  # two years: not one period
         ("Наименование показателя", None),
+        ("И ка. 2021", "2021-Q2"),  # «II кв.» on a blurred scan: «в» closed up into «а»
     ],
 )
 def test_parse_period_label(label, expected):
