@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+# A cell or line read by OCR less surely than this (mean word confidence, 0..1) is read
+# again, and if still so, goes to a reviewer: digits in a blurred scan are misread with
+# confidences up to about 0.8.
+SURE_CONFIDENCE = 0.85
+
+
 @dataclass(frozen=True)
 class BBox:
     """A box on a page, in the page's own units (points for PDF, pixels for scans)."""

@@ -25,7 +25,7 @@ from extractors.ocr.cleanup import clean_ocr_text
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
-from models.layout import BBox, Cell, Page, Table
+from models.layout import SURE_CONFIDENCE, BBox, Cell, Page, Table
 
 DPI = 300
 LOW_CONFIDENCE = 45  # mean word confidence under which the page may be turned
@@ -274,7 +274,6 @@ def blank_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
 _STRIP_GAP = 40
 
 
-SURE = 0.85  # mean word confidence over which a cell's first reading stands
 SHORT = 12  # characters: codes, numbers and period headings, where one misread glyph changes the meaning
 
 
@@ -289,7 +288,8 @@ def read_cells(gray: np.ndarray, tables: list[Table]) -> list[Word]:
     if not todo:
         return []
     readings, words = _read_strip([crop for _, crop in todo])
-    again = [i for i, (text, confidence) in enumerate(readings) if len(text) <= SHORT or (confidence or 0) < SURE]
+    again = [i for i, (text, confidence) in enumerate(readings)
+             if len(text) <= SHORT or (confidence or 0) < SURE_CONFIDENCE]
     if again:
         second, _ = _read_strip([cv2.erode(todo[i][1], _BOLD) for i in again])
         for i, reading in zip(again, second):

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from models.layout import Cell, LogicalTable
+from models.layout import SURE_CONFIDENCE, Cell, LogicalTable
 from models.records import (
     FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
 )
@@ -33,7 +33,6 @@ _BASE_IN_TITLE = re.compile(
     r"базов\w*\s+значени\w*\s*(?:по\s+состоянию\s+)?(?:на\s+)?(?P<date>.{4,40}?)\s*[-–—:]\s*(?P<value>\d[\d\s]*(?:[.,]\d+)?%?)",
     re.I,
 )
-UNSURE_CONFIDENCE = 0.6  # OCR'd cells read less surely than this go to a reviewer
 
 
 @dataclass
@@ -565,7 +564,7 @@ def report_unread_cells(rows: list[Row], cols: Columns, table_number: int, out: 
 
 def flag_unsure_cells(row: list[Cell], where: str, issues: list[ReviewIssue]) -> None:
     """One `ocr_suspect` issue for a row with cells OCR read unsurely, pointing at the least sure."""
-    unsure = [c for c in row if c.confidence is not None and c.confidence < UNSURE_CONFIDENCE and c.text.strip()]
+    unsure = [c for c in row if c.confidence is not None and c.confidence < SURE_CONFIDENCE and c.text.strip()]
     if unsure:
         worst = min(unsure, key=lambda c: c.confidence)
         issues.append(ReviewIssue("ocr_suspect", where,

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from extractors.ocr.page import read_page_image
-from models.layout import Cell, Table
+from models.layout import SURE_CONFIDENCE, Cell, Table
 from tests.generated.scans import (
     AMOUNT_COLUMNS,
     HEADER,
@@ -31,9 +31,6 @@ from tests.generated.scans import (
 PRODUCT_DPI = 300  # scanned PDFs are rendered at this resolution before they are read
 READ_EXACTLY = 0.9  # share of amounts that must be read digit for digit
 SEAL_RADIUS_MM = 20  # an office's round stamp is about 40 mm across
-# Under this confidence a cell's reading is not to be trusted as it stands. Beware: the parser
-# raises its own `ocr_suspect` review issue only under table_rows.UNSURE_CONFIDENCE (0.6).
-UNSURE = 0.85
 
 
 def scan(image: Image.Image, dpi: int, seed: int) -> Table:
@@ -176,7 +173,7 @@ def test_seal_covered_amount_is_read_or_flagged():
     table, truth, covered = read_sealed()
     printed, cell = truth.rows[covered[0]][covered[1]], cell_under(table, truth, covered)
     assert cell is not None, f"no cell read where «{printed}» is printed"
-    assert same_amount(cell.text, printed) or (cell.confidence or 0) < UNSURE, \
+    assert same_amount(cell.text, printed) or (cell.confidence or 0) < SURE_CONFIDENCE, \
         f"«{printed}» read as «{cell.text}» with confidence {cell.confidence}"
 
 

@@ -86,7 +86,7 @@ def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review
     scan = store(review_settings.database_url, stamped_scan)
     with open_database(review_settings.database_url)() as session:
         issue = session.scalar(select(db.Issue).where(db.Issue.document_id == scan.document_id,
-                                                      db.Issue.kind == "ocr_suspect"))
+                                                      db.Issue.kind == "ocr_suspect", db.Issue.where_ == "measure 1.3"))
     sign_in(client, "vic")
 
     page = client.get(f"/documents/{scan.document_id}?issue={issue.id}").text
