@@ -35,11 +35,13 @@ _MUNICIPALITY = re.compile(
 def parse_header(paragraphs: list[str]) -> DocumentHeader:
     """Act type, number, date, title, period and issuers (as printed) from the opening paragraphs."""
     header = DocumentHeader()
-    heading_at = next((i for i, p in enumerate(paragraphs[:40]) if _ACT_HEADING.match(p)), None)
+    # line by line: a scan's reader may join the heading to the issuer above it
+    lines = [line for p in paragraphs[:40] for line in p.split("\n")]
+    heading_at = next((i for i, line in enumerate(lines) if _ACT_HEADING.match(line)), None)
     if heading_at is not None:
-        header.doc_type = ACT_TYPES[re.sub(r"\s+", "", paragraphs[heading_at]).strip(":").lower()]
-        header.issuers = _issuer_lines(paragraphs[:heading_at])
-        _number_and_date(header, paragraphs[heading_at + 1:heading_at + 8])
+        header.doc_type = ACT_TYPES[re.sub(r"\s+", "", lines[heading_at]).strip(":").lower()]
+        header.issuers = _issuer_lines(lines[:heading_at])
+        _number_and_date(header, lines[heading_at + 1:heading_at + 8])
     else:
         stamp = _approval_stamp(paragraphs[:40])
         if stamp:
