@@ -66,9 +66,11 @@ def join_rules(rules: list[Box], tolerance: float) -> list[Box]:
     return out
 
 
-def rules_to_tables(rules: list[Box], max_row: float) -> list[list[Box]]:
+def rules_to_tables(rules: list[Box], max_row: float, first_line: float | None = None) -> list[list[Box]]:
     """Rules that stack into one table: each overlaps the table's width and lies within
-    `max_row` of the one above; tables of at least `MIN_RULES` rules at different heights."""
+    `max_row` of the one above; tables of at least `MIN_RULES` rules at different heights,
+    or of two where nothing is printed above them (`first_line`, the middle of the page's
+    first line of text): the last row of a table the page before began."""
     tables: list[list[Box]] = []
     for rule in sorted(rules, key=lambda r: r.top):
         for table in tables:
@@ -79,7 +81,10 @@ def rules_to_tables(rules: list[Box], max_row: float) -> list[list[Box]]:
                 break
         else:
             tables.append([rule])
-    return [t for t in tables if len(_heights(t, 1.0)) >= MIN_RULES]
+    def opens_page(table: list[Box]) -> bool:
+        return first_line is not None and min(r.top for r in table) <= first_line
+
+    return [t for t in tables if len(_heights(t, 1.0)) >= MIN_RULES or (len(_heights(t, 1.0)) == 2 and opens_page(t))]
 
 
 def contains(outer: tuple[float, ...], inner: tuple[float, ...], tolerance: float) -> bool:
@@ -154,14 +159,16 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
 
 
 def implied_verticals(rules: list[Box], phrases: list[Box], verticals: list[Box], min_gutter: float,
-                      tolerance: float) -> list[Box]:
+                      tolerance: float, columns: list[float] | None = None) -> list[Box]:
     """The vertical rulings a table of `rules` lacks, given the `verticals` printed inside it.
 
     Its two ends get one each where none is printed. Its columns get one down every gutter
     of the `phrases` when no column ruling is printed at all (a table with some is trusted
     to have them all), broken in the rows that a phrase or a heading spans. Rules that
     stack into one block may hold two tables with a heading between them: each gets its
-    own columns."""
+    own columns. The column boundaries of the table it continues (`columns`, the x of each
+    on the page before) stand for the gutters of a fragment of one or two rows, too short
+    to show its own."""
     left, right = min(r.x0 for r in rules), max(r.x1 for r in rules)
     heights = _heights(rules, tolerance)
     inside = [p for p in phrases if left <= _mid_x(p) <= right and heights[0] <= _mid_y(p) <= heights[-1]]
@@ -175,7 +182,10 @@ def implied_verticals(rules: list[Box], phrases: list[Box], verticals: list[Box]
     for part in _split_at_headings(heights, inside, left, right, min_gutter):
         text = [p for p in inside if part[0] <= _mid_y(p) <= part[-1]]
         rows = sum(any(top <= _mid_y(p) <= bottom for p in text) for top, bottom in zip(part, part[1:]))
-        gutters = column_gutters(text, left, right, min_gutter, min_lines=1 if rows <= 2 else 2)
+        if columns and rows <= 2:
+            gutters = [(x, x) for x in columns if left + tolerance < x < right - tolerance]
+        else:
+            gutters = column_gutters(text, left, right, min_gutter, min_lines=1 if rows <= 2 else 2)
         if gutters:  # rules over text in one column are no table (underlines, a framed heading)
             out += [Box(x, part[0], x, part[-1]) for x in ends]
         for gutter in gutters:

@@ -21,6 +21,7 @@ from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
 from pipeline.errors import CorruptFileError, EmptyInputError, InputError
+from pipeline.tables import is_page_furniture
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -55,12 +56,15 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
     with _open(path) as pdf:
         if not pdf.pages:
             raise EmptyInputError("the PDF has no pages", path=path)
+        columns: list[float] = []  # of the last table read: a table may go on over the page
         for number, page in enumerate(pdf.pages, start=1):
             _check_size(path, page, number)
             if has_real_text(page.extract_text() or ""):
-                pages[number] = read_digital_page(page, number)
+                pages[number] = read_digital_page(page, number, columns)
                 pages[number].image_path = preview(path, number) if preview else None
+                columns = _column_edges(pages[number])
             else:
+                columns = []
                 to_ocr.append(number)
                 pages[number] = Page(number=number, width=float(page.width), height=float(page.height))
             page.close()  # its parsed objects are read: memory stays flat however many pages follow
@@ -88,9 +92,10 @@ def _check_size(path: Path, page, number: int) -> None:
                                path=path)
 
 
-def read_digital_page(page, number: int) -> Page:
-    """Tables and paragraphs of a page with a real text layer, in reading order."""
-    found, unread = find_tables(page)
+def read_digital_page(page, number: int, columns_before: list[float] | None = None) -> Page:
+    """Tables and paragraphs of a page with a real text layer, in reading order
+    (`columns_before`: the column edges of the table the page before ended with)."""
+    found, unread = find_tables(page, columns_before)
     tables = [t for t in (table_to_layout(t, number) for t in found) if t.cells]
     boxes = [t.bbox for t in found]
     outside = page.filter(lambda obj: not any(_inside(obj, box) for box in boxes))
@@ -105,17 +110,21 @@ _RULE_TOLERANCE = 3.0  # pt: pieces of one rule, or a rule and the frame's corne
 _MIN_GUTTER = 4.0  # pt: the narrowest white channel taken for a column boundary (two cell paddings)
 
 
-def find_tables(page) -> tuple[list, list[BBox]]:
+def find_tables(page, columns_before: list[float] | None = None) -> tuple[list, list[BBox]]:
     """pdfplumber tables of the page: the ruled ones, and those ruled across but not down, or
     without their outer frame, with the missing vertical rulings implied by how their text
-    lines up (`extractors.alignment`); and the boxes of ruled areas where no cells were found."""
+    lines up (`extractors.alignment`), or, for a table that opens the page, by the column
+    edges of the one before (`columns_before`); and the boxes of ruled areas where no cells
+    were found."""
     tables, unread = page.find_tables(_LINES), []
     rules = alignment.join_rules([_box(e) for e in page.horizontal_edges], _RULE_TOLERANCE)
     rules = [r for r in rules if not any(alignment.contains(t.bbox, _corners(r), _RULE_TOLERANCE) for t in tables)]
-    for group in alignment.rules_to_tables(rules, max_row=page.height / 3):
+    first_line = _first_line(page)
+    for group in alignment.rules_to_tables(rules, max_row=page.height / 3, first_line=first_line):
         region = (min(r.x0 for r in group), min(r.top for r in group), max(r.x1 for r in group),
                   max(r.top for r in group))
-        implied = _implied_verticals(page, group, region)
+        opens_page = first_line is not None and region[1] <= first_line
+        implied = _implied_verticals(page, group, region, columns_before if opens_page else None)
         completed = _find_in(page, region, implied) if implied else []
         if completed:
             tables = [t for t in tables if not alignment.contains(region, t.bbox, _RULE_TOLERANCE)] + completed
@@ -124,15 +133,31 @@ def find_tables(page) -> tuple[list, list[BBox]]:
     return sorted(tables, key=lambda t: t.bbox[1]), unread
 
 
-def _implied_verticals(page, rules: list[alignment.Box], region: tuple[float, float, float, float]) -> list[dict]:
+def _first_line(page) -> float | None:
+    """The middle of the page's first line of text, a page number aside."""
+    lines = [line for line in page.extract_text_lines() if not is_page_furniture(line["text"])]
+    return min(((line["top"] + line["bottom"]) / 2 for line in lines), default=None)
+
+
+def _implied_verticals(page, rules: list[alignment.Box], region: tuple[float, float, float, float],
+                       columns: list[float] | None) -> list[dict]:
     """The vertical rulings the table of `rules` lacks, as pdfplumber line objects."""
     inside = page.crop(_around(region))
     words = [alignment.Box(w["x0"], w["top"], w["x1"], w["bottom"]) for w in inside.extract_words()]
     verticals = [_box(e) for e in inside.vertical_edges]
     implied = alignment.implied_verticals(rules, alignment.words_to_phrases(words), verticals, _MIN_GUTTER,
-                                          _RULE_TOLERANCE)
+                                          _RULE_TOLERANCE, columns)
     return [{"x0": v.x0, "x1": v.x1, "top": v.top, "bottom": v.bottom, "height": v.bottom - v.top,
              "object_type": "line"} for v in implied]
+
+
+def _column_edges(page: Page) -> list[float]:
+    """The x of every column edge of the last table on the page, or none."""
+    tables = [b for b in page.blocks if isinstance(b, Table)]
+    if not tables:
+        return []
+    cells = [c.bbox for c in tables[-1].cells if c.bbox is not None]
+    return _edges([b.x0 for b in cells] + [b.x1 for b in cells], _RULE_TOLERANCE)
 
 
 def _find_in(page, region: tuple[float, float, float, float], verticals: list[dict]) -> list:

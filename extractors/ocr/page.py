@@ -161,10 +161,10 @@ def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray,
     rules = [r for r in alignment.join_rules(pieces, GRID_TOLERANCE_PX)
              if not any(alignment.contains(box, (r.x0, r.top, r.x1, r.bottom), GRID_TOLERANCE_PX) for box in ruled)]
     completed, boxes = rulings.copy(), []
-    for table in alignment.rules_to_tables(rules, max_row=height / 3):
+    for table in alignment.rules_to_tables(rules, max_row=height / 3, first_line=_first_line(gray, across)):
         left, right = min(r.x0 for r in table), max(r.x1 for r in table)
         top, bottom = min(r.top for r in table), max(r.top for r in table)
-        text = _ink_words(gray, rulings, (int(left), int(top), int(right), int(bottom)))
+        text = _ink_words(gray, across, (int(left), int(top), int(right), int(bottom)))
         verticals = [alignment.Box(*box) for box in _components(down)]
         implied = alignment.implied_verticals(table, alignment.words_to_phrases(text), verticals, _MIN_GUTTER_PX,
                                               GRID_TOLERANCE_PX)
@@ -177,6 +177,13 @@ def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray,
 
 def _overlap(a: tuple, b: tuple) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def _first_line(gray: np.ndarray, rules: np.ndarray) -> float | None:
+    """The middle of the page's first line of print, a page number (a short word alone) aside."""
+    height, width = gray.shape
+    words = [w for w in _ink_words(gray, rules, (0, 0, width, height)) if w.x1 - w.x0 > 0.05 * width]
+    return min(((w.top + w.bottom) / 2 for w in words), default=None)
 
 
 def _cells_box(grid: Grid) -> tuple[int, int, int, int]:
@@ -198,11 +205,13 @@ def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [(x, y, x + w, y + h) for x, y, w, h, _ in stats[1:count]]
 
 
-def _ink_words(gray: np.ndarray, rulings: np.ndarray, box: tuple[int, int, int, int]) -> list[alignment.Box]:
+def _ink_words(gray: np.ndarray, rules: np.ndarray, box: tuple[int, int, int, int]) -> list[alignment.Box]:
     """Boxes of the words printed inside `box`, from the ink (no OCR): letters joined into words,
-    specks and anything taller than three lines of text (a seal, a signature) left out."""
+    the horizontal `rules` taken out, and specks and anything taller than three lines of text
+    (a seal, a signature, a column ruling) left out. Column rulings are not taken out before:
+    the stroke of a large «1» passes for one."""
     x0, y0, x1, y1 = box
-    ink = _binary(gray[y0:y1, x0:x1]) & ~cv2.dilate(rulings[y0:y1, x0:x1], np.ones((5, 5), np.uint8))
+    ink = _binary(gray[y0:y1, x0:x1]) & ~cv2.dilate(rules[y0:y1, x0:x1], np.ones((5, 5), np.uint8))
     ink = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
     words = [b for b in _components(cv2.dilate(ink, _WORD_GAP)) if b[3] - b[1] >= 12]
     if not words:
