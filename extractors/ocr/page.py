@@ -1,6 +1,7 @@
-"""One scanned page → Page: `deskew → seals erased → ruling_lines → lines_to_grids → read the prose with the tables
-blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`, turned
-upright first when the words come out too few or too unsure.
+"""One scanned page → Page: `deskew (a page whose lines run down it turned first) → seals
+erased → ruling_lines → complete_rulings → lines_to_grids → read the prose with the tables
+blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`,
+turned upright first when the words come out too few or too unsure.
 
 Tables are found from their ruling lines (OpenCV): each hole enclosed by the
 lines is a cell, and cells are put on the grid of all cell edges, so spanning
@@ -42,7 +43,12 @@ class Grid:
 
 def read_page_image(image: Image.Image, number: int) -> Page:
     """OCR one page image (any DPI) into paragraphs and tables with boxes and confidences."""
-    gray = deskew(np.array(image.convert("L")))
+    gray = np.array(image.convert("L"))
+    angle, sideways = level_and_side(gray)
+    if sideways:  # a landscape table printed on a portrait sheet: turned whichever way reads better
+        readings = [read_upright(deskew(np.ascontiguousarray(np.rot90(gray, k))), number) for k in (1, 3)]
+        return max(readings, key=lambda reading: _mean_confidence(reading[1]) or 0)[0]
+    gray = _rotate(gray, angle) if abs(angle) > 0.05 else gray
     page, words = read_upright(gray, number)
     if _looks_wrong(words):
         turned = tesseract.orientation(Image.fromarray(gray).reduce(2))
@@ -78,19 +84,33 @@ def _looks_wrong(words: list[Word]) -> bool:
     return sum(w.confidence for w in words) / len(words) < LOW_CONFIDENCE
 
 
+SIDEWAYS = 0.5  # row-to-column profile sharpness under which the lines run down the page (≥ 1.1 upright)
+
+
+def level_and_side(gray: np.ndarray) -> tuple[float, bool]:
+    """The angle that levels the page (as `skew_angle`), and whether its lines run down it
+    rather than across: levelled either way, the ink's profile column by column is sharper
+    than row by row."""
+    small = _small_ink(gray)
+    (angle, across), (_, down) = (_levelled(ink) for ink in (small, np.ascontiguousarray(np.rot90(small))))
+    return angle, across < SIDEWAYS * down
+
+
 MAX_SKEW = 5.0  # degrees a sheet may be fed askew
 _SKEW_SIZE = 1000  # the page is measured at this many pixels on its long side: fast, and 0.1° is still 2 px
 
 
 def skew_angle(gray: np.ndarray) -> float:
-    """Degrees to turn the page counter-clockwise to level it, up to ±MAX_SKEW.
+    """Degrees to turn the page counter-clockwise to level it, up to ±MAX_SKEW."""
+    return _levelled(_small_ink(gray))[0]
+
+
+def _levelled(small: np.ndarray) -> tuple[float, float]:
+    """The angle that levels a reduced copy of the ink, and how sharp its profile then is.
 
     Text lines and ruling lines both darken the rows of pixels they lie on: turned
     level, the page's ink profile row by row is at its sharpest. The angle is
-    searched coarse to fine on a reduced copy of the page's ink."""
-    ink = _binary(gray)
-    scale = _SKEW_SIZE / max(ink.shape)
-    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    searched coarse to fine."""
 
     def sharpness(angle: float) -> float:
         profile = _rotate(small, angle, fill=0).sum(axis=1, dtype=np.float64)
@@ -99,7 +119,14 @@ def skew_angle(gray: np.ndarray) -> float:
     best = max(np.arange(-MAX_SKEW, MAX_SKEW + 1e-9, 0.5), key=sharpness)
     for step in (0.1, 0.02):
         best = max(np.arange(best - 5 * step, best + 5 * step + 1e-9, step), key=sharpness)
-    return float(best)
+    return float(best), sharpness(best)
+
+
+def _small_ink(gray: np.ndarray) -> np.ndarray:
+    """The page's ink on a copy at most `_SKEW_SIZE` pixels on its long side."""
+    ink = _binary(gray)
+    scale = _SKEW_SIZE / max(ink.shape)
+    return cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:

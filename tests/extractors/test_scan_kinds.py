@@ -94,6 +94,17 @@ def test_tilt_2_degrees():
     assert_amounts_read(amounts_at_their_places(table, truth), truth)
 
 
+# --- a landscape table printed sideways on a portrait sheet -------------------------------------
+
+@pytest.mark.parametrize("degrees", [90, 270])
+def test_sideways_table(degrees):
+    """The table's lines run down the sheet: the page is turned to read them, either way."""
+    image, truth = draw_page(seed=51, landscape=True)
+    table = scan(tilt(image.rotate(degrees, expand=True), 1), truth.dpi, seed=51)
+    assert_shape(table, truth)
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
 # --- a table ruled only in part ---------------------------------------------------------------
 
 @pytest.mark.parametrize(("rules", "seed"), [("across", 41), ("across", 42), ("inner", 43)])
