@@ -60,6 +60,10 @@ class Row:
     read: set[int] = field(default_factory=set)  # columns whose text the row's kind accounts for
 
 
+# A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
+_SMUDGED_SECTION = re.compile(r"\s*[^\s\d]{1,3}\.?\s*|\s*\W\d\.?\s*")
+
+
 def strip_task_title(title: str) -> str:
     """`«Организация …»` → `Организация …`: outer quotes and the trailing dot go."""
     title = clean(title).rstrip(".").strip()
@@ -249,8 +253,12 @@ class _RowWalk:
         span_into = next((k for k in (cols.first("deadline"), cols.first("executor")) if k is not None), None)
         if cols.title is None or span_into is None or row.cells[cols.title] is not row.cells[span_into]:
             return None
-        code = parse_code(_get(row.texts, cols.code)) if cols.code is not None else None
+        printed = _get(row.texts, cols.code) if cols.code is not None else ""
+        code = parse_code(printed) if printed else None
         title = _get(row.texts, cols.title)
+        if title and code is None and _SMUDGED_SECTION.fullmatch(printed) and (self.task_code or "0").isdigit():
+            row.code = Code(str(int(self.task_code or 0) + 1), printed.strip())  # OCR lost it: the next section
+            return row.code.value, strip_task_title(title)
         if not title or code is None or code.depth != 1:
             return None
         return code.value, strip_task_title(title)
@@ -485,6 +493,10 @@ def read_measure_table(table: LogicalTable, cols: Columns, table_number: int, ou
     for row in rows:
         if row.kind == "task" and row.title:
             out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
+            if row.code is not None and row.code.garbled:
+                out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
+                                              f"«{row.code.printed}»; the numbering gives {row.task_code}",
+                                              _provenance(row.cells[0])))
         elif row.kind == "measure":
             _add_measure(row, cols, out)
     cell_facts(rows, cols, table_number, out)

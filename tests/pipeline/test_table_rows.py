@@ -135,3 +135,21 @@ def test_a_task_heading_that_prints_amounts_is_the_task_subtotal():
     assert (None, "1", 2019, None, "plan", "all", Decimal("500")) in found
     assert ("1.1", None, 2019, None, "plan", "all", Decimal("500")) in found
     assert not out.issues
+
+
+def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
+    """«ШВ» for «III.»: a heading across the row after section II is section 3, for a reviewer to confirm."""
+    def heading(code: str, title: str, r: int) -> list[Cell]:
+        spanning = Cell(title, r, 1, col_span=len(HEADER) - 1)
+        return [Cell(code, r, 0)] + [spanning] * (len(HEADER) - 1)
+
+    measure = [["1.", "Семинар", "Министерство", "1,0", "0,5", "0,5"]]
+    body = [heading("II.", "Межведомственное взаимодействие", 1), table(measure).body[0],
+            heading("ШВ", "Организация работы службы", 3), table(measure).body[0]]
+    logical = LogicalTable(table([]).header, body, len(HEADER))
+    out = TableRecords()
+    read_measure_table(logical, read_columns(logical), 1, out)
+    assert [(t.code, t.title) for t in out.tasks] == [("2", "Межведомственное взаимодействие"),
+                                                      ("3", "Организация работы службы")]
+    assert [m.code for m in out.measures] == ["2.1", "3.1"]
+    assert [(i.kind, i.where) for i in out.issues if "ШВ" in i.detail] == [("ocr_suspect", "task 3")]
