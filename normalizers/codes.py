@@ -94,8 +94,8 @@ def successors(code: str) -> list[str]:
 def repair_sequence(codes: list[str | None]) -> list[str | None]:
     """Codes in table order with misread ones replaced by the code the numbering
     demands: one that follows the code before it and leads most directly to the code
-    after it («4.3», None, «54», «5.2» → «4.3», «5», «5.1», «5.2»). Codes that fit are
-    kept; a misread code with nothing fitting is kept as read (an unreadable number in it
+    after it («4.3», None, «54», «5.2» → «4.3», «5», «5.1», «5.2»), or the code read with
+    the dot OCR lost («2.2», «31» → «2.2», «3.1»). Codes that fit are kept; a misread code with nothing fitting is kept as read (an unreadable number in it
     stays `UNKNOWN`)."""
     fixed = list(codes)
     for _ in range(2):  # the second pass sees codes the first one mended further on
@@ -103,13 +103,26 @@ def repair_sequence(codes: list[str | None]) -> list[str | None]:
     return fixed
 
 
+def _dotted(code: str) -> list[str]:
+    """A code whose dot OCR lost («31» for 3.1), read with the dot in each place it can go."""
+    if not re.fullmatch(r"\d{2,3}", code):
+        return []
+    return [f"{code[:k]}.{code[k:]}" for k in range(1, len(code))]
+
+
 def _fit(codes: list[str | None], i: int) -> str | None:
     prev = next((c for c in reversed(codes[:i]) if c), None)
     code = codes[i]
-    if code and (prev is None or code in successors(prev)):
-        return code
     after = next((c for c in codes[i + 1:] if c), None)
+    if code and prev is None:  # the first code: kept unless only its dotted reading leads to the next
+        leads = [v for v in _dotted(code) if after in successors(v)]
+        return leads[0] if after and after not in successors(code) and leads else code
+    if code and code in successors(prev):
+        return code
     candidates = successors(prev) if prev else ["1"]
+    dotted = [v for v in _dotted(code or "") if v in candidates or (after and after in successors(v))]
+    if dotted:
+        return dotted[0]
     if after is None:
         return candidates[1] if code is None and prev else code
     fitting = [c for c in candidates if after in successors(c)]

@@ -58,7 +58,8 @@ OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Н": "II", "Ш": "III", "Г"
 _PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
 QUARTER_WORD = r"(?:кв\.?|ка\.|квартал\w*)"  # «ка.»: «кв.» as a blurred scan prints it, the «в» closed up
 QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*" + QUARTER_WORD + r"(?![\w])")
-HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*(?:полугод\w*|пол\.)")
+HALF_WORD = r"(?:полугод\w*|пол\.)"  # «полугодме»: a scan's «полугодие» with «и» closed up
+HALF_YEAR = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:е|ое)?\s*" + HALF_WORD)
 NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 # «I–IV квартал», «1-4 кварталы»: the whole year, not a part of it.
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")

@@ -28,7 +28,7 @@ _ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 
 _PART = r"(IV|1V|III|111|II|11|I|[1-4]|И|П|Г|Ш|l)"
 _QUARTER = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:й\s*)?" + lexicon.QUARTER_WORD + r"[\s\W]{0,4}(\d{4})",
                       re.I)
-_HALF = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:е\s*)?(?:полугоди\w*|пол\.)[\s\W]{0,4}(\d{4})", re.I)
+_HALF = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:е\s*)?" + lexicon.HALF_WORD + r"[\s\W]{0,4}(\d{4})", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
 
 

@@ -49,6 +49,7 @@ def test_month_number(word, expected):
         ("2020-2021 годы", None),  # two years: not one period
         ("Наименование показателя", None),
         ("И ка. 2021", "2021-Q2"),  # «II кв.» on a blurred scan: «в» closed up into «а»
+        ("И полугодме 2025 года", "2025-H2"),  # «полугодие», «и» closed up
     ],
 )
 def test_parse_period_label(label, expected):
