@@ -90,6 +90,11 @@ SOURCES: list[tuple[str, re.Pattern]] = [
     ("other", _rx(r"ин\w*\s+источник|привлеченн\w*|спонсор\w*|благотворит\w*|прочи\w*\s+источник|средств\w*\s+организаци")),
 ]
 
+# The words the source names are made of, for reading a label OCR misspelt («краезой оюджет»).
+SOURCE_WORDS = ["внебюджетные", "федеральный", "местный", "муниципальный", "бюджет", "бюджета", "краевой",
+                "областной", "региональный", "республиканский", "окружной", "грант", "средства", "фонда",
+                "собственные", "источники", "привлеченные"]
+
 # Scale of the amounts: «тыс. рублей», «млн руб.», in a heading, a caption or a title.
 SCALES: list[tuple[Decimal, re.Pattern]] = [
     (Decimal(1000), _rx(r"тыс\w*\.?\s*руб")),

@@ -117,6 +117,10 @@ def test_parse_amount(text, expected):
         ("внебюджетные средства фонда", "extrabudgetary"),  # first pattern wins
         ("Всего", None),
         ("", None),
+        ("краезой бюджет", "regional_budget"),  # a letter misread by OCR
+        ("краевоя оюджет", "regional_budget"),
+        ("федералвный бюджет", "federal_budget"),
+        ("бюджетные ассигнования", None),  # a word of another length is no misspelling
     ],
 )
 def test_classify_source(label, expected):
