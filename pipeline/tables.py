@@ -110,20 +110,28 @@ def cell_texts(row: list[Cell]) -> list[str]:
 
 def is_column_number_row(row: list[Cell]) -> bool:
     """`1 2 3 4 5 …`: the row that numbers the columns under a header. Numbers may skip
-    (`1 2 3 6 7`, columns deleted from a template) or carry a letter (`2а`), and OCR may
-    misread one number in five («З» or «к» for 3)."""
+    (`1 2 3 6 7`, columns deleted from a template) or carry a letter (`2а`) or a dot, and OCR
+    may misread one number in five («З» or «к» for 3, «0» for 4)."""
     values = [t for t in cell_texts(row) if t]
     if len(values) < 3 or not all(len(v) <= 3 for v in values):
         return False
     numbers = [int(m.group(1)) for v in values if (m := _COLUMN_NUMBER.match(v))]
-    increasing = len(numbers) >= len(values) - len(values) // 5 and numbers[:1] in ([1], [2]) \
-        and all(a <= b for a, b in zip(numbers, numbers[1:]))
+    increasing = _longest_rise(numbers) >= len(values) - len(values) // 5 and numbers[:1] in ([1], [2])
     consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
     # a gap needs a longer row: «1 3 4» is as likely a code and two values
     return increasing and (consecutive or len(values) >= 4)
 
 
-_COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?$")
+_COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?\.?$")
+
+
+def _longest_rise(numbers: list[int]) -> int:
+    """The length of the longest run of the numbers, in order, that never falls: the
+    numbers OCR read right in a row of column numbers with one misread."""
+    best: list[int] = []
+    for i, n in enumerate(numbers):
+        best.append(1 + max((best[j] for j in range(i) if numbers[j] <= n), default=0))
+    return max(best, default=0)
 
 
 def split_header(rows: list[list[Cell]]) -> tuple[list[list[Cell]], list[list[Cell]]]:
