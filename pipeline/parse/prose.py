@@ -11,11 +11,12 @@ from normalizers.text import capitalize_first, clean
 from pipeline.parse.table_rows import strip_task_title
 
 ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
-_ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES) + r")\s*:?\s*$", re.I)
+_ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES) + r")\s*[:.]?\s*$", re.I)
 _APPROVED_BY = re.compile(r"(?:утвержден\w*\s+|^\s*)(приказом|распоряжением|постановлением)\b", re.I)
 _ACT_BY_INSTRUMENTAL = {"приказом": "приказ", "распоряжением": "распоряжение", "постановлением": "постановление"}
 _NUMBER = re.compile(r"№\s*([\w./\-]+(?:\s*/\s*[\w.\-]+)*)")
-_BARE_NUMBER = re.compile(r"^(?=.*\d)[\w./\-]{2,}$")
+# A number printed on its own line: «1070-17/1301-7», OCR may space it («1301 -7/869»).
+_BARE_NUMBER = re.compile(r"^(?=.*\d)(?:[\w./\-]{2,}|(?=.*[/\-])(?!.*[^\W\d_]{4})[\w./\-]+(?:\s[\w./\-]+)+)$")
 _TITLE = re.compile(
     r"((?:(?:региональн|муниципальн|государственн|комплексн)\w*\s+)?"
     r"(?:комплекс\w*\s+мер|программ\w*|план\w*\s+мероприятий)\b.*)",
@@ -39,7 +40,7 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
     lines = [line for p in paragraphs[:40] for line in p.split("\n")]
     heading_at = next((i for i, line in enumerate(lines) if _ACT_HEADING.match(line)), None)
     if heading_at is not None:
-        header.doc_type = ACT_TYPES[re.sub(r"\s+", "", lines[heading_at]).strip(":").lower()]
+        header.doc_type = ACT_TYPES[re.sub(r"\s+", "", lines[heading_at]).strip(":.").lower()]
         header.issuers = _issuer_lines(lines[:heading_at])
         _number_and_date(header, lines[heading_at + 1:heading_at + 8])
     else:
@@ -97,7 +98,7 @@ def _number_and_date(header: DocumentHeader, lines: list[str]) -> None:
         if header.doc_number is None and m:
             header.doc_number = re.sub(r"\s+", "", m.group(1))
         elif header.doc_number is None and _BARE_NUMBER.match(line) and not parse_date(line):
-            header.doc_number = line
+            header.doc_number = re.sub(r"\s+", "", line)
 
 
 def find_title(paragraphs: list[str]) -> str | None:
