@@ -37,7 +37,7 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
             fragments = []
 
     for block in layout.blocks():
-        if isinstance(block, Paragraph) and is_page_furniture(block.text):
+        if isinstance(block, Paragraph) and (is_page_furniture(block.text) or is_ocr_noise(block)):
             continue  # a page number between two fragments must not split the table
         if isinstance(block, Table):
             if fragments and not _continues(fragments, block):
@@ -62,6 +62,14 @@ def is_page_furniture(text: str) -> bool:
     no word of three letters): not part of the document's text."""
     return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2 \
         or not re.search(r"\d|[^\W\d_]{3}", text)
+
+
+def is_ocr_noise(paragraph: Paragraph) -> bool:
+    """A few letters OCR read from a speck, a stamp or a fold («НЫ шьт»): short, on a scan,
+    and no word of it is a word of the language."""
+    words = re.findall(r"[^\W\d_]{2,}", paragraph.text)
+    return paragraph.confidence is not None and len(paragraph.text) <= 20 and not re.search(r"\d", paragraph.text) \
+        and not any(is_known_word(w) for w in words)
 
 
 def _continues(fragments: list[Table], fragment: Table) -> bool:

@@ -9,6 +9,7 @@ from pipeline.tables import (
     drop_repeated_headers,
     fill_header_spans,
     is_column_number_row,
+    is_ocr_noise,
     is_split_row,
     layout_to_logical,
     merge_rows,
@@ -205,3 +206,16 @@ def test_specks_read_as_letters_between_two_pages_of_a_table_do_not_split_it():
     layout.pages[0].blocks.append(Paragraph("БТ г", 1))
     tables = [b for b in layout_to_logical(layout).blocks if isinstance(b, LogicalTable)]
     assert len(tables) == 1
+
+
+def test_ocr_noise_between_fragments_does_not_split_the_table():
+    """«НЫ шьт», read from a speck at the top of a scanned page, lies between a table and its continuation."""
+    noise = Paragraph("НЫ шьт", 2, confidence=0.0)
+    layout = Layout("x.scan.pdf", "scan", [
+        Page(1, [table([["№", "Наименование", "Срок"], ["1.1", "Мера", "2020"]], 1)]),
+        Page(2, [noise, table([["1.2", "Мера", "2021"]], 2)]),
+    ])
+    (logical,) = layout_to_logical(layout).blocks
+    assert [cell_texts(r)[0] for r in logical.body] == ["1.1", "1.2"]
+    assert not is_ocr_noise(Paragraph("г. Калуга", 2, confidence=0.9))  # a word of the language
+    assert not is_ocr_noise(Paragraph("НЫ шьт", 2))  # a digital page prints what it means
