@@ -28,7 +28,6 @@ from extractors.ocr import page as ocr_page  # noqa: E402
 from extractors.ocr import tesseract  # noqa: E402
 from extractors.ocr.scan import ocr_pdf_pages, render_pdf_page  # noqa: E402
 from extractors.pdf_reader import read_pdf  # noqa: E402
-from PIL import Image as _Image  # noqa: E402
 
 
 def timed(fn, *args):
@@ -53,20 +52,20 @@ def digital_pages_per_second(pdfs: list[Path]) -> float:
 
 
 def scan_stage_times(scans: list[Path]) -> dict[str, float]:
-    """Seconds per stage over every scanned page, one process."""
-    stages = dict.fromkeys(["render", "deskew", "grid", "ocr prose", "ocr cells"], 0.0)
+    """Seconds per stage over every scanned page, one process, each stage as `read_upright` runs it."""
+    stages = dict.fromkeys(["render", "level", "tables", "ocr prose", "ocr cells"], 0.0)
     for scan in scans:
         for number in range(1, page_count(scan) + 1):
             image, s = timed(render_pdf_page, scan, number)
             stages["render"] += s
             gray, s = timed(ocr_page.deskew, np.array(image.convert("L")))
-            stages["deskew"] += s
-            grids, s = timed(ocr_page.find_grids, gray)
-            stages["grid"] += s
-            _, s = timed(tesseract.read_words, _Image.fromarray(ocr_page.blank_tables(gray, grids)))
+            stages["level"] += s
+            ruled, s = timed(ocr_page.find_tables, gray)
+            stages["tables"] += s
+            _, s = timed(tesseract.read_words, Image.fromarray(ocr_page.blank_tables(ruled.gray, ruled.grids)))
             stages["ocr prose"] += s
-            tables = [ocr_page.grid_to_table(g, number) for g in grids]
-            _, s = timed(ocr_page.read_cells, gray, tables)
+            tables = [ocr_page.grid_to_table(g, number) for g in ruled.grids]
+            _, s = timed(ocr_page.read_cells, ocr_page.erase_streaks(ruled.gray, ruled.streaks), tables)
             stages["ocr cells"] += s
     return stages
 

@@ -59,6 +59,31 @@ def read_page_image(image: Image.Image, number: int) -> Page:
 
 def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
     """Read a level page; also return every word read, to judge the reading."""
+    ruled = find_tables(gray)
+    words = tesseract.read_words(Image.fromarray(blank_tables(ruled.gray, ruled.grids)))
+    tables = [grid_to_table(grid, number) for grid in ruled.grids]
+    cell_words = read_cells(erase_streaks(ruled.gray, ruled.streaks), tables)
+    height, width = gray.shape
+    paragraphs = lines_to_paragraphs(words_to_lines(words), number, float(width))
+    blocks = sorted([t for t in tables if t.cells] + paragraphs, key=lambda b: b.bbox.y0 if b.bbox else 0.0)
+    page = Page(number=number, blocks=blocks, width=float(width), height=float(height),
+                unread_tables=[BBox(*box) for box in ruled.unread])
+    return page, words + cell_words
+
+
+@dataclass
+class Ruled:
+    """A level page's tables: the page with its seals lifted, the grids of cells, the
+    scanner's streaks, and the boxes of ruled areas where no grid was found."""
+
+    gray: np.ndarray
+    grids: list[Grid]
+    streaks: np.ndarray
+    unread: list[tuple[int, int, int, int]]
+
+
+def find_tables(gray: np.ndarray) -> Ruled:
+    """The tables of a level page, from its rulings (completed where only rows are ruled)."""
     rulings, streaks = ruling_lines(gray)
     seals = find_seals(gray, DPI)
     if seals:  # the ring's sides may pass for rulings: the rulings are found again without it
@@ -66,15 +91,8 @@ def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
         rulings, streaks = ruling_lines(gray)
     completed, completions = complete_rulings(gray, rulings)
     grids = lines_to_grids(completed)
-    words = tesseract.read_words(Image.fromarray(blank_tables(gray, grids)))
-    tables = [grid_to_table(grid, number) for grid in grids]
-    cell_words = read_cells(erase_streaks(gray, streaks), tables)
-    height, width = gray.shape
-    paragraphs = lines_to_paragraphs(words_to_lines(words), number, float(width))
-    blocks = sorted([t for t in tables if t.cells] + paragraphs, key=lambda b: b.bbox.y0 if b.bbox else 0.0)
-    unread = [BBox(*box) for box in completions if not any(_overlap(grid.box, box) for grid in grids)]
-    page = Page(number=number, blocks=blocks, width=float(width), height=float(height), unread_tables=unread)
-    return page, words + cell_words
+    unread = [box for box in completions if not any(_overlap(grid.box, box) for grid in grids)]
+    return Ruled(gray, grids, streaks, unread)
 
 
 def _looks_wrong(words: list[Word]) -> bool:
@@ -144,11 +162,6 @@ def _rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
 
 def _binary(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-
-
-def find_grids(gray: np.ndarray) -> list[Grid]:
-    """Ruled tables of a level page."""
-    return lines_to_grids(ruling_lines(gray)[0])
 
 
 def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
