@@ -172,8 +172,10 @@ def implied_verticals(rules: list[Box], phrases: list[Box], verticals: list[Box]
     left, right = min(r.x0 for r in rules), max(r.x1 for r in rules)
     heights = _heights(rules, tolerance)
     inside = [p for p in phrases if left <= _mid_x(p) <= right and heights[0] <= _mid_y(p) <= heights[-1]]
-    row = min(b - a for a, b in zip(heights, heights[1:]))
-    verticals = [v for v in verticals if v.bottom - v.top >= 0.9 * row]  # not a letter's stroke
+    # a ruling runs from rule to rule; a letter's stroke or what a seal leaves does not
+    verticals = [v for v in verticals if any(v.top <= top + reach and v.bottom >= bottom - reach
+                                             for top, bottom in zip(heights, heights[1:])
+                                             if (reach := min(tolerance, 0.1 * (bottom - top))) >= 0)]
     inner = [v for v in verticals if left + tolerance < v.x0 < right - tolerance]
     if inner:
         return [end for part in _ruled_parts(heights, inner, inside) for end in _frame(part, rules, verticals, tolerance)]

@@ -187,6 +187,8 @@ def lines_to_grids(rulings: np.ndarray) -> list[Grid]:
 
 _WORD_GAP = np.ones((3, 15), np.uint8)  # joins the letters of a word at 300 dpi, not two words
 _MIN_GUTTER_PX = 15  # the narrowest white channel taken for a column boundary (two cell paddings)
+_RULE_THICKNESS = 12  # px: a printed rule at 300 dpi is 2–6 px thick, a bold one under 12
+_SHORTEST_RULE = 0.25  # of the page's longest rule: a rule under a heading over two columns is about that
 
 
 def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
@@ -196,10 +198,13 @@ def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray,
     height, width = rulings.shape
     across = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
     down = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
-    pieces = [alignment.Box(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2) for x0, y0, x1, y1 in _components(across)]
+    pieces = [alignment.Box(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2) for x0, y0, x1, y1 in _components(across)
+              if y1 - y0 <= _RULE_THICKNESS]  # a blurred word's letters run together too, a text line high
     ruled = [_cells_box(grid) for grid in lines_to_grids(rulings)]  # a rule may run on past the cells
-    rules = [r for r in alignment.join_rules(pieces, GRID_TOLERANCE_PX)
-             if not any(alignment.contains(box, (r.x0, r.top, r.x1, r.bottom), GRID_TOLERANCE_PX) for box in ruled)]
+    joined = alignment.join_rules(pieces, GRID_TOLERANCE_PX)
+    longest = max((r.x1 - r.x0 for r in joined), default=0)
+    rules = [r for r in joined if r.x1 - r.x0 >= _SHORTEST_RULE * longest  # a word's run, not a rule
+             and not any(alignment.contains(box, (r.x0, r.top, r.x1, r.bottom), GRID_TOLERANCE_PX) for box in ruled)]
     completed, boxes = rulings.copy(), []
     for table in alignment.rules_to_tables(rules, max_row=height / 3, first_line=_first_line(gray, across)):
         left, right = min(r.x0 for r in table), max(r.x1 for r in table)

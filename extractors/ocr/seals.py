@@ -60,11 +60,14 @@ def find_seals(gray: np.ndarray, dpi: int) -> list[Seal]:
 
 
 def _ring_score(gray: np.ndarray, x: float, y: float, r: float, paper: float, dpi: int) -> float:
-    """How much more of the circle is inked than of the circles 1.5 mm inside and outside it:
-    near 1 for a seal's ring, near 0 for a circle drawn through text."""
-    step = dpi / MM_PER_INCH * 1.5
-    inked = [(_darkest_along(gray, x, y, r + offset) < paper - _PAPER_MARGIN).mean() for offset in (-step, 0.0, step)]
-    return inked[1] - max(inked[0], inked[2])
+    """How much more of the circle is inked than of the circle 3 mm outside it (beyond a
+    ring's band, however broad): near 1 for a seal's ring, near 0 for a circle drawn
+    through text, which is as inked just outside."""
+    outside = r + dpi / MM_PER_INCH * 3
+
+    def inked(radius: float) -> float:
+        return float((_darkest_along(gray, x, y, radius) < paper - _PAPER_MARGIN).mean())
+    return inked(r) - inked(outside)
 
 
 def _darkest_along(gray: np.ndarray, x: float, y: float, r: float) -> np.ndarray:
@@ -91,7 +94,7 @@ def erase_seals(gray: np.ndarray, seals: list[Seal], dpi: int, keep: np.ndarray 
     out = gray.copy()
     ink = gray[gray < np.percentile(gray, 90) - _PAPER_MARGIN]
     print_grey = float(np.percentile(ink, 10)) if ink.size else 0.0
-    margin = dpi / MM_PER_INCH  # a millimetre: the ring's width and the blur around it
+    margin = 2 * dpi / MM_PER_INCH  # the rest of a broad ring's band, and the blur around it
     for seal in seals:
         if seal.ink - print_grey < _MIN_CONTRAST:
             continue  # a black stamp: its ink is the print's
