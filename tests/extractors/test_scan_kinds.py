@@ -12,12 +12,13 @@ import random
 from functools import lru_cache
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw, ImageFont
 
 from extractors.ocr.page import read_page_image
 from models.layout import SURE_CONFIDENCE, Cell, Table
 from tests.generated.scans import (
     AMOUNT_COLUMNS,
+    FONT_PATH,
     HEADER,
     MM_PER_INCH,
     ScanTruth,
@@ -199,3 +200,23 @@ def test_seal_is_not_a_column():
     """A seal's ring is no ruling: the table keeps its columns and rows."""
     table, truth, _ = read_sealed()
     assert_shape(table, truth)
+
+
+# --- a ruled table whose cells cannot be found ----------------------------------------------------
+
+def test_ruled_area_without_cells_is_kept_as_unread():
+    """Rules across a narrow block of figures (too narrow for a table's grid): the page keeps
+    the area as unread, for a review issue at its page, rather than losing it."""
+    image = Image.new("L", (2480, 3508), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT_PATH, 42)
+    left, width, top = 300, 420, 600
+    for r in range(5):
+        y = top + r * 90
+        draw.line([(left, y), (left + width, y)], fill=0, width=3)
+        if r < 4:
+            draw.text((left + 20, y + 22), f"{r + 1}.1", font=font, fill=0)
+            draw.text((left + 240, y + 22), f"{(r + 1) * 125}", font=font, fill=0)
+    page = read_page_image(image, 1)
+    assert not [b for b in page.blocks if isinstance(b, Table)]
+    assert len(page.unread_tables) == 1 and page.unread_tables[0].y0 <= top + 10

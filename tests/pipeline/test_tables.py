@@ -219,3 +219,19 @@ def test_ocr_noise_between_fragments_does_not_split_the_table():
     assert [cell_texts(r)[0] for r in logical.body] == ["1.1", "1.2"]
     assert not is_ocr_noise(Paragraph("г. Калуга", 2, confidence=0.9))  # a word of the language
     assert not is_ocr_noise(Paragraph("НЫ шьт", 2))  # a digital page prints what it means
+
+
+def test_an_unread_ruled_area_is_a_review_issue_at_its_page():
+    """What the reader could not read into cells is not lost: the document says where it is."""
+    from models.layout import BBox
+    from pipeline.parse.document import parse_document
+
+    area = BBox(300, 600, 720, 960)
+    layout = Layout("x.scan.pdf", "scan", [
+        Page(1, [Paragraph("ПРИКАЗ", 1), Paragraph("от 14.03.2024 № 112-п", 1)]),
+        Page(2, [table([["№", "Наименование", "Срок"], ["1.1", "Мера", "2020"]], 2)], unread_tables=[area]),
+    ])
+    issues = parse_document(layout_to_logical(layout)).issues
+    unread = [i for i in issues if i.where == "page 2"]
+    assert len(unread) == 1 and "could not be read" in unread[0].detail
+    assert (unread[0].provenance.page, unread[0].provenance.bbox) == (2, area)
