@@ -31,7 +31,7 @@ class Box:
 
 MIN_RULES = 3  # a header and one row need three rules
 MIN_TABLE_ROWS = 4  # rows either side of a heading that make two tables of a block of rules, columns aside
-HEADING_SLACK = 3.5
+HEADING_SLACK = 3.5  # times a row's usual slack around its text: a heading between tables has a paragraph's room
 CROSSING_SHARE = 0.2  # of a table's text lines may cross a gutter (headings over columns, task rows)
 MIN_CROSSINGS = 2  # however short the table: a heading over two columns may wrap
 _OVERLAP = 0.5  # of the shorter rule's length that two rules of one table share
