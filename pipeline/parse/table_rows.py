@@ -119,6 +119,7 @@ class _RowWalk:
         rows = [self.read(Row(cells, _merged_down_blank(cells, above, self.cols)))
                 for cells, above in zip(body, [None] + body[:-1])]
         _years_as_rows(rows, self.cols)
+        _headings_among_measures(rows, self.cols)
         return rows
 
     def read(self, row: Row) -> Row:
@@ -332,6 +333,18 @@ def task_from_row(texts: list[str], cols: Columns) -> tuple[str, str] | None:
             and cols.code is not None and not texts[cols.code]:
         return code.value, strip_task_title(rest_after_code(first, code))
     return None
+
+
+def _headings_among_measures(rows: list[Row], cols: Columns) -> None:
+    """A row numbered «1.» with a title and nothing else, whose next measure is numbered
+    «1.1», heads the measures under it: a task heading that spans nothing (a table ruled
+    across only prints it in the code and title columns)."""
+    measures = [r for r in rows if r.kind == "measure"]
+    for row, following in zip(measures, measures[1:]):
+        filled = {k for k, t in enumerate(row.texts) if t}
+        if row.code is not None and row.code.depth == 1 and filled <= {cols.code, cols.title} \
+                and (following.measure_code or "").startswith(f"{row.measure_code}."):
+            row.kind, row.task_code, row.measure_code = "task", row.measure_code, None
 
 
 def _years_as_rows(rows: list[Row], cols: Columns) -> None:

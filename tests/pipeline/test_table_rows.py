@@ -153,3 +153,13 @@ def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
                                                       ("3", "Организация работы службы")]
     assert [m.code for m in out.measures] == ["2.1", "3.1"]
     assert [(i.kind, i.where) for i in out.issues if "ШВ" in i.detail] == [("ocr_suspect", "task 3")]
+
+
+def test_a_numbered_heading_that_spans_nothing_is_a_task():
+    """«1. | Поддержка семей» in the code and title columns only (a table ruled across only),
+    followed by 1.1 and 1.2: the task they belong to, not a measure «1»."""
+    found, out = facts([["1.", "Поддержка семей", "", "", "", ""],
+                        ["1.1", "Семинар", "Министерство", "1,0", "0,5", "0,5"],
+                        ["1.2", "Выставка", "Министерство", "2,0", "1,0", "1,0"]])
+    assert [(t.code, t.title) for t in out.tasks] == [("1", "Поддержка семей")]
+    assert [m.code for m in out.measures] == ["1.1", "1.2"]
