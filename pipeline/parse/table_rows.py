@@ -345,6 +345,7 @@ def _headings_among_measures(rows: list[Row], cols: Columns) -> None:
         if row.code is not None and row.code.depth == 1 and filled <= {cols.code, cols.title} \
                 and (following.measure_code or "").startswith(f"{row.measure_code}."):
             row.kind, row.task_code, row.measure_code = "task", row.measure_code, None
+            row.read |= filled
 
 
 def _years_as_rows(rows: list[Row], cols: Columns) -> None:

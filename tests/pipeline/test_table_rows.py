@@ -163,3 +163,4 @@ def test_a_numbered_heading_that_spans_nothing_is_a_task():
                         ["1.2", "Выставка", "Министерство", "2,0", "1,0", "1,0"]])
     assert [(t.code, t.title) for t in out.tasks] == [("1", "Поддержка семей")]
     assert [m.code for m in out.measures] == ["1.1", "1.2"]
+    assert not [i for i in out.issues if i.kind == "unread_value"]
