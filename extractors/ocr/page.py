@@ -48,7 +48,7 @@ def read_page_image(image: Image.Image, number: int) -> Page:
     if sideways:  # a landscape table printed on a portrait sheet: turned whichever way reads better
         readings = [read_upright(deskew(np.ascontiguousarray(np.rot90(gray, k))), number) for k in (1, 3)]
         return max(readings, key=lambda reading: _mean_confidence(reading[1]) or 0)[0]
-    gray = _rotate(gray, angle) if abs(angle) > 0.05 else gray
+    gray = _level(gray, angle)
     page, words = read_upright(gray, number)
     if _looks_wrong(words):
         turned = tesseract.orientation(Image.fromarray(gray).reduce(2))
@@ -149,7 +149,10 @@ def _small_ink(gray: np.ndarray) -> np.ndarray:
 
 def deskew(gray: np.ndarray) -> np.ndarray:
     """The page turned level, when its lines show a tilt."""
-    angle = skew_angle(gray)
+    return _level(gray, skew_angle(gray))
+
+
+def _level(gray: np.ndarray, angle: float) -> np.ndarray:
     return _rotate(gray, angle) if abs(angle) > 0.05 else gray
 
 
@@ -206,11 +209,13 @@ def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray,
     rules = [r for r in joined if r.x1 - r.x0 >= _SHORTEST_RULE * longest  # a word's run, not a rule
              and not any(alignment.contains(box, (r.x0, r.top, r.x1, r.bottom), GRID_TOLERANCE_PX) for box in ruled)]
     completed, boxes = rulings.copy(), []
+    if not rules:  # every rule is in a ruled table: nothing to complete (most pages)
+        return completed, boxes
+    verticals = [alignment.Box(*box) for box in _components(down)]
     for table in alignment.rules_to_tables(rules, max_row=height / 3, first_line=_first_line(gray, across)):
         left, right = min(r.x0 for r in table), max(r.x1 for r in table)
         top, bottom = min(r.top for r in table), max(r.top for r in table)
         text = _ink_words(gray, across, (int(left), int(top), int(right), int(bottom)))
-        verticals = [alignment.Box(*box) for box in _components(down)]
         implied = alignment.implied_verticals(table, alignment.words_to_phrases(text), verticals, _MIN_GUTTER_PX,
                                               GRID_TOLERANCE_PX)
         for line in implied:
