@@ -103,26 +103,32 @@ def repair_sequence(codes: list[str | None]) -> list[str | None]:
     return fixed
 
 
-def _dotted(code: str) -> list[str]:
-    """A code whose dot OCR lost («31» for 3.1), read with the dot in each place it can go."""
-    if not re.fullmatch(r"\d{2,3}", code):
+def _misread(code: str, after: str | None) -> list[str]:
+    """Codes OCR may have read as `code`: the dot lost («31» for 3.1), or a dot or a
+    speck read as one more digit («1.17» for «1.1.», «7.71» for 7.1) — unless the code
+    leads to the next one as read, which a misread rarely does."""
+    if re.fullmatch(r"\d{2,3}", code):
+        return [f"{code[:k]}.{code[k:]}" for k in range(1, len(code))]
+    parts = code.split(".")
+    if not all(p.isdigit() for p in parts) or (after and after in successors(code)):
         return []
-    return [f"{code[:k]}.{code[k:]}" for k in range(1, len(code))]
+    return [".".join(parts[:i] + [part[:k] + part[k + 1:]] + parts[i + 1:])
+            for i, part in enumerate(parts) if len(part) == 2 for k in (1, 0)]
 
 
 def _fit(codes: list[str | None], i: int) -> str | None:
     prev = next((c for c in reversed(codes[:i]) if c), None)
     code = codes[i]
     after = next((c for c in codes[i + 1:] if c), None)
-    if code and prev is None:  # the first code: kept unless only its dotted reading leads to the next
-        leads = [v for v in _dotted(code) if after in successors(v)]
+    if code and prev is None:  # the first code: kept unless only a misread of it leads to the next
+        leads = [v for v in _misread(code, after) if after in successors(v)]
         return leads[0] if after and after not in successors(code) and leads else code
     if code and code in successors(prev):
         return code
     candidates = successors(prev) if prev else ["1"]
-    dotted = [v for v in _dotted(code or "") if v in candidates or (after and after in successors(v))]
-    if dotted:
-        return dotted[0]
+    misread = [v for v in _misread(code or "", after) if v in candidates or (after and after in successors(v))]
+    if misread:
+        return max(misread, key=lambda v: (v in candidates, bool(after) and after in successors(v)))
     if after is None:
         return candidates[1] if code is None and prev else code
     fitting = [c for c in candidates if after in successors(c)]

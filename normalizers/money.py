@@ -76,12 +76,13 @@ class _Label:
 
 def _labels(gap: str, first: bool, last: bool) -> list[_Label]:
     """The labels in a stretch of text between amounts: split at «;», line ends and
-    «в том числе», cleaned of punctuation and «(далее – …)» definitions."""
+    «в том числе», cleaned of punctuation and «(далее – …)» definitions; punctuation
+    alone is no label."""
     parts = _PIECE_BREAK.split(lexicon.SPLIT_WORDS.sub(";", _DEFINITION.sub("", gap)))
     labels = []
     for j, part in enumerate(parts):
         text = collapse(part).strip(" ,;:–—-()")
-        if text:
+        if re.search(r"\w", text):  # a stray quote or bracket names nothing
             labels.append(_Label(text, j == 0 and not first, j == len(parts) - 1 and not last))
     return labels
 
@@ -129,6 +130,37 @@ def _cell_units(text: str, matches: list[re.Match], scale: Decimal) -> tuple[str
         if printed:
             text = text[:unit.start()] + " " * (unit.end() - unit.start()) + text[unit.end():]
     return text, scales
+
+
+# A lone round glyph in a number cell: a zero OCR read as a letter or a sign.
+_ZERO_LOOKALIKE = re.compile(r"[ОоOo©°@]\.?")
+# A cell of one number of whole rubles whose digit groups a speck split, read as a mark:
+# «2.000 000», «1 000.000», «2:000 000», «1. 000 000».
+_MARKED_GROUPS = re.compile(r"\d{1,3}(?:(?:[.:]\s?|,|\s)\d{3})+")
+# A dot or colon before the last three digits of a number inside a cell («1 363:467»,
+# «101.700 средства Фонда»): rubles have two decimals at most, so it groups thousands.
+_GROUP_MARK = re.compile(r"(?<=\d)[.:](?=\d{3}(?:[.:]\d{3})*(?!\d|[.,:]\d))")
+# Digit groups whose space OCR lost («5 781841», «1 109076»): a group of more than three.
+_LOST_SPACE = re.compile(r"(?<![\d.,])[1-9]\d{0,2}(?: \d{3})* \d{4,}(?![\d.,]\d)")
+
+
+def mend_scanned_number(text: str) -> str:
+    """A scanned rubles cell with its numbers mended where they can only mean one
+    thing: a lone «О» or «©» is 0; a mark between groups of three digits is a speck or
+    a thousands mark, not a decimal mark (rubles have two decimals at most); digit
+    groups that lost a space are regrouped. Any other text is returned as it is."""
+    number = text.strip()
+    if _ZERO_LOOKALIKE.fullmatch(number):
+        return "0"
+    if _MARKED_GROUPS.fullmatch(number) and re.search(r"\s\d{3}", number) and len(re.findall(r"[.,:]", number)) == 1:
+        return re.sub(r"[.,:]\s?", " ", number)
+    text = _GROUP_MARK.sub(" ", text)
+    return _LOST_SPACE.sub(lambda m: _grouped(re.sub(r"\D", "", m.group(0))), text)
+
+
+def _grouped(digits: str) -> str:
+    """`5781841` → `5 781 841`."""
+    return f"{int(digits):,}".replace(",", " ")
 
 
 def read_money_cell(text: str, scale: Decimal | int = 1) -> MoneyReading:

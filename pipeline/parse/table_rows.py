@@ -20,8 +20,8 @@ from models.records import (
     FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
 )
 from normalizers import lexicon
-from normalizers.codes import UNKNOWN, Code, parse_code, repair_sequence, rest_after_code, roman_to_int
-from normalizers.money import MoneyPart, read_money_cell
+from normalizers.codes import UNKNOWN, Code, parse_code, repair_sequence, rest_after_code, roman_to_int, successors
+from normalizers.money import MoneyPart, mend_scanned_number, read_money_cell
 from normalizers.periods import deadline_bounds, parse_date
 from normalizers.sources import classify_source, source_label
 from normalizers.text import clean
@@ -58,6 +58,7 @@ class Row:
     year: int | None = None  # the year the row's amounts are for (years printed as rows)
     source: tuple[str, str] | None = None  # (source, label) the row's amounts are of
     read: set[int] = field(default_factory=set)  # columns whose text the row's kind accounts for
+    numbered_under: str | None = None  # the measure a source row's printed code names, where not its own
 
 
 # A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
@@ -237,8 +238,10 @@ class _RowWalk:
         full = self.full_code(code.value)
         source = _row_source(title) if title and len(title) < 80 else None
         if self.cols.of("amount") and source and source[0] != "all" and code.depth > 1:
-            parent = self.full_code(code.value.rsplit(".", 1)[0])  # a measure's sub-row by source («1.1.1 Грант Фонда»)
+            parent = self._sub_row_parent(code)  # a measure's sub-row by source («1.1.1 Грант Фонда»)
             row.kind, row.code, row.measure_code, row.source = "part", code, parent, source
+            printed_parent = self.full_code(code.value.rsplit(".", 1)[0])
+            row.numbered_under = printed_parent if printed_parent != parent else None
             row.read |= {k for k in (code_k, self.cols.title) if k is not None}
             return row
         row.kind, row.code, row.measure_code, row.title = "measure", code, full, title
@@ -246,6 +249,19 @@ class _RowWalk:
         row.task_code = self.task_code or (full.split(".")[0] if "." in full else None)
         self.owner = row
         return row
+
+    def _sub_row_parent(self, code: Code) -> str:
+        """The measure a numbered source row («1.1.1 Грант Фонда») belongs to. Source rows
+        follow their measure, so a code that is not one level under the measure above and
+        does not start a measure that may follow it is a misreading («17.1.» for 1.1.7,
+        «2.13» for 2.1.3): the row is the measure's above."""
+        parent = self.full_code(code.value.rsplit(".", 1)[0])
+        owner = self.owner if self.owner is not None and self.owner.kind == "measure" else None
+        if owner is None or parent == owner.measure_code:
+            return parent
+        if code.depth == owner.code.depth + 1 and parent in successors(owner.measure_code):
+            return parent  # the row of measure `parent` itself was lost
+        return owner.measure_code
 
     def heading_row(self, row: Row) -> tuple[str, str] | None:
         """A section heading: its title cell spans the deadline or executor column
@@ -421,9 +437,13 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
 
 def _read_cell(cell: Cell, row: Row, place: _Place, out: TableRecords) -> list[MoneyPart]:
     column = place.column
-    reading = read_money_cell(cell.text, column.scale)
     value = ValueRef("funding", funding_value_key(row.measure_code, _year_of(row, column), column.source, _task_of(row), column.period,
                                                   column.basis), "amount")
+    text = mend_scanned_number(cell.text) if cell.confidence is not None and column.scale == 1 else cell.text
+    if text != cell.text:
+        out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"{place}: «{clean(cell.text)}» read as "
+                                      f"«{text}»", _provenance(cell), value=value))
+    reading = read_money_cell(text, column.scale)
     if reading.problem:
         out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: {reading.problem}",
                                       _provenance(cell), value=value))
@@ -503,24 +523,51 @@ def _note_merged(first: Row, row: Row, cell: Cell, out: TableRecords) -> None:
 def read_measure_table(table: LogicalTable, cols: Columns, table_number: int, out: TableRecords) -> None:
     """Tasks, measures and funding of one measures or funding table."""
     rows = row_dimensions(table, cols)
-    first_measure, first_funding = len(out.measures), len(out.funding)
+    measured: list[tuple[Row, Measure]] = []
     for row in rows:
         if row.kind == "task" and row.title:
-            out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
-            if row.code is not None and row.code.garbled:
-                out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
-                                              f"«{row.code.printed}»; the numbering gives {row.task_code}",
-                                              _provenance(row.cells[0])))
-        elif row.kind == "measure":
-            _add_measure(row, cols, out)
+            _add_task(row, out)
+        elif row.kind == "measure" and (measure := _add_measure(row, cols, out)):
+            measured.append((row, measure))
+    repair_codes([measure for _, measure in measured], "measure", out.issues)
+    _renumber_rows(rows, {id(row): measure.code for row, measure in measured})
+    _flag_misnumbered(rows, cols, out)
     cell_facts(rows, cols, table_number, out)
-    renamed = repair_codes(out.measures[first_measure:], "measure", out.issues)
-    for f in out.funding[first_funding:]:
-        f.measure_code = renamed.get(f.measure_code, f.measure_code)
     report_unread_cells(rows, cols, table_number, out)
 
 
-def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
+def _add_task(row: Row, out: TableRecords) -> None:
+    out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
+    if row.code is not None and row.code.garbled:
+        out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
+                                      f"«{row.code.printed}»; the numbering gives {row.task_code}",
+                                      _provenance(row.cells[0])))
+
+
+def _renumber_rows(rows: list[Row], codes: dict[int, str]) -> None:
+    """Give each measure row, and the rows that continue it, the code the mended
+    numbering gave its measure (`codes` by the measure row's id)."""
+    old = new = None
+    for row in rows:
+        if row.kind == "measure":
+            old, new = row.measure_code, codes.get(id(row), row.measure_code)
+            row.measure_code = new
+        elif old is not None and row.measure_code == old:
+            row.measure_code = new
+
+
+def _flag_misnumbered(rows: list[Row], cols: Columns, out: TableRecords) -> None:
+    """An issue for each source row whose printed code names another measure than the
+    one above it, under which it is filed."""
+    for row in rows:
+        if row.numbered_under and row.numbered_under != row.measure_code:
+            out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"source row numbered «{row.code.printed}» "
+                                          f"under measure {row.measure_code}: filed under it",
+                                          _provenance(row.cells[cols.code or 0])))
+
+
+def _add_measure(row: Row, cols: Columns, out: TableRecords) -> Measure | None:
+    """The measure a row prints (None for a code with no title), with its issues."""
     texts = row.texts
     code = row.measure_code
     where = f"measure {code}" if cols.kind == "measures" else f"funding {code}"
@@ -530,11 +577,11 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
                                       f"{code}", _provenance(row.cells[cols.code or 0])))
     row.read |= _code_and_title(cols)
     if not row.title:
-        return
+        return None
     deadline, start, end = _deadline(row, cols)
     executors = [row.cells[c.index].text for c in cols.of("executor") if row.cells[c.index].text.strip()]
     row.read |= {c.index for c in cols.of("executor", "deadline", "deadline_start", "deadline_end", "result")}
-    out.measures.append(Measure(
+    measure = Measure(
         code=code,
         task_code=row.task_code,
         title=row.title,
@@ -544,7 +591,9 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> None:
         executors=executors,  # split by the normaliser
         expected_result=" ".join(texts[c.index] for c in cols.of("result") if texts[c.index]) or None,
         provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
-    ))
+    )
+    out.measures.append(measure)
+    return measure
 
 
 def _code_and_title(cols: Columns) -> set[int]:
@@ -598,13 +647,10 @@ def flag_unsure_cells(row: list[Cell], where: str, issues: list[ReviewIssue]) ->
                                   _provenance(worst)))
 
 
-def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[str, str]:
+def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> None:
     """Mend codes that break the table's numbering (an OCR misreading, mostly); each
-    mended code is a review issue. Returns old → new for codes that were unique."""
-    repaired = repair_sequence([r.code for r in records])
-    counts = Counter(r.code for r in records)
-    renamed = {}
-    for record, code in zip(records, repaired):
+    mended code is a review issue."""
+    for record, code in zip(records, repair_sequence([r.code for r in records])):
         if code is not None and UNKNOWN in code:
             issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}", f"code printed as «{record.code}» "
                                       "could not be read, and the numbering does not tell it", record.provenance))
@@ -612,10 +658,7 @@ def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> dict[
             issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}",
                                       f"code printed as «{record.code or ''}»; the numbering gives {code}",
                                       record.provenance))
-            if counts[record.code] == 1:
-                renamed[record.code] = code
             record.code = code
-    return renamed
 
 
 # --------------------------------------------------------------------------- indicators

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from normalizers.money import MoneyPart, parse_amount, read_money_cell
+from normalizers.money import MoneyPart, mend_scanned_number, parse_amount, read_money_cell
 from normalizers.sources import classify_source
 
 D = Decimal
@@ -171,3 +171,34 @@ def test_read_money_cell_label_first_years_and_decimals(cell, scale, expected):
 def test_what_a_money_cell_cannot_say_is_a_problem_not_a_number(cell, scale, reason):
     reading = read_money_cell(cell, scale)
     assert reason in reading.problem
+
+
+@pytest.mark.parametrize(("scanned", "mended"), [
+    ("©", "0"),
+    ("О", "0"),
+    ("2.000 000", "2 000 000"),  # a speck between digit groups read as a dot
+    ("1 000.000", "1 000 000"),
+    ("2:000 000", "2 000 000"),
+    ("1. 000 000", "1 000 000"),
+    ("1 363:467, в том числе 1 348 467 краевой бюджет", "1 363 467, в том числе 1 348 467 краевой бюджет"),
+    ("101.700 средства Фонда", "101 700 средства Фонда"),  # rubles have two decimals at most
+    ("5 781841, в том числе 3 806 241 краевой бюджет", "5 781 841, в том числе 3 806 241 краевой бюджет"),
+    # what can mean something else is left as it is
+    ("1 500 000,50", "1 500 000,50"),
+    ("1 778 000, 234 400", "1 778 000, 234 400"),
+    ("1 250,0", "1 250,0"),
+    ("0 5", "0 5"),
+    ("30 000 15 000", "30 000 15 000"),
+    ("01.01.2020", "01.01.2020"),
+    ("1.1.1", "1.1.1"),
+    ("12.5", "12.5"),
+])
+def test_mend_scanned_number(scanned, mended):
+    assert mend_scanned_number(scanned) == mended
+
+
+def test_punctuation_alone_is_no_label():
+    reading = read_money_cell('"2 601 705, в том числе 1 621 505 краевой бюджет; 980 200 средства Фонда')
+    assert reading.problem is None
+    assert [(p.amount, p.source) for p in reading.parts] == [
+        (D("2601705"), "all"), (D("1621505"), "regional_budget"), (D("980200"), "fund_grant")]

@@ -164,3 +164,42 @@ def test_a_numbered_heading_that_spans_nothing_is_a_task():
     assert [(t.code, t.title) for t in out.tasks] == [("1", "Поддержка семей")]
     assert [m.code for m in out.measures] == ["1.1", "1.2"]
     assert not [i for i in out.issues if i.kind == "unread_value"]
+
+
+RUBLES = ["№", "Наименование мероприятия", "Всего, рублей", "2020 год", "2021 год"]
+
+
+def test_a_misread_source_row_number_is_filed_under_the_measure_above():
+    found, out = facts([["1.7", "Семинар", "", "", ""],
+                        ["17.1.", "Грант Фонда", "200", "100", "100"],  # «1.7.1.» with a dot lost
+                        ["1.7.2", "Собственные средства", "0", "0", "0"],
+                        ["1.8", "Лекторий", "", "", ""],
+                        ["1.9.1", "Грант Фонда", "50", "50", "0"]], RUBLES)  # the row of measure 1.9 lost
+    assert {(code, source, amount) for code, _, year, _, _, source, amount in found if year is None} == {
+        ("1.7", "fund_grant", Decimal(200)), ("1.7", "own_funds", Decimal(0)), ("1.9", "fund_grant", Decimal(50))}
+    (issue,) = out.issues
+    assert (issue.kind, issue.where) == ("ocr_suspect", "funding 1.7") and "«17.1.»" in issue.detail
+
+
+def test_amounts_follow_their_measure_when_the_numbering_mends_its_code():
+    printed = [f"5.{n}" for n in range(1, 10)] + ["5.1", "5.11"]  # «5.10» with its last digit lost
+    found, out = facts([[code, f"Мероприятие {n}", str(n), str(n), "0"] for n, code in enumerate(printed, 1)], RUBLES)
+    assert {(code, amount) for code, _, year, _, _, _, amount in found if year is None} == {
+        (f"5.{n}", Decimal(n)) for n in range(1, 12)}
+    assert [m.code for m in out.measures] == [f"5.{n}" for n in range(1, 12)]
+
+
+def test_a_scanned_amount_is_mended_only_where_it_can_mean_one_number_and_flagged():
+    body = [["1.1", "Семинар", "2.000 000", "1 000 000", "©"]]
+    scanned = table(body, RUBLES)
+    for row in scanned.body:
+        for cell in row:
+            cell.confidence = 0.9
+    out = TableRecords()
+    read_measure_table(scanned, read_columns(scanned), 1, out)
+    assert {(f.year, f.amount_rub) for f in out.funding} == {(None, Decimal(2000000)), (2020, Decimal(1000000)),
+                                                            (2021, Decimal(0))}
+    assert [i.kind for i in out.issues] == ["ocr_suspect", "ocr_suspect"]
+    assert "«2.000 000» read as «2 000 000»" in out.issues[0].detail
+    found, out = facts(body, RUBLES)  # the same text printed in a digital file is not guessed at
+    assert {f[2] for f in found} == {2020} and {i.kind for i in out.issues} == {"unread_value"}
