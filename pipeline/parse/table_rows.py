@@ -59,6 +59,7 @@ class Row:
     source: tuple[str, str] | None = None  # (source, label) the row's amounts are of
     read: set[int] = field(default_factory=set)  # columns whose text the row's kind accounts for
     numbered_under: str | None = None  # the measure a source row's printed code names, where not its own
+    printed_number: str | None = None  # a section heading's number as printed, where its measures give another
 
 
 # A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
@@ -121,6 +122,7 @@ class _RowWalk:
                 for cells, above in zip(body, [None] + body[:-1])]
         _years_as_rows(rows, self.cols)
         _headings_among_measures(rows, self.cols)
+        _sections_numbered_by_their_measures(rows)
         return rows
 
     def read(self, row: Row) -> Row:
@@ -364,6 +366,35 @@ def _headings_among_measures(rows: list[Row], cols: Columns) -> None:
             row.read |= filled
 
 
+# A heading numbered with a short token OCR may have garbled («Г.», «МИ.», «11.» for III.).
+_NUMBERED_HEADING = re.compile(r"\s*(\S{1,4})\.\s+([А-ЯЁ«\"(].{15,})", re.S)
+
+
+def _sections_numbered_by_their_measures(rows: list[Row]) -> None:
+    """A heading across the whole row is the section its measures are numbered in
+    («2.1», «2.2» → section 2), whatever its number reads: OCR garbles Roman numerals
+    («Г.» or «11.» for III.) into another section's number, a measure's or none."""
+    for i, row in enumerate(rows):
+        m = _NUMBERED_HEADING.fullmatch(row.texts[0]) if _spans_row(row) else None
+        following = next((r for r in rows[i + 1:] if r.kind in ("measure", "task")), None)
+        if m is None or following is None or following.kind != "measure" or following.code.depth < 2:
+            continue
+        section = following.measure_code.split(".")[0]
+        if row.kind == "task" and row.task_code == section:
+            continue
+        row.kind, row.task_code, row.measure_code, row.title = "task", section, None, strip_task_title(m.group(2))
+        row.printed_number, row.read = m.group(1), {0}
+        for under in rows[i + 1:]:
+            if under.kind == "task":
+                break
+            if under.measure_code:
+                under.task_code = section
+
+
+def _spans_row(row: Row) -> bool:
+    return all(cell is row.cells[0] for cell in row.cells)
+
+
 def _years_as_rows(rows: list[Row], cols: Columns) -> None:
     """Years printed as rows: once any row of the table is a year under a measure, a
     measure, subtotal or total row that prints one year (in the year column, else its
@@ -538,7 +569,11 @@ def read_measure_table(table: LogicalTable, cols: Columns, table_number: int, ou
 
 def _add_task(row: Row, out: TableRecords) -> None:
     out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
-    if row.code is not None and row.code.garbled:
+    if row.printed_number:
+        out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
+                                      f"«{row.printed_number}.»; its measures give {row.task_code}",
+                                      _provenance(row.cells[0])))
+    elif row.code is not None and row.code.garbled:
         out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
                                       f"«{row.code.printed}»; the numbering gives {row.task_code}",
                                       _provenance(row.cells[0])))

@@ -203,3 +203,22 @@ def test_a_scanned_amount_is_mended_only_where_it_can_mean_one_number_and_flagge
     assert "«2.000 000» read as «2 000 000»" in out.issues[0].detail
     found, out = facts(body, RUBLES)  # the same text printed in a digital file is not guessed at
     assert {f[2] for f in found} == {2020} and {i.kind for i in out.issues} == {"unread_value"}
+
+
+def test_a_section_heading_ocr_misnumbered_takes_the_number_of_its_measures():
+    body = table([["1.1", "Семинар", "Министерство", "1,0", "0,5", "0,5"],
+                  ["", "", "", "", "", ""],
+                  ["3.1", "Лекторий", "Министерство", "1,0", "0,5", "0,5"],
+                  ["", "", "", "", "", ""],
+                  ["4.1", "Форум", "Министерство", "1,0", "0,5", "0,5"]])
+    for r, printed in ((1, "11. Создание информационных ресурсов для семей"),  # III. read as «11.»
+                       (3, "Г. Выявление целевых категорий клиентов")):  # IV. read as «Г.»
+        heading = Cell(printed, r + 1, 0, col_span=len(HEADER))
+        body.body[r] = [heading] * len(HEADER)
+    out = TableRecords()
+    read_measure_table(body, read_columns(body), 1, out)
+    assert [(t.code, t.title) for t in out.tasks] == [("3", "Создание информационных ресурсов для семей"),
+                                                     ("4", "Выявление целевых категорий клиентов")]
+    assert [(m.code, m.task_code) for m in out.measures] == [("1.1", "1"), ("3.1", "3"), ("4.1", "4")]
+    assert ["«11.»; its measures give 3" in i.detail or "«Г.»; its measures give 4" in i.detail
+            for i in out.issues] == [True, True]
