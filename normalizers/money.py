@@ -155,10 +155,10 @@ def mend_scanned_number(text: str) -> str:
     if _MARKED_GROUPS.fullmatch(number) and re.search(r"\s\d{3}", number) and len(re.findall(r"[.,:]", number)) == 1:
         return re.sub(r"[.,:]\s?", " ", number)
     text = _GROUP_MARK.sub(" ", text)
-    return _LOST_SPACE.sub(lambda m: _grouped(re.sub(r"\D", "", m.group(0))), text)
+    return _LOST_SPACE.sub(lambda m: group_digits(re.sub(r"\D", "", m.group(0))), text)
 
 
-def _grouped(digits: str) -> str:
+def group_digits(digits: str) -> str:
     """`5781841` → `5 781 841`."""
     return f"{int(digits):,}".replace(",", " ")
 

@@ -3,11 +3,15 @@
 - stray strokes and specks read as `|`, `.`, `,` or a quote standing alone, or before a
   list's dash, and the backtick and the opening single quote anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
-  the token is otherwise a number, so words keep their letters.
+  the token is otherwise a number, so words keep their letters;
+- a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
+  twice: `1500 000`, `5 781841`) is grouped by thousands again.
 """
 from __future__ import annotations
 
 import re
+
+from normalizers.money import group_digits
 
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
 _STRAY = re.compile(r"(?:(?<=\s)|^)[|.,:;'`_~‚„’‘“”°˚·\"]+(?=\s|$)")
@@ -30,3 +34,19 @@ def clean_ocr_text(text: str) -> str:
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return "0" if _LONE_ZERO.match(text) else text
+
+
+# A whole cell of one number printed in digit groups, some of them uneven.
+_SPACED_NUMBER = re.compile(r"([1-9]\d{0,3}(?: \d{1,6})+)(,\d+)?")
+
+
+def regroup_number(text: str) -> str:
+    """`1500 000` → `1 500 000`, `5 781841` → `5 781 841`: a number cell whose digit
+    groups OCR ran together (a thin space lost) is grouped by thousands again. Two
+    four-digit groups are two years, and short groups may be two numbers: left as read."""
+    m = _SPACED_NUMBER.fullmatch(text)
+    groups = m.group(1).split() if m else []
+    lengths = [len(g) for g in groups]
+    if not m or max(lengths) < 4 or lengths.count(4) > 1 or sum(lengths) < 5:
+        return text
+    return group_digits("".join(groups)) + (m.group(2) or "")

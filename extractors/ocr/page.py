@@ -22,7 +22,7 @@ from PIL import Image
 from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import tesseract
-from extractors.ocr.cleanup import clean_ocr_text
+from extractors.ocr.cleanup import clean_ocr_text, regroup_number
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
@@ -342,8 +342,18 @@ def read_cells(gray: np.ndarray, tables: list[Table]) -> list[Word]:
 
     Short or unsure cells are read again with their strokes thickened, and the better
     reading is kept: a thin «I» or «1» of a blurred scan is lost or misread in one
-    reading and not in the other."""
-    todo = [(c, crop) for t in tables for c in t.cells if (crop := _ink(gray, c)) is not None]
+    reading and not in the other. A cell left empty whose one mark is a dash is «-»."""
+    cells = [c for t in tables for c in t.cells]
+    todo = [(c, crop) for c in cells if (crop := _ink(gray, c)) is not None]
+    words = _read_crops(todo)
+    for cell in cells:
+        if not cell.text and _lone_dash(gray, cell):  # too small for a letter, and Tesseract drops it alone
+            cell.text, cell.confidence = "-", SURE_CONFIDENCE
+    return words
+
+
+def _read_crops(todo: list[tuple[Cell, np.ndarray]]) -> list[Word]:
+    """Each cell's text and confidence from its crop (see `read_cells`); every word read."""
     if not todo:
         return []
     readings, words = _read_strip([crop for _, crop in todo])
@@ -404,7 +414,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
-        readings.append((clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1])),
+        text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1]))
+        readings.append((regroup_number(text),
                          _mean_confidence(inside)))
     return readings, words
 
@@ -432,7 +443,7 @@ def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     near them (a full stop, a decimal comma), so scanner specks neither widen the crop
     nor reach Tesseract. The threshold lies between the cell's paper and its ink:
     Otsu's threshold on a blurred low-resolution scan makes strokes too bold to read."""
-    crop = gray[int(cell.bbox.y0) + 4:int(cell.bbox.y1) - 3, int(cell.bbox.x0) + 4:int(cell.bbox.x1) - 3]
+    crop = _inside(gray, cell)
     if crop.size == 0:
         return None
     ink = _without_rulings((crop < INK_LEVEL).astype(np.uint8))
@@ -447,6 +458,35 @@ def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     crop, near = crop[box], near[box]
     paper, dark = np.percentile(crop, 90), np.percentile(crop[crop < INK_LEVEL], 10)
     return np.where((crop < paper * _PAPER_WEIGHT + dark * (1 - _PAPER_WEIGHT)) & (near > 0), 0, 255).astype(np.uint8)
+
+
+def _inside(gray: np.ndarray, cell: Cell) -> np.ndarray:
+    """The part of the page inside a cell's rulings."""
+    return gray[int(cell.bbox.y0) + 4:int(cell.bbox.y1) - 3, int(cell.bbox.x0) + 4:int(cell.bbox.x1) - 3]
+
+
+_DASH_WIDTH = (7, 60)  # px: the length of a dash at 300 dpi, from a short hyphen to an em dash
+_DASH_CONTRAST = 50  # grey levels between the paper and the darkest pixel of a faint dash
+
+
+def _lone_dash(gray: np.ndarray, cell: Cell) -> bool:
+    """A cell whose only mark is one short horizontal stroke: «-», no value. Its ink is
+    taken halfway between the cell's paper and its darkest pixel, since a blurred dash
+    is grey; specks beside it are far smaller."""
+    crop = _inside(gray, cell)
+    if crop.size == 0:
+        return False
+    paper, dark = np.percentile(crop, 90), int(crop.min())
+    if paper - dark < _DASH_CONTRAST:
+        return False
+    ink = _without_rulings((crop < (paper + dark) / 2).astype(np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink)
+    marks = sorted(((area, w, h) for _, _, w, h, area in stats[1:]), reverse=True)
+    if not marks:
+        return False
+    area, width, height = marks[0]
+    alone = len(marks) == 1 or marks[1][0] * 3 <= area
+    return alone and _DASH_WIDTH[0] <= width <= _DASH_WIDTH[1] and width >= 1.6 * height and area >= 25
 
 
 _RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from extractors.ocr.cleanup import clean_ocr_text
+from extractors.ocr.cleanup import clean_ocr_text, regroup_number
 from extractors.ocr.page import read_page_image
 from extractors.ocr.scan import read_image, render_pdf_page
 from extractors.pdf_reader import read_pdf
@@ -93,3 +93,19 @@ def test_not_an_image(tmp_path):
 ])
 def test_ocr_cleanup(read, expected):
     assert clean_ocr_text(read) == expected
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("1500 000", "1 500 000"),  # a thin space OCR lost
+    ("2000 000", "2 000 000"),
+    ("5 781841", "5 781 841"),
+    ("1500 000,50", "1 500 000,50"),
+    ("1 500 000", "1 500 000"),  # grouped as printed
+    ("23424", "23424"),  # printed without groups, or one lost: not told apart
+    ("2016 2017", "2016 2017"),  # two years
+    ("35 31", "35 31"),  # two short numbers
+    ("0 5", "0 5"),
+    ("1500 000 руб.", "1500 000 руб."),  # not a number alone
+])
+def test_regroup_number(read, expected):
+    assert regroup_number(read) == expected

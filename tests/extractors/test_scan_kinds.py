@@ -220,3 +220,16 @@ def test_ruled_area_without_cells_is_kept_as_unread():
     page = read_page_image(image, 1)
     assert not [b for b in page.blocks if isinstance(b, Table)]
     assert len(page.unread_tables) == 1 and page.unread_tables[0].y0 <= top + 10
+
+
+# --- «-» for a year with nothing ---------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", [53, 56])
+def test_dash_cells_are_read_as_dashes(seed):
+    """A lone dash is too small for a letter and Tesseract drops it alone: it is read from
+    its shape, and nothing else on the page is taken for one."""
+    image, truth = draw_page(seed, dpi=150, nothing="-")
+    grid = scan(image, 150, seed).grid()
+    printed = {(r, k) for r, row in enumerate(truth.rows) for k, text in enumerate(row) if text == "-"}
+    read = {(r, k) for r, row in enumerate(grid) for k, cell in enumerate(row) if cell and cell.text == "-"}
+    assert read == printed

@@ -86,10 +86,11 @@ class ScanTruth:
 RULES = ("all", "across", "inner")  # every line; rows only («horizontal borders»); no outer frame
 
 
-def draw_page(seed: int, dpi: int = 200, landscape: bool = False, rules: str = "all") -> tuple[Image.Image, ScanTruth]:
+def draw_page(seed: int, dpi: int = 200, landscape: bool = False, rules: str = "all",
+              nothing: str = "0") -> tuple[Image.Image, ScanTruth]:
     """A white A4 sheet (grey scale, portrait unless `landscape`) at `dpi` with a paragraph
     and a table of 4–6 measures ruled as `rules` says (one of RULES), all drawn from
-    `random.Random(seed)`; and its truth."""
+    `random.Random(seed)`; and its truth. A year with no money prints `nothing` («0» or «-»)."""
     rng = random.Random(seed)
     px = dpi / MM_PER_INCH  # pixels per millimetre
     width_mm, height_mm = reversed(A4_MM) if landscape else A4_MM
@@ -100,7 +101,7 @@ def draw_page(seed: int, dpi: int = 200, landscape: bool = False, rules: str = "
     text_width = image.width - left - right
 
     y = _draw_paragraph(draw, font, " ".join(rng.sample(PROSE, 2)), left, top, text_width, round(INDENT_MM * px))
-    rows = [HEADER] + _body_rows(rng)
+    rows = [HEADER] + [[nothing if cell == "0" else cell for cell in row] for row in _body_rows(rng)]
     widths = [round(share * text_width) for share in COLUMN_SHARES]
     boxes = _draw_table(draw, font, rows, left, y + round(TABLE_GAP_MM * px), widths, px, rules)
     return image, ScanTruth(rows=rows, boxes={k: b for k, b in boxes.items() if k[0] > 0}, dpi=dpi)
