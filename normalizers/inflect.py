@@ -23,7 +23,7 @@ def _head_parses(words: list[str], case: str | None):
         if not _WORD.match(words[noun_at]) or words[noun_at].isupper():
             return None
         nouns = [p for p in analyser.parse(words[noun_at]) if p.tag.POS == "NOUN" and p.is_known]
-        nouns = [p for p in nouns if case is None or p.tag.case == case]
+        nouns = [p for p in nouns if (case is None or p.tag.case == case) and not _modifies_next(words, noun_at, p)]
         for noun in nouns:
             adjs = []
             for w in words[:noun_at]:
@@ -38,6 +38,17 @@ def _head_parses(words: list[str], case: str | None):
         if not all(any(p.tag.POS in ("ADJF", "PRTF") for p in analyser.parse(w)) for w in words[:noun_at + 1]):
             return None
     return None
+
+
+def _modifies_next(words: list[str], i: int, noun) -> bool:
+    """Word `i` read as a noun is an adjective of the next noun instead: «Тверская» is a
+    street's name alone, but the adjective in «Тверская область»."""
+    if i + 1 >= len(words) or not _WORD.match(words[i + 1]):
+        return False
+    following = [p for p in morph().parse(words[i + 1]) if p.tag.POS == "NOUN" and p.tag.case == noun.tag.case]
+    return any(p.tag.POS == "ADJF" and any(p.tag.case == n.tag.case and p.tag.number == n.tag.number
+                                             and p.tag.gender in (None, n.tag.gender) for n in following)
+               for p in morph().parse(words[i]))
 
 
 def _coordinated_noun(words: list[str], head_parses: list) -> list:
@@ -57,8 +68,12 @@ def _keep_capital(original: str, word: str) -> str:
 
 @lru_cache(maxsize=20000)
 def inflect_head(phrase: str, case: str, from_case: str | None = None) -> str | None:
-    """`phrase` with its head phrase put in `case`, or None when it has no inflectable head."""
+    """`phrase` with its head phrase put in `case`, or None when it has no inflectable head.
+    An adverb before the adjectives («Социально ориентированными …») stays as printed."""
     words = phrase.split(" ")
+    if len(words) > 2 and any(p.tag.POS == "ADVB" for p in morph().parse(words[0])):
+        rest = inflect_head(" ".join(words[1:]), case, from_case)
+        return f"{words[0]} {rest}" if rest else None
     parses = _head_parses(words, from_case)
     if not parses:
         return None

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from models.records import Organization
 from normalizers.abbreviations import spell_out
 from normalizers.inflect import case_variants, inflect_head, to_nominative
-from normalizers.regions import region_by_code
+from normalizers import lexicon
+from normalizers.regions import find_region, region_by_code
 from normalizers.text import morph, capitalize_first, collapse
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
@@ -258,18 +259,25 @@ class OrganizationIndex:
         return next((m.group(0) for m in pattern.finditer(self.document_text) if not m.group(0).isupper()), surface)
 
     def expand_abbreviation(self, surface: str) -> str | None:
-        """«минздрав края», «Минсоцзащиты» never defined in the document: the ministry of
-        the document that has that field, else the ministry of the field in the
-        document's region («Министерство здравоохранения Алтайского края»)."""
-        m = _MINISTRY_ABBREVIATION.match(surface.strip())
-        if not m:
+        """A ministry's short form the document never defines, in any case, alone or
+        followed by a region («Минздраву Пермского края», «минсоцзащиты края»): the
+        ministry of that field the document names in full, else the ministry of the
+        field in the region named, or in the document's region."""
+        first, _, rest = surface.strip().partition(" ")
+        field_ = ministry_field(first)
+        rest = collapse(rest)
+        named = find_region(rest) if rest else None
+        if field_ is None or rest and named is None and not lexicon.OWN_REGION.match(rest) \
+                and not lexicon.FEDERAL.match(rest):
             return None
-        field_ = MINISTRY_FIELDS[m.group(1).lower()]
-        known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()]
+        if lexicon.FEDERAL.match(rest):
+            return f"Министерство {field_} Российской Федерации"
+        own = region_by_code(self.region_code) if self.region_code and not named else None
+        place = rest if named else inflect_head(own.name, "gent", "nomn") if own else None  # named: in the genitive
+        known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()
+                 and (named is None or (place or "").lower() in n.lower())]
         if len(known) == 1:
             return known[0]
-        region = region_by_code(self.region_code).name if self.region_code else None
-        place = inflect_head(region, "gent", "nomn") if region else None
         return f"Министерство {field_}" + (f" {place}" if place else "")
 
     def resolve(self, surface: str) -> str | None:
@@ -318,17 +326,15 @@ class OrganizationIndex:
         ]
 
 
-# Ministries' common short forms and the field each names (the words of the full name).
-MINISTRY_FIELDS = {
-    "минсоцзащиты": "социальной защиты", "минсоцразвития": "социального развития", "минтруда": "труда",
-    "минобразования": "образования", "минобрнауки": "образования и науки", "минздрав": "здравоохранения",
-    "минздрава": "здравоохранения", "минкультуры": "культуры", "минспорта": "спорта",
-    "минэкономразвития": "экономического развития", "минфин": "финансов", "минфина": "финансов",
-    "минмолодежи": "молодежной политики",
-}
-_MINISTRY_ABBREVIATION = re.compile(
-    r"^(" + "|".join(sorted(MINISTRY_FIELDS, key=len, reverse=True)) + r")(?:\s+(?:края|области|республики|округа))?$",
-    re.I)
+def ministry_field(word: str) -> str | None:
+    """The field a ministry's short form names, in any case: «Минздраву» → «здравоохранения»,
+    «Минсоцзащитой» → «социальной защиты»; None for any other word."""
+    if not word[:3].lower() == "мин" or len(word) < 5:
+        return None
+    lemma = morph().parse(word.lower())[0].normal_form.replace("ё", "е")
+    stem = lemma[3:] if lemma.startswith("мин") else word.lower()[3:]
+    fits = [key for key in lexicon.MINISTRY_FIELDS if stem.startswith(key) and len(stem) - len(key) <= 3]
+    return lexicon.MINISTRY_FIELDS[max(fits, key=len)] if fits else None
 
 
 def _key(short_form: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from normalizers.inflect import case_variants, to_nominative
-from normalizers.organizations import OrganizationIndex, classify_kind, executor_names, strip_notes
+from normalizers.organizations import OrganizationIndex, classify_kind, executor_names, ministry_field, strip_notes
 
 MINSOC = "Министерство труда и социальной защиты населения Ставропольского края"
 DEFINING_TEXT = f"{MINSOC} (далее – минсоцзащиты края) обеспечивает координацию"
@@ -142,3 +142,49 @@ def test_undefined_ministry_abbreviations(known, short, expected):
     for name in known:
         index.add(name)
     assert index.add(short) == expected
+
+
+# Ministries' short forms as documents print them, in all six cases.
+SHORT_FORMS = {
+    "социальной защиты": ["Минсоцзащита", "Минсоцзащиты", "Минсоцзащите", "Минсоцзащиту", "Минсоцзащитой",
+                          "Минсоцзащите"],
+    "здравоохранения": ["Минздрав", "Минздрава", "Минздраву", "Минздрав", "Минздравом", "Минздраве"],
+    "образования и науки": ["Минобрнауки"] * 6,
+    "культуры": ["Минкультуры"] * 6,
+    "спорта": ["Минспорт", "Минспорта", "Минспорту", "Минспорт", "Минспортом", "Минспорте"],
+    "труда": ["Минтруд", "Минтруда", "Минтруду", "Минтруд", "Минтрудом", "Минтруде"],
+    "природных ресурсов и экологии": ["Минприроды"] * 6,
+    "экономического развития": ["Минэкономразвития"] * 6,
+    "финансов": ["Минфин", "Минфина", "Минфину", "Минфин", "Минфином", "Минфине"],
+    "строительства": ["Минстрой", "Минстроя", "Минстрою", "Минстрой", "Минстроем", "Минстрое"],
+    "сельского хозяйства": ["Минсельхоз", "Минсельхоза", "Минсельхозу", "Минсельхоз", "Минсельхозом",
+                            "Минсельхозе"],
+    "цифрового развития": ["Минцифры", "Минцифры", "Минцифре", "Минцифру", "Минцифрой", "Минцифре"],
+}
+REGIONS_GENITIVE = ["Тверской области", "Пермского края", "Республики Коми", "Ханты-Мансийского автономного округа – Югры"]
+
+
+@pytest.mark.parametrize(("field_", "short"), [(f, s) for f, forms in SHORT_FORMS.items() for s in dict.fromkeys(forms)])
+@pytest.mark.parametrize("region", REGIONS_GENITIVE)
+def test_ministry_short_form_in_any_case_with_any_region(field_, short, region):
+    index = OrganizationIndex("", "RU-KLU")  # the document's own region is another one
+    assert index.add(f"{short} {region}") == f"Министерство {field_} {region}"
+
+
+@pytest.mark.parametrize("short", ["Минтруд России", "Минтруда РФ", "Минтруду Российской Федерации"])
+def test_federal_ministry_short_form(short):
+    assert OrganizationIndex("", "RU-KLU").add(short) == "Министерство труда Российской Федерации"
+
+
+@pytest.mark.parametrize("word", ["Министерство", "Минимальный", "Минск", "минута"])
+def test_words_that_are_no_ministry_short_form(word):
+    assert ministry_field(word) is None
+
+
+@pytest.mark.parametrize(("printed", "nominative"), [
+    ("Социально ориентированными некоммерческими организациями",
+     "Социально ориентированные некоммерческие организации"),
+    ("Тверской области", "Тверская область"),
+])
+def test_plural_group_executors_and_regions_go_to_the_nominative(printed, nominative):
+    assert to_nominative(printed, "ablt" if printed.endswith("ями") else "gent") == nominative
