@@ -13,8 +13,9 @@ from functools import lru_cache
 import pymorphy3
 
 _SPACES = re.compile(r"\s+")
-# A Cyrillic word part, a hyphen at a line end (or before a space), the rest of the word.
-_BROKEN_WORD = re.compile(r"([А-Яа-яЁё]+)-\s+([а-яё]+)")
+# A Cyrillic word part, a hyphen at a line end (before a space, or where the break was
+# lost: «самоуправле-ния»), the rest of the word.
+_BROKEN_WORD = re.compile(r"([А-Яа-яЁё]+)-(\s*)([а-яё]+)")
 
 
 @lru_cache(maxsize=1)
@@ -30,15 +31,18 @@ def is_known_word(word: str) -> bool:
 
 
 def _join_broken_word(m: re.Match) -> str:
-    head, tail = m.group(1), m.group(2)
+    head, space, tail = m.groups()
     joined = head + tail
-    if is_known_word(joined) and not is_known_word(f"{head}-{tail}"):
+    # with no space left, two words of their own are a compound («кто-нибудь»), not a break
+    compound = not space and is_known_word(head) and is_known_word(tail)
+    if is_known_word(joined) and not is_known_word(f"{head}-{tail}") and not compound:
         return joined
-    return f"{head}-{tail}"
+    return m.group(0) if not space else f"{head}-{tail}"
 
 
 def dehyphenate(text: str) -> str:
-    """Join words split by a hyphen at a line end; keep real hyphenated compounds."""
+    """Join words split by a hyphen at a line end, with the break kept or lost; keep
+    real hyphenated compounds."""
     return _BROKEN_WORD.sub(_join_broken_word, text)
 
 
