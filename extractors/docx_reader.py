@@ -35,9 +35,12 @@ from lxml import etree
 from models.layout import Block, Cell, Layout, Page, Paragraph, Table
 from pipeline.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
 
-# Text boxes float outside the reading order and moved-from revisions are
-# deleted text; neither is part of what the reader of the printed order sees.
+# Moved-from revisions are deleted text. Text boxes float outside the reading order:
+# a paragraph's own text leaves them out, and they are read after the paragraph they
+# are anchored in (a blank's «дата … №» line, an «УТВЕРЖДЕН …» block).
 _VISIBLE = "not(ancestor::w:txbxContent or ancestor::w:moveFrom)"
+# A text box's paragraphs, once: Word stores each box twice, as DrawingML and as a VML fallback.
+_TEXT_BOX_PARAGRAPHS = ".//w:txbxContent[not(ancestor::*[local-name()='Fallback'])]/w:p[not(ancestor::w:moveFrom)]"
 _VISIBLE_RUNS = f".//w:r[{_VISIBLE}]"
 _VISIBLE_PARAGRAPHS = f".//w:p[{_VISIBLE}]"
 _PAGE_EVENTS = (
@@ -146,6 +149,7 @@ def _read_body(document: DocxDocument) -> list[Block]:
         paragraph = _read_paragraph(element, styles, pages)
         if paragraph is not None:
             blocks.append(paragraph)
+        blocks += _text_boxes(element, styles, pages.page)
         if _ends_section_before_new_page(element):
             pages.start_new_page()
     return blocks
@@ -177,6 +181,16 @@ def _read_paragraph(p, styles: _StyleBook, pages: _PageCounter) -> Paragraph | N
         bold=_all_text_bold([p], styles),
         heading=style.heading,
     )
+
+
+def _text_boxes(p, styles: _StyleBook, page: int) -> list[Paragraph]:
+    """The paragraphs of the text boxes anchored in a body paragraph, on its page."""
+    boxed = []
+    for box_p in p.xpath(_TEXT_BOX_PARAGRAPHS):
+        text = _BOOKMARK_MARKER.sub("", "".join(t.text or "" for t in box_p.xpath(".//w:t"))).strip()
+        if text:
+            boxed.append(Paragraph(text=text, page=page, bold=_all_text_bold([box_p], styles)))
+    return boxed
 
 
 def _paragraph_text(p) -> str:

@@ -12,8 +12,15 @@ from pipeline.parse.table_rows import strip_task_title
 
 ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
 _ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES) + r")\s*[:.]?\s*$", re.I)
-_APPROVED_BY = re.compile(r"(?:утвержден\w*\s+|^\s*)(приказом|распоряжением|постановлением)\b", re.I)
-_ACT_BY_INSTRUMENTAL = {"приказом": "приказ", "распоряжением": "распоряжение", "постановлением": "постановление"}
+# An act named in a stamp or a title line, its type word in any case: «УТВЕРЖДЕН приказом …»,
+# «Приложение № 1 к постановлению …», «Постановление Правительства … от … № …».
+_ACT_WORD = r"(приказ\w{0,3}|распоряжени\w{1,3}|постановлени\w{1,3})"
+_ACT_REFERENCE = re.compile(r"(утвержден\w*\s+|приложение\s*(?:№\s*\d+\s*)?к\s+|^\s*)" + _ACT_WORD + r"\s+(?=\w)",
+                            re.I)
+# «… Администрация города Твери постановляет:», «… П Р И К А З Ы В А Е М:»: the act's enacting formula.
+_ENACTING = re.compile(r"((?:администраци|правительств|министерств|департамент|комитет|управлени|губернатор|глав)"
+                       r"[^.;:]*?)\s+((?:" + "|".join(r"\s*".join(stem) for stem in ("постановля", "приказыва"))
+                       + r")(?:\s*\w){0,3})\s*:", re.I)
 _NUMBER = re.compile(r"№\s*([\w./\-]+(?:\s*/\s*[\w.\-]+)*)")
 # A number printed on its own line: «1070-17/1301-7», OCR may space it («1301 -7/869»).
 _BARE_NUMBER = re.compile(r"^(?=.*\d)(?:[\w./\-]{2,}|(?=.*[/\-])(?!.*[^\W\d_]{4})[\w./\-]+(?:\s[\w./\-]+)+)$")
@@ -43,13 +50,14 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
         header.doc_type = ACT_TYPES[re.sub(r"\s+", "", lines[heading_at]).strip(":.").lower()]
         header.issuers = _issuer_lines(lines[:heading_at])
         _number_and_date(header, lines[heading_at + 1:heading_at + 8])
-    else:
-        stamp = _approval_stamp(paragraphs[:40])
-        if stamp:
-            act, issuer_text, rest = stamp
-            header.doc_type = _ACT_BY_INSTRUMENTAL[act.lower()]
-            header.issuers = [to_nominative(n, "gent") for n in _split_issuers(issuer_text)]
-            _number_and_date(header, [rest])
+    elif reference := _act_reference(paragraphs[:40]):
+        act, issuer_text, rest = reference
+        header.doc_type = act_type(act)
+        header.issuers = [capitalize_first(to_nominative(n, "gent")) for n in _split_issuers(issuer_text)]
+        _number_and_date(header, [rest])
+    elif enacting := _ENACTING.search(clean(" ".join(paragraphs[:40]))):
+        header.doc_type = act_type(re.sub(r"\s+", "", enacting.group(2)))
+        header.issuers = [capitalize_first(n) for n in _split_issuers(enacting.group(1))]
     header.title = find_title(paragraphs)
     header.period_start, header.period_end = _period(header.title or "", paragraphs)
     return header
@@ -70,17 +78,31 @@ def _issuer_lines(lines: list[str]) -> list[str]:
     return names
 
 
-def _approval_stamp(paragraphs: list[str]) -> tuple[str, str, str] | None:
-    """«УТВЕРЖДЕН(Ы) приказом <issuer> от <date> № <number>» over several lines."""
+def act_type(word: str) -> str:
+    """The type of act a word names in any case or form: «приказом», «к постановлению»,
+    «постановляет», «ПРИКАЗЫВАЮ» → приказ, постановление, распоряжение."""
+    word = word.lower()
+    return next(t for stem, t in (("приказ", "приказ"), ("распоряж", "распоряжение"), ("постановл", "постановление"))
+                if word.startswith(stem))
+
+
+def _act_reference(paragraphs: list[str]) -> tuple[str, str, str] | None:
+    """(act word, issuer, the text after it) from a stamp or a title line that names the
+    act, over several lines: «УТВЕРЖДЕН приказом <issuer> от <date> № <number>»,
+    «Приложение к постановлению <issuer> от …», «Постановление <issuer> от … № …». A line
+    that opens with the act word names the act only when a date or number follows."""
     for i, p in enumerate(paragraphs):
         joined = clean(" ".join(paragraphs[i:i + 8]))
-        m = _APPROVED_BY.search(joined)
-        if m and (re.match(r"^\s*утвержден", p, re.I) or _APPROVED_BY.search(p)):
-            rest = joined[m.end():]
-            stop = re.search(r"\bот\b|«\d|\d{1,2}\.\d{1,2}\.\d{4}|№|(?<=[а-яё])\s+[А-ЯЁ]{4,}", rest)
-            issuer = rest[:stop.start()] if stop else rest
-            issuer = re.split(r"\s{2,}|(?<=края|асти)\s+(?=[А-ЯЁ])", issuer)[0]
-            return m.group(1), issuer.strip(" ,"), rest[len(issuer):]
+        m = _ACT_REFERENCE.match(joined)
+        if not m:
+            continue
+        rest = joined[m.end():]
+        stop = re.search(r"\bот\b|«\d|\d{1,2}\.\d{1,2}\.\d{4}|№|(?<=[а-яё])\s+[А-ЯЁ]{4,}", rest)
+        if not m.group(1) and (stop is None or re.match(r"\s+[А-ЯЁ]{4,}", rest[stop.start():])):
+            continue  # «Постановление вступает в силу …»: a sentence, not the act
+        issuer = rest[:stop.start()] if stop else rest
+        issuer = re.split(r"\s{2,}|(?<=края|асти)\s+(?=[А-ЯЁ])", issuer)[0]
+        return m.group(2), issuer.strip(" ,"), rest[len(issuer):]
     return None
 
 

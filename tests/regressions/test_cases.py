@@ -207,3 +207,22 @@ def test_pdf_horizontal_rules_only_scanned(tmp_path):
     doc, want = extract(scan).to_export(), _expected("pdf-horizontal-rules-only", "expected.json")
     assert funding(doc) == funding(want)
     assert [m["code"] for m in doc["measures"]] == [m["code"] for m in want["measures"]]
+
+
+@pytest.mark.parametrize("case", ["one-line-act-title", "act-only-in-appendix-stamp"])
+def test_the_act_named_once_in_a_title_line_or_an_appendix_stamp(case):
+    document = export(case)["document"]
+    assert {k: document[k] for k in ("doc_type", "doc_number", "doc_date", "issuers")} == {
+        "doc_type": "постановление", "doc_number": "212-пп", "doc_date": "2019-03-14",
+        "issuers": ["Правительство Тверской области"]}
+
+
+def test_docx_text_box_header():
+    """The act's date and number are printed only inside Word text boxes (stored twice)."""
+    expected = json.loads((CASES / "docx-text-box-header" / "expected.json").read_text(encoding="utf-8"))
+    doc = export("docx-text-box-header", "text_box.docx")
+    assert {k: doc["document"][k] for k in expected["document"]} == expected["document"]
+    assert [(m["code"], m["task_code"], m["title"], m["deadline"], m["executors"]) for m in doc["measures"]] == [
+        (m["code"], m["task_code"], m["title"], m["deadline"], m["executors"]) for m in expected["measures"]]
+    assert funding(doc) == {(f["measure_code"], f["year"], f["source"]): Decimal(str(f["amount_rub"]))
+                            for f in expected["funding"]}
