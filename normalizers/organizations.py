@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from models.records import Organization
 from normalizers.abbreviations import spell_out
+from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import case_variants, inflect_head, to_nominative
 from normalizers import lexicon
 from normalizers.regions import find_region, region_by_code
@@ -251,12 +252,12 @@ class OrganizationIndex:
 
     def _as_typed(self, surface: str) -> str:
         """A name printed in capitals (a heading) as the document types it elsewhere,
-        where it does: «МИНИСТЕРСТВО ПО ДЕЛАМ …» → «Министерство по делам …»."""
-        letters = [ch for ch in surface if ch.isalpha()]
-        if len(letters) < 8 or not all(ch.isupper() for ch in letters):
+        where it does, else in normal case: «МИНИСТЕРСТВО ПО ДЕЛАМ …» → «Министерство по делам …»."""
+        if not in_capitals(surface):
             return surface
         pattern = re.compile(r"\s+".join(re.escape(w) for w in surface.split()), re.I)
-        return next((m.group(0) for m in pattern.finditer(self.document_text) if not m.group(0).isupper()), surface)
+        return next((m.group(0) for m in pattern.finditer(self.document_text) if not m.group(0).isupper()),
+                    normal_case(surface))
 
     def expand_abbreviation(self, surface: str) -> str | None:
         """A ministry's short form the document never defines, in any case, alone or

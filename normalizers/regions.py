@@ -225,6 +225,11 @@ def region_by_code(code: str) -> Region:
     return _BY_CODE[code]
 
 
+def region_mentions(text: str) -> list[tuple[int, int, Region]]:
+    """(start, end, subject) of every subject named in `text`, in order."""
+    return [(m.start(), m.end(), _BY_GROUP[m.lastgroup]) for m in _PATTERN.finditer(text)]
+
+
 def find_regions(text: str) -> list[tuple[Region, int]]:
     """Every subject named in `text` with how many times it is named, most often
     first; ties keep the order of first mention."""

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from models.records import DocumentHeader, Signatory, TargetGroup, Task
+from normalizers.case import normal_case
 from normalizers.inflect import to_nominative
 from normalizers.periods import parse_date, parse_year_range
 from normalizers.text import capitalize_first, clean
@@ -75,7 +76,7 @@ def _issuer_lines(lines: list[str]) -> list[str]:
             names[-1] = f"{names[-1]} {line}"
         else:
             names.append(line)
-    return names
+    return [normal_case(name) for name in names]
 
 
 def act_type(word: str) -> str:
@@ -138,7 +139,7 @@ def find_title(paragraphs: list[str]) -> str | None:
         candidates.append((rank, title))
     if not candidates:
         return None
-    title = min(candidates)[1]
+    title = normal_case(min(candidates)[1])
     return capitalize_first(to_nominative(title[:1].lower() + title[1:]))
 
 

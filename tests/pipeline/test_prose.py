@@ -15,7 +15,7 @@ from pipeline.parse.prose import parse_header
 def test_act_heading_on_a_line_of_its_own(paragraphs):
     header = parse_header(paragraphs + ["Об утверждении комплекса мер на 2025–2026 годы"])
     assert (header.doc_type, header.doc_number, str(header.doc_date)) == ("приказ", "42", "2025-03-14")
-    assert header.issuers == ["МИНИСТЕРСТВО СОЦИАЛЬНОГО РАЗВИТИЯ ТУЛЬСКОЙ ОБЛАСТИ"]
+    assert header.issuers == ["Министерство социального развития Тульской области"]  # normal case
 
 
 def test_act_heading_and_number_as_a_scan_prints_them():
