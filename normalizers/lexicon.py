@@ -147,3 +147,6 @@ MINISTRY_FIELDS = {
 OWN_REGION = _rx(r"^(?:края|области|республики|округа|автономного\s+округа)$")
 # The federal level after a short form («Минтруд России»).
 FEDERAL = _rx(r"^(?:России|РФ|Российской\s+Федерации)$")
+# Certification stamps and marks on a copy: never an issuer, a title or a signatory.
+CERTIFICATION_MARK = _rx(r"^\s*(?:копия\s+верна|верно\b|подлинник\s+подписан|документ\s+подписан\s+электронн\w*\s+подпис"
+                         r"|сведения\s+о\s+сертификате|сертификат\b|владелец\b|действителен\b|подпись\b)")

@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from models.records import DocumentHeader, Signatory, TargetGroup, Task
+from normalizers import lexicon
 from normalizers.case import normal_case
 from normalizers.inflect import to_nominative
 from normalizers.periods import parse_date, parse_year_range
@@ -44,6 +45,7 @@ _MUNICIPALITY = re.compile(
 def parse_header(paragraphs: list[str]) -> DocumentHeader:
     """Act type, number, date, title, period and issuers (as printed) from the opening paragraphs."""
     header = DocumentHeader()
+    paragraphs = without_certification(paragraphs)
     # line by line: a scan's reader may join the heading to the issuer above it
     lines = [line for p in paragraphs[:40] for line in p.split("\n")]
     heading_at = next((i for i, line in enumerate(lines) if _ACT_HEADING.match(line)), None)
@@ -62,6 +64,13 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
     header.title = find_title(paragraphs)
     header.period_start, header.period_end = _period(header.title or "", paragraphs)
     return header
+
+
+def without_certification(paragraphs: list[str]) -> list[str]:
+    """The paragraphs without a copy's certification marks («КОПИЯ ВЕРНА», «Подлинник
+    подписан», «Документ подписан электронной подписью»), line by line."""
+    kept = ("\n".join(ln for ln in p.split("\n") if not lexicon.CERTIFICATION_MARK.match(ln)) for p in paragraphs)
+    return [p for p in kept if p.strip()]
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
@@ -213,6 +222,7 @@ def _target_group(item: str) -> TargetGroup:
 def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
     """Name lines («И.В. Коноватов») with the position and body printed above them."""
     signatories = []
+    paragraphs = without_certification(paragraphs)
     for i, p in enumerate(paragraphs):
         name = clean(p)
         if not _PERSON.match(name):

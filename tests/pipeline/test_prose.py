@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.parse.prose import parse_header
+from pipeline.parse.prose import parse_header, parse_signatories
 
 
 @pytest.mark.parametrize("paragraphs", [
@@ -52,3 +52,12 @@ def test_the_act_from_wherever_it_is_printed(paragraphs, expected):
 def test_a_sentence_about_an_act_names_no_act():
     header = parse_header(["Постановление вступает в силу со дня его официального опубликования."])
     assert (header.doc_type, header.issuers) == (None, [])
+
+
+@pytest.mark.parametrize("mark", ["КОПИЯ ВЕРНА", "Верно", "Подлинник подписан", "Документ подписан электронной подписью"])
+def test_certification_marks_are_never_issuers_titles_or_signatories(mark):
+    paragraphs = [mark, "МИНИСТЕРСТВО КУЛЬТУРЫ ПЕРМСКОГО КРАЯ", "ПРИКАЗ", "от 14.03.2025 № 42",
+                  "Об утверждении комплекса мер на 2025–2026 годы", "Министр", "И.В. Петров", mark]
+    header = parse_header(paragraphs)
+    assert header.issuers == ["Министерство культуры Пермского края"]
+    assert [(s.name, s.position) for s in parse_signatories(paragraphs)] == [("И.В. Петров", "Министр")]
