@@ -9,12 +9,24 @@ and the forms are compiled, once, into one regular expression.
 A word's case is not made to agree with its neighbours: "Республики Северная Осетия"
 (the official style, name left in the nominative) and "Республики Северной Осетии"
 are both found.
+
+A municipal order may name its city only («Администрация города Твери»): the city
+gives the subject through the gazetteer in data/cities.tsv (Russian cities of 15 000
+people or more, from GeoNames; scripts/build_gazetteer.py states how it is built).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from normalizers.text import morph
+
+_CITIES = Path(__file__).parent / "data" / "cities.tsv"
+# A city named as one: «города Твери», «г. Котлас», «муниципальное образование «Город Тверь»».
+_CITY_MENTION = re.compile(r"(?<![\w])(?:[Гг]ород\w*|г\.)\s*[«\"]?\s*([А-ЯЁ][а-яё]+(?:(?:-|\s)[А-ЯЁа-яё][а-яё]*){0,3})")
 
 
 @dataclass(frozen=True)
@@ -244,3 +256,39 @@ def find_region(text: str) -> Region | None:
     """The subject `text` names most often (the earliest on a tie), or None."""
     found = find_regions(text)
     return found[0][0] if found else None
+
+
+@dataclass(frozen=True)
+class City:
+    name: str  # nominative, as the gazetteer spells it: "Тверь"
+    region: Region
+
+
+def find_city(text: str) -> City | None:
+    """The first city the text names as a city («города Твери», «г. Котлас») that the
+    gazetteer knows, with the subject it lies in."""
+    for m in _CITY_MENTION.finditer(text):
+        words = re.split(r"\s+", m.group(1))
+        for n in range(len(words), 0, -1):  # the longest name first: «Нижнего Новгорода»
+            for name in (" ".join(_nominative(w) for w in words[:n]), " ".join(words[:n])):  # «города Набережные Челны»
+                found = _gazetteer().get(_city_key(name))
+                if found:
+                    return City(found[0], _BY_CODE[found[1]])
+    return None
+
+
+def _nominative(word: str) -> str:
+    """A place name's nominative, its reading as a place first («Твери» → «тверь»)."""
+    parses = morph().parse(word.lower())
+    return next((p for p in parses if "Geox" in p.tag.grammemes), parses[0]).normal_form
+
+
+def _city_key(name: str) -> str:
+    return name.lower().replace("ё", "е")
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> dict[str, tuple[str, str]]:
+    """City (lower case, «е» for «ё») → (its name, its subject's code)."""
+    lines = [ln for ln in _CITIES.read_text(encoding="utf-8").splitlines()[2:] if ln]
+    return {_city_key(name): (name, code) for name, code, _ in (ln.split("\t") for ln in lines)}

@@ -7,7 +7,7 @@ import re
 from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, Provenance, ReviewIssue, TableCell, ValueRef
 from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
-from normalizers.regions import find_region
+from normalizers.regions import find_city, find_region
 from normalizers.text import clean, collapse as collapse_text
 from pipeline.errors import NotAnOrderError
 from pipeline.parse import prose
@@ -112,11 +112,19 @@ def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
 
 
 def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
-    """Region (from the title first, else the most mentioned) and municipality."""
-    region = find_region(out.header.title or "") or find_region(_all_text(paragraphs, tables))
+    """Region (from the title first, else the most mentioned, else the subject of the
+    city the order names) and municipality; a region not found is an issue."""
+    text = _all_text(paragraphs, tables)
+    heading = "\n".join([out.header.title or "", *out.header.issuers])
+    city = find_city(heading)  # a municipal order's own city
+    anywhere = city or find_city(text)
+    region = find_region(out.header.title or "") or find_region(text) or (anywhere.region if anywhere else None)
     if region:
         out.header.region, out.header.region_code = region.name, region.code
-    out.header.municipality = prose.find_municipality(out.header.title or "")
+    else:
+        out.issues.append(ReviewIssue("missing_value", "document", "the region could not be determined: no subject "
+                                      "of the Federation and no known city is named"))
+    out.header.municipality = prose.find_municipality(heading) or (f"Город {city.name}" if city else None)
 
 
 def _fill_period_from_tables(out: ExtractedDocument) -> None:

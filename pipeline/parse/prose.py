@@ -38,6 +38,7 @@ _COUNT = re.compile(r"[,\s]*[-–—]?\s*(?:не\s+менее|до|около)\s
 _PERSON = re.compile(r"^(?:[А-ЯЁ]\.\s?){1,2}\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?$|^[А-ЯЁ][а-яё]+\s(?:[А-ЯЁ]\.\s?){1,2}$")
 _POSITION = re.compile(r"^(?:И\.\s?о\.\s*)?(?:министр|заместитель|глава|губернатор|начальник|руководитель|председатель|"
                        r"директор|временно|первый заместитель)", re.I)
+_MUNICIPAL_FORMATION = re.compile(r"муниципальн\w+\s+образовани\w+\s+[«\"]([^»\"]{3,60})[»\"]", re.I)
 _MUNICIPALITY = re.compile(
     r"([А-ЯЁ][а-яё-]+(?:ого|его)\s+(?:муниципального\s+(?:округа|района)|городского\s+округа|района))", re.I)
 
@@ -178,11 +179,16 @@ def _years_span(text: str) -> tuple[int, int] | None:
     return (min(years), max(years)) if years else None
 
 
-def find_municipality(title: str) -> str | None:
-    """«… Плесецкого муниципального округа …» in a municipal title → «Плесецкий муниципальный округ»."""
-    if not re.search(r"муниципальн|городск\w+\s+округ", title, re.I):
+def find_municipality(text: str) -> str | None:
+    """The municipality a municipal title or issuer names: «… Плесецкого муниципального
+    округа …» → «Плесецкий муниципальный округ», «муниципальное образование «Город Тверь»» →
+    «Город Тверь»."""
+    quoted = _MUNICIPAL_FORMATION.search(text)
+    if quoted:
+        return capitalize_first(quoted.group(1).strip())
+    if not re.search(r"муниципальн|городск\w+\s+округ", text, re.I):
         return None
-    m = _MUNICIPALITY.search(title)
+    m = _MUNICIPALITY.search(text)
     return to_nominative(m.group(1), "gent") if m else None
 
 

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from normalizers.regions import REGIONS, Region, find_region, find_regions, region_by_code
+from normalizers.regions import find_city, REGIONS, Region, find_region, find_regions, region_by_code
 
 
 @pytest.mark.parametrize(
@@ -123,3 +123,48 @@ def test_region_by_code():
     assert region_by_code("RU-KLU") == Region("Калужская область", "RU-KLU")
     with pytest.raises(KeyError):
         region_by_code("RU-XXX")
+
+
+# A city named as one, in any case, gives its subject: pairs from every federal district.
+@pytest.mark.parametrize(("text", "city", "code"), [
+    ("Администрация города Твери", "Тверь", "RU-TVE"),
+    ("в городе Котласе", "Котлас", "RU-ARK"),
+    ("г. Нижний Новгород", "Нижний Новгород", "RU-NIZ"),
+    ("администрации города Ростова-на-Дону", "Ростов-на-Дону", "RU-ROS"),
+    ("городской округ город Королёв", "Королёв", "RU-MOS"),
+    ("муниципальное образование «Город Калуга»", "Калуга", "RU-KLU"),
+    ("г. Сургут", "Сургут", "RU-KHM"),
+    ("города Норильска", "Норильск", "RU-KYA"),
+    ("города Набережные Челны", "Набережные Челны", "RU-TA"),
+    ("города Стерлитамака", "Стерлитамак", "RU-BA"),
+    ("г. Пятигорск", "Пятигорск", "RU-STA"),
+    ("города Сочи", "Сочи", "RU-KDA"),
+    ("города Березники", "Березники", "RU-PER"),
+    ("городе Магнитогорске", "Магнитогорск", "RU-CHE"),
+    ("города Братска", "Братск", "RU-IRK"),
+    ("города Находки", "Находка", "RU-PRI"),
+    ("города Комсомольска-на-Амуре", "Комсомольск-на-Амуре", "RU-KHA"),
+    ("г. Череповец", "Череповец", "RU-VLG"),
+    ("города Великие Луки", "Великие Луки", "RU-PSK"),
+    ("города Сызрани", "Сызрань", "RU-SAM"),
+    ("города Энгельса", "Энгельс", "RU-SAR"),
+    ("города Старый Оскол", "Старый Оскол", "RU-BEL"),
+    ("города Новороссийска", "Новороссийск", "RU-KDA"),
+    ("города Дербента", "Дербент", "RU-DA"),
+    ("города Хасавюрта", "Хасавюрт", "RU-DA"),
+    ("города Нефтеюганска", "Нефтеюганск", "RU-KHM"),
+    ("города Новый Уренгой", "Новый Уренгой", "RU-YAN"),
+    ("города Бийска", "Бийск", "RU-ALT"),
+    ("города Новокузнецка", "Новокузнецк", "RU-KEM"),
+    ("города Ухты", "Ухта", "RU-KO"),
+    ("города Северодвинска", "Северодвинск", "RU-ARK"),
+    ("города Балаково", "Балаково", "RU-SAR"),
+])
+def test_a_city_gives_its_region(text, city, code):
+    found = find_city(text)
+    assert found is not None and (found.name, found.region.code) == (city, code)
+
+
+@pytest.mark.parametrize("text", ["в городах области", "Городской Совет депутатов", "город федерального значения"])
+def test_no_city_named(text):
+    assert find_city(text) is None

@@ -226,3 +226,11 @@ def test_docx_text_box_header():
         (m["code"], m["task_code"], m["title"], m["deadline"], m["executors"]) for m in expected["measures"]]
     assert funding(doc) == {(f["measure_code"], f["year"], f["source"]): Decimal(str(f["amount_rub"]))
                             for f in expected["funding"]}
+
+
+def test_city_without_region():
+    """A municipal act names only its city: the gazetteer gives the subject."""
+    document = export("city-without-region")["document"]
+    assert {k: document[k] for k in ("region", "region_code", "municipality", "doc_type", "issuers")} == {
+        "region": "Тверская область", "region_code": "RU-TVE", "municipality": "Город Тверь",
+        "doc_type": "постановление", "issuers": ["Администрация города Твери"]}
