@@ -93,9 +93,12 @@ def continues_name(piece: str) -> bool:
 
 
 def _split_outside_brackets(text: str, separators: str) -> list[str]:
-    """Split at any of `separators` that stands outside «quotes» and (parentheses)."""
+    """Split at any of `separators` that stands outside «quotes» and (parentheses). A «;»
+    ends an open quote: a name printed without its closing quote ends at the list's mark."""
     pieces, quotes, parens, current = [], 0, 0, []
     for ch in text:
+        if ch == ";":
+            quotes = 0
         if ch == "«":
             quotes += 1
         elif ch == "»":
