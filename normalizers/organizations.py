@@ -13,7 +13,7 @@ from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import case_variants, inflect_head, to_nominative
 from normalizers import lexicon
 from normalizers.regions import find_region, region_by_code
-from normalizers.text import morph, capitalize_first, collapse
+from normalizers.text import capitalize_first, collapse, dehyphenate, morph
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
 _DEFINITION = re.compile(r"\(\s*(?:[^()]*;\s*)?далее\s*[-–—]?\s*(?P<short>[^()]+?)\s*\)", re.I)
@@ -116,8 +116,10 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
     return pieces
 
 
-# A new name starting inside a line without any separator: «… Центр «Доверие» ГБУ КО Центр …».
-_RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ГКУ ЦЗН|АНО)\b)")
+# A new name starting inside a line without any separator: «… Центр «Доверие» ГБУ КО Центр …»,
+# «… «Думиничский район» ОСЗН администрации …» (a digital PDF runs a cell's lines together).
+_RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ГКУ ЦЗН|АНО)\b)"
+                          r"|(?<=»)\s+(?=ОСЗН\b|(?:Министерство|Управление|Департамент|Комитет|Отдел|Администрация)\s)")
 
 
 def group_pieces(text: str) -> list[str]:
@@ -179,8 +181,9 @@ def _join_lines(cell: str) -> str:
 
 
 def executor_names(cell: str) -> list[str]:
-    """Split an executor cell, joining lines that only continue a name first."""
-    return split_executors(_join_lines(cell))
+    """Split an executor cell, joining lines that only continue a name and words
+    hyphenated at a line end («Пермско- го») first."""
+    return split_executors(dehyphenate(_join_lines(cell)))
 
 
 KIND_RULES: list[tuple[str, re.Pattern]] = [
@@ -193,7 +196,7 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
                          r"социально ориентированные)", re.I)),
     ("ngo", re.compile(r"некоммерческ|общественн|\bано\b|волонтерск|епархиальн|благотворит|движени|"
                        r"^«|помощи кризисным|^со нко", re.I)),
-    ("federal_body", re.compile(r"\bроссии\b|федеральн\w* (?:служб|агентств)|^омвд|^умвд|^мвд|отделени\w* фонд", re.I)),
+    ("federal_body", re.compile(r"\bроссии\b|российской\s+федерации$|федеральн\w* (?:служб|агентств)|^омвд|^умвд|^мвд|отделени\w* фонд", re.I)),
     ("government", re.compile(r"^(?:правительство|администрация|губернатор)", re.I)),
     ("municipal_body", re.compile(r"муниципальн|района|округа\b|города|г\. \w|\bосзн\b|^отдел|^управление образования|"
                                   r"комиссия по делам несовершеннолетних|^мкдн", re.I)),

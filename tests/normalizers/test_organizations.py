@@ -191,3 +191,18 @@ def test_words_that_are_no_ministry_short_form(word):
 ])
 def test_plural_group_executors_and_regions_go_to_the_nominative(printed, nominative):
     assert to_nominative(printed, "ablt" if printed.endswith("ями") else "gent") == nominative
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    # a digital PDF runs a cell's names together; a new body starts after a closing quote
+    ("ОСЗН администрации МР «Мещовский район» ОСЗН администрации МР «Мосальский район»",
+     ["ОСЗН администрации МР «Мещовский район»", "ОСЗН администрации МР «Мосальский район»"]),
+    ("ОСЗН администрации МР «Износковский район» Управление социальной защиты города Калуги",
+     ["ОСЗН администрации МР «Износковский район»", "Управление социальной защиты города Калуги"]),
+    ("Кременковский ОСЗН МР «Жуковский район»", ["Кременковский ОСЗН МР «Жуковский район»"]),
+    # words hyphenated at a line end inside the cell
+    ("Органы местного самоуправле-ния Пермско- го края;\nМинистерство культу-\nры Пермского края",
+     ["Органы местного самоуправления Пермского края", "Министерство культуры Пермского края"]),
+])
+def test_executor_names_run_together_or_hyphenated(cell, expected):
+    assert executor_names(cell) == expected
