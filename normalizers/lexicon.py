@@ -143,10 +143,19 @@ MINISTRY_FIELDS = {
     "юст": "юстиции", "транс": "транспорта", "энерго": "энергетики", "промторг": "промышленности и торговли",
     "имуществ": "имущественных отношений", "тур": "туризма", "жкх": "жилищно-коммунального хозяйства",
 }
+# The federal ministries whose field their short form does not spell out in full.
+FEDERAL_MINISTRY_FIELDS = {
+    "труд": "труда и социальной защиты", "обрнаук": "науки и высшего образования",
+    "цифр": "цифрового развития, связи и массовых коммуникаций",
+    "строй": "строительства и жилищно-коммунального хозяйства", "имуществ": "имущественных отношений",
+}
 # A short form's region said without naming it: the document's own («минздрав края»).
 OWN_REGION = _rx(r"^(?:края|области|республики|округа|автономного\s+округа)$")
-# The federal level after a short form («Минтруд России»).
+# The federal level after a short form («Минтруд России»), and in a body's name.
 FEDERAL = _rx(r"^(?:России|РФ|Российской\s+Федерации)$")
+FEDERAL_NAME = _rx(r"(?:\bРоссии|\bРФ|Российской\s+Федерации)\s*$")
 # Certification stamps and marks on a copy: never an issuer, a title or a signatory.
 CERTIFICATION_MARK = _rx(r"^\s*(?:копия\s+верна|верно\b|подлинник\s+подписан|документ\s+подписан\s+электронн\w*\s+подпис"
                          r"|сведения\s+о\s+сертификате|сертификат\b|владелец\b|действителен\b|подпись\b)")
+# A person's name as a signature prints it: «И.В. Коноватов», «Коноватов И.В.».
+PERSON = re.compile(r"^(?:[А-ЯЁ]\.\s?){1,2}\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?$|^[А-ЯЁ][а-яё]+\s(?:[А-ЯЁ]\.\s?){1,2}$")

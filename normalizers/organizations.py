@@ -278,7 +278,7 @@ class OrganizationIndex:
                 and not lexicon.FEDERAL.match(rest):
             return None
         if lexicon.FEDERAL.match(rest):
-            return f"Министерство {field_} Российской Федерации"
+            return f"Министерство {ministry_field(first, federal=True)} Российской Федерации"
         own = region_by_code(self.region_code) if self.region_code and not named else None
         place = rest if named else inflect_head(own.name, "gent", "nomn") if own else None  # named: in the genitive
         known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()
@@ -305,6 +305,10 @@ class OrganizationIndex:
                 return _qualified(words[:cut], defined)
         return None
 
+    def knows(self, surface: str) -> bool:
+        """Is `surface` a name the document defined or used, or a ministry's short form?"""
+        return bool(self.resolve(surface) or self.expand_abbreviation(strip_notes(surface)))
+
     def _alias(self, name: str, surface: str) -> None:
         self.aliases.setdefault(name, set()).add(surface)
         self.canonical.setdefault(surface.lower(), name)
@@ -328,20 +332,32 @@ class OrganizationIndex:
 
     def organizations(self) -> list[Organization]:
         return [
-            Organization(name=name, kind=classify_kind(name), aliases=sorted(forms), region_code=self.region_code)
+            Organization(name=name, kind=classify_kind(name), aliases=sorted(forms), region_code=self._region_of(name))
             for name, forms in self.aliases.items()
         ]
 
+    def _region_of(self, name: str) -> str | None:
+        """The subject a body's name names («… Тверской области»), none for a federal body,
+        else the document's."""
+        if lexicon.FEDERAL_NAME.search(name):
+            return None
+        named = find_region(name)
+        return named.code if named else self.region_code
 
-def ministry_field(word: str) -> str | None:
+
+def ministry_field(word: str, federal: bool = False) -> str | None:
     """The field a ministry's short form names, in any case: «Минздраву» → «здравоохранения»,
-    «Минсоцзащитой» → «социальной защиты»; None for any other word."""
+    «Минсоцзащитой» → «социальной защиты» (the federal ministry's, where its name differs);
+    None for any other word."""
     if not word[:3].lower() == "мин" or len(word) < 5:
         return None
     lemma = morph().parse(word.lower())[0].normal_form.replace("ё", "е")
     stem = lemma[3:] if lemma.startswith("мин") else word.lower()[3:]
     fits = [key for key in lexicon.MINISTRY_FIELDS if stem.startswith(key) and len(stem) - len(key) <= 3]
-    return lexicon.MINISTRY_FIELDS[max(fits, key=len)] if fits else None
+    if not fits:
+        return None
+    key = max(fits, key=len)
+    return (federal and lexicon.FEDERAL_MINISTRY_FIELDS.get(key)) or lexicon.MINISTRY_FIELDS[key]
 
 
 def _key(short_form: str) -> str:

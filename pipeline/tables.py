@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
+from normalizers import lexicon
 from normalizers.lexicon import SECTION_WORD, TOTAL_ROW, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import collapse, is_known_word, join_wrapped
@@ -76,10 +77,16 @@ def _continues(fragments: list[Table], fragment: Table) -> bool:
     """A fragment continues the table before it when it starts on a later page with
     no more columns (nothing but the page break stands between them; a text
     conversion may drop a row's trailing empty cells), or repeats the column numbers."""
-    if fragment.page <= fragments[-1].page:
+    if fragment.page <= fragments[-1].page or _signature(fragment):
         return False
     first_row = fragment_to_rows(fragment, fragment.n_cols)[:1]
     return fragment.n_cols <= fragments[0].n_cols or bool(first_row and is_column_number_row(first_row[0]))
+
+
+def _signature(fragment: Table) -> bool:
+    """A position and a person's name set out as a row («Министр | О.В. Кравцова»)."""
+    rows = fragment_to_rows(fragment, fragment.n_cols)
+    return len(rows) == 1 and bool(lexicon.PERSON.match(collapse(rows[0][-1].text)))
 
 
 def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTable:

@@ -30,7 +30,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.funding = records.funding
     out.indicators = records.indicators
     out.target_groups = prose.parse_target_groups(paragraphs)
-    out.signatories = prose.parse_signatories(paragraphs[:60])
+    out.signatories = prose.parse_signatories(_lines_in_order(doc))
     out.stated_amounts = prose.parse_stated_amounts(paragraphs)
     out.issues = records.issues + [
         ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages] + [
@@ -106,6 +106,23 @@ def _first_of_each(items: list, key) -> list:
     return out
 
 
+def _lines_in_order(doc: LogicalDocument, paragraphs: int = 60) -> list[str]:
+    """The first paragraphs, with the rows of tables of one or two rows among them as
+    tab-separated lines (a signature set out by tabs, «Министр<tab>О.В. Кравцова», reads
+    as a table of one row) and an empty line for every other table."""
+    lines: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif len(block.header) + len(block.body) <= 2:
+            lines += ["\t".join(c.text for c in row) for row in block.header + block.body]
+        else:
+            lines.append("")
+        if sum(bool(line) for line in lines) >= paragraphs:
+            break
+    return lines
+
+
 def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
     cells = [c.text for t in tables for row in t.header + t.body for c in row]
     return "\n".join(paragraphs + cells)
@@ -158,7 +175,7 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
         index.add(name)
     for m in out.measures:
         printed = [(n, cell) for cell in m.executors for n in executor_names(cell)]  # cells as read, split
-        unresolved = [not index.resolve(n) and not looks_like_organization(n) for n, _ in printed]  # before add()
+        unresolved = [not index.knows(n) and not looks_like_organization(n) for n, _ in printed]  # before add()
         canonical = [(index.add(n), by_agreement(n, cell)) for n, cell in printed]
         out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
                                    f"executor «{n}» is not recognisable as an organisation", m.provenance,

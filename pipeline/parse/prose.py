@@ -35,7 +35,6 @@ _TASK = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]\s*(.+)$", re.I 
 _TARGET_HEADING = re.compile(r"^\s*целев\w+\s+групп", re.I)
 _LIST_ITEM = re.compile(r"^\s*[-–—•·]\s*")
 _COUNT = re.compile(r"[,\s]*[-–—]?\s*(?:не\s+менее|до|около)\s+(\d[\d\s]*\d|\d)\s*(?:человек|семей|детей)?\s*[;.,]?\s*$", re.I)
-_PERSON = re.compile(r"^(?:[А-ЯЁ]\.\s?){1,2}\s?[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?$|^[А-ЯЁ][а-яё]+\s(?:[А-ЯЁ]\.\s?){1,2}$")
 _POSITION = re.compile(r"^(?:И\.\s?о\.\s*)?(?:министр|заместитель|глава|губернатор|начальник|руководитель|председатель|"
                        r"директор|временно|первый заместитель)", re.I)
 _MUNICIPAL_FORMATION = re.compile(r"муниципальн\w+\s+образовани\w+\s+[«\"]([^»\"]{3,60})[»\"]", re.I)
@@ -59,9 +58,10 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
         header.doc_type = act_type(act)
         header.issuers = [capitalize_first(to_nominative(n, "gent")) for n in _split_issuers(issuer_text)]
         _number_and_date(header, [rest])
-    elif enacting := _ENACTING.search(clean(" ".join(paragraphs[:40]))):
-        header.doc_type = act_type(re.sub(r"\s+", "", enacting.group(2)))
-        header.issuers = [capitalize_first(n) for n in _split_issuers(enacting.group(1))]
+    enacting = _ENACTING.search(clean(" ".join(paragraphs[:40])))
+    if enacting:  # «… Администрация города Твери постановляет:» names what the heading may not
+        header.doc_type = header.doc_type or act_type(re.sub(r"\s+", "", enacting.group(2)))
+        header.issuers = header.issuers or [capitalize_first(n) for n in _split_issuers(enacting.group(1))]
     header.title = find_title(paragraphs)
     header.period_start, header.period_end = _period(header.title or "", paragraphs)
     return header
@@ -70,8 +70,8 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
 def without_certification(paragraphs: list[str]) -> list[str]:
     """The paragraphs without a copy's certification marks («КОПИЯ ВЕРНА», «Подлинник
     подписан», «Документ подписан электронной подписью»), line by line."""
-    kept = ("\n".join(ln for ln in p.split("\n") if not lexicon.CERTIFICATION_MARK.match(ln)) for p in paragraphs)
-    return [p for p in kept if p.strip()]
+    kept = ["\n".join(ln for ln in p.split("\n") if not lexicon.CERTIFICATION_MARK.match(ln)) for p in paragraphs]
+    return [k for p, k in zip(paragraphs, kept) if k.strip() or not p.strip()]  # a mark's paragraph goes
 
 
 def _issuer_lines(lines: list[str]) -> list[str]:
@@ -228,23 +228,30 @@ def _target_group(item: str) -> TargetGroup:
 def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
     """Name lines («И.В. Коноватов») with the position and body printed above them."""
     signatories = []
-    paragraphs = without_certification(paragraphs)
+    paragraphs = [piece for p in without_certification(paragraphs) for piece in _signature_pieces(p)]
     for i, p in enumerate(paragraphs):
         name = clean(p)
-        if not _PERSON.match(name):
+        if not lexicon.PERSON.match(name):
             continue
         position, org_lines = None, []
         j = i - 1
         if j >= 0 and _POSITION.match(clean(paragraphs[j])):
             position = clean(paragraphs[j])
             j -= 1
-        while j >= 0 and not _PERSON.match(clean(paragraphs[j])) and len(org_lines) < 5 \
+        while j >= 0 and paragraphs[j].strip() and not lexicon.PERSON.match(clean(paragraphs[j])) and len(org_lines) < 5 \
                 and not _POSITION.match(clean(paragraphs[j])) and len(paragraphs[j]) < 80:
             org_lines.insert(0, clean(paragraphs[j]))
             j -= 1
         organization = " ".join(org_lines) or None
         signatories.append(Signatory(name, position, to_nominative(organization) if organization else None))
     return signatories
+
+
+def _signature_pieces(paragraph: str) -> list[str]:
+    """A signature set out on one line («Министр<tab>О.В. Кравцова», «Глава города    И.П.
+    Сидоров») as its position and name; any other paragraph as it is."""
+    pieces = [p.strip() for p in re.split(r"\t|\s{3,}", paragraph.strip()) if p.strip()]
+    return pieces if len(pieces) > 1 and lexicon.PERSON.match(pieces[-1]) else [paragraph]
 
 
 _FUNDING_SENTENCE = re.compile(r"объ[её]м\w*\s+финансир", re.I)

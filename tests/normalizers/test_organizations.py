@@ -174,9 +174,23 @@ def test_ministry_short_form_in_any_case_with_any_region(field_, short, region):
     assert index.add(f"{short} {region}") == f"Министерство {field_} {region}"
 
 
-@pytest.mark.parametrize("short", ["Минтруд России", "Минтруда РФ", "Минтруду Российской Федерации"])
-def test_federal_ministry_short_form(short):
-    assert OrganizationIndex("", "RU-KLU").add(short) == "Министерство труда Российской Федерации"
+@pytest.mark.parametrize(("short", "name"), [
+    ("Минтруд России", "Министерство труда и социальной защиты Российской Федерации"),
+    ("Минтруда РФ", "Министерство труда и социальной защиты Российской Федерации"),
+    ("Минздраву Российской Федерации", "Министерство здравоохранения Российской Федерации"),
+    ("Минпросвещения России", "Министерство просвещения Российской Федерации"),
+])
+def test_federal_ministry_short_form(short, name):
+    index = OrganizationIndex("", "RU-KLU")
+    assert index.add(short) == name
+    (organization,) = index.organizations()
+    assert (organization.kind, organization.region_code) == ("federal_body", None)
+
+
+def test_a_ministry_of_another_region_is_in_that_region():
+    index = OrganizationIndex("", "RU-PER")
+    index.add("Минсоцзащитой Тверской области")
+    assert [o.region_code for o in index.organizations()] == ["RU-TVE"]
 
 
 @pytest.mark.parametrize("word", ["Министерство", "Минимальный", "Минск", "минута"])

@@ -1,6 +1,8 @@
 """The order's header read from its opening paragraphs, however a reader grouped its lines."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pipeline.parse.prose import parse_header, parse_signatories
@@ -61,3 +63,17 @@ def test_certification_marks_are_never_issuers_titles_or_signatories(mark):
     header = parse_header(paragraphs)
     assert header.issuers == ["Министерство культуры Пермского края"]
     assert [(s.name, s.position) for s in parse_signatories(paragraphs)] == [("И.В. Петров", "Министр")]
+
+
+def test_the_enacting_formula_names_the_issuer_a_bare_heading_does_not():
+    header = parse_header(["ПОСТАНОВЛЕНИЕ", "от 12.11.2024 № 1043",
+                           "В целях поддержки семей Администрация города Сургута постановляет:"])
+    assert (header.doc_type, header.doc_number, header.issuers) == ("постановление", "1043",
+                                                                    ["Администрация города Сургута"])
+
+
+@pytest.mark.parametrize("line", ["Министр\tО.В. Кравцова", "Глава города        И.П. Сидоров"])
+def test_a_signature_on_one_line(line):
+    position, name = re.split(r"\t|\s{3,}", line)
+    assert [(s.name, s.position) for s in parse_signatories(["1. Контроль оставляю за собой.", line])] == [
+        (name, position)]

@@ -95,3 +95,19 @@ def test_whole_period_deadline_takes_the_document_period(tmp_path):
     path.write_text(text, encoding="utf-8")
     measure = extract(path).measures[2]
     assert (str(measure.deadline_start), str(measure.deadline_end)) == ("2023-01-01", "2024-12-31")
+
+
+def test_a_signature_set_out_by_tabs_after_the_table(tmp_path):
+    """«Министр<tab>О.В. Кравцова» after a blank line under the table is the signature,
+    not the rest of the table's last row."""
+    order = tmp_path / "order.txt"
+    order.write_text("МИНИСТЕРСТВО ОБРАЗОВАНИЯ САРАТОВСКОЙ ОБЛАСТИ\nПРИКАЗ\nот 21.01.2025 № 112\n\n"
+                     "Комплекс мер по поддержке семей на 2025-2026 годы\n\n"
+                     "№ п/п\tНаименование мероприятия\tСрок исполнения\tИсполнители\n"
+                     "1.1\tПроведение семинара\t2025 год\tМинздраву Пермского края\n"
+                     "1.2\tИздание памяток\t2026 год\tМинтрудом России\n\nМинистр\tО.В. Кравцова\n", encoding="utf-8")
+    doc = extract(order).to_export()
+    assert [(s["name"], s["position"]) for s in doc["signatories"]] == [("О.В. Кравцова", "Министр")]
+    assert [m["executors"] for m in doc["measures"]] == [
+        ["Министерство здравоохранения Пермского края"], ["Министерство труда и социальной защиты Российской Федерации"]]
+    assert not doc["issues"]
