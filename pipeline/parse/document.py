@@ -29,7 +29,8 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.measures = _first_of_each(records.measures, key=lambda m: m.code)
     out.funding = records.funding
     out.indicators = records.indicators
-    out.target_groups = prose.parse_target_groups(paragraphs)
+    out.target_groups = _first_of_each(prose.parse_target_groups(paragraphs) + prose.parse_stated_target_groups(
+        paragraphs), key=lambda g: g.title.lower())
     out.signatories = prose.parse_signatories(_lines_in_order(doc))
     out.stated_amounts = prose.parse_stated_amounts(paragraphs)
     out.issues = records.issues + [

@@ -9,7 +9,7 @@ from normalizers import lexicon
 from normalizers.case import normal_case
 from normalizers.inflect import to_nominative
 from normalizers.periods import parse_date, parse_year_range
-from normalizers.text import capitalize_first, clean
+from normalizers.text import capitalize_first, clean, morph
 from pipeline.parse.table_rows import strip_task_title
 
 ACT_TYPES = {"приказ": "приказ", "распоряжение": "распоряжение", "постановление": "постановление"}
@@ -216,6 +216,45 @@ def parse_target_groups(paragraphs: list[str]) -> list[TargetGroup]:
         if groups:
             break
     return groups
+
+
+# Target groups stated in a sentence: «охватить не менее 312 семей, находящихся в трудной
+# жизненной ситуации», «помощь получат 40 детей-инвалидов», then «в том числе детей-инвалидов – 120».
+_COVERAGE = re.compile(r"(?:охват\w*|получ\w+\s+(?:помощь|поддержку|услуги)|(?:помощь|поддержку|услуги)\s+получ\w+"
+                       r"|примут\s+участие)\s+"
+                       r"(?:не\s+менее\s+|более\s+|свыше\s+|около\s+|до\s+)?(\d[\d\u00a0 ]*\d|\d)\s+"
+                       r"([а-яё][^.;:()\d]*?)(?=\s*(?:[.;:(]|,\s*(?:в\s+том\s+числе|из\s+них)|$))", re.I)
+_PART_OF_GROUP = re.compile(r"(?:в\s+том\s+числе|из\s+них)\s*:?\s*([а-яё][^.;:\d–—]*?)\s*[-–—]\s*(\d[\d\u00a0 ]*\d|\d)",
+                            re.I)
+
+
+def parse_stated_target_groups(paragraphs: list[str]) -> list[TargetGroup]:
+    """Target groups a sentence states with their counts, and the parts it counts
+    within them, their titles in the nominative."""
+    groups = []
+    for text in map(clean, paragraphs):
+        for pattern in (_COVERAGE, _PART_OF_GROUP):
+            for m in pattern.finditer(text):
+                printed, count = (m.group(2), m.group(1)) if pattern is _COVERAGE else (m.group(1), m.group(2))
+                if lexicon.PEOPLE.search(printed.split(",")[0]):  # «15 муниципальных районов» is no group
+                    groups.append(TargetGroup(_group_title(printed), int(re.sub(r"\D", "", count))))
+    return groups
+
+
+def _group_title(printed: str) -> str:
+    """«семей, находящихся в трудной жизненной ситуации» → «семьи, находящиеся в трудной
+    жизненной ситуации»: the head and the participle that opens its clause in the nominative."""
+    head, comma, clause = printed.strip(" ,").partition(", ")
+    if re.fullmatch(r"[а-яё]+-[а-яё]+", head):  # «детей-инвалидов»: both nouns decline
+        head = "-".join(to_nominative(part, "gent") for part in head.split("-"))
+    else:
+        head = to_nominative(head, "gent")
+    if clause:
+        first, _, rest = clause.partition(" ")
+        parse = next((p for p in morph().parse(first) if p.tag.POS in ("PRTF", "ADJF") and p.tag.case == "gent"), None)
+        nominative = parse.inflect({"nomn", "plur"}) if parse else None
+        clause = f"{nominative.word} {rest}".strip() if nominative else clause
+    return f"{head}{comma}{clause}"
 
 
 def _target_group(item: str) -> TargetGroup:

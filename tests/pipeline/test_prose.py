@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from pipeline.parse.prose import parse_header, parse_signatories
+from pipeline.parse.prose import parse_header, parse_signatories, parse_stated_target_groups
 
 
 @pytest.mark.parametrize("paragraphs", [
@@ -77,3 +77,18 @@ def test_a_signature_on_one_line(line):
     position, name = re.split(r"\t|\s{3,}", line)
     assert [(s.name, s.position) for s in parse_signatories(["1. Контроль оставляю за собой.", line])] == [
         (name, position)]
+
+
+@pytest.mark.parametrize(("sentence", "groups"), [
+    ("Реализация комплекса мер позволит охватить не менее 312 семей, находящихся в трудной жизненной ситуации, "
+     "в том числе детей-инвалидов – 120.",
+     [("семьи, находящиеся в трудной жизненной ситуации", 312), ("дети-инвалиды", 120)]),
+    ("Помощь получат 40 многодетных семей.", [("многодетные семьи", 40)]),
+    ("В мероприятиях примут участие 1 500 детей из малоимущих семей; из них детей-сирот — 35.",
+     [("дети из малоимущих семей", 1500), ("дети-сироты", 35)]),
+    # counts of anything but people are no target group
+    ("Мероприятиями планируется охватить 15 муниципальных районов области.", []),
+    ("Объем финансирования, в том числе: 2020 год – 100 000 рублей.", []),
+])
+def test_target_groups_stated_in_a_sentence(sentence, groups):
+    assert [(g.title, g.count) for g in parse_stated_target_groups([sentence])] == groups
