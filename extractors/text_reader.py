@@ -65,7 +65,8 @@ def _decode(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
             error = exc
-    raise CorruptFileError(f"not a text file ({error.reason})", path=path) from error
+    raise CorruptFileError(f"not a text file: byte {error.start} is no character in {' or '.join(encodings)}",
+                           path=path) from error
 
 
 @dataclass
