@@ -271,14 +271,14 @@ class OrganizationIndex:
         ministry of that field the document names in full, else the ministry of the
         field in the region named, or in the document's region."""
         first, _, rest = surface.strip().partition(" ")
-        field_ = ministry_field(first)
         rest = collapse(rest)
+        federal = bool(lexicon.FEDERAL.match(rest))
+        field_ = ministry_field(first, federal)
         named = find_region(rest) if rest else None
-        if field_ is None or rest and named is None and not lexicon.OWN_REGION.match(rest) \
-                and not lexicon.FEDERAL.match(rest):
+        if field_ is None or rest and not (named or federal or lexicon.OWN_REGION.match(rest)):
             return None
-        if lexicon.FEDERAL.match(rest):
-            return f"Министерство {ministry_field(first, federal=True)} Российской Федерации"
+        if federal:
+            return f"Министерство {field_} Российской Федерации"
         own = region_by_code(self.region_code) if self.region_code and not named else None
         place = rest if named else inflect_head(own.name, "gent", "nomn") if own else None  # named: in the genitive
         known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()

@@ -240,9 +240,9 @@ class _RowWalk:
         full = self.full_code(code.value)
         source = _row_source(title) if title and len(title) < 80 else None
         if self.cols.of("amount") and source and source[0] != "all" and code.depth > 1:
-            parent = self._sub_row_parent(code)  # a measure's sub-row by source («1.1.1 Грант Фонда»)
+            printed_parent = self.full_code(code.value.rsplit(".", 1)[0])  # a sub-row by source («1.1.1 Грант Фонда»)
+            parent = self._sub_row_parent(code, printed_parent)
             row.kind, row.code, row.measure_code, row.source = "part", code, parent, source
-            printed_parent = self.full_code(code.value.rsplit(".", 1)[0])
             row.numbered_under = printed_parent if printed_parent != parent else None
             row.read |= {k for k in (code_k, self.cols.title) if k is not None}
             return row
@@ -252,12 +252,11 @@ class _RowWalk:
         self.owner = row
         return row
 
-    def _sub_row_parent(self, code: Code) -> str:
-        """The measure a numbered source row («1.1.1 Грант Фонда») belongs to. Source rows
-        follow their measure, so a code that is not one level under the measure above and
-        does not start a measure that may follow it is a misreading («17.1.» for 1.1.7,
-        «2.13» for 2.1.3): the row is the measure's above."""
-        parent = self.full_code(code.value.rsplit(".", 1)[0])
+    def _sub_row_parent(self, code: Code, parent: str) -> str:
+        """The measure a numbered source row («1.1.1 Грант Фонда», its code naming `parent`)
+        belongs to. Source rows follow their measure, so a code that is not one level under
+        the measure above and does not start a measure that may follow it is a misreading
+        («17.1.» for 1.1.7, «2.13» for 2.1.3): the row is the measure's above."""
         owner = self.owner if self.owner is not None and self.owner.kind == "measure" else None
         if owner is None or parent == owner.measure_code:
             return parent
@@ -376,8 +375,8 @@ def _sections_numbered_by_their_measures(rows: list[Row]) -> None:
     («Г.» or «11.» for III.) into another section's number, a measure's or none."""
     for i, row in enumerate(rows):
         m = _NUMBERED_HEADING.fullmatch(row.texts[0]) if _spans_row(row) else None
-        following = next((r for r in rows[i + 1:] if r.kind in ("measure", "task")), None)
-        if m is None or following is None or following.kind != "measure" or following.code.depth < 2:
+        following = next((r for r in rows[i + 1:] if r.kind in ("measure", "task")), None) if m else None
+        if following is None or following.kind != "measure" or following.code.depth < 2:
             continue
         section = following.measure_code.split(".")[0]
         if row.kind == "task" and row.task_code == section:
