@@ -4,17 +4,20 @@
 Headings print issuers and titles in capitals. Lower-cased, a name keeps the capitals
 of its proper names: subjects of the Federation as the gazetteer spells them, places
 and people's names the Russian dictionary knows («Твери», «Югры»), a municipality's
-adjective («Плесецкого муниципального округа»), and the country.
+adjective («Плесецкого муниципального округа»), cities named as cities («города Набережные
+Челны»), the country, and the first word of a quoted name.
 """
 from __future__ import annotations
 
 import re
 
-from normalizers.regions import region_mentions
+from normalizers.regions import city_mentions, region_mentions
 from normalizers.text import capitalize_first, morph
 
 _WORD = re.compile(r"[А-ЯЁа-яё]+")
 _COUNTRY = re.compile(r"\b(российск\w+)\s+(федераци\w+)", re.I)
+_PART = re.compile(r"[а-яё]+", re.I)  # a word, or a part of a hyphenated name («Комсомольск-на-Амуре»)
+_QUOTED_NAME = re.compile(r"«\s*([а-яё])")  # a name in quotes starts with a capital: «Город Тверь»
 _PROPER = {"Geox", "Name", "Surn", "Patr"}
 # The adjective naming a municipality: «плесецкого муниципального округа», «вельского района».
 _MUNICIPAL = re.compile(r"\b(?!муниципальн|городск|сельск)([а-яё-]+)\s+(?=муниципальн\w*\s+(?:округ|район)|городск\w*\s+(?:округ|поселени)"
@@ -41,8 +44,12 @@ def normal_case(text: str) -> str:
     for m in _MUNICIPAL.finditer(lowered):
         if any(p.tag.POS == "ADJF" for p in morph().parse(m.group(1))):
             capital.add(m.start(1))
+    for start, end, city in city_mentions(lowered):
+        capital |= {start + m.start() for m, part in zip(_PART.finditer(lowered[start:end]), _PART.findall(city.name))
+                    if part[:1].isupper()}
     for m in _COUNTRY.finditer(lowered):
         capital |= {m.start(1), m.start(2)}
+    capital |= {m.start(1) for m in _QUOTED_NAME.finditer(lowered)}
     chars = list(lowered)
     for at in capital:
         chars[at] = chars[at].upper()

@@ -16,17 +16,20 @@ people or more, from GeoNames; scripts/build_gazetteer.py states how it is built
 """
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from normalizers.text import morph
 
 _CITIES = Path(__file__).parent / "data" / "cities.tsv"
 # A city named as one: «города Твери», «г. Котлас», «муниципальное образование «Город Тверь»».
-_CITY_MENTION = re.compile(r"(?<![\w])(?:[Гг]ород\w*|г\.)\s*[«\"]?\s*([А-ЯЁ][а-яё]+(?:(?:-|\s)[А-ЯЁа-яё][а-яё]*){0,3})")
+# (The name is in a lookahead so that words read in vain leave the next «города …» to be found.)
+_CITY_MENTION = re.compile(r"(?<![\w])(?:город\w*|г\.)(?=\s*[«\"]?\s*([а-яё]+(?:(?:-|[ \u00a0])[а-яё]+){0,3}))", re.I)
 
 
 @dataclass(frozen=True)
@@ -267,20 +270,37 @@ class City:
 def find_city(text: str) -> City | None:
     """The first city the text names as a city («города Твери», «г. Котлас») that the
     gazetteer knows, with the subject it lies in."""
+    return next((city for _, _, city in city_mentions(text)), None)
+
+
+def city_mentions(text: str) -> Iterator[tuple[int, int, City]]:
+    """(start, end, city) of each city the gazetteer knows that `text` names as a city, in
+    any case and in any letter case («ГОРОДА НАБЕРЕЖНЫЕ ЧЕЛНЫ», «г. Котлас»)."""
     for m in _CITY_MENTION.finditer(text):
-        words = re.split(r"\s+", m.group(1))
+        words = list(re.finditer(r"\S+", m.group(1)))
         for n in range(len(words), 0, -1):  # the longest name first: «Нижнего Новгорода»
-            for name in (" ".join(_nominative(w) for w in words[:n]), " ".join(words[:n])):  # «города Набережные Челны»
-                found = _gazetteer().get(_city_key(name))
-                if found:
-                    return City(found[0], _BY_CODE[found[1]])
+            city = _known_city([w.group(0) for w in words[:n]])
+            if city:
+                yield m.start(1), m.start(1) + words[n - 1].end(), city
+                break
+
+
+def _known_city(printed: list[str]) -> City | None:
+    """The city these words name in any case («Набережных Челнов», «Великих Лук»), or as
+    printed («города Набережные Челны»)."""
+    for words in (printed, *itertools.product(*map(_nominatives, printed))):
+        found = _gazetteer().get(_city_key(" ".join(words)))
+        if found:
+            return City(found[0], _BY_CODE[found[1]])
     return None
 
 
-def _nominative(word: str) -> str:
-    """A place name's nominative, its reading as a place first («Твери» → «тверь»)."""
-    parses = morph().parse(word.lower())
-    return next((p for p in parses if "Geox" in p.tag.grammemes), parses[0]).normal_form
+def _nominatives(word: str) -> list[str]:
+    """The word's nominatives in its number, its readings as a place first: «Твери» →
+    «тверь», «Челнов» → «челны», «Нижнего» → «нижний»."""
+    parses = sorted(morph().parse(word.lower()), key=lambda p: "Geox" not in p.tag.grammemes)
+    forms = [(p.inflect({"nomn"}) or p).word for p in parses]
+    return list(dict.fromkeys(forms))[:4]
 
 
 def _city_key(name: str) -> str:
@@ -289,6 +309,6 @@ def _city_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> dict[str, tuple[str, str]]:
-    """City (lower case, «е» for «ё») → (its name, its subject's code)."""
+    """A city's spelling (lower case, «е» for «ё») → (the city's name, its subject's code)."""
     lines = [ln for ln in _CITIES.read_text(encoding="utf-8").splitlines()[2:] if ln]
-    return {_city_key(name): (name, code) for name, code, _ in (ln.split("\t") for ln in lines)}
+    return {_city_key(spelling): (name, code) for spelling, name, code, _ in (ln.split("\t") for ln in lines)}

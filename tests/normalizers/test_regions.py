@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from normalizers.regions import find_city, REGIONS, Region, find_region, find_regions, region_by_code
+from normalizers.regions import REGIONS, Region, city_mentions, find_city, find_region, find_regions, region_by_code
 
 
 @pytest.mark.parametrize(
@@ -159,6 +159,12 @@ def test_region_by_code():
     ("города Ухты", "Ухта", "RU-KO"),
     ("города Северодвинска", "Северодвинск", "RU-ARK"),
     ("города Балаково", "Балаково", "RU-SAR"),
+    # plural names in the genitive, and in capitals
+    ("администрации города Великих Лук", "Великие Луки", "RU-PSK"),
+    ("ГОРОДА НАБЕРЕЖНЫХ ЧЕЛНОВ", "Набережные Челны", "RU-TA"),
+    ("города Чебоксар", "Чебоксары", "RU-CU"),
+    # a word after «Город» that names no city leaves the next mention to be found
+    ("в муниципальном образовании «Город\nАдминистрация города Читы", "Чита", "RU-ZAB"),
 ])
 def test_a_city_gives_its_region(text, city, code):
     found = find_city(text)
@@ -168,3 +174,14 @@ def test_a_city_gives_its_region(text, city, code):
 @pytest.mark.parametrize("text", ["в городах области", "Городской Совет депутатов", "город федерального значения"])
 def test_no_city_named(text):
     assert find_city(text) is None
+
+
+def test_a_city_is_named_as_the_gazetteer_names_it_whatever_spelling_matched():
+    """GeoNames lists other spellings («Чебоксар», «Новокузнетск»); the city keeps its Russian name."""
+    assert [find_city(t).name for t in ("г. Чебоксар", "города Новокузнецк")] == ["Чебоксары", "Новокузнецк"]
+
+
+def test_city_mentions_give_where_the_name_is_printed():
+    text = "муниципальное образование «город южно-сахалинск»"
+    ((start, end, city),) = city_mentions(text)
+    assert (text[start:end], city.name) == ("южно-сахалинск", "Южно-Сахалинск")
