@@ -38,7 +38,8 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
             fragments = []
 
     for block in layout.blocks():
-        if isinstance(block, Paragraph) and (is_page_furniture(block.text) or is_ocr_noise(block)):
+        if isinstance(block, Paragraph) and (is_page_furniture(block.text) and not _wrapped_word(block)
+                                             or is_ocr_noise(block)):
             continue  # a page number between two fragments must not split the table
         if isinstance(block, Table):
             if fragments and not _continues(fragments, block):
@@ -63,6 +64,11 @@ def is_page_furniture(text: str) -> bool:
     no word of three letters): not part of the document's text."""
     return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2 \
         or not re.search(r"\d|[^\W\d_]{3}", text)
+
+
+def _wrapped_word(paragraph: Paragraph) -> bool:
+    """A short word a digital file's title wrapped onto a line of its own («на», «и»)."""
+    return paragraph.confidence is None and bool(re.fullmatch(r"\s*[а-яё]{1,2}\s*", paragraph.text))
 
 
 def is_ocr_noise(paragraph: Paragraph) -> bool:

@@ -6,7 +6,8 @@ import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, Provenance, ReviewIssue, TableCell, ValueRef
-from normalizers.organizations import OrganizationIndex, executor_names, names_a_body, starts_name
+from normalizers.organizations import (OrganizationIndex, executor_names, ministry_mentions, names_a_body,
+                                      starts_name)
 from normalizers.regions import find_city, find_region
 from normalizers.text import clean, collapse as collapse_text
 from pipeline.errors import NotAnOrderError
@@ -130,13 +131,16 @@ def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
 
 
 def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
-    """Region (from the title first, else the most mentioned, else the subject of the
-    city the order names) and municipality; a region not found is an issue."""
+    """Region and municipality; a region not found is an issue. The region is the one the
+    title or the issuers name, else the subject of the order's own city, else the one the
+    text names most, else the subject of any city it names: the bodies of other regions an
+    order lists never outweigh its own heading."""
     text = _all_text(paragraphs, tables)
     heading = "\n".join([out.header.title or "", *out.header.issuers])
     city = find_city(heading)  # a municipal order's own city
-    anywhere = city or find_city(text)
-    region = find_region(out.header.title or "") or find_region(text) or (anywhere.region if anywhere else None)
+    anywhere = find_city(text)
+    region = find_region(heading) or (city.region if city else None) or find_region(text) \
+        or (anywhere.region if anywhere else None)
     if region:
         out.header.region, out.header.region_code = region.name, region.code
     else:
@@ -172,7 +176,7 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
     index = OrganizationIndex(_all_text(paragraphs, tables), out.header.region_code)
     index.learn_definitions(paragraphs + [c.text for t in tables for row in t.body for c in row])
     out.header.issuers = _first_of_each([index.add(clean(n)) for n in out.header.issuers], key=str)
-    for name in prose_participants(paragraphs):
+    for name in prose_participants(paragraphs) + ministry_mentions("\n".join(paragraphs)):
         index.add(name)
     for m in out.measures:
         printed = [(n, cell) for cell in m.executors for n in executor_names(cell)]  # cells as read, split

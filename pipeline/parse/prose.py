@@ -6,9 +6,10 @@ from decimal import Decimal
 
 from models.records import DocumentHeader, Signatory, TargetGroup, Task
 from normalizers import lexicon
-from normalizers.case import normal_case
+from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import to_nominative
 from normalizers.periods import parse_date, parse_year_range
+from normalizers.regions import region_mentions
 from normalizers.text import capitalize_first, clean, morph
 from pipeline.parse.table_rows import strip_task_title
 
@@ -31,6 +32,9 @@ _TITLE = re.compile(
     r"(?:комплекс\w*\s+мер|программ\w*|план\w*\s+мероприятий)\b.*)",
     re.I | re.S,
 )
+# A title that has reached its years («… на 2019–2020 годы», «… до 2025 года»).
+_TITLE_COMPLETE = re.compile(r"(?:19|20)\d{2}\s*(?:годы|года|год|гг?\.?)\s*\.?\)?$", re.I)
+_YEAR_START = re.compile(r"^(?:19|20)\d{2}\b")
 _TASK = re.compile(r"^\s*Задача\s*№?\s*(\d{1,2})\s*[.:)]\s*(.+)$", re.I | re.S)
 _TARGET_HEADING = re.compile(r"^\s*целев\w+\s+групп", re.I)
 _LIST_ITEM = re.compile(r"^\s*[-–—•·]\s*")
@@ -154,14 +158,38 @@ def find_title(paragraphs: list[str]) -> str | None:
 
 
 def _continue_title(title: str, following: list[str]) -> str:
-    """A title wrapped onto lines that start in lowercase («… области» / «по профилактике …»)."""
-    for p in following:
-        p = clean(p)
-        if p and (p[0].islower() or p[0].isdigit()) and not _LIST_ITEM.match(p):
-            title = f"{title} {p}"
-        else:
+    """A title wrapped onto the lines after it (see `_continues_title`); a list item, a
+    footnote or a blank line ends it."""
+    following = [clean(p) for p in following]
+    for i, p in enumerate(following):
+        if not p or _LIST_ITEM.match(p) or not _continues_title(title, p, " ".join(following[i + 1:])):
             break
+        title = f"{title} {p}"
     return title.rstrip(".")
+
+
+def _continues_title(title: str, line: str, after: str) -> bool:
+    """Whether `line` goes on with `title`: it starts in lowercase or with a year («по
+    профилактике …», «2019–2020 годы»), or the title's quote is still open; or the title is not complete yet (no years at its
+    end) and a region's name runs on into the line («… Республики» / «Карелия …», «Тверской» /
+    «области …»), or the line is in capitals like the title, or opens with a quoted name or a
+    word in an oblique case («Ставропольского края», «„Город Чита“ на …»)."""
+    if line[0].islower() or _YEAR_START.match(line) or title.count("«") > title.count("»"):
+        return True
+    if _TITLE_COMPLETE.search(title):
+        return False
+    at = len(title) + 1
+    if any(start <= at < end for start, end, _ in region_mentions(f"{title} {line} {after}")):
+        return True
+    if in_capitals(title):
+        return not any(ch.islower() for ch in line)
+    first = re.match(r"[«\"]|[А-ЯЁ][а-яё]+", line)
+    return bool(first) and (first.group(0) in "«\"" or _oblique(first.group(0)))
+
+
+def _oblique(word: str) -> bool:
+    """No reading of the word is in the nominative («Ставропольского», «Республики»)."""
+    return all(p.tag.case not in (None, "nomn") for p in morph().parse(word))
 
 
 def _period(title: str, paragraphs: list[str]) -> tuple[int | None, int | None]:
@@ -245,8 +273,8 @@ def _group_title(printed: str) -> str:
     """«семей, находящихся в трудной жизненной ситуации» → «семьи, находящиеся в трудной
     жизненной ситуации»: the head and the participle that opens its clause in the nominative."""
     head, comma, clause = printed.strip(" ,").partition(", ")
-    if re.fullmatch(r"[а-яё]+-[а-яё]+", head):  # «детей-инвалидов»: both nouns decline
-        head = "-".join(to_nominative(part, "gent") for part in head.split("-"))
+    if re.fullmatch(r"[а-яё]+(?:-[а-яё]+)?", head):  # «детей-инвалидов»: both nouns decline
+        head = "-".join(_word_nominative(part) for part in head.split("-"))
     else:
         head = to_nominative(head, "gent")
     if clause:
@@ -255,6 +283,15 @@ def _group_title(printed: str) -> str:
         nominative = parse.inflect({"nomn", "plur"}) if parse else None
         clause = f"{nominative.word} {rest}".strip() if nominative else clause
     return f"{head}{comma}{clause}"
+
+
+def _word_nominative(word: str) -> str:
+    """A genitive word in the nominative of its number; an adjective standing for people
+    («несовершеннолетних», «малоимущих») declines as one."""
+    parses = [p for p in morph().parse(word) if p.tag.case == "gent" and p.tag.POS in ("NOUN", "ADJF", "PRTF")]
+    parses.sort(key=lambda p: p.tag.POS != "NOUN")
+    form = parses[0].inflect({"nomn", parses[0].tag.number or "plur"}) if parses else None
+    return form.word if form else word
 
 
 def _target_group(item: str) -> TargetGroup:

@@ -235,3 +235,10 @@ def test_an_unread_ruled_area_is_a_review_issue_at_its_page():
     unread = [i for i in issues if i.where == "page 2"]
     assert len(unread) == 1 and "could not be read" in unread[0].detail
     assert (unread[0].provenance.page, unread[0].provenance.bbox) == (2, area)
+
+
+def test_a_short_word_a_digital_file_wrapped_onto_its_own_line_is_kept():
+    """«на» alone on a line inside a wrapped title is a word of it; a scan's speck read as «на» is not."""
+    layout = Layout("x.docx", "docx", [Page(1, [Paragraph("Комплекс мер по поддержке семей", 1), Paragraph("на", 1),
+                                                Paragraph("на", 1, confidence=0.4)])])
+    assert [b.text for b in layout_to_logical(layout).blocks] == ["Комплекс мер по поддержке семей", "на"]

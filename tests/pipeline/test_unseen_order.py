@@ -111,3 +111,16 @@ def test_a_signature_set_out_by_tabs_after_the_table(tmp_path):
     assert [m["executors"] for m in doc["measures"]] == [
         ["Министерство здравоохранения Пермского края"], ["Министерство труда и социальной защиты Российской Федерации"]]
     assert not doc["issues"]
+
+
+def test_a_municipal_order_lies_in_its_citys_region_whatever_bodies_it_lists(tmp_path):
+    """The bodies of other regions an order names never outweigh its own heading."""
+    order = tmp_path / "municipal.txt"
+    order.write_text(
+        "Администрация города Кунгура постановляет:\n\n"
+        "Комплекс мер по поддержке семей с детьми на 2024–2025 годы\n\n"
+        "Мероприятия реализуются во взаимодействии с Минздравом Тверской области и Минтрудом Тверской области.\n\n"
+        "№ п/п\tНаименование мероприятия\tСрок исполнения\tИсполнители\n"
+        "1.\tПроведение семинара\t2024 год\tМинздрав Тверской области\n", encoding="utf-8")
+    header = extract(order).header
+    assert (header.region_code, header.municipality) == ("RU-PER", "Город Кунгур")
