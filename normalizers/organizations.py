@@ -12,7 +12,7 @@ from normalizers.abbreviations import spell_out
 from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import case_variants, inflect_head, to_nominative
 from normalizers import lexicon
-from normalizers.regions import find_region, region_by_code
+from normalizers.regions import find_region, region_by_code, region_mentions
 from normalizers.text import capitalize_first, collapse, dehyphenate, morph
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
@@ -87,6 +87,9 @@ def continues_name(piece: str) -> bool:
         return parses[0].tag.POS == "ADJF" and parses[0].tag.case not in ("nomn", None)
     if any(p.tag.POS in ("PRTF", "GRND") for p in parses[:2]):
         return True
+    if parses[0].tag.case == "ablt" and parses[0].tag.POS in ("ADJF", "NOUN") \
+            and inflect_head(piece.strip(), "nomn", "ablt"):  # «…, образовательными организациями»: a «кем» list
+        return False
     if parses[0].tag.POS == "ADJF":  # «муниципальных районов …»: an adjective not in the nominative
         return not any(p.tag.POS == "ADJF" and p.tag.case == "nomn" for p in parses)
     return parses[0].tag.case != "nomn" and not ORG_HEAD.match(piece.strip())
@@ -282,7 +285,7 @@ class OrganizationIndex:
         own = region_by_code(self.region_code) if self.region_code and not named else None
         place = rest if named else inflect_head(own.name, "gent", "nomn") if own else None  # named: in the genitive
         known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()
-                 and (named is None or (place or "").lower() in n.lower())]
+                 and (named is None or find_region(n) == named)]
         if len(known) == 1:
             return known[0]
         return f"Министерство {field_}" + (f" {place}" if place else "")
@@ -358,6 +361,26 @@ def ministry_field(word: str, federal: bool = False) -> str | None:
         return None
     key = max(fits, key=len)
     return (federal and lexicon.FEDERAL_MINISTRY_FIELDS.get(key)) or lexicon.MINISTRY_FIELDS[key]
+
+
+_SHORT_FORM = re.compile(r"(?<![\w-])[Мм]ин[а-яё]{2,}")
+_DESIGNATION = re.compile(r"\s+(края|области|республики|автономного\s+округа|округа|России|РФ|Российской\s+Федерации)\b")
+
+
+def ministry_mentions(text: str) -> list[str]:
+    """Ministries' short forms printed with a region after them, in any case, as printed:
+    «Поручить Минздраву Пермского края …» → «Минздраву Пермского края», «… с минсоцзащиты
+    края» → «минсоцзащиты края»."""
+    found = []
+    for m in _SHORT_FORM.finditer(text):
+        if ministry_field(m.group(0)) is None:
+            continue
+        after = text[m.end():m.end() + 90]
+        region = next((after[:end] for start, end, _ in region_mentions(after) if not after[:start].strip()), None)
+        designation = _DESIGNATION.match(after)
+        if region or designation:
+            found.append(collapse(m.group(0) + (region or designation.group(0))))
+    return found
 
 
 def _key(short_form: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from normalizers.inflect import case_variants, to_nominative
-from normalizers.organizations import OrganizationIndex, classify_kind, executor_names, ministry_field, strip_notes
+from normalizers.organizations import (OrganizationIndex, classify_kind, executor_names, ministry_field,
+                                      ministry_mentions, strip_notes)
+from tests.generated.vocabulary import MINISTRY_SHORT_FORMS
 
 MINSOC = "Министерство труда и социальной защиты населения Ставропольского края"
 DEFINING_TEXT = f"{MINSOC} (далее – минсоцзащиты края) обеспечивает координацию"
@@ -147,27 +149,10 @@ def test_undefined_ministry_abbreviations(known, short, expected):
     assert index.add(short) == expected
 
 
-# Ministries' short forms as documents print them, in all six cases.
-SHORT_FORMS = {
-    "социальной защиты": ["Минсоцзащита", "Минсоцзащиты", "Минсоцзащите", "Минсоцзащиту", "Минсоцзащитой",
-                          "Минсоцзащите"],
-    "здравоохранения": ["Минздрав", "Минздрава", "Минздраву", "Минздрав", "Минздравом", "Минздраве"],
-    "образования и науки": ["Минобрнауки"] * 6,
-    "культуры": ["Минкультуры"] * 6,
-    "спорта": ["Минспорт", "Минспорта", "Минспорту", "Минспорт", "Минспортом", "Минспорте"],
-    "труда": ["Минтруд", "Минтруда", "Минтруду", "Минтруд", "Минтрудом", "Минтруде"],
-    "природных ресурсов и экологии": ["Минприроды"] * 6,
-    "экономического развития": ["Минэкономразвития"] * 6,
-    "финансов": ["Минфин", "Минфина", "Минфину", "Минфин", "Минфином", "Минфине"],
-    "строительства": ["Минстрой", "Минстроя", "Минстрою", "Минстрой", "Минстроем", "Минстрое"],
-    "сельского хозяйства": ["Минсельхоз", "Минсельхоза", "Минсельхозу", "Минсельхоз", "Минсельхозом",
-                            "Минсельхозе"],
-    "цифрового развития": ["Минцифры", "Минцифры", "Минцифре", "Минцифру", "Минцифрой", "Минцифре"],
-}
 REGIONS_GENITIVE = ["Тверской области", "Пермского края", "Республики Коми", "Ханты-Мансийского автономного округа – Югры"]
 
 
-@pytest.mark.parametrize(("field_", "short"), [(f, s) for f, forms in SHORT_FORMS.items() for s in dict.fromkeys(forms)])
+@pytest.mark.parametrize(("field_", "short"), [(f, s) for f, forms in MINISTRY_SHORT_FORMS.items() for s in dict.fromkeys(forms)])
 @pytest.mark.parametrize("region", REGIONS_GENITIVE)
 def test_ministry_short_form_in_any_case_with_any_region(field_, short, region):
     index = OrganizationIndex("", "RU-KLU")  # the document's own region is another one
@@ -220,3 +205,24 @@ def test_plural_group_executors_and_regions_go_to_the_nominative(printed, nomina
 ])
 def test_executor_names_run_together_or_hyphenated(cell, expected):
     assert executor_names(cell) == expected
+
+
+def test_ministry_short_forms_in_prose_with_the_region_after_them():
+    text = ("Поручить Минздраву Пермского края обеспечить. Совместно с минсоцзащиты края и Минтрудом России. "
+            "Минимальный размер пособия области не касается. Рабочая группа создается при Минприроды "
+            "Ханты-Мансийского автономного округа – Югры.")
+    assert ministry_mentions(text) == ["Минздраву Пермского края", "минсоцзащиты края", "Минтрудом России",
+                                       "Минприроды Ханты-Мансийского автономного округа – Югры"]
+
+
+def test_a_short_form_is_the_named_ministry_of_its_own_region_only():
+    """«Омской области» is inside «Томской области»: the regions are compared, not the strings."""
+    index = OrganizationIndex("", "RU-KLU")
+    index.add("Минэкономразвития Томской области")
+    assert index.add("Минэкономразвития Омской области") == "Министерство экономического развития Омской области"
+
+
+def test_group_executors_listed_in_the_instrumental_are_names_of_their_own():
+    cell = "Министерство сельского хозяйства Пермского края, образовательными организациями, медицинскими организациями"
+    assert executor_names(cell) == ["Министерство сельского хозяйства Пермского края",
+                                    "образовательными организациями", "медицинскими организациями"]
