@@ -137,8 +137,8 @@ def _check_expanded_size(path: Path, limit_mb: int = MAX_EXPANDED_MB, body_mb: i
 
 def _read_body(document: DocxDocument) -> list[Block]:
     """Turn the body's paragraphs and tables, in order, into layout blocks."""
-    blocks: list[Block] = []
     styles = _StyleBook(document)
+    blocks: list[Block] = _first_page_header(document, styles)
     pages = _PageCounter()
     for element in document.element.body.xpath(_BODY_BLOCKS):
         if element.tag == qn("w:tbl"):
@@ -181,6 +181,22 @@ def _read_paragraph(p, styles: _StyleBook, pages: _PageCounter) -> Paragraph | N
         bold=_all_text_bold([p], styles),
         heading=style.heading,
     )
+
+
+def _first_page_header(document: DocxDocument, styles: _StyleBook) -> list[Paragraph]:
+    """The first page's header, read once before the body: a blank may lay out its
+    «ПРАВИТЕЛЬСТВО …» or «от … №» lines there. Later pages' running headers are not text."""
+    section = document.sections[0]
+    header = section.first_page_header if section.different_first_page_header_footer else section.header
+    if header.is_linked_to_previous:  # the first section has no header of its own
+        return []
+    paragraphs = []
+    for p in header._element.xpath(".//w:p[not(ancestor::w:txbxContent)]"):
+        text = _paragraph_text(p).strip()
+        if text:
+            paragraphs.append(Paragraph(text=text, page=1, bold=_all_text_bold([p], styles)))
+        paragraphs += _text_boxes(p, styles, 1)
+    return paragraphs
 
 
 def _text_boxes(p, styles: _StyleBook, page: int) -> list[Paragraph]:

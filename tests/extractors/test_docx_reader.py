@@ -375,3 +375,18 @@ def test_a_body_past_the_limit_is_refused_before_it_is_read(tmp_path):
 
     with pytest.raises(InputError, match=rf"the Word body is {MAX_BODY_XML_MB} MB of XML; one order's is far under"):
         read_docx(large)
+
+
+def test_the_first_page_header_is_read_once_before_the_body(tmp_path):
+    """A blank may lay out the issuer and «от … №» in the page header; later pages repeat nothing."""
+    document = docx.Document()
+    header = document.sections[0].header
+    header.paragraphs[0].text = "ПРАВИТЕЛЬСТВО ТВЕРСКОЙ ОБЛАСТИ"
+    header.add_paragraph("от 14.03.2024 № 112-п")
+    document.add_paragraph("Комплекс мер по поддержке семей")
+    document.add_page_break()
+    document.add_paragraph("Перечень мероприятий")
+    layout = read_docx(save(document, tmp_path))
+    assert [(b.text, b.page) for b in layout.blocks()] == [
+        ("ПРАВИТЕЛЬСТВО ТВЕРСКОЙ ОБЛАСТИ", 1), ("от 14.03.2024 № 112-п", 1), ("Комплекс мер по поддержке семей", 1),
+        ("Перечень мероприятий", 2)]
