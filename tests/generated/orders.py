@@ -48,6 +48,7 @@ class Para:
     text: str
     align: str = "left"  # left | center | right | justify
     bold: bool = False
+    page_header: bool = False  # Word prints it in the first page's header; text conversions at the top
 
 
 @dataclass

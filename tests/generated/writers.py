@@ -65,7 +65,7 @@ def write_docx(order: Order, path: Path) -> Path:
             section = doc.add_section(WD_SECTION.NEW_PAGE)
             _set_margins(section, landscape=block.landscape)
         elif isinstance(block, Para):
-            p = doc.add_paragraph()
+            p = _header_paragraph(doc) if block.page_header else doc.add_paragraph()
             p.alignment = _ALIGN[block.align]
             run = p.add_run(block.text)
             run.bold = block.bold or None
@@ -73,6 +73,13 @@ def write_docx(order: Order, path: Path) -> Path:
             _write_table(doc, block, usable_cm=_usable_width_cm(doc.sections[-1]))
     doc.save(str(path))
     return path
+
+
+def _header_paragraph(doc):
+    """A new paragraph in the first section's page header (its first, empty one at first)."""
+    header = doc.sections[0].header
+    first = header.paragraphs[0]
+    return first if not first.text and len(header.paragraphs) == 1 and not first.runs else header.add_paragraph()
 
 
 def _set_margins(section, landscape: bool) -> None:
