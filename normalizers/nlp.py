@@ -3,9 +3,10 @@
     natasha_ner      natasha's news NER (ORG, LOC, PER); its models ship in its wheel
     official_bodies  names of official bodies natasha misses in lower case
                      («министерство труда и социальной защиты …», «ГБУ КО «…»»)
-    money            amounts in roubles («16281620 рублей», «1,5 млн рублей»), span._.amount,
-                     and the source named after it («… рублей краевого бюджета»), span._.source
-    dates            dates and periods («до 1 октября 2025 года», «2016-2017 гг.»),
+    money            natasha's MoneyExtractor: amounts in roubles («16281620 рублей», «1,5 млн
+                     рублей»), span._.amount, and the source named after it («… рублей краевого
+                     бюджета»), span._.source
+    dates            natasha's DatesExtractor, and periods of years («2016-2017 гг.»):
                      span._.start / span._.end
 
 The pipeline loads once per process (`pipeline()`); nothing is downloaded.
@@ -15,13 +16,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from normalizers.money import parse_amount
+from normalizers import lexicon
 from normalizers.organizations import GOVERNMENT_BODIES
 from normalizers.periods import deadline_bounds
 from normalizers.sources import classify_source
@@ -36,24 +38,30 @@ _BODY = re.compile(
     rf"[а-яё]*(?:\s+(?!и\s+(?:{GOVERNMENT_BODIES}))[^\s,;:.()«»]+){{1,10}}",
     re.I,
 )
-_LEGAL_FORM = re.compile(r"\b(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ФГБОУ|ФГАОУ|АНО|ОГБУ)(?:\s+[А-ЯЁ]{2,3})?\s+[^,;]*?»+")
-_MONEY = re.compile(
-    r"(\d{1,4}(?:[ \u00a0]\d{3})+|\d+)(?:[,.]\d+)?\s*(тыс\.?|млн\.?|миллион\w*)?\s*руб\w*\.?", re.I)
-_SCALE = {"тыс": 1000, "млн": 1_000_000, "миллион": 1_000_000}
-_DATE = re.compile(
-    r"(?:до|с|по)?\s*\d{1,2}\s+[а-яё]+\s+\d{4}\s*(?:года|г\.)?"
-    r"|(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)[а-яё]*\s+\d{4}\s*(?:года|г\.)?"
-    r"|\d{4}\s*[-–]\s*\d{4}\s*(?:гг\.?|годы|годах)"
+_LEGAL_FORM = re.compile(lexicon.LEGAL_FORM.pattern + r"(?:\s+[А-ЯЁ]{2,3})?\s+[^,;]*?»+")
+_BOUND = re.compile(r"(?<![\w])(?:до|с|по|не\s+позднее)\s+$", re.I)
+# Periods natasha's DatesExtractor reads as one year or not at all: «2016-2017 гг.», «в течение срока …».
+_PERIOD = re.compile(
+    r"\d{4}\s*[-–]\s*\d{4}\s*(?:гг\.?|годы|годах)"
     r"|в\s+течение\s+(?:всего\s+)?срока[^,.;]*",
     re.I,
 )
 
 
-@lru_cache(maxsize=1)
-def _natasha():
-    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+class _Natasha(NamedTuple):
+    segmenter: object
+    ner: object
+    money: object
+    dates: object
 
-    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+@lru_cache(maxsize=1)
+def _natasha() -> _Natasha:
+    from natasha import (DatesExtractor, MoneyExtractor, MorphVocab, NewsEmbedding, NewsNERTagger,
+                         Segmenter)
+
+    vocab = MorphVocab()
+    return _Natasha(Segmenter(), NewsNERTagger(NewsEmbedding()), MoneyExtractor(vocab), DatesExtractor(vocab))
 
 
 @Language.component("natasha_ner")
@@ -61,10 +69,9 @@ def natasha_ner(doc: Doc) -> Doc:
     """natasha's ORG, LOC and PER spans as spaCy entities."""
     from natasha import Doc as NatashaDoc
 
-    segmenter, tagger = _natasha()
     parsed = NatashaDoc(doc.text)
-    parsed.segment(segmenter)
-    parsed.tag_ner(tagger)
+    parsed.segment(_natasha().segmenter)
+    parsed.tag_ner(_natasha().ner)
     spans = [doc.char_span(s.start, s.stop, label=s.type, alignment_mode="expand") for s in parsed.spans]
     doc.ents = filter_spans([s for s in spans if s is not None] + list(doc.ents))
     return doc
@@ -88,27 +95,31 @@ def official_bodies(doc: Doc) -> Doc:
 
 @Language.component("money")
 def money(doc: Doc) -> Doc:
+    """natasha's MoneyExtractor: «16281620 рублей», «1,5 млн рублей», «250 тыс. руб.»."""
     spans = []
-    for m in _MONEY.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), label="MONEY", alignment_mode="expand")
-        amount = parse_amount(m.group(0))
-        if span is None or amount is None:
+    for match in _natasha().money(doc.text):
+        span = doc.char_span(match.start, match.stop, label="MONEY", alignment_mode="expand")
+        if span is None or match.fact.currency != "RUB":
             continue
-        scale = next((v for k, v in _SCALE.items() if m.group(2) and m.group(2).lower().startswith(k)), 1)
-        span._.amount = amount * Decimal(scale)
+        span._.amount = Decimal(repr(match.fact.amount))  # the float's shortest form: the digits printed
         # the source named right after the amount: «… рублей краевого бюджета», «… рублей (средства Фонда)»
-        span._.source = classify_source(re.split(r"[;,.]|\d", doc.text[m.end():m.end() + 60])[0])
+        span._.source = classify_source(re.split(r"[;,.]|\d", doc.text[match.stop:match.stop + 60])[0])
         spans.append(span)
     return _add(doc, spans)
 
 
 @Language.component("dates")
 def dates(doc: Doc) -> Doc:
+    """natasha's DatesExtractor for dates («до 1 октября 2025 года», «май 2024 года»), and
+    periods of years or of the whole programme, with the first and last day each covers."""
+    found = [(m.start, m.stop) for m in _natasha().dates(doc.text)] + [m.span() for m in _PERIOD.finditer(doc.text)]
     spans = []
-    for m in _DATE.finditer(doc.text):
-        span = doc.char_span(m.start(), m.end(), label="DATE", alignment_mode="expand")
+    for start, stop in found:
+        bound = _BOUND.search(doc.text, 0, start)  # «до 1 октября»: the preposition says which end the date is
+        start = bound.start() if bound else start
+        span = doc.char_span(start, stop, label="DATE", alignment_mode="expand")
         if span is not None:
-            span._.start, span._.end = deadline_bounds(m.group(0))
+            span._.start, span._.end = deadline_bounds(doc.text[start:stop])
             spans.append(span)
     return _add(doc, spans)
 

@@ -32,6 +32,7 @@ def test_organisations(nlp, text, expected):
      [Decimal("16281620"), Decimal("3330060")]),
     ("на сумму 1 778 000 рублей", [Decimal("1778000")]),
     ("выделено 250 тыс. рублей и 1,5 млн рублей", [Decimal("250000"), Decimal("1500000")]),
+    ("в 2021 году – 8 678 398,50 рублей, всего 12 500,0 тыс. руб.", [Decimal("8678398.5"), Decimal("12500000")]),
 ])
 def test_money(nlp, text, amounts):
     assert [e._.amount for e in ents(nlp, text, "MONEY")] == amounts
@@ -42,8 +43,8 @@ def test_money(nlp, text, amounts):
     ("2016-2017 гг.", dt.date(2016, 1, 1), dt.date(2017, 12, 31)),
 ])
 def test_dates(nlp, text, start, end):
-    (date,) = ents(nlp, f"Срок: {text}.", "DATE")
-    assert (date._.start, date._.end) == (start, end)
+    (date,) = ents(nlp, f"Срок: {text}, ежегодно", "DATE")
+    assert (date.text, date._.start, date._.end) == (text, start, end)
 
 
 @pytest.mark.parametrize("text,sources", [
