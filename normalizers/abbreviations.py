@@ -12,28 +12,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from normalizers import lexicon
 from normalizers.inflect import inflect_head
 from normalizers.regions import region_by_code
 
-# Abbreviation → its words (in the nominative, as when it heads a name).
+# Abbreviations of bodies and services → their words (in the nominative, as when they head a
+# name). Legal forms («ГБУ», «КГБУСО», «АНО») are spelled out by the lexicon's grammar.
 ABBREVIATIONS: dict[str, str] = {
-    # legal forms of state, regional and municipal institutions
-    "ГБУ": "государственное бюджетное учреждение",
-    "ГКУ": "государственное казенное учреждение",
-    "ГАУ": "государственное автономное учреждение",
-    "МБУ": "муниципальное бюджетное учреждение",
-    "МКУ": "муниципальное казенное учреждение",
-    "МАУ": "муниципальное автономное учреждение",
-    "ГБУЗ": "государственное бюджетное учреждение здравоохранения",
-    "ГБОУ": "государственное бюджетное образовательное учреждение",
-    "ГБУСО": "государственное бюджетное учреждение социального обслуживания",
-    "КГБУ": "краевое государственное бюджетное учреждение",
-    "КГКУ": "краевое государственное казенное учреждение",
-    "КГБУСО": "краевое государственное бюджетное учреждение социального обслуживания",
-    "ОГБУ": "областное государственное бюджетное учреждение",
-    "ОГКУ": "областное государственное казенное учреждение",
-    "АНО": "автономная некоммерческая организация",
-    # bodies and services
     "ЦЗН": "центр занятости населения",
     "ОСЗН": "отдел социальной защиты населения",
     "УСЗН": "управление социальной защиты населения",
@@ -42,8 +27,6 @@ ABBREVIATIONS: dict[str, str] = {
     "СО НКО": "социально ориентированные некоммерческие организации",
     "НКО": "некоммерческие организации",
 }
-# Legal forms after which a pair of capitals may stand for the region («ГБУ КО»).
-_LEGAL_FORMS = {a for a, words in ABBREVIATIONS.items() if "учреждение" in words}
 
 _QUOTED = re.compile(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»")
 
@@ -55,7 +38,8 @@ def _spaced(abbreviation: str) -> str:
 
 
 _ABBREVIATION = re.compile(
-    r"(?<![А-ЯЁа-яё])(" + "|".join(_spaced(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True)) + r")(?![А-ЯЁа-яё])"
+    r"(?<![А-ЯЁа-яё])(" + "|".join(_spaced(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+    + "|" + lexicon.LEGAL_FORM.pattern + r")(?![А-ЯЁа-яё])"
 )
 
 
@@ -82,8 +66,8 @@ def spell_out(name: str, region_code: str | None = None) -> str:
 def _spell_out_words(text: str, initials: tuple[str, str] | None) -> str:
     def expand(m: re.Match) -> str:
         key = re.sub(r"\s+", "", m.group(1))
-        words = ABBREVIATIONS.get(key) or ABBREVIATIONS[_with_space(key)]
-        if initials and key in _LEGAL_FORMS:
+        words = ABBREVIATIONS.get(key) or lexicon.legal_form_words(key) or ABBREVIATIONS[_with_space(key)]
+        if initials and lexicon.INSTITUTION.fullmatch(key):  # «ГБУ КО»: a pair of capitals may stand for the region
             after = text[m.end():].lstrip()
             if after.startswith(initials[0]) and not after[len(initials[0]):][:1].isalpha():
                 return f"{words} {initials[1]}\0"

@@ -14,14 +14,14 @@ from normalizers import lexicon
 
 ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 # Letters that stand for digits in codes; see the module docstring.
-DIGIT_LOOKALIKES = str.maketrans({"б": "6", "З": "3", "з": "3", "О": "0", "о": "0", "O": "0", "o": "0",
-                                  "l": "1", "I": "1", "|": "1", "S": "5", "s": "5", "Б": "6", "В": "8", "Ч": "4"})
+DIGIT_LOOKALIKES = str.maketrans(lexicon.CODE_DIGIT_LOOKALIKES)
 
 _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
 # Roman numerals as OCR reads them in Cyrillic («И.» for II., «Ш» for III, «У» for V), alone in a cell.
 _OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХТIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
 _CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*\.{0,2}(?=\s|$)")
-_GARBLED_CODE = re.compile(r"^\s*([\dбБзЗоОOlI|sSВЧ]{1,2}(?:\.[\dбБзЗоОOlI|sSВЧ]{1,2})+)\s*\.?(?=\s|$)")
+_GARBLED_CODE = re.compile(rf"^\s*([\d{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]{{1,2}}"
+                           rf"(?:\.[\d{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]{{1,2}})+)\s*\.?(?=\s|$)")
 # A code one of whose numbers OCR read as a bracket or a quote («9.}», «6.”»): the number is unknown.
 _SMUDGE = re.escape("}{)(][|!/\\”“\"'")
 _SMUDGED_CODE = re.compile(rf"^\s*([\d{_SMUDGE}]{{1,2}}(?:\.[\d{_SMUDGE}]{{1,2}})+)\s*\.?(?=\s|$)")

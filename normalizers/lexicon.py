@@ -55,7 +55,7 @@ YEAR = _rx(r"(?<![\d.,])((?:19|20)\d{2})(?![\d.,]\d)\s*(?:г\.?\s*г\.?|гг\.?|
 # conjunction «и» is never read as II.
 OCR_ROMAN = str.maketrans({"И": "II", "П": "II", "Н": "II", "Ш": "III", "Г": "I", "І": "I", "|": "I", "Т": "I",
                            "У": "V", "Х": "X"})
-_PART_NUMBER = r"(IV|III|II|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\|))"
+_PART_NUMBER = r"(IV|III|111|II|11|I|[1-4]|(?-i:1V|Ш|И|П|Н|Г|І|\||l))"  # «111», «11», «l»: digits and «l» for I
 QUARTER_WORD = r"(?:кв\.?|ка\.|квартал\w*)"  # «ка.»: «кв.» as a blurred scan prints it, the «в» closed up
 QUARTER = _rx(r"(?<![\w])" + _PART_NUMBER + r"\s*-?\s*(?:й|ый|ой)?\s*" + QUARTER_WORD + r"(?![\w])")
 HALF_WORD = r"(?:полугод\w*|пол\.)"  # «полугодме»: a scan's «полугодие» with «и» closed up
@@ -65,7 +65,8 @@ NINE_MONTHS = _rx(r"(?<![\w])9\s*(?:-?ть|-?и)?\s*месяц\w*")
 QUARTER_RANGE = _rx(r"(?<![\w])(?:I\s*[-–—]\s*IV|1\s*[-–—]\s*4)\s*(?:кв\.?|квартал\w*)")
 # A heading that speaks of a part of a year, read or not («Н кв. 2021» as OCR prints II кв.).
 PART_WORD = _rx(r"кв\.|ка\.|квартал|полугод|пол\.")
-ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1V": 4, "1": 1, "2": 2, "3": 3, "4": 4}  # after OCR_ROMAN
+# The number of a part (its numeral in capitals, after OCR_ROMAN).
+ROMAN_PARTS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1V": 4, "1": 1, "2": 2, "3": 3, "4": 4, "11": 2, "111": 3, "L": 1}
 
 # Plan or fact: the basis of an amount. «план», «прогноз» are plan (the default).
 BASIS: list[tuple[str, re.Pattern]] = [
@@ -95,12 +96,10 @@ SOURCE_WORDS = ["внебюджетные", "федеральный", "мест�
                 "областной", "региональный", "республиканский", "окружной", "грант", "средства", "фонда",
                 "собственные", "источники", "привлеченные"]
 
-# Scale of the amounts: «тыс. рублей», «млн руб.», in a heading, a caption or a title.
-SCALES: list[tuple[Decimal, re.Pattern]] = [
-    (Decimal(1000), _rx(r"тыс\w*\.?\s*руб")),
-    (Decimal(1_000_000), _rx(r"млн\w*\.?\s*руб")),
-    (Decimal(1_000_000_000), _rx(r"млрд\w*\.?\s*руб")),
-]
+# Scale words before «руб.», and the scale of the amounts a heading, a caption or a title
+# states with them: «тыс. рублей», «млн руб.».
+SCALE_WORDS = {"тыс": Decimal(1000), "млн": Decimal(1_000_000), "млрд": Decimal(1_000_000_000)}
+SCALES: list[tuple[Decimal, re.Pattern]] = [(factor, _rx(word + r"\w*\.?\s*руб")) for word, factor in SCALE_WORDS.items()]
 
 # --------------------------------------------------------------------------- rows
 
@@ -128,7 +127,72 @@ NO_VALUE = _rx(r"^\s*(?:[-–—−xXхХ×]+|н/д|нет)?\s*$")
 # OCR drops spaces, puts specks between the words («в том, числе») and reads «из» as «мз»
 SPLIT_WORDS = _rx(r"(?<![\w])(?:в\s*том[\s,.`'’]*числе|в\s+т\.\s*ч\.?|[им]з\s+них|включая)(?![\w]):?")
 
+# --------------------------------------------------------------------------- dates
+
+# Month names by stem («августа», «Август»), and as dates print them (the genitive), for
+# reading an OCR'd name that is off by a letter.
+MONTHS = {"январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6, "июл": 7, "август": 8, "сентябр": 9,
+          "октябр": 10, "ноябр": 11, "декабр": 12}
+MONTH_FORMS = {"января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7, "августа": 8,
+               "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12}
+
+# --------------------------------------------------------------------------- OCR
+
+# Letters OCR (or a typist) puts for digits: read as digits inside any number («5О0 000», «l00»).
+DIGIT_LOOKALIKES = {"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", "б": "6", "l": "1", "I": "1", "|": "1"}
+# …and also inside a row code, where only digits can stand («1.Б.», «S.2», «В.1»).
+CODE_DIGIT_LOOKALIKES = DIGIT_LOOKALIKES | {"Б": "6", "S": "5", "s": "5", "В": "8", "Ч": "4"}
+# The letters of each, for character classes.
+DIGIT_LOOKALIKE_LETTERS = re.escape("".join(DIGIT_LOOKALIKES))
+CODE_DIGIT_LOOKALIKE_LETTERS = re.escape("".join(CODE_DIGIT_LOOKALIKES))
+
 # --------------------------------------------------------------------------- organisations
+
+# Legal forms of state and municipal institutions, as a grammar of their initials: the
+# level (федеральное, краевое …), the owner, the financing, then the kind of institution:
+# «ГБУ», «МКУ», «КГБУСО», «ФГБОУ», «МАДОУ», «ГБПОУ», «ОГКУ» are all of this shape.
+INSTITUTION_LEVELS = {"Ф": "федеральное", "К": "краевое", "О": "областное", "Р": "республиканское"}
+INSTITUTION_OWNERS = {"Г": "государственное", "М": "муниципальное"}
+INSTITUTION_FINANCING = {"Б": "бюджетное", "К": "казенное", "А": "автономное"}
+INSTITUTION_KINDS = {
+    "У": "учреждение", "УЗ": "учреждение здравоохранения", "УК": "учреждение культуры",
+    "УСО": "учреждение социального обслуживания", "УСОН": "учреждение социального обслуживания населения",
+    "УДО": "учреждение дополнительного образования", "ОУ": "образовательное учреждение",
+    "ДОУ": "дошкольное образовательное учреждение", "ПОУ": "профессиональное образовательное учреждение",
+}
+# Legal forms of other organisations.
+ORGANISATION_FORMS = {
+    "АНО": "автономная некоммерческая организация", "ООО": "общество с ограниченной ответственностью",
+    "РОО": "региональная общественная организация", "БФ": "благотворительный фонд",
+}
+
+
+def _alternatives(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+INSTITUTION_FORM = (f"(?:{_alternatives(INSTITUTION_LEVELS)})?(?:{_alternatives(INSTITUTION_OWNERS)})"
+                    f"(?:{_alternatives(INSTITUTION_FINANCING)})(?:{_alternatives(INSTITUTION_KINDS)})")
+# A legal form standing as a word of its own («ГБУ КО …», «… «Доверие» АНО …»).
+LEGAL_FORM = re.compile(rf"(?<![А-ЯЁа-яё])(?:{INSTITUTION_FORM}|{_alternatives(ORGANISATION_FORMS)})(?![А-ЯЁа-яё])")
+INSTITUTION = re.compile(rf"(?<![А-ЯЁа-яё]){INSTITUTION_FORM}(?![А-ЯЁа-яё])")
+
+
+def legal_form_words(form: str) -> str | None:
+    """A legal form's words in the nominative: «КГБУСО» → «краевое государственное бюджетное
+    учреждение социального обслуживания», «АНО» → «автономная некоммерческая организация»."""
+    if form in ORGANISATION_FORMS:
+        return ORGANISATION_FORMS[form]
+    for level in ("", *INSTITUTION_LEVELS):
+        rest = form[len(level):] if form.startswith(level) else None
+        if rest and len(rest) > 2 and rest[0] in INSTITUTION_OWNERS and rest[1] in INSTITUTION_FINANCING \
+                and rest[2:] in INSTITUTION_KINDS:
+            words = [INSTITUTION_LEVELS.get(level), INSTITUTION_OWNERS[rest[0]], INSTITUTION_FINANCING[rest[1]],
+                     INSTITUTION_KINDS[rest[2:]]]
+            return " ".join(w for w in words if w)
+    return None
+
+
 
 # Ministries' short forms («Минздрав», «Минсоцзащита», «Минобрнауки») by the stem of their
 # lemma after «мин», with the field each names as the full name prints it. A short form

@@ -34,7 +34,7 @@ _DEFINITION = re.compile(r"\(\s*далее\s*[-–—]\s*[^)]*\)", re.I)
 _PIECE_BREAK = re.compile(r"[;\n]")
 _DATE = re.compile(r"(?<![\d.,])\d{1,2}\.\d{1,2}\.(?:19|20)\d{2}(?![\d.,]\d)")
 _MAX_KOPECK_DIGITS = 2
-_UNIT = re.compile(r"\s*(?:(?P<scale>тыс|млн|млрд)\w*\.?\s*)?(?P<rub>руб\w*\.?|₽)?", re.I)
+_UNIT = re.compile(r"\s*(?:(?P<scale>" + "|".join(lexicon.SCALE_WORDS) + r")\w*\.?\s*)?(?P<rub>руб\w*\.?|₽)?", re.I)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ def _cell_units(text: str, matches: list[re.Match], scale: Decimal) -> tuple[str
 
 
 # A lone round glyph in a number cell: a zero OCR read as a letter or a sign.
-_ZERO_LOOKALIKE = re.compile(r"[ОоOo©°@]\.?")
+_ZERO_LOOKALIKE = re.compile("[" + "".join(k for k, v in lexicon.DIGIT_LOOKALIKES.items() if v == "0") + r"©°@]\.?")
 # A cell of one number of whole rubles whose digit groups a speck split, read as a mark:
 # «2.000 000», «1 000.000», «2:000 000», «1. 000 000».
 _MARKED_GROUPS = re.compile(r"\d{1,3}(?:(?:[.:]\s?|,|\s)\d{3})+")

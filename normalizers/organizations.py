@@ -121,7 +121,7 @@ def _split_outside_brackets(text: str, separators: str) -> list[str]:
 
 # A new name starting inside a line without any separator: «… Центр «Доверие» ГБУ КО Центр …»,
 # «… «Думиничский район» ОСЗН администрации …» (a digital PDF runs a cell's lines together).
-_RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|КГБУСО|ГБУЗ|ГБОУ|ГКУ ЦЗН|АНО)\b)"
+_RUN_ON_NAME = re.compile(r"(?<=[»\w])\s+(?=" + lexicon.LEGAL_FORM.pattern + ")"
                           r"|(?<=»)\s+(?=ОСЗН\b|(?:Министерство|Управление|Департамент|Комитет|Отдел|Администрация)\s)")
 
 
@@ -192,7 +192,7 @@ def executor_names(cell: str) -> list[str]:
 KIND_RULES: list[tuple[str, re.Pattern]] = [
     ("fund", re.compile(r"^фонд\b(?!.*общественн)", re.I)),
     # A state or municipal institution by its legal form, wherever it sits.
-    ("institution", re.compile(r"^(?:ГБУ|ГКУ|ГАУ|МБУ|МКУ|МАУ|КГБУСО|КГБУ|КГКУ|ГБУЗ|ГБОУ|ГАОУ|ФГБОУ|ФГАОУ|ОГБУ|ОГКУ|ГБУСО)\b")),
+    ("institution", re.compile(r"^" + lexicon.INSTITUTION.pattern)),
     ("group", re.compile(r"^(?:органы|организации|учреждения|администрации муниципальных|советы|"
                          r"общественные|государственные (?:организации|казенные учреждения|учреждения)|"
                          r"медицинские организации|заинтересованные|иные|детские дома|образовательные организации|"
@@ -205,7 +205,7 @@ KIND_RULES: list[tuple[str, re.Pattern]] = [
                                   r"комиссия по делам несовершеннолетних|^мкдн", re.I)),
     ("ministry", re.compile(r"^(?:министерство|мин[а-яё]+ края|мин[а-яё]+ области|департамент|комитет|управление|"
                             r"агентство|инспекция|служба)", re.I)),
-    ("institution", re.compile(r"учреждени|^гбу|^гку|^гау|^мбу|^мку|^кгбусо|^гбуз|^гбоу|^фгбоу|центр|школ|"
+    ("institution", re.compile(r"учреждени|центр|школ|"
                                r"университет|институт|детский дом|больниц|приют|кадровый", re.I)),
 ]
 

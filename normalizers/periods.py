@@ -12,34 +12,23 @@ import re
 
 from normalizers import lexicon
 
-MONTHS = {
-    "январ": 1, "феврал": 2, "март": 3, "апрел": 4, "ма": 5, "июн": 6,
-    "июл": 7, "август": 8, "сентябр": 9, "октябр": 10, "ноябр": 11, "декабр": 12,
-}
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 _WORD_DATE = re.compile(r"[«\"]?(\d{1,2})[»\"]?[:.,]?\s+([А-Яа-яЁё]{3,9})\s+(\d{4})", re.I)  # «5: августа»: a speck
-# Month names as printed in dates (genitive), for reading OCR'd ones that are off by a letter.
-MONTH_FORMS = {"января": 1, "февраля": 2, "марта": 3, "апреля": 4, "мая": 5, "июня": 6, "июля": 7,
-               "августа": 8, "сентября": 9, "октября": 10, "ноября": 11, "декабря": 12}
 _YEAR_RANGE = re.compile(r"\b((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})\s*(?:годы|гг|г\.г|год|г\b)", re.I)
-# Roman numerals as printed, and as OCR reads them («И», «П», «11» for II; «Г», «l», «1» for I).
-_ROMAN_PART = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
-               "И": 2, "П": 2, "11": 2, "Г": 1, "L": 1, "Ш": 3, "111": 3, "1V": 4}
-_PART = r"(IV|1V|III|111|II|11|I|[1-4]|И|П|Г|Ш|l)"
-_QUARTER = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:й\s*)?" + lexicon.QUARTER_WORD + r"[\s\W]{0,4}(\d{4})",
-                      re.I)
-_HALF = re.compile(r"(?<![\wА-Яа-яЁё])" + _PART + r"\s*-?\s*(?:е\s*)?" + lexicon.HALF_WORD + r"[\s\W]{0,4}(\d{4})", re.I)
+# A part of a year with the year after it: «I кв. 2020», «II полугодие 2025 года».
+_QUARTER = re.compile(lexicon.QUARTER.pattern + r"[\s\W]{0,4}(\d{4})", re.I)
+_HALF = re.compile(lexicon.HALF_YEAR.pattern + r"[\s\W]{0,4}(\d{4})", re.I)
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\s*(?:год|г\.?|гг)?\b")
 
 
 def month_number(word: str) -> int | None:
     """`августа` → 8; a name OCR got one letter wrong («авгуета») still counts."""
     word = word.lower()
-    for stem, number in MONTHS.items():
+    for stem, number in lexicon.MONTHS.items():
         if word.startswith(stem) and (stem != "ма" or word in ("май", "мая", "мае")):
             return number
-    close = difflib.get_close_matches(word, MONTH_FORMS, n=1, cutoff=0.8)
-    return MONTH_FORMS[close[0]] if close else None
+    close = difflib.get_close_matches(word, lexicon.MONTH_FORMS, n=1, cutoff=0.8)
+    return lexicon.MONTH_FORMS[close[0]] if close else None
 
 
 def parse_date(text: str) -> dt.date | None:
@@ -63,14 +52,19 @@ def parse_period_label(label: str) -> str | None:
     """A column heading as a period code: `YYYY`, `YYYY-H1`, `YYYY-Q3`; None if not a period."""
     m = _QUARTER.search(label)
     if m:
-        return f"{m.group(2)}-Q{_ROMAN_PART[m.group(1).upper()]}"
+        return f"{m.group(2)}-Q{part_number(m.group(1))}"
     m = _HALF.search(label)
     if m:
-        return f"{m.group(2)}-H{_ROMAN_PART[m.group(1).upper()]}"
+        return f"{m.group(2)}-H{part_number(m.group(1))}"
     years = _YEAR.findall(label)
     if len(years) == 1:
         return years[0]
     return None
+
+
+def part_number(printed: str) -> int:
+    """«III», «Ш», «11», «l» → the part's number."""
+    return lexicon.ROMAN_PARTS[printed.upper().translate(lexicon.OCR_ROMAN)]
 
 
 def parse_year_range(text: str) -> tuple[int, int] | None:

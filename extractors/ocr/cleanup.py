@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 
+from normalizers import lexicon
 from normalizers.money import group_digits
 
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
 _STRAY = re.compile(r"(?:(?<=\s)|^)[|.,:;'`_~‚„’‘“”°˚·\"]+(?=\s|$)")
 _STRAY_BEFORE_DASH = re.compile(r"^[‚„’‘`'°˚·]+(?=[-–—]\s)")
-_LOOKALIKES = str.maketrans({"О": "0", "о": "0", "O": "0", "o": "0", "З": "3", "з": "3", "б": "6", "l": "1",
-                             "I": "1", "|": "1"})
-# A token of digits with at most one look-alike letter among them («1О0», «50О 000»).
-_NUMBERISH = re.compile(r"(?<![\wА-Яа-яЁё])(?=[\dОоOoЗзбlI|]*\d)[\dОоOoЗзбlI|]{2,}(?![\wА-Яа-яЁё])")
+_LOOKALIKES = str.maketrans(lexicon.DIGIT_LOOKALIKES)
+# A token of digits with look-alike letters among them («1О0», «50О 000»).
+_NUMBERISH = re.compile(rf"(?<![\wА-Яа-яЁё])(?=[\d{lexicon.DIGIT_LOOKALIKE_LETTERS}]*\d)"
+                        rf"[\d{lexicon.DIGIT_LOOKALIKE_LETTERS}]{{2,}}(?![\wА-Яа-яЁё])")
 
 
 _LONE_ZERO = re.compile(r"^[оОoO][.,]?$")  # a cell holding only «о»: a zero read as a letter

@@ -15,7 +15,7 @@ from decimal import Decimal
 from models.layout import Cell, LogicalTable
 from normalizers import lexicon
 from normalizers.codes import parse_code
-from normalizers.periods import parse_period_label, repair_periods
+from normalizers.periods import parse_period_label, part_number, repair_periods
 from normalizers.sources import classify_source, source_label
 from normalizers.text import clean
 
@@ -250,7 +250,7 @@ def _period(path: tuple[str, ...]) -> tuple[int | None, str | None]:
     for pattern, kind in ((lexicon.QUARTER, "Q"), (lexicon.HALF_YEAR, "H")):
         m = pattern.search(leaf)
         if m:
-            return year, f"{year}-{kind}{lexicon.ROMAN_PARTS[m.group(1).upper().translate(lexicon.OCR_ROMAN)]}"
+            return year, f"{year}-{kind}{part_number(m.group(1))}"
     if lexicon.NINE_MONTHS.search(leaf):
         return year, f"{year}-9M"
     return year, None

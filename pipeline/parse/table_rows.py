@@ -758,7 +758,7 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
 
 
 # A digit next to a letter that OCR or typing confuses with one («5О0 000», «l00»).
-_GARBLED_NUMBER = re.compile(r"\d[ОоOЗзбБlI|]|[ОоOЗзбБlI|]\d")
+_GARBLED_NUMBER = re.compile(rf"\d[{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]|[{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]\d")
 
 
 def _garbled_number(text: str) -> bool:

@@ -50,6 +50,8 @@ def test_month_number(word, expected):
         ("Наименование показателя", None),
         ("И ка. 2021", "2021-Q2"),  # «II кв.» on a blurred scan: «в» closed up into «а»
         ("И полугодме 2025 года", "2025-H2"),  # «полугодие», «и» closed up
+        ("111 кв. 2020", "2020-Q3"), ("11 полугодие 2020", "2020-H2"), ("l кв. 2020", "2020-Q1"),  # I as 1 or l
+        ("Ш кв. 2024", "2024-Q3"), ("Г кв. 2024", "2024-Q1"),
     ],
 )
 def test_parse_period_label(label, expected):
