@@ -1,6 +1,6 @@
 """The language layer on invented orders (tests/generated/narrative.py): the act, its issuer,
-title, region and municipality, each measure's executors, the organisations named anywhere and
-the target groups stated in prose. The orders are written as text and Word, extracted in-process
+title, region and municipality, each measure's executors, the organisations named anywhere,
+the target groups stated in prose and the signatories (never a certification mark). The orders are written as text and Word, extracted in-process
 by the real pipeline and compared with their truth field by field.
 
 Run with `-s` to see the scores. The floors are under «narrative» in tests/accuracy_floor.json.
@@ -86,8 +86,8 @@ def _scores(orders, exports) -> tuple[dict[str, float], list[str]]:
             count("organizations", False, order.name, None, name)
         groups = [{"title": g["title"], "count": g["count"]} for g in export["target_groups"]]
         count("target_groups", groups == truth["target_groups"], order.name, truth["target_groups"], groups)
-        marks = [s["name"] for s in export["signatories"] if any(m.lower() in s["name"].lower() for m in V.CERTIFICATION_MARKS)]
-        count("document", not marks, order.name, "no certification mark as a signatory", marks)
+        signatories = [{k: s[k] for k in ("name", "position", "organization")} for s in export["signatories"]]
+        count("signatories", signatories == truth["signatories"], order.name, truth["signatories"], signatories)
     return {field: hits[field] / totals[field] for field in totals}, misses
 
 

@@ -318,9 +318,29 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
                 and not _POSITION.match(clean(paragraphs[j])) and len(paragraphs[j]) < 80:
             org_lines.insert(0, clean(paragraphs[j]))
             j -= 1
-        organization = " ".join(org_lines) or None
-        signatories.append(Signatory(name, position, to_nominative(organization) if organization else None))
+        organization = to_nominative(" ".join(org_lines)) if org_lines else None
+        if position and not organization:
+            position, organization = _position_and_body(position)
+        signatories.append(Signatory(name, position, organization))
     return signatories
+
+
+# The head of a body, and the body in the genitive after the title: «Министр образования …»,
+# «И.о. министра здравоохранения …», «Начальник управления образования администрации …».
+_HEAD_OF = re.compile(r"^((?:И\.\s?о\.\s*|временно\s+исполняющ\w+\s+обязанност\w+\s+)?"
+                      r"(?:министр|начальник|руководител|директор|председател)\w*)\s+(\S.+)$", re.I)
+
+
+def _position_and_body(position: str) -> tuple[str, str | None]:
+    """«Министр образования Тверской области» → («Министр», «Министерство образования Тверской
+    области»); a position that names no body after its title stays as printed."""
+    m = _HEAD_OF.match(position)
+    if not m:
+        return position, None
+    title, body = m.groups()
+    if re.search(r"министр\w*$", title, re.I) and not re.match(r"министерств", body, re.I):
+        body = f"министерства {body}"  # a minister of a field heads the ministry of it
+    return title, capitalize_first(to_nominative(body, "gent"))
 
 
 def _signature_pieces(paragraph: str) -> list[str]:

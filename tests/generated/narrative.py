@@ -73,7 +73,7 @@ class _NarrativeDraw:
                        Para(f"Владелец {self.signatory}")]
             self.kinds.append("certification:signature")
         truth = {"document": self.document, "measures": self.measures, "organizations": sorted(self.organizations),
-                 "target_groups": self.target_groups, "kinds": self.kinds}
+                 "target_groups": self.target_groups, "signatories": self.signatories, "kinds": self.kinds}
         return Order(name=f"narr_{self.index:03d}", blocks=blocks, truth=truth)
 
     # -- the act ----------------------------------------------------------------------------------
@@ -243,6 +243,16 @@ class _NarrativeDraw:
         return name, name
 
     def _signature(self) -> list[Para]:
+        """The signature: a minister's names the ministry («Министр … области» → «Министр» of
+        «Министерство … области»), a governor's or a city head's stays one position."""
         self.signatory = self.pick(V.OFFICIAL_NAMES)
-        position = f"Глава города {self.city_genitive}" if self.municipal else self.region.head_title
-        return [Para(position), Para(self.signatory)]
+        if self.act == "приказ":
+            printed, position, body = self.issuer.replace("Министерство", "Министр", 1), "Министр", self.issuer
+            if not self.issuer.startswith("Министерство"):
+                printed = position = f"Руководитель {self.issuer_genitive[:1].lower()}{self.issuer_genitive[1:]}"
+                position, body = "Руководитель", self.issuer
+        else:
+            printed = position = f"Глава города {self.city_genitive}" if self.municipal else self.region.head_title
+            body = None
+        self.signatories = [{"name": self.signatory, "position": position, "organization": body}]
+        return [Para(printed), Para(self.signatory)]

@@ -120,3 +120,19 @@ def test_target_groups_stated_in_a_sentence(sentence, groups):
 ])
 def test_a_title_runs_across_all_its_lines(lines, title):
     assert find_title(lines) == title
+
+
+@pytest.mark.parametrize(("lines", "signatory"), [
+    (["Министр образования Тверской области", "И.И. Петров"],
+     ("И.И. Петров", "Министр", "Министерство образования Тверской области")),
+    (["И.о. министра здравоохранения Пермского края", "А.А. Сидорова"],
+     ("А.А. Сидорова", "И.о. министра", "Министерство здравоохранения Пермского края")),
+    (["Начальник управления образования администрации города Твери", "В.В. Котов"],
+     ("В.В. Котов", "Начальник", "Управление образования администрации города Твери")),
+    # the body printed above the position is the body; a position naming no body stays whole
+    (["Министерство культуры Калужской области", "Министр", "П.А. Суслов"],
+     ("П.А. Суслов", "Министр", "Министерство культуры Калужской области")),
+    (["Губернатор Тверской области", "И.М. Руденко"], ("И.М. Руденко", "Губернатор Тверской области", None)),
+])
+def test_a_signature_gives_the_position_and_the_body_it_heads(lines, signatory):
+    assert [(s.name, s.position, s.organization) for s in parse_signatories(lines)] == [signatory]
