@@ -295,6 +295,31 @@ def _known_city(printed: list[str]) -> City | None:
     return None
 
 
+# A municipal district or okrug by its adjective: «Кунгурского муниципального округа», «Котласский район».
+_DISTRICT = re.compile(r"(?<![\w-])([А-ЯЁ][а-яё]+(?:ск|цк)(?:ий|ого|ому|им|ом|ой|ая|ую)?)\s+"
+                       r"(?:муниципальн\w+\s+(?:район|округ)|городск\w+\s+округ|район)\w*")
+# How a district's adjective is made of its centre's name: «Кунгур» → «кунгурский», «Пермь» →
+# «пермский», «Ухта» → «ухтинский», «Череповец» → «череповецкий», «Усинск» → «усинский».
+_CENTRE_FROM_ADJECTIVE = [(2, ""), (4, ""), (4, "ь"), (4, "а"), (4, "о"), (3, ""), (6, "а")]
+
+
+def find_district_centre(text: str) -> tuple[str, City] | None:
+    """(the district's adjective as printed, its centre) for the first municipal district or okrug
+    the text names whose adjective is made of the name of exactly one city the gazetteer knows
+    («Кунгурского муниципального округа» → Кунгур). A district named as a city is
+    («Октябрьский район») is too common a name to place."""
+    for m in _DISTRICT.finditer(text):
+        adjective = next((p.normal_form for p in morph().parse(m.group(1).lower()) if p.tag.POS == "ADJF"), None)
+        if not adjective or _gazetteer().get(_city_key(adjective)):
+            continue
+        centres = {_gazetteer()[key] for key in (_city_key(adjective[:-cut] + end) for cut, end in _CENTRE_FROM_ADJECTIVE)
+                   if key in _gazetteer()}
+        if len(centres) == 1:
+            name, code = centres.pop()
+            return m.group(1), City(name, _BY_CODE[code])
+    return None
+
+
 def _nominatives(word: str) -> list[str]:
     """The word's nominatives in its number, its readings as a place first: «Твери» →
     «тверь», «Челнов» → «челны», «Нижнего» → «нижний»."""

@@ -8,7 +8,7 @@ from models.layout import LogicalDocument, LogicalTable, Paragraph
 from models.records import ExtractedDocument, Measure, Provenance, ReviewIssue, TableCell, ValueRef
 from normalizers.organizations import (OrganizationIndex, executor_names, ministry_mentions, names_a_body,
                                       starts_name)
-from normalizers.regions import find_city, find_region
+from normalizers.regions import find_city, find_district_centre, find_region
 from normalizers.text import clean, collapse as collapse_text
 from pipeline.errors import NotAnOrderError
 from pipeline.parse import prose
@@ -34,7 +34,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
         paragraphs), key=lambda g: g.title.lower())
     out.signatories = prose.parse_signatories(_lines_in_order(doc))
     out.stated_amounts = prose.parse_stated_amounts(paragraphs)
-    out.issues = records.issues + [
+    out.issues += records.issues + [
         ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages] + [
         ReviewIssue("other", f"page {n}", "a ruled table here could not be read into cells: read it from the page "
                     "image", Provenance(page=n, bbox=box)) for n, box in doc.unread_tables]
@@ -133,14 +133,21 @@ def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
 def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
     """Region and municipality; a region not found is an issue. The region is the one the
     title or the issuers name, else the subject of the order's own city, else the one the
-    text names most, else the subject of any city it names: the bodies of other regions an
-    order lists never outweigh its own heading."""
+    text names most, else the subject of any city it names, else (with an issue) the subject
+    of the centre a district is named after: the bodies of other regions an order lists never
+    outweigh its own heading."""
     text = _all_text(paragraphs, tables)
     heading = "\n".join([out.header.title or "", *out.header.issuers])
     city = find_city(heading)  # a municipal order's own city
     anywhere = find_city(text)
     region = find_region(heading) or (city.region if city else None) or find_region(text) \
         or (anywhere.region if anywhere else None)
+    district = None if region else find_district_centre(f"{heading}\n{text}")
+    if district:  # a district's name says only where its centre lies: a reviewer confirms it
+        region = district[1].region
+        out.issues.append(ReviewIssue("missing_value", "document region", f"the region is taken from the district "
+                                      f"«{district[0]}», named after {district[1].name}: no subject of the Federation "
+                                      f"is named; confirm it"))
     if region:
         out.header.region, out.header.region_code = region.name, region.code
     else:

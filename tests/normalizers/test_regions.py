@@ -3,7 +3,8 @@ import re
 
 import pytest
 
-from normalizers.regions import REGIONS, Region, city_mentions, find_city, find_region, find_regions, region_by_code
+from normalizers.regions import (REGIONS, Region, city_mentions, find_city, find_district_centre, find_region,
+                                find_regions, region_by_code)
 
 
 @pytest.mark.parametrize(
@@ -185,3 +186,20 @@ def test_city_mentions_give_where_the_name_is_printed():
     text = "муниципальное образование «город южно-сахалинск»"
     ((start, end, city),) = city_mentions(text)
     assert (text[start:end], city.name) == ("южно-сахалинск", "Южно-Сахалинск")
+
+
+@pytest.mark.parametrize(("text", "centre", "code"), [
+    ("Администрация Кунгурского муниципального округа", "Кунгур", "RU-PER"),
+    ("Котласский район", "Котлас", "RU-ARK"),
+    ("Ухтинского городского округа", "Ухта", "RU-KO"),
+    ("Череповецкого муниципального района", "Череповец", "RU-VLG"),
+    ("Усинского городского округа", "Усинск", "RU-KO"),
+])
+def test_a_district_is_placed_by_the_centre_it_is_named_after(text, centre, code):
+    _, city = find_district_centre(text)
+    assert (city.name, city.region.code) == (centre, code)
+
+
+@pytest.mark.parametrize("text", ["Октябрьский район", "Советского района", "Центрального района"])
+def test_a_district_named_as_many_are_is_not_placed(text):
+    assert find_district_centre(text) is None

@@ -124,3 +124,25 @@ def test_a_municipal_order_lies_in_its_citys_region_whatever_bodies_it_lists(tmp
         "1.\tПроведение семинара\t2024 год\tМинздрав Тверской области\n", encoding="utf-8")
     header = extract(order).header
     assert (header.region_code, header.municipality) == ("RU-PER", "Город Кунгур")
+
+
+def test_a_district_order_lies_where_its_centre_does_and_asks_a_reviewer(tmp_path):
+    order = tmp_path / "district.txt"
+    order.write_text(
+        "Администрация Кунгурского муниципального округа постановляет:\n\n"
+        "Комплекс мер по поддержке семей с детьми на 2024–2025 годы\n\n"
+        "№ п/п\tНаименование мероприятия\tСрок исполнения\tИсполнители\n"
+        "1.\tПроведение семинара\t2024 год\tУправление образования администрации округа\n", encoding="utf-8")
+    doc = extract(order)
+    assert (doc.header.region_code, doc.header.municipality) == ("RU-PER", "Кунгурский муниципальный округ")
+    assert [i.where for i in doc.issues if i.kind == "missing_value"] == ["document region"]
+
+
+def test_an_order_that_names_no_place_asks_for_its_region(tmp_path):
+    order = tmp_path / "nowhere.txt"
+    order.write_text("ПРИКАЗ\n\nот 01.02.2024 № 5\n\nКомплекс мер по поддержке семей с детьми на 2024–2025 годы\n\n"
+                     "№ п/п\tНаименование мероприятия\tСрок исполнения\n1.\tПроведение семинара\t2024 год\n",
+                     encoding="utf-8")
+    doc = extract(order)
+    assert doc.header.region_code is None
+    assert [i.where for i in doc.issues if i.kind == "missing_value"] == ["document"]
