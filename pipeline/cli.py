@@ -32,6 +32,13 @@ def _sessions(db: str | None):
     return open_database(load_settings(database_url=db).database_url)
 
 
+def _existing(db: str | None):
+    """Sessions on a database that must already exist: commands that only read it."""
+    from pipeline.store import open_existing_database
+
+    return open_existing_database(load_settings(database_url=db).database_url)
+
+
 @app.command()
 def ingest(
     paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt, .pdf, images)"),
@@ -186,7 +193,7 @@ def export(
                  **{fmt: lambda sessions, folder, fmt=fmt: export_all(sessions, folder, fmt) for fmt in FORMATS}}
     if format not in exporters:
         raise UsageError(f"unknown export format «{format}»; supported: {', '.join(exporters)}")
-    written = exporters[format](_sessions(db), out_dir)
+    written = exporters[format](_existing(db), out_dir)
     out.print(f"{len(written)} file(s) written to {out_dir}")
 
 
@@ -202,6 +209,7 @@ def sql(
     (`orders sql-reader`): superusers and roles that can write are refused."""
     from pipeline.research import open_sql_reader, run_query
 
+    _existing(db).kw["bind"].dispose()
     sessions = open_sql_reader(load_settings(database_url=db).database_url)
     try:
         columns, rows = run_query(sessions, query, limit)
@@ -235,7 +243,7 @@ def runs(limit: int = typer.Option(10, help="How many of the latest runs"), db: 
     """The latest ingestion runs: files new, unchanged and failed (with reasons), time per stage."""
     from pipeline.store import list_runs
 
-    for run in list_runs(_sessions(db), limit):
+    for run in list_runs(_existing(db), limit):
         state = f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)"
         out.print(f"run {run['id']}: started {run['started_at']}, {state}")
         out.print(f"  files: {run['files_new']} new, {run['files_unchanged']} unchanged, {run['files_failed']} failed")
@@ -257,7 +265,7 @@ def issues(
     from pipeline.store import IssueFilter, list_issues
 
     which = IssueFilter(None if status == "all" else status, document, region, kind)
-    rows = list_issues(_sessions(db), which)
+    rows = list_issues(_existing(db), which)
     table = Table("document", "kind", "where", "detail", "status", expand=True)
     for row in rows:
         table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
@@ -270,7 +278,7 @@ def status(db: Optional[str] = DbOption) -> None:
     """What the database holds."""
     from pipeline.store import status_summary
 
-    summary = status_summary(_sessions(db))
+    summary = status_summary(_existing(db))
     for key, value in summary.items():
         out.print(f"{key}: {value}")
 
@@ -353,7 +361,7 @@ def review_serve(
 
     from review.app import create_app
 
-    _sessions(db)  # fail fast when the database is unusable
+    _existing(db)  # fail fast when the database is missing or unusable
     uvicorn.run(create_app(load_settings(database_url=db)), host=host, port=port, log_level="info")
 
 

@@ -62,6 +62,12 @@ class DatabaseError(OrdersError):
     remedy = "check --db / ORDERS_DATABASE_URL and that the server is running"
 
 
+class MissingDatabaseError(DatabaseError):
+    """A command that only reads was given a database that does not exist."""
+
+    remedy = "check --db / ORDERS_DATABASE_URL, or run `orders ingest` first to create it"
+
+
 class UsageError(OrdersError):
     exit_code = 2
 

@@ -33,7 +33,7 @@ from models import db, records
 from pipeline import corrections
 from pipeline.load import load_document, printed_names
 from pipeline.registry import ensure_regions, register_organizations
-from pipeline.errors import DatabaseError, UsageError
+from pipeline.errors import DatabaseError, MissingDatabaseError, UsageError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
 CONNECT_TIMEOUT_S = 10
@@ -74,6 +74,16 @@ def open_database(url: str) -> sessionmaker[Session]:
             "version of the pipeline"
         ) from exc
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def open_existing_database(url: str) -> sessionmaker[Session]:
+    """`open_database` for commands that only read: a SQLite file that is not there is
+    refused (MissingDatabaseError) instead of being created empty."""
+    parsed = _parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).is_file():
+        raise MissingDatabaseError(f"no database at {Path(parsed.database).resolve()}")
+    return open_database(url)
 
 
 def refusal(exc: DBAPIError) -> str:

@@ -85,6 +85,23 @@ def test_unusable_database_is_one_clear_error(tmp_path):
     assert "error" in result.stderr.lower() and "127.0.0.1" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["status"], ["export", "--out", "exported"], ["sql", "SELECT 1"], ["issues"],
+                                     ["runs"], ["review", "serve", "--port", "1"]])
+def test_commands_that_only_read_refuse_a_database_that_is_not_there(command, tmp_path):
+    """A mistyped --db is one line and exit 3, and creates nothing."""
+    missing = tmp_path / "nodir" / "orders.db"
+    result = orders(*[str(tmp_path / a) if a == "exported" else a for a in command], "--db", f"sqlite:///{missing}")
+    assert (result.returncode, result.stderr.strip().count("\n")) == (3, 0), result.stderr
+    assert f"no database at {missing}" in result.stderr
+    assert not (tmp_path / "nodir").exists() and not (tmp_path / "exported").exists()
+
+
+def test_status_refuses_a_postgresql_database_that_is_not_there(postgres_url):
+    missing = postgres_url.rsplit("/", 1)[0] + "/orders_no_such_database"
+    result = orders("status", "--db", missing)
+    assert result.returncode == 3 and "orders_no_such_database" in result.stderr, result.stderr
+
+
 def test_tables_export_of_a_pdf_keeps_cells_with_boxes(tmp_path):
     url = f"sqlite:///{tmp_path / 'orders.db'}"
     pdf = ROOT / "tests" / "fixtures" / "measures_2pages.pdf"
