@@ -20,11 +20,14 @@ _ACT_HEADING = re.compile(r"^\s*(" + "|".join(r"\s*".join(w) for w in ACT_TYPES)
 _ACT_WORD = r"(приказ\w{0,3}|распоряжени\w{1,3}|постановлени\w{1,3})"
 _ACT_REFERENCE = re.compile(r"(утвержден\w*\s+|приложение\s*(?:№\s*\d+\s*)?к\s+|^\s*)" + _ACT_WORD + r"\s+(?=\w)",
                             re.I)
-# «… Администрация города Твери постановляет:», «… П Р И К А З Ы В А Е М:»: the act's enacting formula.
+# «… Администрация города Твери постановляет:», «… П Р И К А З Ы В А Е М:»: the act's enacting formula;
+# its issuer holds no comma or quote («… «Об общих принципах … в Российской Федерации», руководствуясь …»).
 _ENACTING = re.compile(r"((?:администраци|правительств|министерств|департамент|комитет|управлени|губернатор|глав)"
-                       r"[^.;:]*?)\s+((?:" + "|".join(r"\s*".join(stem) for stem in ("постановля", "приказыва"))
+                       r"[^.;:,«»]*?)\s+((?:" + "|".join(r"\s*".join(stem) for stem in ("постановля", "приказыва"))
                        + r")(?:\s*\w){0,3})\s*:", re.I)
 _NUMBER = re.compile(r"№\s*([\w./\-]+(?:\s*/\s*[\w.\-]+)*)")
+# A line of the act's date and number alone: «от 20.02.2024 № 415», «20 февраля 2024 г. № 415-п».
+_DATE_AND_NUMBER = re.compile(r"^(?:от\s+)?[«\"]?\d{1,2}[»\"]?[.\s][\wа-яё.\s]{1,14}\d{4}\s*(?:г\.|года)?\s*№\s*[\w./\-]+$", re.I)
 # A number printed on its own line: «1070-17/1301-7», OCR may space it («1301 -7/869»).
 _BARE_NUMBER = re.compile(r"^(?=.*\d)(?:[\w./\-]{2,}|(?=.*[/\-])(?!.*[^\W\d_]{4})[\w./\-]+(?:\s[\w./\-]+)+)$")
 _TITLE = re.compile(
@@ -66,6 +69,8 @@ def parse_header(paragraphs: list[str]) -> DocumentHeader:
     if enacting:  # «… Администрация города Твери постановляет:» names what the heading may not
         header.doc_type = header.doc_type or act_type(re.sub(r"\s+", "", enacting.group(2)))
         header.issuers = header.issuers or [capitalize_first(n) for n in _split_issuers(enacting.group(1))]
+        if header.doc_number is None:  # a blank's «от 20.02.2024 № 415» line above the title
+            _number_and_date(header, [line for line in lines[:10] if _DATE_AND_NUMBER.match(clean(line))][:1])
     header.title = find_title(paragraphs)
     header.period_start, header.period_end = _period(header.title or "", paragraphs)
     return header
@@ -254,6 +259,9 @@ _COVERAGE = re.compile(r"(?:охват\w*|получ\w+\s+(?:помощь|под
                        r"([а-яё][^.;:()\d]*?)(?=\s*(?:[.;:(]|,\s*(?:в\s+том\s+числе|из\s+них)|$))", re.I)
 _PART_OF_GROUP = re.compile(r"(?:в\s+том\s+числе|из\s+них)\s*:?\s*([а-яё][^.;:\d–—]*?)\s*[-–—]\s*(\d[\d\u00a0 ]*\d|\d)",
                             re.I)
+# …and with the number first: «в том числе 400 многодетных семей».
+_COUNTED_PART = re.compile(r"(?:в\s+том\s+числе|из\s+них)\s*:?\s*(\d[\d\u00a0 ]*\d|\d)\s+([а-яё][^.;:()\d]*?)"
+                           r"(?=\s*(?:[.;:(]|$))", re.I)
 
 
 def parse_stated_target_groups(paragraphs: list[str]) -> list[TargetGroup]:
@@ -261,9 +269,9 @@ def parse_stated_target_groups(paragraphs: list[str]) -> list[TargetGroup]:
     within them, their titles in the nominative."""
     groups = []
     for text in map(clean, paragraphs):
-        for pattern in (_COVERAGE, _PART_OF_GROUP):
+        for pattern in (_COVERAGE, _PART_OF_GROUP, _COUNTED_PART):
             for m in pattern.finditer(text):
-                printed, count = (m.group(2), m.group(1)) if pattern is _COVERAGE else (m.group(1), m.group(2))
+                printed, count = (m.group(1), m.group(2)) if pattern is _PART_OF_GROUP else (m.group(2), m.group(1))
                 if lexicon.PEOPLE.search(printed.split(",")[0]):  # «15 муниципальных районов» is no group
                     groups.append(TargetGroup(_group_title(printed), int(re.sub(r"\D", "", count))))
     return groups
@@ -311,7 +319,10 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
             continue
         position, org_lines = None, []
         j = i - 1
-        if j >= 0 and _POSITION.match(clean(paragraphs[j])):
+        if j >= 1 and _continues_position(clean(paragraphs[j])) and _POSITION.match(clean(paragraphs[j - 1])):
+            position = f"{clean(paragraphs[j - 1])} {clean(paragraphs[j])}"  # «Министр социальной защиты» / «… области»
+            j -= 2
+        elif j >= 0 and _POSITION.match(clean(paragraphs[j])):
             position = clean(paragraphs[j])
             j -= 1
         while j >= 0 and paragraphs[j].strip() and not lexicon.PERSON.match(clean(paragraphs[j])) and len(org_lines) < 5 \
@@ -323,6 +334,13 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
             position, organization = _position_and_body(position)
         signatories.append(Signatory(name, position, organization))
     return signatories
+
+
+def _continues_position(line: str) -> bool:
+    """A position wrapped onto the next line: it goes on in lowercase or in the genitive
+    («населения …», «Курганской области»)."""
+    first = re.match(r"[А-ЯЁа-яё]+", line)
+    return bool(first) and (line[0].islower() or _oblique(first.group(0)))
 
 
 # The head of a body, and the body in the genitive after the title: «Министр образования …»,

@@ -226,3 +226,12 @@ def test_group_executors_listed_in_the_instrumental_are_names_of_their_own():
     cell = "Министерство сельского хозяйства Пермского края, образовательными организациями, медицинскими организациями"
     assert executor_names(cell) == ["Министерство сельского хозяйства Пермского края",
                                     "образовательными организациями", "медицинскими организациями"]
+
+
+def test_a_short_form_of_the_programme_is_no_organisation():
+    """«(далее – комплекс мер)» defines the programme, not a body named before it."""
+    text = ("Утвердить Комплекс мер по поддержке института семьи и отцовства в Республике Коми на 2024-2026 годы "
+            "(далее – комплекс мер).")
+    index = OrganizationIndex(text, "RU-KO")
+    index.learn_definitions([text])
+    assert index.organizations() == []

@@ -136,3 +136,29 @@ def test_a_title_runs_across_all_its_lines(lines, title):
 ])
 def test_a_signature_gives_the_position_and_the_body_it_heads(lines, signatory):
     assert [(s.name, s.position, s.organization) for s in parse_signatories(lines)] == [signatory]
+
+
+def test_a_blank_date_and_number_line_above_an_enacting_formula_is_the_acts():
+    """No «ПОСТАНОВЛЕНИЕ» heading: the act comes from the formula, its date and number from the line above
+    the title; a law quoted in the preamble is no issuer."""
+    header = parse_header([
+        "от 20.02.2024 № 415", "Об утверждении комплекса мер по поддержке молодых семей",
+        "В соответствии с Федеральным законом от 06.10.2003 № 131-ФЗ «Об общих принципах организации местного "
+        "самоуправления в Российской Федерации», руководствуясь Уставом города, Администрация города Сызрани "
+        "постановляет:"])
+    assert (header.doc_type, header.doc_number, str(header.doc_date), header.issuers) == (
+        "постановление", "415", "2024-02-20", ["Администрация города Сызрани"])
+
+
+@pytest.mark.parametrize("lines", [
+    ["Министр социальной защиты населения", "Курганской области\tЛ.Н. Кравцова"],
+    ["Министр социальной защиты", "населения Курганской области", "Л.Н. Кравцова"],
+])
+def test_a_position_wrapped_over_two_lines(lines):
+    assert [(s.position, s.organization) for s in parse_signatories(lines)] == [
+        ("Министр", "Министерство социальной защиты населения Курганской области")]
+
+
+def test_a_part_of_a_group_counted_before_its_name():
+    groups = parse_stated_target_groups(["Комплекс позволит охватить 2000 семей с детьми, в том числе 400 многодетных семей."])
+    assert [(g.title, g.count) for g in groups] == [("семьи с детьми", 2000), ("многодетные семьи", 400)]
