@@ -18,11 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, task
+from prefect.artifacts import create_table_artifact
 from prefect.futures import as_completed
 from prefect.logging.handlers import APILogHandler
 from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+
+from sqlalchemy.engine import make_url
 
 from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
 
@@ -36,9 +40,34 @@ if not any(isinstance(h, APILogHandler) for h in _log.handlers):
 progress_hook: Callable[[FileOutcome], None] | None = None
 
 
-@task(name="ingest-file", task_run_name="ingest {source_key}")
-def ingest_file_task(path: str, database_url: str, force: bool = False, source_key: str | None = None) -> FileOutcome:
-    return ingest_file(path, database_url, force, source_key)
+def _file_name() -> str:
+    from prefect.runtime import task_run
+
+    return "ingest " + Path(task_run.parameters["path"]).name
+
+
+@task(name="ingest-file", task_run_name=_file_name)
+def ingest_file_task(path: str, database_url: str, force: bool = False, source_key: str | None = None,
+                     processed_dir: str | None = None) -> FileOutcome:
+    """One file, wherever the task runs: its stages and times go to the run's log, its page
+    previews to `processed_dir` (absolute, so that a worker in any folder writes them where
+    the review page reads them)."""
+    if processed_dir:
+        os.environ["ORDERS_PROCESSED_DIR"] = processed_dir
+    with _stage_log():
+        return ingest_file(path, database_url, force, source_key)
+
+
+@contextmanager
+def _stage_log():
+    """The pipeline's INFO lines («file: read done in …») reach the Prefect run log from any
+    process, a Dask worker's too, while a task runs there."""
+    level = _log.level
+    _log.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        _log.setLevel(level)
 
 
 @flow(name="ingest-document", flow_run_name="ingest {path}")
@@ -48,15 +77,17 @@ def ingest_document(path: str, database_url: str, force: bool = False, source_ke
 
 
 def _batch_name() -> str:
+    """«ingest 000.txt, 001.docx, 002.pdf … (12 files)»: the run named after the files it ingests."""
     from prefect.runtime import flow_run
 
-    paths = flow_run.parameters.get("paths", [])
-    return "ingest " + ", ".join(Path(p).name for p in paths[:3]) + (" …" if len(paths) > 3 else "")
+    files, _ = discover([Path(p) for p in flow_run.parameters.get("paths", [])])
+    names = ", ".join(f.path.name for f in files[:3]) + (f" … ({len(files)} files)" if len(files) > 3 else "")
+    return f"ingest {names or 'nothing'}"
 
 
 @flow(name="ingest-batch", flow_run_name=_batch_name)
-def ingest_batch(paths: list[str], database_url: str, force: bool = False,
-                 source_key: str | None = None) -> list[FileOutcome]:
+def ingest_batch(paths: list[str], database_url: str, force: bool = False, source_key: str | None = None,
+                 processed_dir: str | None = None) -> list[FileOutcome]:
     """Every supported file under `paths`, one task each on the flow's task runner;
     one bad file never stops the batch. The run and each file's outcome are recorded
     as they happen."""
@@ -64,7 +95,8 @@ def ingest_batch(paths: list[str], database_url: str, force: bool = False,
         files, outcomes = discover([Path(p) for p in paths], source_key)
         for outcome in outcomes:
             _report(record, outcome)
-        futures = {ingest_file_task.submit(str(f.path), database_url, force, f.source_key): f.path for f in files}
+        futures = {ingest_file_task.submit(str(f.path), database_url, force, f.source_key, processed_dir): f.path
+                   for f in files}
         for future in as_completed(list(futures)):
             outcome = _outcome(future, futures[future])
             outcomes.append(outcome)
@@ -88,11 +120,11 @@ def task_runner(dask_address: str | None = None, workers: int = 0) -> TaskRunner
 
 
 def run_batch(paths: list[str], database_url: str, force: bool = False, dask_address: str | None = None,
-              workers: int = 0, source_key: str | None = None) -> list[FileOutcome]:
+              workers: int = 0, source_key: str | None = None, processed_dir: str | None = None) -> list[FileOutcome]:
     """The batch flow on the chosen task runner."""
     runner = task_runner(dask_address, workers)
     with _shared_api(local_dask=workers > 1 and not dask_address):
-        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key)
+        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key, processed_dir)
 
 
 @contextmanager
@@ -114,13 +146,24 @@ def _shared_api(local_dask: bool):
 
 
 @flow(name="scheduled-ingest", flow_run_name=_batch_name)
-def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | None = None,
-                     workers: int = 0) -> dict[str, int]:
-    """What a deployment runs on its schedule: the batch over `paths`; returns the
-    number of files by outcome."""
-    _log.setLevel(logging.INFO)  # unattended: every file's stages go to the run's log
-    outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers)
-    return dict(Counter(outcome.status for outcome in outcomes))
+def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | None = None, workers: int = 0,
+                     processed_dir: str | None = None) -> dict[str, int] | State:
+    """What a deployment runs on its schedule: the batch over `paths`. Its table of files
+    becomes an artifact of the run; the run ends Failed, saying how many, when any file
+    failed, else Completed with the number of files by outcome."""
+    if processed_dir:
+        os.environ["ORDERS_PROCESSED_DIR"] = processed_dir
+    with _stage_log():  # unattended: every file's stages go to the run's log
+        outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers,
+                             processed_dir=processed_dir)
+    create_table_artifact(key="ingested-files", description="Every file of the run and what became of it",
+                          table=[{"file": o.path, "outcome": o.status, "reason": o.reason} for o in outcomes])
+    counts = dict(Counter(outcome.status for outcome in outcomes))
+    failed = [o for o in outcomes if o.failed]
+    if failed:
+        return Failed(message=f"{len(failed)} of {len(outcomes)} files failed: "
+                              + "; ".join(o.reason for o in failed[:3]) + (" …" if len(failed) > 3 else ""))
+    return counts
 
 
 def _outcome(future, path: Path) -> FileOutcome:
@@ -139,13 +182,26 @@ def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None
 
 
 def deploy(name: str, pool: str, cron: str, paths: list[str], database_url: str, dask_address: str | None = None,
-           workers: int = 0) -> str:
+           workers: int = 0, processed_dir: str | None = None) -> str:
     """Register `scheduled-ingest` on the Prefect server (PREFECT_API_URL) as deployment
-    `name`, run by the workers of process pool `pool` on the `cron` schedule, from this
-    project's folder. Returns the deployment's id."""
+    `name`, run by the workers of process pool `pool` on the `cron` schedule. The flow is
+    loaded by its module path, so that Dask workers import its tasks; paths, a SQLite
+    file and `processed_dir` are made absolute here, where they were meant. Returns the
+    deployment's id."""
     project = Path(__file__).resolve().parents[1]
-    source = scheduled_ingest.from_source(source=str(project), entrypoint="flows/ingest.py:scheduled_ingest")
-    parameters = {"paths": [str(Path(p).resolve()) for p in paths], "database_url": database_url,
-                  "dask_address": dask_address, "workers": workers}
+    source = scheduled_ingest.from_source(source=str(project), entrypoint="flows.ingest.scheduled_ingest")
+    parameters = {"paths": [str(Path(p).resolve()) for p in paths], "database_url": absolute_sqlite_url(database_url),
+                  "dask_address": dask_address, "workers": workers,
+                  "processed_dir": str(Path(processed_dir).resolve()) if processed_dir else None}
     return str(source.deploy(name=name, work_pool_name=pool, cron=cron, parameters=parameters, build=False,
                              push=False, print_next_steps=False))
+
+
+def absolute_sqlite_url(url: str) -> str:
+    """A SQLite URL with a relative path made absolute from here, where it was meant (a worker
+    runs in another folder); any other URL as it is."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:") \
+            or Path(parsed.database).is_absolute():
+        return url
+    return parsed.set(database=str(Path(parsed.database).resolve())).render_as_string(hide_password=False)

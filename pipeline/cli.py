@@ -164,16 +164,36 @@ def deploy(
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Deploy the batch flow to the Prefect server at PREFECT_API_URL on a cron schedule."""
+    """Deploy the batch flow to the Prefect server at PREFECT_API_URL on a cron schedule.
+
+    Paths, a SQLite file and ORDERS_PROCESSED_DIR (page previews) are made absolute here:
+    the workers that run it may start in any folder."""
+    _check_cron(cron)
     if not os.environ.get("PREFECT_API_URL"):
         raise UsageError("set PREFECT_API_URL to the Prefect server (e.g. http://127.0.0.1:4200/api); "
                          "README: «Scheduled runs»")
-    from flows.ingest import deploy as deploy_flow
+    from flows.ingest import absolute_sqlite_url, deploy as deploy_flow
 
-    url = load_settings(database_url=db).database_url
-    _sessions(db)
-    deployment_id = deploy_flow(name, pool, cron, [str(p) for p in paths], url, dask_address, workers)
+    settings = load_settings(database_url=db)
+    url = absolute_sqlite_url(settings.database_url)
+    if url != settings.database_url:
+        console.print(f"warning: the relative SQLite path is deployed as {url}; workers on other machines need "
+                      "that path, or a PostgreSQL URL")
+    _sessions(url)
+    deployment_id = deploy_flow(name, pool, cron, [str(p) for p in paths], url, dask_address, workers,
+                                str(settings.processed_dir))
     out.print(f"deployment scheduled-ingest/{name} ({deployment_id}): {cron}, pool {pool}")
+
+
+def _check_cron(cron: str) -> None:
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    try:
+        CronSchedule(cron=cron)
+    except ValidationError:
+        raise UsageError(f"--cron «{cron}» is no cron schedule: five fields, minute hour day month weekday, "
+                         "e.g. «0 3 * * *» (03:00 every day)") from None
 
 
 @app.command()

@@ -200,3 +200,10 @@ def test_a_prefect_url_where_another_server_answers_fails_at_once_in_one_line(tm
 
     assert result.returncode == 4
     assert f"PREFECT_API_URL {url} answers, but not as a Prefect server (HTTP 404)" in one_line_error(result)
+
+
+@pytest.mark.parametrize("cron", ["61 3 * * *", "every night", "0 3 * *"])
+def test_a_bad_cron_is_wrong_usage_in_one_line(cron, tmp_path):
+    result = orders("deploy", str(tmp_path), "--cron", cron, env={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert (result.returncode, result.stderr.strip().count("\n")) == (2, 0), result.stderr
+    assert f"--cron «{cron}»" in result.stderr

@@ -2,7 +2,7 @@
 command in separate processes: on a local Dask cluster (the same database as a
 serial run), two runs at once on PostgreSQL (nothing twice), a run killed with
 SIGKILL and started again (nothing lost, nothing twice), unchanged inputs skipped,
-and a deployment run by a worker of a real Prefect server."""
+and a deployment run by a worker of a real Prefect server on a Dask cluster of its own."""
 from __future__ import annotations
 
 import os
@@ -45,8 +45,8 @@ def inputs(tmp_path_factory) -> Path:
     return folder
 
 
-def orders(environment, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=environment, capture_output=True,
+def orders(environment, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=environment, capture_output=True,
                           text=True, timeout=1200)
 
 
@@ -169,35 +169,73 @@ def test_two_runs_at_once_on_postgresql_store_everything_once(environment, input
     assert content(postgres_url) == content(serial)
 
 
-def test_a_deployment_runs_on_a_prefect_server_worker(environment, inputs, serial, tmp_path):
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**environment, "PREFECT_HOME": str(tmp_path / "server-home"), "PREFECT_API_URL": f"http://127.0.0.1:{port}/api"}
-    prefect = [sys.executable, "-m", "prefect"]
-    server = subprocess.Popen([*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"sqlite:///{tmp_path / 'scheduled.db'}"
+        return probe.getsockname()[1]
+
+
+def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environment, inputs, serial, tmp_path):
+    """`orders deploy --dask-address` to a `dask scheduler` and a `dask worker` started as processes
+    of their own, in other folders; one file of the batch is broken. Every good file is stored, the
+    page previews land where the deploying user said, the run is named after its files and ends
+    Failed saying which file, and each file's stages reach the run's log from the Dask worker."""
+    port, dask_port = free_port(), free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    env = {**environment, "PREFECT_HOME": str(tmp_path / "server-home"), "PREFECT_API_URL": api,
+           "ORDERS_PROCESSED_DIR": "previews"}  # relative: made absolute where `orders deploy` runs
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "broken.docx").write_bytes(b"PK\x03\x04 not a Word file")
+    elsewhere = tmp_path / "worker-home"
+    elsewhere.mkdir()
+    prefect, dask = [sys.executable, "-m", "prefect"], [sys.executable, "-m", "distributed.cli.dask_scheduler"]
+    started = [subprocess.Popen([*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
     try:
         wait_for_server(port)
+        started.append(subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(dask_port), "--no-dashboard"],
+                                        env=env, cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True))
+        started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker",
+                                         f"tcp://127.0.0.1:{dask_port}", "--nworkers", "1", "--nthreads", "1",
+                                         "--no-dashboard"], env=env, cwd=elsewhere, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL, start_new_session=True))
         subprocess.run([*prefect, "work-pool", "create", "orders", "--type", "process"], env=env, check=True,
                        capture_output=True)
-        deployed = orders(env, "deploy", str(inputs), "--cron", "0 3 * * *", "--db", url)
+        deployed = orders(env, "deploy", str(inputs), str(broken), "--cron", "0 3 * * *", "--db", "sqlite:///scheduled.db",
+                          "--dask-address", f"tcp://127.0.0.1:{dask_port}", cwd=tmp_path)
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+        assert "relative SQLite path" in deployed.stderr  # warned, and deployed as an absolute path
         subprocess.run([*prefect, "deployment", "run", "scheduled-ingest/orders-ingest"], env=env, check=True,
                        capture_output=True)
-        subprocess.run([*prefect, "worker", "start", "--pool", "orders", "--run-once"], env=env, check=True,
-                       capture_output=True, timeout=900)
-        states = subprocess.run([*prefect, "flow-run", "ls"], env={**env, "COLUMNS": "250"}, capture_output=True,
-                                text=True).stdout
-        schedule = subprocess.run([*prefect, "deployment", "inspect", "scheduled-ingest/orders-ingest"], env=env,
-                                  capture_output=True, text=True).stdout
+        subprocess.run([*prefect, "worker", "start", "--pool", "orders", "--run-once"], env=env, cwd=elsewhere,
+                       check=True, capture_output=True, timeout=900)
+        runs = api_post(api, "flow_runs/filter", {"sort": "EXPECTED_START_TIME_ASC"})
+        tasks = api_post(api, "task_runs/filter", {})
+        logs = [entry["message"] for entry in api_post(api, "logs/filter", {"limit": 200})]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    assert "0 3 * * *" in schedule
-    assert states.count("COMPLETED") == 2 and "FAILED" not in states  # the scheduled flow and its batch
-    assert content(url) == content(serial)
+        for process in reversed(started):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+    scheduled = next(r for r in runs if r["deployment_id"])
+    assert scheduled["state"]["type"] == "FAILED", scheduled["state"]
+    assert "1 of" in scheduled["state"]["message"] and "broken.docx" in scheduled["state"]["message"]
+    assert scheduled["name"].startswith("ingest ") and "files)" in scheduled["name"]
+    assert "ingest measures_page1.scan.pdf" in {t["name"] for t in tasks}
+    assert any("measures_page1.scan.pdf: read done in" in message for message in logs), logs[-20:]
+    assert content(f"sqlite:///{tmp_path / 'scheduled.db'}") == content(serial)
+    assert any((tmp_path / "previews" / "pages").rglob("*.jpg")), "no page preview where the deploying user said"
+
+
+def api_post(api: str, path: str, body: dict) -> list[dict]:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{api}/{path}", data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return json.loads(answer.read())
 
 
 def wait_for_server(port: int, seconds: float = 180) -> None:
