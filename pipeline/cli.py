@@ -85,14 +85,17 @@ def _ingest(paths: list[Path], force: bool, workers: int, dask_address: str | No
         outcomes = failures + stored
         _record_quiet_run(settings.database_url, [str(p) for p in paths], outcomes)
     else:
-        outcomes = _run_flow(paths, settings, force, workers, dask_address, source_key, total=len(files))
+        outcomes = _run_flow(paths, settings, force, workers, dask_address, source_key, total=len(files),
+                             stages_elsewhere=verbose and (bool(dask_address) or workers > 1))
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(1)
 
 
 def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None,
-              source_key: str | None, total: int):
+              source_key: str | None, total: int, stages_elsewhere: bool = False):
+    """The batch flow with a progress bar; with `stages_elsewhere` (verbose, the files read in
+    Dask workers whose log lines stay there) each file's stages are printed as it ends."""
     # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
@@ -102,12 +105,15 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
     # The first start creates Prefect's own database, which takes longer than its default wait on 2 cores.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     from flows import ingest as flows
+    from pipeline.ingest import stage_line
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         bar = progress.add_task("ingesting", total=total)
 
         def advance(outcome) -> None:
+            for stage, seconds in outcome.seconds.items() if stages_elsewhere else ():
+                console.print(stage_line(outcome.path, stage, seconds), soft_wrap=True, markup=False)
             if outcome.reason:
                 _say(outcome)
             else:

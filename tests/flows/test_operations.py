@@ -79,10 +79,12 @@ def serial(environment, inputs, tmp_path_factory) -> str:
 def test_a_local_dask_cluster_of_two_workers_gives_the_same_database(environment, inputs, serial, tmp_path):
     url = f"sqlite:///{tmp_path / 'dask.db'}"
 
-    done = orders(environment, "ingest", str(inputs), "--workers", "2", "--db", url)
+    done = orders(environment, "ingest", str(inputs), "--workers", "2", "--verbose", "--db", url)
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"documents: {len(INPUTS)} new" in done.stdout
+    # each file's stages, read in the workers, are printed as the file ends
+    assert f"{inputs / 'measures_page1.scan.pdf'}: read done in" in done.stderr
     assert content(url) == content(serial)
 
 
