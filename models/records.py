@@ -51,10 +51,14 @@ class DocumentHeader:
     def act_key(self, source_key: str) -> str:
         """The act this file prints, so that its files (DOCX, PDF, a copy renamed) form
         one act: region, act type, number and date; an act without a number by its
-        title and date; a file whose header says neither, by its own source key."""
+        title and date; an act printed with neither number nor date (a copy of its annex)
+        by its region and title; a file whose header says none of these, by its own
+        source key."""
         if self.doc_date and (self.doc_number or self.title):
             named = " ".join((self.doc_number or self.title or "").lower().split())[:200]
             return "|".join(["act", self.region_code or "", self.doc_type or "", named, self.doc_date.isoformat()])
+        if self.title and self.region_code:
+            return "|".join(["act", self.region_code, self.doc_type or "", " ".join(self.title.lower().split())[:200], ""])
         return f"file|{source_key}"
 
 

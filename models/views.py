@@ -1,16 +1,45 @@
 """SQL views for researchers: funding, indicator values and executors joined with
-their document, region and organisation. Defined as SQLAlchemy selects, so that the
+their document, region and organisation, one extraction per act (`preferred_documents`). Defined as SQLAlchemy selects, so that the
 same definition creates the view on SQLite and PostgreSQL and gives exports the
 type of every column. Corrections are in the rows, so the views show corrected data.
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, Select, cast, func, select
+from sqlalchemy import Integer, Select, case, cast, func, select
 from sqlalchemy.engine import Dialect
 
 from models import db
 
 d, r = db.Document, db.Region
+
+# Which file of an act the research views read, when an act was ingested from several
+# (its DOCX, a PDF, a text conversion): the one with the fewest open review issues, then
+# by format, the one that loses least of the original, then the first stored.
+FORMAT_PREFERENCE = ("docx", "text", "pdf", "scan", "image")
+
+
+def _preferred_documents() -> Select:
+    """One row per act: the document the research views use, how many open issues it has
+    and how many files of the act are stored."""
+    open_issues = (select(db.Issue.document_id, func.count().label("n")).where(db.Issue.status == "open")
+                   .group_by(db.Issue.document_id).subquery())
+    issues = func.coalesce(open_issues.c.n, 0)
+    format_rank = case({f: i for i, f in enumerate(FORMAT_PREFERENCE)}, value=d.format, else_=len(FORMAT_PREFERENCE))
+    ranked = (
+        select(d.id.label("document_id"), d.act_key, d.source_file, d.format, issues.label("open_issues"),
+               func.row_number().over(partition_by=d.act_key, order_by=(issues, format_rank, d.id)).label("preference"),
+               func.count().over(partition_by=d.act_key).label("files_of_act"))
+        .outerjoin(open_issues, open_issues.c.document_id == d.id)
+    ).subquery()
+    return select(ranked.c.document_id, ranked.c.act_key, ranked.c.source_file, ranked.c.format,
+                  ranked.c.open_issues, ranked.c.files_of_act).where(ranked.c.preference == 1)
+
+
+PREFERRED_DOCUMENTS: Select = _preferred_documents()
+
+
+def _of_preferred(query: Select, preferred: bool) -> Select:
+    return query.where(d.id.in_(select(PREFERRED_DOCUMENTS.subquery().c.document_id))) if preferred else query
 
 _DOCUMENT_COLUMNS = (
     d.id.label("document_id"), d.source_file, d.doc_type, d.doc_number, d.doc_date,
@@ -18,10 +47,11 @@ _DOCUMENT_COLUMNS = (
 )
 
 
-def _funding_facts(dimensions: bool = True) -> Select:
-    """Funding amounts with their document, region and measure title. Without
-    `dimensions`: the view as revisions 0005–0008 created it, before funding rows had
-    a task, a period and a basis."""
+def _funding_facts(dimensions: bool = True, preferred: bool = True) -> Select:
+    """Funding amounts with their document, region and measure title, of each act's
+    preferred document. Without `dimensions`: the view as revisions 0005–0008 created
+    it, before funding rows had a task, a period and a basis; without `preferred`, as
+    0005–0009 created it, of every document."""
     f = db.Funding
     if dimensions:
         keys = (f.measure_code, db.Measure.title.label("measure_title"), f.task_code, f.year, f.period, f.basis)
@@ -30,18 +60,16 @@ def _funding_facts(dimensions: bool = True) -> Select:
     else:
         keys = (f.measure_code, db.Measure.title.label("measure_title"), f.year)
         is_total = f.measure_code.is_(None).label("is_document_total")
-    return (
+    return _of_preferred(
         select(f.id.label("funding_id"), *_DOCUMENT_COLUMNS, *keys, f.source, f.source_label, f.amount, is_total)
         .join(d, d.id == f.document_id)
         .outerjoin(r, r.code == d.region_code)
-        .outerjoin(db.Measure, (db.Measure.document_id == f.document_id) & (db.Measure.code == f.measure_code))
-    )
+        .outerjoin(db.Measure, (db.Measure.document_id == f.document_id) & (db.Measure.code == f.measure_code)),
+        preferred)
 
 
-FUNDING_FACTS: Select = _funding_facts()
-
-INDICATOR_FACTS: Select = (
-    select(
+def _indicator_facts(preferred: bool = True) -> Select:
+    return _of_preferred(select(
         db.IndicatorValue.id.label("indicator_value_id"), *_DOCUMENT_COLUMNS,
         db.Indicator.code.label("indicator_code"), db.Indicator.title.label("indicator_title"), db.Indicator.unit,
         db.Indicator.base_value, db.Indicator.base_date, db.IndicatorValue.period,
@@ -49,11 +77,11 @@ INDICATOR_FACTS: Select = (
     )
     .join(db.Indicator, db.Indicator.id == db.IndicatorValue.indicator_id)
     .join(d, d.id == db.Indicator.document_id)
-    .outerjoin(r, r.code == d.region_code)
-)
+    .outerjoin(r, r.code == d.region_code), preferred)
 
-MEASURE_EXECUTORS: Select = (
-    select(
+
+def _measure_executors(preferred: bool = True) -> Select:
+    return _of_preferred(select(
         db.MeasureExecutor.id.label("measure_executor_id"), *_DOCUMENT_COLUMNS,
         db.Measure.code.label("measure_code"), db.Measure.title.label("measure_title"), db.Measure.deadline,
         db.Measure.deadline_start, db.Measure.deadline_end, db.Organization.id.label("organization_id"),
@@ -63,18 +91,26 @@ MEASURE_EXECUTORS: Select = (
     .join(db.Measure, db.Measure.id == db.MeasureExecutor.measure_id)
     .join(d, d.id == db.Measure.document_id)
     .outerjoin(r, r.code == d.region_code)
-    .join(db.Organization, db.Organization.id == db.MeasureExecutor.organization_id)
-)
+    .join(db.Organization, db.Organization.id == db.MeasureExecutor.organization_id), preferred)
+
 
 VIEWS: dict[str, Select] = {
-    "funding_facts": FUNDING_FACTS,
-    "indicator_facts": INDICATOR_FACTS,
-    "measure_executors": MEASURE_EXECUTORS,
+    "preferred_documents": PREFERRED_DOCUMENTS,
+    "funding_facts": _funding_facts(),
+    "indicator_facts": _indicator_facts(),
+    "measure_executors": _measure_executors(),
 }
 
-# The views as revisions 0005 to 0008 create them: a migration builds the schema of
-# its own revision, whatever the models say today.
-VIEWS_BEFORE_0009: dict[str, Select] = {**VIEWS, "funding_facts": _funding_facts(dimensions=False)}
+# The views as earlier revisions create them: a migration builds the schema of its own
+# revision, whatever the models say today. 0009 read every document; 0005 to 0008 also
+# had no task, period and basis in funding_facts.
+VIEWS_BEFORE_0010: dict[str, Select] = {
+    "funding_facts": _funding_facts(preferred=False),
+    "indicator_facts": _indicator_facts(preferred=False),
+    "measure_executors": _measure_executors(preferred=False),
+}
+VIEWS_BEFORE_0009: dict[str, Select] = {**VIEWS_BEFORE_0010,
+                                         "funding_facts": _funding_facts(dimensions=False, preferred=False)}
 
 
 def create_view_sql(name: str, dialect: Dialect, views: dict[str, Select] = VIEWS) -> str:

@@ -30,6 +30,9 @@ def _document_row(**overrides) -> db.Document:
     return db.Document(**(values | overrides))
 
 
+HEAD = "0010"  # the newest revision
+
+
 def _count(session, table_name: str) -> int:
     table = db.Base.metadata.tables[table_name]
     return session.scalar(select(func.count()).select_from(table))
@@ -278,7 +281,7 @@ def test_a_database_at_0008_migrates_to_0009_with_its_rows_kept(database_url):
     engine = sessions.kw["bind"]
 
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == "0009"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == HEAD
         assert compare_metadata(MigrationContext.configure(connection), db.Base.metadata) == []
     with sessions() as session:
         rows = session.execute(select(db.Funding.measure_code, db.Funding.task_code, db.Funding.year,
@@ -328,3 +331,36 @@ def test_0009_downgrades_to_0008_and_upgrades_again(database_url):
     with again() as session:
         assert session.scalar(select(func.count()).select_from(db.Funding)) == 1
     again.kw["bind"].dispose()
+
+
+# --------------------------------------------------------------------------- 0009 → 0010
+
+
+def _act_in_two_files(session) -> None:
+    """One act stored from its DOCX (an open issue) and its text conversion (none)."""
+    act = "act|RU-TVE|приказ|12|2024-03-14"
+    for name, fmt, issues in (("a.docx", "docx", 1), ("a.txt", "text", 0)):
+        document = _document_row(source_key=name, source_file=name, act_key=act, format=fmt)
+        document.funding = [db.Funding(measure_code="1.1", year=2024, source="all", source_label="Всего",
+                                       amount=Decimal(5), position=0)]
+        document.issues = [db.Issue(kind="other", where_="page 1", detail="?", position=i) for i in range(issues)]
+        session.add(document)
+
+
+def test_the_research_views_read_one_file_per_act(database_url):
+    """The file with the fewest open issues; the other stays stored; 0009 read both."""
+    sessions = open_database(database_url)
+    with sessions.begin() as session:
+        _act_in_two_files(session)
+    with sessions() as session:
+        assert session.execute(text("SELECT source_file, open_issues, files_of_act FROM preferred_documents")).all() \
+            == [("a.txt", 0, 2)]
+        assert session.scalar(text("SELECT SUM(amount) FROM funding_facts")) in (5, Decimal(5), "5.00")
+    engine = sessions.kw["bind"]
+    _migrate(engine, "0009", downgrade=True)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM funding_facts")).scalar_one() == 2
+    _migrate(engine, HEAD)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT COUNT(*) FROM funding_facts")).scalar_one() == 1
+    engine.dispose()

@@ -105,3 +105,18 @@ def test_every_pandas_answer_of_the_research_page_runs(filled):
     assert namespace["f"].amount.map(type).eq(Decimal).all()
     for block in blocks[1:]:
         exec(block, namespace)  # each answer builds on the frames read first, as in a notebook
+
+
+def test_one_act_ingested_as_text_word_and_pdf_counts_once(sessions):
+    """The research views read one file of an act: its amounts are counted once, not three times."""
+    files = [ROOT / "data" / "raw" / sub / "001_4e0a142146799e3e" for sub in ("text", "docx", "pdf")]
+    funding = "SELECT region_code, source, COUNT(*), SUM(amount) FROM funding_facts GROUP BY region_code, source"
+    for path, suffix in zip(files, (".txt", ".docx", ".pdf")):
+        path = path.with_suffix(suffix)
+        save_document(sessions, extract(path), fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
+                      source_path=str(path), pipeline_version="test")
+        if suffix == ".txt":
+            alone = run_query(sessions, funding)[1]
+    _, preferred = run_query(sessions, "SELECT act_key, files_of_act FROM preferred_documents")
+    assert [files for _, files in preferred] == [3]
+    assert run_query(sessions, funding)[1] == alone and alone

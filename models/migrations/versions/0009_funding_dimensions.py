@@ -14,7 +14,7 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-from models.views import VIEWS, VIEWS_BEFORE_0009, create_view_sql
+from models.views import VIEWS_BEFORE_0009, VIEWS_BEFORE_0010, create_view_sql
 
 revision: str = "0009"
 down_revision: Union[str, Sequence[str], None] = "0008"
@@ -36,8 +36,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("basis", sa.String(16), server_default="plan", nullable=False))
         batch.create_check_constraint(op.f("ck_funding_basis"), "basis IN ('plan', 'fact')")
     _issue_kinds(connection, _KINDS)
-    for name in VIEWS:
-        op.execute(create_view_sql(name, connection.dialect, VIEWS))
+    for name in VIEWS_BEFORE_0010:
+        op.execute(create_view_sql(name, connection.dialect, VIEWS_BEFORE_0010))
 
 
 def _issue_kinds(connection, check: str) -> None:
@@ -58,7 +58,7 @@ def _issue_kinds(connection, check: str) -> None:
 
 def downgrade() -> None:
     connection = op.get_bind()
-    for name in VIEWS:
+    for name in VIEWS_BEFORE_0010:
         op.execute(f"DROP VIEW {name}")
     # Amounts 0008 cannot tell apart from a measure's planned amount of a whole year go.
     op.execute("DELETE FROM funding WHERE task_code IS NOT NULL OR period IS NOT NULL OR basis <> 'plan'")
