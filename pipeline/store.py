@@ -576,6 +576,8 @@ class IssueView:
     detail: str
     status: str
     created_at: dt.datetime
+    act_key: str = ""
+    act: str = ""  # the act as a reviewer knows it: «приказ № 12 от 14.03.2024», else its title, else the file
 
 
 # The queue's order: what changes the numbers researchers read comes first.
@@ -616,28 +618,39 @@ class IssueFilter:
 
 def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilter(), *,
                 limit: int | None = None, offset: int = 0) -> list[IssueView]:
-    """Review issues, the most consequential first (sum mismatches before doubtful
-    words), then by file and printed order."""
+    """Review issues grouped by act (the files of one act together), within an act the
+    most consequential first (sum mismatches before doubtful words), then by file and
+    printed order."""
     which.check()
     query = which.apply(
-        select(db.Issue, db.Document.source_file, db.Document.region_code)
-        .join(db.Document, db.Issue.document_id == db.Document.id)
-    ).order_by(severity_rank(), db.Document.source_file, db.Issue.position).limit(limit).offset(offset)
+        select(db.Issue, db.Document).join(db.Document, db.Issue.document_id == db.Document.id)
+    ).order_by(db.Document.act_key, severity_rank(), db.Document.source_file, db.Issue.position)
     with sessions() as session:
         return [
             IssueView(
                 id=issue.id,
                 document_id=issue.document_id,
-                source_file=source_file,
-                region_code=region_code,
+                source_file=document.source_file,
+                region_code=document.region_code,
                 kind=issue.kind,
                 where=issue.where_,
                 detail=issue.detail,
                 status=issue.status,
                 created_at=issue.created_at,
+                act_key=document.act_key,
+                act=act_label(document),
             )
-            for issue, source_file, region_code in session.execute(query)
+            for issue, document in session.execute(query.limit(limit).offset(offset))
         ]
+
+
+def act_label(document: db.Document) -> str:
+    """«приказ № 12 от 14.03.2024 (RU-TVE)», else the title, else the file: how a reviewer names the act."""
+    if document.doc_number or document.doc_date:
+        number = f" № {document.doc_number}" if document.doc_number else ""
+        date = f" от {document.doc_date:%d.%m.%Y}" if document.doc_date else ""
+        return f"{document.doc_type or 'акт'}{number}{date}" + (f" ({document.region_code})" if document.region_code else "")
+    return document.title or document.source_file
 
 
 def count_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilter()) -> int:

@@ -186,3 +186,18 @@ def test_a_revert_names_the_issues_it_opens_even_new_ones(client, review_setting
 
     assert ("opened: sum_mismatch · funding 3.6 (2021: sources 0 + 1 249 000 + 0 = 1 249 000 ≠ row amount "
             "1 000 000)") in flash(reverted.text)  # an issue no extraction had before
+
+
+def test_the_queue_groups_the_files_of_one_act(client, review_settings, tmp_path):
+    """The same order stored from a second file: its issues stand under the same act, together."""
+    copy = tmp_path / "copy_of_000.txt"
+    copy.write_bytes(ORDER.read_bytes() + b"\n")
+    store(review_settings.database_url, copy)
+    sign_in(client, "vic")
+
+    page = client.get("/queue?status=").text
+
+    groups = re.findall(r'<tr class="act-group"><th colspan="7" scope="rowgroup">([^<]+)</th>', page)
+    files = re.findall(r"<td>(000_de2bdb5f24b93b6d\.txt|copy_of_000\.txt)</td>", page)
+    assert len(groups) == 1 and groups[0].startswith("приказ № 1070-17")
+    assert set(files) == {"000_de2bdb5f24b93b6d.txt", "copy_of_000.txt"}
