@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Optional
 
@@ -226,26 +227,40 @@ def export(
 @app.command()
 def sql(
     query: str = typer.Argument(..., help="A query, e.g. \"SELECT region_name, SUM(amount) FROM funding_facts …\""),
-    limit: int = typer.Option(1000, help="Print at most this many rows"),
+    limit: int = typer.Option(1000, help="At most this many rows (a note says when the query has more)"),
+    format: str = typer.Option("table", "--format", help="table (on screen), csv, json, or parquet (with --out)"),
+    out_file: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the screen"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """Run one read-only SQL query and print the result as a table (views: docs/research.md).
+    """Run one read-only SQL query and print or write its rows (views and their columns:
+    docs/research.md).
 
     SQLite files are opened read-only; on PostgreSQL connect as a reader role
     (`orders sql-reader`): superusers and roles that can write are refused."""
-    from pipeline.research import open_sql_reader, run_query
+    from pipeline.research import QUERY_FORMATS, open_sql_reader, run_query, write_query_result
 
+    if format not in QUERY_FORMATS:
+        raise UsageError(f"unknown output format «{format}»; supported: {', '.join(QUERY_FORMATS)}")
     _existing(db).kw["bind"].dispose()
     sessions = open_sql_reader(load_settings(database_url=db).database_url)
     try:
-        columns, rows = run_query(sessions, query, limit)
+        result = run_query(sessions, query, limit)
     finally:
         sessions.kw["bind"].dispose()
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    out.print(table)
-    out.print(f"{len(rows)} row(s)")
+    if format == "table":
+        table = Table(*result.columns)
+        for row in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+        out.print(f"{len(result.rows)} row(s)")
+    elif format == "parquet" or out_file is None:
+        write_query_result(result, format, out=sys.stdout, path=out_file)
+    else:
+        with out_file.open("w", encoding="utf-8", newline="") as target:
+            write_query_result(result, format, out=target)
+    if result.truncated:
+        console.print(f"note: the query has more than {limit} rows; only the first {limit} are shown "
+                      f"(raise --limit, or add LIMIT/OFFSET, or `orders export` the whole view)")
 
 
 @app.command("sql-reader")
@@ -304,9 +319,29 @@ def status(db: Optional[str] = DbOption) -> None:
     """What the database holds."""
     from pipeline.store import status_summary
 
-    summary = status_summary(_existing(db))
-    for key, value in summary.items():
-        out.print(f"{key}: {value}")
+    for line in _status_lines(status_summary(_existing(db))):
+        out.print(line, soft_wrap=True)
+
+
+def _status_lines(s: dict) -> list[str]:
+    def counts(by: dict[str, int]) -> str:
+        return ", ".join(f"{k} {n}" for k, n in by.items()) or "none"
+
+    run = s["last_run"]
+    last = "none" if run is None else (
+        f"{run['id']}, started {run['started_at']}, "
+        + (f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)")
+        + f": {run['files_new']} new, {run['files_unchanged']} unchanged, {run['files_failed']} failed")
+    return [
+        f"documents: {s['documents']} of {s['acts']} act(s); by region: {counts(s['documents_by_region'])}; "
+        f"by format: {counts(s['documents_by_format'])}",
+        f"tasks: {s['tasks']}, measures: {s['measures']}, funding rows: {s['funding_rows']}, "
+        f"indicators: {s['indicators']}",
+        f"organisations: {s['organizations']} distinct bodies ({s['organizations_named']} as the documents name "
+        "them, which `orders ingest` counts)",
+        f"open issues: {s['open_issues']}",
+        f"last run: {last}",
+    ]
 
 
 users = typer.Typer(help="Accounts of the review page.")

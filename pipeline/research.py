@@ -15,6 +15,7 @@ import logging
 import secrets
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple, TextIO
 
 import pandas as pd
 import pyarrow as pa
@@ -104,6 +105,34 @@ def _write_csv(path: Path, columns, rows) -> None:
             writer.writerow([_csv_text(_cell(row[i], c)) for i, c in enumerate(columns)])
 
 
+QUERY_FORMATS = ("table", "csv", "json", "parquet")
+
+
+def write_query_result(result: QueryResult, fmt: str, out: TextIO | None = None, path: Path | None = None) -> None:
+    """A query's rows as CSV or JSON to `out` (amounts as exact decimal text, dates in ISO
+    8601), or as Parquet to `path`."""
+    if fmt == "parquet":
+        if path is None:
+            raise UsageError("--format parquet writes a file: give it with --out FILE.parquet")
+        frame = pd.DataFrame([[_json_value(v) for v in row] for row in result.rows], columns=result.columns)
+        frame.to_parquet(path, index=False)
+    elif fmt == "csv":
+        writer = csv.writer(out)
+        writer.writerow(result.columns)
+        writer.writerows([_csv_text(v) for v in row] for row in result.rows)
+    elif fmt == "json":
+        json.dump([dict(zip(result.columns, map(_json_value, row))) for row in result.rows], out, ensure_ascii=False,
+                  indent=1)
+        out.write("\n")
+    else:
+        raise UsageError(f"unknown output format «{fmt}»; supported: {', '.join(QUERY_FORMATS)}")
+
+
+def _json_value(value):
+    """Decimals as exact text, dates in ISO 8601; everything else as the driver gives it."""
+    return _csv_text(value) if isinstance(value, (Decimal, dt.date, dt.datetime)) else value
+
+
 def _csv_text(value) -> str:
     if value is None:
         return ""
@@ -155,8 +184,15 @@ def _kind(node: exp.Expression) -> str:
         type(node), node.key.upper())
 
 
-def run_query(sessions: sessionmaker[Session], sql: str, limit: int = 1000) -> tuple[list[str], list[tuple]]:
-    """Column names and up to `limit` rows of one query that writes nothing (`check_query`).
+class QueryResult(NamedTuple):
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool = False  # the query has more rows than were fetched
+
+
+def run_query(sessions: sessionmaker[Session], sql: str, limit: int = 1000) -> QueryResult:
+    """Column names and up to `limit` rows of one query that writes nothing (`check_query`),
+    and whether it has more.
 
     It runs in a read-only transaction (PostgreSQL; SQLite: a query-only connection)
     that is rolled back whatever happens, and goes to the driver as one statement it
@@ -175,7 +211,8 @@ def run_query(sessions: sessionmaker[Session], sql: str, limit: int = 1000) -> t
                 cursor.execute(sql, prepare=True)
             if cursor.description is None:
                 raise UsageError("the statement returns no rows; `orders sql` runs queries only")
-            return [c[0] for c in cursor.description], [tuple(row) for row in cursor.fetchmany(limit)]
+            rows = [tuple(row) for row in cursor.fetchmany(limit + 1)]
+            return QueryResult([c[0] for c in cursor.description], rows[:limit], len(rows) > limit)
         except connection.dialect.loaded_dbapi.Error as exc:
             raise UsageError(f"the database refused the query: {' '.join(str(exc).split())}") from None
         finally:

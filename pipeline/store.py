@@ -676,13 +676,15 @@ def status_summary(sessions: sessionmaker[Session]) -> dict:
         last_run = session.scalar(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(1))
         return {
             "documents": count(db.Document),
+            "acts": session.scalar(select(func.count(func.distinct(db.Document.act_key)))),
             "documents_by_region": documents_by(db.Document.region_code),
             "documents_by_format": documents_by(db.Document.format),
             "tasks": count(db.Task),
             "measures": count(db.Measure),
             "funding_rows": count(db.Funding),
             "indicators": count(db.Indicator),
-            "organizations": count(db.Organization),
+            "organizations": count(db.Organization),  # the registry: one row per body across documents
+            "organizations_named": count(db.DocumentOrganization),  # as each document names them (ingest's count)
             "open_issues": count(db.Issue, db.Issue.status == "open"),
             "last_run": _run_summary(last_run) if last_run else None,
         }

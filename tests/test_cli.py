@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import os
 import shutil
 import socket
@@ -14,6 +15,7 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
@@ -207,3 +209,44 @@ def test_a_bad_cron_is_wrong_usage_in_one_line(cron, tmp_path):
     result = orders("deploy", str(tmp_path), "--cron", cron, env={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
     assert (result.returncode, result.stderr.strip().count("\n")) == (2, 0), result.stderr
     assert f"--cron «{cron}»" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory) -> tuple[str, str]:
+    """An order with funding stored once: the database URL and what `orders ingest` printed."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sql') / 'orders.db'}"
+    done = orders("ingest", str(ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"), "--db", url)
+    assert done.returncode == 0, done.stderr
+    return url, done.stdout
+
+
+FUNDING = "SELECT measure_code, source, amount, doc_date FROM funding_facts ORDER BY funding_id"
+
+
+def test_sql_writes_csv_json_and_parquet_and_says_when_rows_were_cut(ingested, tmp_path):
+    url, _ = ingested
+    csv_out = orders("sql", FUNDING, "--format", "csv", "--limit", "3", "--db", url)
+    json_out = orders("sql", FUNDING, "--format", "json", "--db", url)
+    parquet = orders("sql", FUNDING, "--format", "parquet", "--out", str(tmp_path / "f.parquet"), "--db", url)
+
+    assert csv_out.stdout.splitlines()[0] == "measure_code,source,amount,doc_date"
+    assert len(csv_out.stdout.splitlines()) == 4 and "more than 3 rows" in csv_out.stderr
+    rows = json.loads(json_out.stdout)
+    assert "more than" not in json_out.stderr and rows[0].keys() == {"measure_code", "source", "amount", "doc_date"}
+    assert all(re.fullmatch(r"\d+\.\d\d", r["amount"]) for r in rows)  # exact decimal text, never a float
+    assert parquet.returncode == 0 and len(pd.read_parquet(tmp_path / "f.parquet")) == len(rows)
+
+
+def test_parquet_needs_a_file_and_an_unknown_format_is_wrong_usage(ingested):
+    url, _ = ingested
+    assert orders("sql", FUNDING, "--format", "parquet", "--db", url).returncode == 2
+    assert orders("sql", FUNDING, "--format", "xml", "--db", url).returncode == 2
+
+
+def test_status_says_what_is_stored_in_words_and_counts_organisations_as_ingest_does(ingested):
+    url, printed = ingested
+    status = orders("status", "--db", url).stdout
+    named = re.search(r"(\d+) organizations", printed).group(1)
+    assert re.search(rf"organisations: \d+ distinct bodies \({named} as the documents name them", status), status
+    assert status.startswith("documents: 1 of 1 act(s); by region: RU-KLU 1; by format: text 1")
+    assert "{" not in status
