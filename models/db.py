@@ -404,7 +404,7 @@ class TargetGroup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
     title: Mapped[str] = mapped_column(Text)
-    count: Mapped[int | None] = mapped_column(Integer)
+    count: Mapped[int | None] = mapped_column("size", Integer)  # people or families, where printed
     position: Mapped[int] = mapped_column(Integer)
 
 
@@ -484,7 +484,7 @@ class Issue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
     kind: Mapped[str] = mapped_column(String(32))
-    where_: Mapped[str] = mapped_column(String)  # "funding 4.2", "measure 3.6", "document doc_number"
+    where_: Mapped[str] = mapped_column("place", String)  # "funding 4.2", "measure 3.6", "document doc_number"
     detail: Mapped[str] = mapped_column(Text)
     # The value a reviewer corrects to settle the issue, named as corrections name it (NULL: none).
     value_entity: Mapped[str | None] = mapped_column(String(32))

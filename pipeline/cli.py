@@ -238,11 +238,13 @@ def sql(
     SQLite files are opened read-only; on PostgreSQL connect as a reader role
     (`orders sql-reader`): superusers and roles that can write are refused."""
     from pipeline.research import QUERY_FORMATS, open_sql_reader, run_query, write_query_result
+    from pipeline.store import check_database_exists
 
     if format not in QUERY_FORMATS:
         raise UsageError(f"unknown output format «{format}»; supported: {', '.join(QUERY_FORMATS)}")
-    _existing(db).kw["bind"].dispose()
-    sessions = open_sql_reader(load_settings(database_url=db).database_url)
+    url = load_settings(database_url=db).database_url
+    check_database_exists(url)  # a reader role may not migrate: the file is only looked for
+    sessions = open_sql_reader(url)
     try:
         result = run_query(sessions, query, limit)
     finally:

@@ -46,11 +46,13 @@ def exportable() -> dict[str, Select]:
 
 def read_table(engine: Engine, name: str) -> pd.DataFrame:
     """A table or view as a DataFrame with exact types: amounts as Decimal, dates as
-    dates (a plain `pd.read_sql("SELECT …")` gets SQLite's amounts as text)."""
+    dates (a plain `pd.read_sql("SELECT …")` gets SQLite's amounts as text), whole
+    numbers as integers even where some are missing (pandas' Int64, not float)."""
     query = exportable().get(name)
     if query is None:
         raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
-    return pd.read_sql(query, engine, coerce_float=False)
+    integers = {c.name: "Int64" for c in query.selected_columns if isinstance(c.type, Integer)}
+    return pd.read_sql(query, engine, coerce_float=False, dtype=integers)
 
 
 def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list[Path]:

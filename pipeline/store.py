@@ -79,11 +79,16 @@ def open_database(url: str) -> sessionmaker[Session]:
 def open_existing_database(url: str) -> sessionmaker[Session]:
     """`open_database` for commands that only read: a SQLite file that is not there is
     refused (MissingDatabaseError) instead of being created empty."""
+    check_database_exists(url)
+    return open_database(url)
+
+
+def check_database_exists(url: str) -> None:
+    """Raise MissingDatabaseError when `url` names a SQLite file that is not there."""
     parsed = _parse_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
             and not Path(parsed.database).is_file():
         raise MissingDatabaseError(f"no database at {Path(parsed.database).resolve()}")
-    return open_database(url)
 
 
 def refusal(exc: DBAPIError) -> str:

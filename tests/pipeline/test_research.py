@@ -47,7 +47,7 @@ def test_views_show_corrected_values(filled):
         corrections.correct(session, document, "funding", "4.2 2020 all", "amount", "1028000", author="anna")
 
     assert Decimal(str(run_query(filled, query)[1][0][0])) == Decimal("1028000")
-    columns, rows = run_query(filled, "SELECT region_name, organization_kind, by_agreement FROM measure_executors")
+    columns, rows, _ = run_query(filled, "SELECT region_name, organization_kind, by_agreement FROM measure_executors")
     assert columns == ["region_name", "organization_kind", "by_agreement"] and len(rows) > 100
 
 
@@ -117,6 +117,6 @@ def test_one_act_ingested_as_text_word_and_pdf_counts_once(sessions):
                       source_path=str(path), pipeline_version="test")
         if suffix == ".txt":
             alone = run_query(sessions, funding)[1]
-    _, preferred = run_query(sessions, "SELECT act_key, files_of_act FROM preferred_documents")
+    _, preferred, _ = run_query(sessions, "SELECT act_key, files_of_act FROM preferred_documents")
     assert [files for _, files in preferred] == [3]
     assert run_query(sessions, funding)[1] == alone and alone

@@ -389,7 +389,7 @@ def test_research_exports_and_views_show_period_basis_and_task(sessions, make_do
         ("", "2023-Q1", "plan"), ("", "", "fact"), ("", "2023-Q1", "fact"), ("1", "", "plan")]
     assert list(parquet.basis)[-4:] == ["plan", "fact", "fact", "plan"]
     assert list(parquet.is_document_total.astype(bool)) == [False] * 3 + [True] + [False] * 4
-    columns, rows = run_query(sessions, "SELECT measure_code, task_code, period, basis, amount FROM funding_facts "
+    columns, rows, _ = run_query(sessions, "SELECT measure_code, task_code, period, basis, amount FROM funding_facts "
                                         "WHERE year = 2023 AND source = 'fund_grant' ORDER BY funding_id")
     assert [tuple(r[:4]) for r in rows] == [("1.2", None, None, "plan"), ("1.2", None, "2023-Q1", "plan"),
                                            ("1.2", None, None, "fact"), ("1.2", None, "2023-Q1", "fact")]
@@ -430,6 +430,7 @@ def test_issues_summary_and_runs(sessions, make_document):
     assert count_issues(sessions, IssueFilter(document="001_altai.docx")) == 2
     assert summary == {
         "documents": 1,
+        "acts": 1,
         "documents_by_region": {"RU-ALT": 1},
         "documents_by_format": {"docx": 1},
         "tasks": 2,
@@ -437,6 +438,7 @@ def test_issues_summary_and_runs(sessions, make_document):
         "funding_rows": 4,
         "indicators": 2,
         "organizations": 3,
+        "organizations_named": 3,
         "open_issues": 2,
         "last_run": {
             "id": run_id,
