@@ -5,7 +5,7 @@ type of every column. Corrections are in the rows, so the views show corrected d
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, Select, case, cast, func, select
+from sqlalchemy import Integer, Numeric, Select, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.engine import Dialect
 
 from models import db
@@ -94,8 +94,43 @@ def _measure_executors(preferred: bool = True) -> Select:
     .join(db.Organization, db.Organization.id == db.MeasureExecutor.organization_id), preferred)
 
 
+def _measure_totals() -> Select:
+    """One total per measure, year, period, basis and source, of each act's preferred
+    document: a source's amount as printed, and the measure's `all` amount as printed or,
+    where it is not printed, the sum of its sources (`derived`). `disagrees` marks a
+    printed `all` that is not the sum of the sources printed beside it."""
+    f = db.Funding
+    keys = (f.document_id, f.measure_code, f.year, f.period, f.basis)
+    measure_rows = _of_preferred(select(*keys, f.source, f.amount).join(d, d.id == f.document_id)
+                                 .where(f.measure_code.is_not(None)), True).subquery()
+    m = measure_rows.c
+    key_columns = [m.document_id, m.measure_code, m.year, m.period, m.basis]
+    parts = (select(*key_columns, func.sum(m.amount).label("amount")).where(m.source != "all")
+             .group_by(*key_columns).subquery())
+    printed = select(*key_columns, m.amount).where(m.source == "all").subquery()
+    every_key = select(*key_columns).distinct().subquery()
+
+    def same_key(other):
+        return and_(*(getattr(every_key.c, k.name).is_not_distinct_from(getattr(other.c, k.name)) for k in key_columns))
+
+    sources = select(*key_columns, m.source, m.amount, literal(False).label("derived"),
+                     literal(False).label("disagrees")).where(m.source != "all")
+    totals = (
+        select(*every_key.c, literal("all").label("source"), func.coalesce(printed.c.amount, parts.c.amount)
+               .label("amount"), printed.c.amount.is_(None).label("derived"),
+               # SQLite keeps amounts as exact text and sums them as floating point: compare to the kopeck
+               func.coalesce(func.abs(cast(printed.c.amount, Numeric(18, 2)) - parts.c.amount) >= 0.005, False)
+               .label("disagrees"))
+        .outerjoin(printed, same_key(printed)).outerjoin(parts, same_key(parts))
+    )
+    both = union_all(sources, totals).subquery()
+    return (select(both.c.document_id, d.source_file, d.region_code, *(c for c in both.c if c.name != "document_id"))
+            .join(d, d.id == both.c.document_id))
+
+
 VIEWS: dict[str, Select] = {
     "preferred_documents": PREFERRED_DOCUMENTS,
+    "measure_totals": _measure_totals(),
     "funding_facts": _funding_facts(),
     "indicator_facts": _indicator_facts(),
     "measure_executors": _measure_executors(),

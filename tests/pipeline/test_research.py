@@ -120,3 +120,19 @@ def test_one_act_ingested_as_text_word_and_pdf_counts_once(sessions):
     _, preferred, _ = run_query(sessions, "SELECT act_key, files_of_act FROM preferred_documents")
     assert [files for _, files in preferred] == [3]
     assert run_query(sessions, funding)[1] == alone and alone
+
+
+def test_measure_totals_add_up_to_the_printed_total_where_all_is_not_printed(sessions):
+    """001 prints sources for most measures and an «all» for few: the view derives the rest."""
+    path = ROOT / "data" / "raw" / "text" / "001_4e0a142146799e3e.txt"
+    save_document(sessions, extract(path), fingerprint=hashlib.sha256(path.read_bytes()).hexdigest(),
+                  source_path=str(path), pipeline_version="test")
+    whole_period = "basis = 'plan' AND period IS NULL AND year IS NULL AND source = 'all'"
+    printed = run_query(sessions, f"SELECT amount FROM funding_facts WHERE is_document_total AND {whole_period}").rows
+    measures = run_query(sessions, f"SELECT SUM(amount), SUM(CASE WHEN derived THEN 1 ELSE 0 END), "
+                                   f"SUM(CASE WHEN disagrees THEN 1 ELSE 0 END) FROM measure_totals "
+                                   f"WHERE {whole_period}").rows
+    assert Decimal(str(printed[0][0])) == Decimal("28056979")
+    total, derived, disagreeing = measures[0]
+    assert Decimal(str(total)).quantize(Decimal("0.01")) == Decimal("28056979.00")
+    assert int(derived) > 0 and int(disagreeing) == 0

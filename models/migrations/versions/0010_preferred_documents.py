@@ -18,18 +18,20 @@ down_revision: Union[str, Sequence[str], None] = "0009"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
+VIEWS_OF_0010 = ["preferred_documents", "funding_facts", "indicator_facts", "measure_executors"]
+
 
 def upgrade() -> None:
     dialect = op.get_bind().dialect
     for name in VIEWS_BEFORE_0010:
         op.execute(f"DROP VIEW {name}")
-    for name in VIEWS:
+    for name in VIEWS_OF_0010:
         op.execute(create_view_sql(name, dialect, VIEWS))
 
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect
-    for name in reversed(list(VIEWS)):
+    for name in reversed(VIEWS_OF_0010):
         op.execute(f"DROP VIEW {name}")
     for name in VIEWS_BEFORE_0010:
         op.execute(create_view_sql(name, dialect, VIEWS_BEFORE_0010))
