@@ -35,6 +35,7 @@ from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, 
 _log = logging.getLogger("orders")
 if not any(isinstance(h, APILogHandler) for h in _log.handlers):
     _log.addHandler(APILogHandler())
+_log.propagate = False  # to the run's log, not to the console: `orders ingest -v` adds its own handler
 
 # Set by an in-process caller (the CLI) to follow the batch; None elsewhere.
 progress_hook: Callable[[FileOutcome], None] | None = None

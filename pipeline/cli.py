@@ -6,6 +6,7 @@ not answer.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import sys
@@ -180,6 +181,9 @@ def deploy(
         raise UsageError("set PREFECT_API_URL to the Prefect server (e.g. http://127.0.0.1:4200/api); "
                          "README: «Scheduled runs»")
     from flows.ingest import absolute_sqlite_url, deploy as deploy_flow
+    from pipeline.preflight import check_prefect_api
+
+    check_prefect_api(os.environ["PREFECT_API_URL"])
 
     settings = load_settings(database_url=db)
     url = absolute_sqlite_url(settings.database_url)
@@ -228,7 +232,8 @@ def export(
 def sql(
     query: str = typer.Argument(..., help="A query, e.g. \"SELECT region_name, SUM(amount) FROM funding_facts …\""),
     limit: int = typer.Option(1000, help="At most this many rows (a note says when the query has more)"),
-    format: str = typer.Option("table", "--format", help="table (on screen), csv, json, or parquet (with --out)"),
+    format: str = typer.Option("table", "--format", help="table (on screen), csv, json, or parquet (with --out; "
+                               "values as the database returns them: `orders export` types whole views)"),
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the screen"),
     db: Optional[str] = DbOption,
 ) -> None:
@@ -242,6 +247,8 @@ def sql(
 
     if format not in QUERY_FORMATS:
         raise UsageError(f"unknown output format «{format}»; supported: {', '.join(QUERY_FORMATS)}")
+    if out_file is not None and format == "table":
+        raise UsageError("--out writes csv, json or parquet: add --format csv, json or parquet")
     url = load_settings(database_url=db).database_url
     check_database_exists(url)  # a reader role may not migrate: the file is only looked for
     sessions = open_sql_reader(url)
@@ -255,14 +262,28 @@ def sql(
             table.add_row(*("" if v is None else str(v) for v in row))
         out.print(table)
         out.print(f"{len(result.rows)} row(s)")
-    elif format == "parquet" or out_file is None:
-        write_query_result(result, format, out=sys.stdout, path=out_file)
+    elif out_file is None:
+        write_query_result(result, format, out=sys.stdout)
     else:
-        with out_file.open("w", encoding="utf-8", newline="") as target:
-            write_query_result(result, format, out=target)
+        _write_file(out_file, result, format)
     if result.truncated:
         console.print(f"note: the query has more than {limit} rows; only the first {limit} are shown "
                       f"(raise --limit, or add LIMIT/OFFSET, or `orders export` the whole view)")
+
+
+def _write_file(path: Path, result, fmt: str) -> None:
+    """A query's rows into `path`, its folder made; a path that cannot be written is one line."""
+    from pipeline.research import write_query_result
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "parquet":
+            write_query_result(result, fmt, path=path)
+            return
+        with path.open("w", encoding="utf-8", newline="") as target:
+            write_query_result(result, fmt, out=target)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @app.command("sql-reader")
@@ -304,15 +325,18 @@ def issues(
     kind: Optional[str] = typer.Option(None, help="only this kind, e.g. sum_mismatch"),
     db: Optional[str] = DbOption,
 ) -> None:
-    """The review queue, the most consequential first."""
+    """The review queue by act (the files of one order together), the most consequential first."""
     from pipeline.store import IssueFilter, list_issues
 
     which = IssueFilter(None if status == "all" else status, document, region, kind)
     rows = list_issues(_existing(db), which)
-    table = Table("document", "kind", "where", "detail", "status", expand=True)
-    for row in rows:
-        table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
-    out.print(table)
+    for _, group in itertools.groupby(rows, key=lambda row: row.act_key):
+        group = list(group)
+        table = Table("document", "kind", "where", "detail", "status", title=group[0].act, title_justify="left",
+                      expand=True)
+        for row in group:
+            table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
+        out.print(table)
     out.print(f"{len(rows)} issue(s)")
 
 
@@ -372,7 +396,7 @@ def users_list(db: Optional[str] = DbOption) -> None:
     """The accounts: role, whether disabled, when created, how many live sessions."""
     from review.auth import list_accounts
 
-    accounts = list_accounts(_sessions(db))
+    accounts = list_accounts(_existing(db))
     table = Table("name", "role", "disabled", "created (UTC)", "active sessions")
     for account in accounts:
         table.add_row(account.name, account.role, "yes" if account.disabled else "no",

@@ -88,7 +88,7 @@ def test_unusable_database_is_one_clear_error(tmp_path):
 
 
 @pytest.mark.parametrize("command", [["status"], ["export", "--out", "exported"], ["sql", "SELECT 1"], ["issues"],
-                                     ["runs"], ["review", "serve", "--port", "1"]])
+                                     ["runs"], ["review", "serve", "--port", "1"], ["users", "list"]])
 def test_commands_that_only_read_refuse_a_database_that_is_not_there(command, tmp_path):
     """A mistyped --db is one line and exit 3, and creates nothing."""
     missing = tmp_path / "nodir" / "orders.db"
@@ -250,3 +250,23 @@ def test_status_says_what_is_stored_in_words_and_counts_organisations_as_ingest_
     assert re.search(rf"organisations: \d+ distinct bodies \({named} as the documents name them", status), status
     assert status.startswith("documents: 1 of 1 act(s); by region: RU-KLU 1; by format: text 1")
     assert "{" not in status
+
+
+def test_sql_writes_into_a_folder_it_makes_and_out_needs_a_file_format(ingested, tmp_path):
+    url, _ = ingested
+    made = orders("sql", FUNDING, "--format", "csv", "--out", str(tmp_path / "new" / "f.csv"), "--db", url)
+    table = orders("sql", FUNDING, "--out", str(tmp_path / "t.txt"), "--db", url)
+    assert made.returncode == 0 and (tmp_path / "new" / "f.csv").read_text(encoding="utf-8").startswith("measure_code")
+    assert table.returncode == 2 and "--format csv, json or parquet" in table.stderr
+
+
+def test_issues_are_listed_under_their_act(ingested):
+    url, _ = ingested
+    listed = orders("issues", "--db", url, env={"COLUMNS": "200"}).stdout
+    assert listed.index("приказ № 1070-17") < listed.index("sum_mismatch")
+
+
+def test_deploy_to_a_prefect_server_that_does_not_answer_is_one_line(tmp_path):
+    result = orders("deploy", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'd.db'}",
+                    env={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert (result.returncode, result.stderr.strip().count("\n")) == (4, 0), result.stderr
