@@ -50,7 +50,7 @@ def starts_name(text: str) -> bool:
     return bool(ORG_HEAD.match(text)) and any(_ORG_NOUN.match(w) for w in words)
 
 
-def _names_a_body(short: str) -> bool:
+def _short_form_of_a_body(short: str) -> bool:
     """A short form that stands for a body («минсоцзащиты края», «ГБУ КО «Доверие»», «Фонд»),
     not for the programme or a document («комплекс мер», «Программа», «Порядок»)."""
     return names_a_body(short) or bool(re.search(r"[А-ЯЁ]{2,}", short)) or ministry_field(short.split()[0]) is not None
@@ -242,7 +242,7 @@ class OrganizationIndex:
             for m in _DEFINITION.finditer(text):
                 full = _name_before(text[:m.start()])
                 short = strip_notes(m.group("short"))
-                if full and short and starts_name(full) and _names_a_body(short):
+                if full and short and starts_name(full) and _short_form_of_a_body(short):
                     name = self.add(full)
                     self.definitions[_key(short)] = name
                     self._alias(name, short)

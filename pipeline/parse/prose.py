@@ -175,10 +175,11 @@ def _continue_title(title: str, following: list[str]) -> str:
 
 def _continues_title(title: str, line: str, after: str) -> bool:
     """Whether `line` goes on with `title`: it starts in lowercase or with a year («по
-    профилактике …», «2019–2020 годы»), or the title's quote is still open; or the title is not complete yet (no years at its
-    end) and a region's name runs on into the line («… Республики» / «Карелия …», «Тверской» /
-    «области …»), or the line is in capitals like the title, or opens with a quoted name or a
-    word in an oblique case («Ставропольского края», «„Город Чита“ на …»)."""
+    профилактике …», «2019–2020 годы»), or the title's quote is still open; or the title is
+    not complete yet (no years at its end) and a region's name runs on into the line («…
+    Республики» / «Карелия …», «Тверской» / «области …»), or the line is in capitals like the
+    title, or opens with a quoted name or a word in an oblique case («Ставропольского края»,
+    «„Город Чита“ на …»)."""
     if line[0].islower() or _YEAR_START.match(line) or title.count("«") > title.count("»"):
         return True
     if _TITLE_COMPLETE.search(title):
