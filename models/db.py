@@ -39,6 +39,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from models.records import FUNDING_BASES, FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS, ReviewIssue, ValueRef
+from normalizers.periods import period_bounds
+from normalizers.units import read_indicator_value
 
 # Deterministic constraint names: Alembic needs them to alter constraints later,
 # above all in SQLite batch mode, which rebuilds tables.
@@ -244,6 +246,10 @@ class Organization(Base):
     kind: Mapped[str] = mapped_column(String(32), default="other")
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
     registry_key: Mapped[str] = mapped_column(Text, unique=True)  # see organization_key()
+    # Across regions: the name it shares with its counterparts elsewhere («министерство
+    # образования»), and for a federal body's branch the federal body itself.
+    common_name: Mapped[str | None] = mapped_column(Text, index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id", ondelete="SET NULL"), index=True)
 
     aliases: Mapped[list[OrganizationAlias]] = relationship(
         order_by="OrganizationAlias.id", cascade="all, delete-orphan", passive_deletes=True
@@ -394,8 +400,28 @@ class IndicatorValue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"), index=True)
     period: Mapped[str] = mapped_column(String(16))  # YYYY, YYYY-H1, YYYY-Q3
-    value: Mapped[str] = mapped_column(String)
+    value: Mapped[str] = mapped_column(String)  # as printed
     position: Mapped[int] = mapped_column(Integer)
+    # Read from `value` and `period` whenever either is set (`read_value`), never by hand.
+    number: Mapped[float | None] = mapped_column(Float)  # None: the value is not a number
+    unit: Mapped[str | None] = mapped_column(String(16))  # a unit printed in the cell («74%»)
+    bound: Mapped[str | None] = mapped_column(String(16))  # at_least, at_most, above, below
+    period_start: Mapped[dt.date | None] = mapped_column(Date)
+    period_end: Mapped[dt.date | None] = mapped_column(Date)
+
+    @classmethod
+    def of(cls, period: str, value: str, position: int) -> IndicatorValue:
+        """A value as printed, with its number and its period's first and last day."""
+        row = cls(period=period, position=position)
+        row.read_value(value)
+        row.period_start, row.period_end = period_bounds(period)
+        return row
+
+    def read_value(self, value: str) -> None:
+        """Set the printed value and what is read from it."""
+        self.value = value
+        number, self.unit, self.bound = read_indicator_value(value)
+        self.number = float(number) if number is not None else None
 
 
 class TargetGroup(Base):
@@ -404,7 +430,7 @@ class TargetGroup(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
     title: Mapped[str] = mapped_column(Text)
-    count: Mapped[int | None] = mapped_column("size", Integer)  # people or families, where printed
+    size: Mapped[int | None] = mapped_column(Integer)  # people or families, where printed
     position: Mapped[int] = mapped_column(Integer)
 
 
@@ -484,7 +510,7 @@ class Issue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
     kind: Mapped[str] = mapped_column(String(32))
-    where_: Mapped[str] = mapped_column("place", String)  # "funding 4.2", "measure 3.6", "document doc_number"
+    place: Mapped[str] = mapped_column(String)  # "funding 4.2", "measure 3.6", "document doc_number"
     detail: Mapped[str] = mapped_column(Text)
     # The value a reviewer corrects to settle the issue, named as corrections name it (NULL: none).
     value_entity: Mapped[str | None] = mapped_column(String(32))
@@ -500,7 +526,7 @@ class Issue(Base):
     def of(cls, issue: ReviewIssue, position: int, id: int | None = None) -> Issue:
         """The row of an extracted or re-validated issue."""
         entity, key, field = issue.value or (None, None, None)
-        return cls(id=id, kind=issue.kind, where_=issue.where, detail=issue.detail, value_entity=entity,
+        return cls(id=id, kind=issue.kind, place=issue.where, detail=issue.detail, value_entity=entity,
                    value_key=key, value_field=field, subject=issue.subject, position=position)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)

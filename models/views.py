@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import Integer, Numeric, Select, and_, case, cast, func, literal, select, union_all
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import aliased
 
 from models import db
 
@@ -68,37 +69,49 @@ def _funding_facts(dimensions: bool = True, preferred: bool = True) -> Select:
         preferred)
 
 
-def _indicator_facts(preferred: bool = True) -> Select:
+def _indicator_facts(preferred: bool = True, numbers: bool = True) -> Select:
+    """Indicator values with their indicator, document and region; without `numbers`,
+    as revisions 0005–0012 created it, before values had a number and periods dates."""
+    v = db.IndicatorValue
+    read = (v.number, v.bound, v.period_start, v.period_end) if numbers else ()
+    unit = func.coalesce(db.Indicator.unit, v.unit).label("unit") if numbers else db.Indicator.unit
     return _of_preferred(select(
-        db.IndicatorValue.id.label("indicator_value_id"), *_DOCUMENT_COLUMNS,
-        db.Indicator.code.label("indicator_code"), db.Indicator.title.label("indicator_title"), db.Indicator.unit,
-        db.Indicator.base_value, db.Indicator.base_date, db.IndicatorValue.period,
-        cast(func.substr(db.IndicatorValue.period, 1, 4), Integer).label("year"), db.IndicatorValue.value,
+        v.id.label("indicator_value_id"), *_DOCUMENT_COLUMNS,
+        db.Indicator.code.label("indicator_code"), db.Indicator.title.label("indicator_title"), unit,
+        db.Indicator.base_value, db.Indicator.base_date, v.period,
+        cast(func.substr(v.period, 1, 4), Integer).label("year"), v.value, *read,
     )
     .join(db.Indicator, db.Indicator.id == db.IndicatorValue.indicator_id)
     .join(d, d.id == db.Indicator.document_id)
     .outerjoin(r, r.code == d.region_code), preferred)
 
 
-def _measure_executors(preferred: bool = True) -> Select:
-    return _of_preferred(select(
+def _measure_executors(preferred: bool = True, identity: bool = True) -> Select:
+    """Executors of measures with their organisation; without `identity`, as revisions
+    0005–0012 created it, before organisations had a common name and a parent."""
+    o, parent = db.Organization, aliased(db.Organization)
+    across = (o.common_name.label("organization_common_name"), o.parent_id.label("parent_organization_id"),
+              parent.name.label("parent_organization")) if identity else ()
+    query = (select(
         db.MeasureExecutor.id.label("measure_executor_id"), *_DOCUMENT_COLUMNS,
         db.Measure.code.label("measure_code"), db.Measure.title.label("measure_title"), db.Measure.deadline,
-        db.Measure.deadline_start, db.Measure.deadline_end, db.Organization.id.label("organization_id"),
-        db.Organization.name.label("organization"), db.Organization.kind.label("organization_kind"),
-        db.Organization.region_code.label("organization_region"), db.MeasureExecutor.by_agreement,
+        db.Measure.deadline_start, db.Measure.deadline_end, o.id.label("organization_id"),
+        o.name.label("organization"), o.kind.label("organization_kind"),
+        o.region_code.label("organization_region"), db.MeasureExecutor.by_agreement, *across,
     )
     .join(db.Measure, db.Measure.id == db.MeasureExecutor.measure_id)
     .join(d, d.id == db.Measure.document_id)
     .outerjoin(r, r.code == d.region_code)
-    .join(db.Organization, db.Organization.id == db.MeasureExecutor.organization_id), preferred)
+    .join(o, o.id == db.MeasureExecutor.organization_id))
+    return _of_preferred(query.outerjoin(parent, parent.id == o.parent_id) if identity else query, preferred)
 
 
-def _measure_totals() -> Select:
+def _measure_totals(names: bool = True) -> Select:
     """One total per measure, year, period, basis and source, of each act's preferred
     document: a source's amount as printed, and the measure's `all` amount as printed or,
     where it is not printed, the sum of its sources (`derived`). `disagrees` marks a
-    printed `all` that is not the sum of the sources printed beside it."""
+    printed `all` that is not the sum of the sources printed beside it. Without `names`:
+    as revision 0012 created it, without the region's name and the measure's title."""
     f = db.Funding
     keys = (f.document_id, f.measure_code, f.year, f.period, f.basis)
     measure_rows = _of_preferred(select(*keys, f.source, f.amount).join(d, d.id == f.document_id)
@@ -124,8 +137,16 @@ def _measure_totals() -> Select:
         .outerjoin(printed, same_key(printed)).outerjoin(parts, same_key(parts))
     )
     both = union_all(sources, totals).subquery()
-    return (select(both.c.document_id, d.source_file, d.region_code, *(c for c in both.c if c.name != "document_id"))
-            .join(d, d.id == both.c.document_id))
+    named = (d.source_file, d.region_code, r.name.label("region_name")) if names else (d.source_file, d.region_code)
+    title = (db.Measure.title.label("measure_title"),) if names else ()
+    query = (select(both.c.document_id, *named, both.c.measure_code, *title,
+                    *(c for c in both.c if c.name not in ("document_id", "measure_code")))
+             .join(d, d.id == both.c.document_id))
+    if not names:
+        return query
+    return (query.outerjoin(r, r.code == d.region_code)
+            .outerjoin(db.Measure, (db.Measure.document_id == both.c.document_id)
+                       & (db.Measure.code == both.c.measure_code)))
 
 
 VIEWS: dict[str, Select] = {
@@ -137,12 +158,19 @@ VIEWS: dict[str, Select] = {
 }
 
 # The views as earlier revisions create them: a migration builds the schema of its own
-# revision, whatever the models say today. 0009 read every document; 0005 to 0008 also
-# had no task, period and basis in funding_facts.
+# revision, whatever the models say today. 0010 to 0012 had no indicator numbers nor
+# organisations' common names; 0009 read every document; 0005 to 0008 also had no task,
+# period and basis in funding_facts.
+VIEWS_BEFORE_0013: dict[str, Select] = {
+    **VIEWS,
+    "measure_totals": _measure_totals(names=False),
+    "indicator_facts": _indicator_facts(numbers=False),
+    "measure_executors": _measure_executors(identity=False),
+}
 VIEWS_BEFORE_0010: dict[str, Select] = {
     "funding_facts": _funding_facts(preferred=False),
-    "indicator_facts": _indicator_facts(preferred=False),
-    "measure_executors": _measure_executors(preferred=False),
+    "indicator_facts": _indicator_facts(preferred=False, numbers=False),
+    "measure_executors": _measure_executors(preferred=False, identity=False),
 }
 VIEWS_BEFORE_0009: dict[str, Select] = {**VIEWS_BEFORE_0010,
                                          "funding_facts": _funding_facts(dimensions=False, preferred=False)}

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from models.records import Organization
 from normalizers.abbreviations import spell_out
 from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import case_variants, inflect_head, to_nominative
 from normalizers import lexicon
-from normalizers.regions import find_region, region_by_code, region_mentions
+from normalizers.regions import city_mentions, find_region, region_by_code, region_mentions
 from normalizers.text import capitalize_first, collapse, dehyphenate, morph
 
 _AGREEMENT_NOTE = re.compile(r"\(\s*по\s+согласованию\s*\)", re.I)
@@ -444,3 +446,68 @@ def _legal_form_initials(name: str) -> str:
     if not m:
         return ""
     return "".join(w[0] for w in (m.group(1) + m.group(2)).split()).upper()
+
+
+class FederalIdentity(NamedTuple):
+    """A federal body as its full name (`parent`), and whether the name is that of its
+    branch in a territory rather than of the body itself."""
+
+    parent: str
+    branch: bool
+
+
+@lru_cache(maxsize=1)
+def _federal_forms() -> dict[str, str]:
+    """Every printed form of every federal body (lower case) → its full name."""
+    forms = {}
+    for name, others in lexicon.FEDERAL_BODIES.items():
+        for spelling in (name, *others):
+            variants = {spelling} if spelling.split()[0].isupper() else case_variants(spelling) | {spelling}
+            forms.update({" ".join(v.lower().split()): name for v in variants})
+    return forms
+
+
+def federal_identity(name: str) -> FederalIdentity | None:
+    """«Отделение Фонда пенсионного и социального страхования Российской Федерации по
+    Алтайскому краю», «Отделение СФР по Алтайскому краю» and «ОСФР по Алтайскому краю»
+    → (Фонд пенсионного и социального страхования Российской Федерации, branch); «МВД
+    России» → (Министерство внутренних дел Российской Федерации, not a branch); None
+    for a body that is neither a federal body nor its branch."""
+    text = " ".join(strip_notes(name).split())
+    body, territory = re.subn(r"\s+по\s+\S.*$", "", text)
+    branch_word = lexicon.BRANCH.match(body)
+    if branch_word:
+        body = body[branch_word.end():]
+    forms = _federal_forms()
+    parent = forms.get(body.lower())
+    if parent is None and not branch_word:  # «ОСФР», «ГУ МВД России»: the branch's initials glued on
+        for initials in lexicon.BRANCH_INITIALS:
+            rest = body[len(initials):].lstrip()
+            if body.startswith(initials) and rest.lower() in forms:
+                parent, branch_word = forms[rest.lower()], True
+                break
+    if parent is None:
+        return None
+    return FederalIdentity(parent, bool(branch_word) or bool(territory))
+
+
+def common_name(name: str) -> str:
+    """The name a body shares with its counterparts elsewhere, in lower case: its
+    abbreviations spelled out and its territory left out («Министерство образования
+    Омской области», «Министерство образования Алтайского края» → «министерство
+    образования»). A federal branch's is its parent's."""
+    federal = federal_identity(name)
+    if federal:
+        return federal.parent.lower()
+    text = spell_out(strip_notes(name))
+    cut = [(start, end) for start, end, _ in region_mentions(text)] + [(s, e) for s, e, _ in city_mentions(text)]
+    for start, end in sorted(cut, reverse=True):
+        text = text[:start] + text[end:]
+    text = re.sub(r"\s+по\s*$", "", _TERRITORY_WORDS.sub("", text).strip())  # «… по городу Барнаулу»
+    text = " ".join(re.sub(r"\(\s*\)|«\s*»", "", text).split())
+    return text.replace(" »", "»").strip(" ,.-")
+
+
+# Words naming a territory that remain when its name is cut out: «… края», «г. », «города».
+_TERRITORY_WORDS = re.compile(r"(?<![\w-])(?:края|области|республики|автономного\s+округа|г\.|города|района|"
+                              r"городу|городе|району|муниципального\s+(?:района|округа|образования))(?![\w-])", re.I)

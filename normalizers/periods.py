@@ -116,3 +116,26 @@ def repair_periods(periods: list[str]) -> list[str]:
             before = [_step(periods[i + 1], -1)] if i + 1 < len(kinds) and kinds[i + 1] == dominant else []
             fixed[i] = next((p for p in after + before if p[:4] == periods[i][:4]), periods[i])
     return fixed
+
+
+_PART_MONTHS = {"Q": 3, "H": 6}  # months in a quarter, a half-year
+
+
+def period_bounds(period: str) -> tuple[dt.date | None, dt.date | None]:
+    """First and last day of a period code: «2023» → 1 Jan–31 Dec 2023, «2023-Q3» →
+    1 Jul–30 Sep, «2023-H1» → 1 Jan–30 Jun, «2023-9M» → 1 Jan–30 Sep; (None, None) for
+    anything else."""
+    m = re.fullmatch(r"((?:19|20)\d{2})(?:-(?:([QH])([1-4])|(9)M))?", period or "")
+    if m is None:
+        return None, None
+    year = int(m.group(1))
+    if m.group(4):
+        return dt.date(year, 1, 1), dt.date(year, 9, 30)
+    if not m.group(2):
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    size, n = _PART_MONTHS[m.group(2)], int(m.group(3))
+    if n * size > 12:
+        return None, None
+    last_month = n * size
+    end = dt.date(year + last_month // 12, last_month % 12 + 1, 1) - dt.timedelta(days=1)
+    return dt.date(year, last_month - size + 1, 1), end

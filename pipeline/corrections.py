@@ -56,7 +56,7 @@ def indicator_value_key(indicator: db.Indicator, value: db.IndicatorValue) -> st
 
 
 def issue_key(row: db.Issue) -> str:
-    return f"{row.kind}|{row.where_}|{row.detail}"
+    return f"{row.kind}|{row.place}|{row.detail}"
 
 
 def _keyed(rows: list, key: Callable[[Any], str]) -> dict[str, Any]:
@@ -168,6 +168,11 @@ def _write_measure_code(_session: Session, document: db.Document, measure: db.Me
     measure.code = code
 
 
+def _write_indicator_value(_session: Session, _document: db.Document, value: db.IndicatorValue,
+                           text: str | None) -> None:
+    value.read_value(_text(text) or "")
+
+
 def executor_names(measure: db.Measure) -> list[str]:
     """The measure's executors as the document prints them (as corrected)."""
     return [link.name or link.organization.name for link in measure.executors]
@@ -218,7 +223,7 @@ FIELDS: dict[tuple[str, str], Field] = {
     ("indicator", "title"): _field(_indicators, "title"),
     ("indicator", "unit"): _field(_indicators, "unit"),
     ("indicator", "base_value"): _field(_indicators, "base_value"),
-    ("indicator_value", "value"): _field(_indicator_values, "value"),
+    ("indicator_value", "value"): Field(_indicator_values, _attribute("value")[0], _write_indicator_value),
     ("issue", "status"): Field(_issue_rows, _attribute("status")[0], _write_issue_status),
 }
 
@@ -274,7 +279,7 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
     if not (reason or "").strip():
         raise CorrectionError("say why the issue is dismissed")
     if issue.status == "dismissed":
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.where_}» is dismissed already")
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.place}» is dismissed already")
     return correct(session, session.get(db.Document, issue.document_id), "issue", issue_key(issue), "status", "dismissed",
                    author=author, comment=reason)
 
@@ -297,7 +302,7 @@ def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
     dismissals = [c for c in _corrections_of(session, act_key, "issue", issue_key(issue), "status")
                   if c.status == "active" and c.new_value == "dismissed"]
     if issue.status != "dismissed" or not dismissals:
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.where_}» is not dismissed")
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.place}» is not dismissed")
     for c in reversed(dismissals):
         revert(session, c, author=author)
 
@@ -381,7 +386,7 @@ def revalidate(session: Session, document: db.Document) -> None:
     hold are closed, closed ones that fail again reopen, new failures are added."""
     session.flush()
     fresh = {(i.kind, i.where, i.detail): i for i in validate(load_document(session, document.id))}
-    stored = {(x.kind, x.where_, x.detail): x for x in document.issues if x.kind in CHECKED_KINDS}
+    stored = {(x.kind, x.place, x.detail): x for x in document.issues if x.kind in CHECKED_KINDS}
     for key, issue in stored.items():
         if key not in fresh and issue.status == "open":
             issue.status = "closed"

@@ -103,14 +103,14 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             )
             for i in document.indicators
         ],
-        target_groups=[records.TargetGroup(title=g.title, count=g.count) for g in document.target_groups],
+        target_groups=[records.TargetGroup(title=g.title, count=g.size) for g in document.target_groups],
         tables=[_table_records(t.rows) for t in document.tables],
         signatories=[
             records.Signatory(name=s.name, position=s.job_title, organization=s.organization)
             for s in document.signatories
         ],
         issues=[
-            records.ReviewIssue(kind=x.kind, where=x.where_, detail=x.detail, provenance=where("issue", x.id),
+            records.ReviewIssue(kind=x.kind, where=x.place, detail=x.detail, provenance=where("issue", x.id),
                                 value=x.value, subject=x.subject)
             for x in document.issues
             if x.status == "open"  # closed and dismissed issues are the review page's history

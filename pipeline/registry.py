@@ -13,14 +13,24 @@ from sqlalchemy.sql import Select
 
 from models import db, records
 from normalizers.abbreviations import spell_out
-from normalizers.organizations import classify_kind
+from normalizers.organizations import classify_kind, common_name, federal_identity
 
 
 def registry_key(name: str, region_code: str | None) -> str:
     """The key an organisation is registered by: names that differ only in
     abbreviations («ГБУ КО …», «государственное бюджетное учреждение Калужской
-    области …») share it."""
+    области …») share it; so do a federal body's names («МВД России») in every
+    region, and its branch's names in one region («ОСФР по …», «Отделение Фонда
+    пенсионного и социального страхования Российской Федерации по …»)."""
+    federal = federal_identity(name)
+    if federal and federal.branch:
+        return db.organization_key(f"{_BRANCH_OF} {federal.parent}", region_code)
+    if federal:
+        return db.organization_key(federal.parent, None)
     return db.organization_key(spell_out(name, region_code), region_code)
+
+
+_BRANCH_OF = "территориальный орган"
 
 
 @dataclass
@@ -96,10 +106,24 @@ def _upsert_organization(session: Session, org: _NamedOrganization, key: str) ->
     existing = select(db.Organization).where(db.Organization.registry_key == key)
     row = session.scalar(existing)
     if row is None:
-        new = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key)
-        row = _insert_or_get(session, new, existing)
+        row = _insert_or_get(session, _new_organization(session, org, key), existing)
     if row.kind == "other" and org.kind != "other":
         row.kind = org.kind  # a later document classified it more precisely
+    return row
+
+
+def _new_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
+    """A registry row; a federal body is registered without a region, and is the
+    parent of its branches."""
+    federal = federal_identity(org.name)
+    row = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key,
+                          common_name=common_name(org.name))
+    if federal:
+        row.kind = "federal_body"
+    if federal and federal.branch:
+        row.parent_id = registered(session, federal.parent, None).id
+    elif federal:
+        row.name, row.region_code = federal.parent, None
     return row
 
 

@@ -343,7 +343,7 @@ def _insert_document(
 ) -> db.Document:
     """The document's rows; replacing a stored version, it keeps that version's id and
     its issues' ids (by kind, place and detail), so that the review page's links hold."""
-    issue_ids = {(x.kind, x.where_, x.detail): x.id for x in replacing.issues} if replacing else {}
+    issue_ids = {(x.kind, x.place, x.detail): x.id for x in replacing.issues} if replacing else {}
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
     ensure_regions(session, doc)
@@ -380,7 +380,7 @@ def _insert_document(
         funding=[_funding(f, i) for i, f in enumerate(doc.funding)],
         indicators=[_indicator(ind, i) for i, ind in enumerate(doc.indicators)],
         target_groups=[
-            db.TargetGroup(title=g.title, count=g.count, position=i) for i, g in enumerate(doc.target_groups)
+            db.TargetGroup(title=g.title, size=g.count, position=i) for i, g in enumerate(doc.target_groups)
         ],
         tables=[db.DocumentTable(rows=_table_json(t), position=i) for i, t in enumerate(doc.tables)],
         signatories=[
@@ -456,7 +456,7 @@ def _indicator(ind: records.Indicator, position: int) -> db.Indicator:
         base_date=ind.base_date,
         position=position,
         values=[
-            db.IndicatorValue(period=v.period, value=v.value, position=i) for i, v in enumerate(ind.values)
+            db.IndicatorValue.of(v.period, v.value, i) for i, v in enumerate(ind.values)
         ],
     )
 
@@ -617,7 +617,7 @@ class IssueFilter:
         query = query.where(*(column == value for column, value in conditions if value is not None))
         if self.text:
             query = query.where(or_(*(column.icontains(self.text, autoescape=True)
-                                      for column in (db.Issue.where_, db.Issue.detail, db.Document.source_file))))
+                                      for column in (db.Issue.place, db.Issue.detail, db.Document.source_file))))
         return query
 
 
@@ -638,7 +638,7 @@ def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilte
                 source_file=document.source_file,
                 region_code=document.region_code,
                 kind=issue.kind,
-                where=issue.where_,
+                where=issue.place,
                 detail=issue.detail,
                 status=issue.status,
                 created_at=issue.created_at,

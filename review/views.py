@@ -140,7 +140,7 @@ _WHERE = re.compile(r"^(?P<entity>funding|measure|indicator|task|document|page)\
 
 
 def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: Path) -> Focus | None:
-    m = _WHERE.match(issue.where_)
+    m = _WHERE.match(issue.place)
     if not m:
         return None
     entity, code = m.group("entity"), m.group("code")
@@ -378,7 +378,7 @@ def issue_changes(before: IssueStates, issues: list[db.Issue]) -> list[str]:
     """«closed: …», «opened: …»: the issues an edit (or its revert) settled or raised."""
     closed = [x for x in issues if before.get(x.id) == "open" and x.status == "closed"]
     opened = [x for x in issues if x.status == "open" and before.get(x.id) != "open"]
-    return [f"{what}: " + ", ".join(f"{x.kind} · {x.where_} ({_brief(x.detail, 80)})" for x in group[:5])
+    return [f"{what}: " + ", ".join(f"{x.kind} · {x.place} ({_brief(x.detail, 80)})" for x in group[:5])
             + (f" and {len(group) - 5} more" if len(group) > 5 else "")
             for what, group in (("closed", closed), ("opened", opened)) if group]
 

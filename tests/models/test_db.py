@@ -30,7 +30,7 @@ def _document_row(**overrides) -> db.Document:
     return db.Document(**(values | overrides))
 
 
-HEAD = "0012"  # the newest revision
+HEAD = "0013"  # the newest revision
 
 
 def _count(session, table_name: str) -> int:
@@ -157,7 +157,7 @@ def test_organization_key_ignores_case_quotes_dashes_and_spacing():
 def test_issue_status_defaults_to_open_and_is_checked(sessions):
     with sessions.begin() as session:
         document = _document_row()
-        document.issues = [db.Issue(kind="other", where_="document title", detail="пусто", position=0)]
+        document.issues = [db.Issue(kind="other", place="document title", detail="пусто", position=0)]
         session.add(document)
     with sessions() as session:
         assert session.scalar(select(db.Issue.status)) == "open"
@@ -208,12 +208,12 @@ def test_funding_basis_defaults_to_plan_and_is_checked(sessions):
 def test_issue_kinds_are_the_records_kinds(sessions):
     with sessions.begin() as session:
         document = _document_row()
-        document.issues = [db.Issue(kind=kind, where_="document title", detail=kind, position=i)
+        document.issues = [db.Issue(kind=kind, place="document title", detail=kind, position=i)
                            for i, kind in enumerate(("unread_value", "unrecognised_table"))]
         session.add(document)
 
     with pytest.raises(IntegrityError), sessions.begin() as session:
-        session.add(db.Issue(document_id=document.id, kind="typo", where_="page 1", detail="?", position=2))
+        session.add(db.Issue(document_id=document.id, kind="typo", place="page 1", detail="?", position=2))
 
 
 # --------------------------------------------------------------------------- 0008 → 0009
@@ -299,7 +299,7 @@ def test_a_database_at_0008_migrates_to_0009_with_its_rows_kept(database_url):
     with sessions.begin() as session:  # the new kinds, columns and a new issue id that is none of the old ones
         session.add(db.Funding(document_id=1, measure_code="1.1", year=2023, period="2023-Q1", basis="fact",
                                source="all", source_label="факт", amount=Decimal(7), position=3))
-        issue = db.Issue(document_id=1, kind="unread_value", where_="funding 1.1", detail="?", position=3)
+        issue = db.Issue(document_id=1, kind="unread_value", place="funding 1.1", detail="?", position=3)
         session.add(issue)
     assert issue.id == 4
     engine.dispose()
@@ -315,7 +315,7 @@ def test_0009_downgrades_to_0008_and_upgrades_again(database_url):
             db.Funding(measure_code="1.1", year=2023, basis="fact", source="all", source_label="факт",
                        amount=Decimal(4), position=1),
         ]
-        document.issues = [db.Issue(kind="unrecognised_table", where_="page 2", detail="?", position=0)]
+        document.issues = [db.Issue(kind="unrecognised_table", place="page 2", detail="?", position=0)]
         session.add(document)
     engine = sessions.kw["bind"]
     _migrate(engine, "0008", downgrade=True)
@@ -343,7 +343,7 @@ def _act_in_two_files(session) -> None:
         document = _document_row(source_key=name, source_file=name, act_key=act, format=fmt)
         document.funding = [db.Funding(measure_code="1.1", year=2024, source="all", source_label="Всего",
                                        amount=Decimal(5), position=0)]
-        document.issues = [db.Issue(kind="other", where_="page 1", detail="?", position=i) for i in range(issues)]
+        document.issues = [db.Issue(kind="other", place="page 1", detail="?", position=i) for i in range(issues)]
         session.add(document)
 
 
@@ -364,3 +364,45 @@ def test_the_research_views_read_one_file_per_act(database_url):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT COUNT(*) FROM funding_facts")).scalar_one() == 1
     engine.dispose()
+
+
+# --------------------------------------------------------------------------- 0012 → 0013
+
+def test_a_database_at_0012_gets_indicator_numbers_and_organisation_identities(database_url):
+    old = _engine(database_url)
+    _migrate(old, "0012")
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
+    with old.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO document (source_key, act_key, fingerprint, source_file, source_path, format, page_count,"
+            " pipeline_version, status, ingested_at) VALUES ('a.docx', 'file|a.docx', :f, 'a.docx', 'a.docx',"
+            " 'docx', 1, 'old', 'needs_review', :now)").bindparams(bindparam("now", type_=DateTime(timezone=True))),
+            {"f": "f" * 64, "now": now})
+        connection.execute(text("INSERT INTO indicator (document_id, code, title, position) VALUES (1, '1', 'Доля', 0)"))
+        connection.execute(text("INSERT INTO indicator_value (indicator_id, period, value, position) VALUES "
+                                "(1, '2023-H1', 'не менее 74,5%', 0), (1, '2024', 'рост', 1)"))
+        connection.execute(text("INSERT INTO region (code) VALUES ('RU-ALT')"))
+        connection.execute(text(
+            "INSERT INTO organization (name, kind, region_code, registry_key) VALUES "
+            "('ОСФР по Алтайскому краю', 'other', 'RU-ALT', 'RU-ALT|осфр по алтайскому краю'), "
+            "('Министерство образования Алтайского края', 'ministry', 'RU-ALT', 'RU-ALT|министерство образования')"))
+    old.dispose()
+
+    sessions = open_database(database_url)
+    with sessions() as session:
+        values = session.execute(select(db.IndicatorValue.value, db.IndicatorValue.number, db.IndicatorValue.unit,
+                                        db.IndicatorValue.bound, db.IndicatorValue.period_start,
+                                        db.IndicatorValue.period_end).order_by(db.IndicatorValue.position)).all()
+        assert [tuple(v) for v in values] == [
+            ("не менее 74,5%", 74.5, "%", "at_least", dt.date(2023, 1, 1), dt.date(2023, 6, 30)),
+            ("рост", None, None, None, dt.date(2024, 1, 1), dt.date(2024, 12, 31))]
+        orgs = {o.name: o for o in session.scalars(select(db.Organization))}
+        branch, parent = orgs["ОСФР по Алтайскому краю"], orgs[
+            "Фонд пенсионного и социального страхования Российской Федерации"]
+        assert branch.parent_id == parent.id and parent.region_code is None and parent.kind == "federal_body"
+        assert orgs["Министерство образования Алтайского края"].common_name == "министерство образования"
+        facts = session.execute(text("SELECT number, period_start FROM indicator_facts ORDER BY period")).all()
+        assert len(facts) == 2
+    engine = sessions.kw["bind"]
+    _migrate(engine, "0012", downgrade=True)
+    _migrate(engine, "0013")

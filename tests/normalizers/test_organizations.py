@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from normalizers.inflect import case_variants, to_nominative
-from normalizers.organizations import (OrganizationIndex, classify_kind, executor_names, ministry_field,
+from normalizers.organizations import (FederalIdentity, OrganizationIndex, classify_kind, common_name,
+                                      federal_identity, executor_names, ministry_field,
                                       ministry_mentions, strip_notes)
 from tests.generated.vocabulary import MINISTRY_SHORT_FORMS
 
@@ -235,3 +236,40 @@ def test_a_short_form_of_the_programme_is_no_organisation():
     index = OrganizationIndex(text, "RU-KO")
     index.learn_definitions([text])
     assert index.organizations() == []
+
+
+SFR = "Фонд пенсионного и социального страхования Российской Федерации"
+MVD = "Министерство внутренних дел Российской Федерации"
+
+
+@pytest.mark.parametrize("name,identity", [
+    ("Отделение Фонда пенсионного и социального страхования Российской Федерации по Алтайскому краю",
+     FederalIdentity(SFR, True)),
+    ("Отделение СФР по Омской области", FederalIdentity(SFR, True)),
+    ("ОСФР по Республике Татарстан", FederalIdentity(SFR, True)),         # the branch's initials glued on
+    ("отделением Социального фонда России по Пермскому краю", FederalIdentity(SFR, True)),  # another name, ablt
+    ("Социальный фонд России", FederalIdentity(SFR, False)),
+    ("ГУ МВД России по Алтайскому краю", FederalIdentity(MVD, True)),
+    ("Главное управление МВД России по Новосибирской области", FederalIdentity(MVD, True)),
+    ("МВД России", FederalIdentity(MVD, False)),
+    ("УФНС России по Омской области", FederalIdentity("Федеральная налоговая служба", True)),
+    ("Управление Роспотребнадзора по Курской области",
+     FederalIdentity("Федеральная служба по надзору в сфере защиты прав потребителей и благополучия человека", True)),
+    ("Министерство образования Алтайского края", None),
+    ("Управление социальной защиты населения по городу Барнаулу", None),
+    ("КГБУ «Центр социальной помощи семье и детям»", None),
+])
+def test_federal_identity(name, identity):
+    assert federal_identity(name) == identity
+
+
+@pytest.mark.parametrize("names,shared", [
+    (["Министерство образования Алтайского края", "Министерство образования Омской области",
+      "министерство образования Республики Татарстан"], "министерство образования"),
+    (["Администрация города Барнаула", "Администрация г. Омска"], "администрация"),
+    (["Управление социальной защиты населения по городу Барнаулу",
+      "УСЗН Курганской области"], "управление социальной защиты населения"),
+    (["Отделение СФР по Алтайскому краю", "ОСФР по Омской области"], SFR.lower()),
+])
+def test_bodies_named_alike_in_different_regions_share_a_common_name(names, shared):
+    assert {common_name(n) for n in names} == {shared}

@@ -5,7 +5,8 @@ import datetime as dt
 
 import pytest
 
-from normalizers.periods import deadline_bounds, month_number, parse_date, parse_period_label, parse_year_range
+from normalizers.periods import deadline_bounds, month_number, parse_date, parse_period_label, parse_year_range, \
+    period_bounds
 
 
 @pytest.mark.parametrize(
@@ -94,3 +95,22 @@ def test_deadline_bounds(deadline, expected):
 ])
 def test_month_names_read_with_a_misread_letter(text, expected):
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("period,start,end", [
+    ("2023", "2023-01-01", "2023-12-31"),
+    ("2023-Q1", "2023-01-01", "2023-03-31"),
+    ("2024-Q1", "2024-01-01", "2024-03-31"),
+    ("2023-Q3", "2023-07-01", "2023-09-30"),
+    ("2023-Q4", "2023-10-01", "2023-12-31"),
+    ("2024-H1", "2024-01-01", "2024-06-30"),
+    ("2023-H2", "2023-07-01", "2023-12-31"),
+    ("2023-9M", "2023-01-01", "2023-09-30"),
+])
+def test_a_period_code_has_its_first_and_last_day(period, start, end):
+    assert period_bounds(period) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@pytest.mark.parametrize("period", ["2023-Q5", "2023-H3", "23", "весь период", ""])
+def test_a_period_that_is_no_code_has_no_dates(period):
+    assert period_bounds(period) == (None, None)

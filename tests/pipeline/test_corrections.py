@@ -46,7 +46,7 @@ def correct(sessions, document_id, entity, key, field, value, comment=None):
 
 def issues_at(sessions, where: str) -> list[tuple[str, str]]:
     with sessions() as session:
-        rows = session.scalars(select(db.Issue).where(db.Issue.where_ == where).order_by(db.Issue.position))
+        rows = session.scalars(select(db.Issue).where(db.Issue.place == where).order_by(db.Issue.position))
         return [(row.status, row.detail) for row in rows]
 
 
@@ -335,7 +335,7 @@ def test_amounts_that_differ_only_in_period_basis_or_task_are_corrected_apart(se
     assert issues_at(sessions, "task 1") == [
         ("open", "fund_grant 2023: sum over the measures of task 1 0,50 ≠ printed subtotal 0,55")]
     with sessions() as session:
-        issue = session.scalar(select(db.Issue).where(db.Issue.where_ == "task 1"))
+        issue = session.scalar(select(db.Issue).where(db.Issue.place == "task 1"))
         keys = session.scalars(select(db.Correction.entity_key).order_by(db.Correction.id)).all()
     assert issue.value == ("funding", "task:1 2023 fund_grant", "amount")
     assert keys == ["1.2 2023-Q4 fund_grant", "1.2 2023-Q1 fund_grant fact", "task:1 2023 fund_grant"]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import db
-from pipeline.registry import registry_key
+from pipeline.registry import registered, registry_key
 from pipeline.stages import PIPELINE_VERSION, extract, fingerprint
 from pipeline.store import open_database, save_document
 
@@ -44,3 +44,39 @@ def test_registry_is_the_same_in_any_order_and_after_a_second_ingest(extracted, 
     assert ministry in forward
     assert {"министерством труда и социальной защиты Калужской области",
             "Министерство труда и социальной защиты Калужской области"} <= forward[ministry]
+
+
+def _regions(session, *codes: str) -> None:
+    session.add_all(db.Region(code=code) for code in codes)
+    session.flush()
+
+
+def test_a_federal_branch_printed_three_ways_is_one_row_under_its_federal_body(sessions):
+    with sessions.begin() as session:
+        _regions(session, "RU-ALT", "RU-OMS")
+        altai = {registered(session, name, "RU-ALT").id for name in (
+            "Отделение Фонда пенсионного и социального страхования Российской Федерации по Алтайскому краю",
+            "Отделение СФР по Алтайскому краю", "ОСФР по Алтайскому краю")}
+        omsk = registered(session, "Отделение Социального фонда России по Омской области", "RU-OMS")
+        federal = [registered(session, "Социальный фонд России", region) for region in ("RU-ALT", "RU-OMS", None)]
+    with sessions() as session:
+        (branch_id,) = altai
+        branch = session.get(db.Organization, branch_id)
+        omsk = session.get(db.Organization, omsk.id)
+        assert branch.id != omsk.id and branch.region_code == "RU-ALT" and omsk.region_code == "RU-OMS"
+        assert {o.id for o in federal} == {branch.parent_id} == {omsk.parent_id}
+        parent = session.get(db.Organization, branch.parent_id)
+        assert (parent.name, parent.kind, parent.region_code) == (
+            "Фонд пенсионного и социального страхования Российской Федерации", "federal_body", None)
+        assert branch.kind == omsk.kind == "federal_body"
+
+
+def test_bodies_named_alike_in_two_regions_are_two_rows_with_one_common_name(sessions):
+    with sessions.begin() as session:
+        _regions(session, "RU-ALT", "RU-OMS")
+        rows = [registered(session, name, region) for name, region in (
+            ("Министерство образования Алтайского края", "RU-ALT"),
+            ("Министерство образования Омской области", "RU-OMS"))]
+        assert len({r.id for r in rows}) == 2
+        assert {r.common_name for r in rows} == {"министерство образования"}
+        assert {r.parent_id for r in rows} == {None}

@@ -116,14 +116,14 @@ def test_new_version_of_a_file_replaces_the_old_one(sessions, make_document, sna
 def test_a_new_version_keeps_the_documents_and_issues_ids_and_never_reuses_a_gone_one(sessions, make_document):
     first = save(sessions, make_document())
     with sessions() as session:
-        before = dict(session.execute(select(db.Issue.where_, db.Issue.id)).all())
+        before = dict(session.execute(select(db.Issue.place, db.Issue.id)).all())
     changed = make_document()
     changed.issues = [changed.issues[0], ReviewIssue("other", "page 3", "the page is blank")]  # «measure 2.1» is gone
 
     second = save(sessions, changed, version="v2")
 
     with sessions() as session:
-        after = dict(session.execute(select(db.Issue.where_, db.Issue.id)).all())
+        after = dict(session.execute(select(db.Issue.place, db.Issue.id)).all())
     assert second.document_id == first.document_id
     assert after["funding 1.1"] == before["funding 1.1"]
     assert after["page 3"] > max(before.values())  # not the id «measure 2.1» had

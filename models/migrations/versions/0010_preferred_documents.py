@@ -11,7 +11,7 @@ from typing import Sequence, Union
 
 from alembic import op
 
-from models.views import VIEWS, VIEWS_BEFORE_0010, create_view_sql
+from models.views import VIEWS_BEFORE_0010, VIEWS_BEFORE_0013, create_view_sql
 
 revision: str = "0010"
 down_revision: Union[str, Sequence[str], None] = "0009"
@@ -26,7 +26,7 @@ def upgrade() -> None:
     for name in VIEWS_BEFORE_0010:
         op.execute(f"DROP VIEW {name}")
     for name in VIEWS_OF_0010:
-        op.execute(create_view_sql(name, dialect, VIEWS))
+        op.execute(create_view_sql(name, dialect, VIEWS_BEFORE_0013))
 
 
 def downgrade() -> None:

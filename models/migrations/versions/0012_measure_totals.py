@@ -10,7 +10,7 @@ from typing import Sequence, Union
 
 from alembic import op
 
-from models.views import VIEWS, create_view_sql
+from models.views import VIEWS_BEFORE_0013, create_view_sql
 
 revision: str = "0012"
 down_revision: Union[str, Sequence[str], None] = "0011"
@@ -19,7 +19,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    op.execute(create_view_sql("measure_totals", op.get_bind().dialect, VIEWS))
+    op.execute(create_view_sql("measure_totals", op.get_bind().dialect, VIEWS_BEFORE_0013))
 
 
 def downgrade() -> None:
