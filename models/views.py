@@ -5,7 +5,8 @@ type of every column. Corrections are in the rows, so the views show corrected d
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, Numeric, Select, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Integer, Numeric, Select, TableClause, and_, case, cast, column, func, literal, select, table, \
+    union_all
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 
@@ -149,9 +150,61 @@ def _measure_totals(names: bool = True) -> Select:
                        & (db.Measure.code == both.c.measure_code)))
 
 
+def _same_key(keys: list, left, right):
+    return and_(*(getattr(left.c, k).is_not_distinct_from(getattr(right.c, k)) for k in keys))
+
+
+def _view(name: str, query: Select) -> TableClause:
+    """A view as a table to select from by name, so that a view built on another one
+    stays short enough for SQLite's parser."""
+    return table(name, *(column(c.name, c.type) for c in query.selected_columns))
+
+
+def _document_totals(measure_totals: TableClause, preferred: TableClause) -> Select:
+    """One total per document, year, period, basis and source, of each act's preferred
+    document: the total the document prints (its ИТОГО row), else, for `all`, the sum of
+    the source totals it prints, else the sum over its measures (`measure_totals`).
+    `printed` says the amount is printed (or the sum of printed totals); `disagrees` marks
+    a printed amount that is not the sum over the measures (`sum_of_measures`)."""
+    f, keys = db.Funding, ["document_id", "year", "period", "basis", "source"]
+    printed_rows = (select(f.document_id, f.year, f.period, f.basis, f.source, f.amount)
+                    .join(preferred, preferred.c.document_id == f.document_id)
+                    .where(f.measure_code.is_(None), f.task_code.is_(None))).subquery()
+    p = printed_rows.c
+    printed = (select(p.document_id, p.year, p.period, p.basis, p.source, func.max(p.amount).label("amount"))
+               .group_by(p.document_id, p.year, p.period, p.basis, p.source).subquery())
+    printed_sources = (select(p.document_id, p.year, p.period, p.basis, literal("all").label("source"),
+                              func.sum(p.amount).label("amount")).where(p.source != "all")
+                       .group_by(p.document_id, p.year, p.period, p.basis).subquery())
+    m = measure_totals.c
+    measures = (select(m.document_id, m.year, m.period, m.basis, m.source, func.sum(m.amount).label("amount"))
+                .group_by(m.document_id, m.year, m.period, m.basis, m.source).subquery())
+    every_key = union_all(select(*(getattr(printed.c, k) for k in keys)),
+                          select(*(getattr(measures.c, k) for k in keys))).subquery()
+    every_key = select(*every_key.c).distinct().subquery()
+    printed_amount = func.coalesce(printed.c.amount, printed_sources.c.amount)
+    difference = func.abs(cast(printed_amount, Numeric(18, 2)) - measures.c.amount)
+    totals = (
+        select(*every_key.c, func.coalesce(printed_amount, measures.c.amount).label("amount"),
+               printed_amount.is_not(None).label("printed"),
+               measures.c.amount.label("sum_of_measures"),
+               func.coalesce(difference >= 0.005, False).label("disagrees"))  # to the kopeck, as in measure_totals
+        .outerjoin(printed, _same_key(keys, every_key, printed))
+        .outerjoin(printed_sources, _same_key(keys, every_key, printed_sources))
+        .outerjoin(measures, _same_key(keys, every_key, measures))
+    ).subquery()
+    return (select(totals.c.document_id, d.source_file, d.region_code, r.name.label("region_name"),
+                   *(c for c in totals.c if c.name != "document_id"))
+            .join(d, d.id == totals.c.document_id).outerjoin(r, r.code == d.region_code))
+
+
+MEASURE_TOTALS: Select = _measure_totals()
+
 VIEWS: dict[str, Select] = {
     "preferred_documents": PREFERRED_DOCUMENTS,
-    "measure_totals": _measure_totals(),
+    "measure_totals": MEASURE_TOTALS,
+    "document_totals": _document_totals(_view("measure_totals", MEASURE_TOTALS),
+                                        _view("preferred_documents", PREFERRED_DOCUMENTS)),
     "funding_facts": _funding_facts(),
     "indicator_facts": _indicator_facts(),
     "measure_executors": _measure_executors(),
@@ -162,7 +215,7 @@ VIEWS: dict[str, Select] = {
 # organisations' common names; 0009 read every document; 0005 to 0008 also had no task,
 # period and basis in funding_facts.
 VIEWS_BEFORE_0013: dict[str, Select] = {
-    **VIEWS,
+    **{name: query for name, query in VIEWS.items() if name != "document_totals"},
     "measure_totals": _measure_totals(names=False),
     "indicator_facts": _indicator_facts(numbers=False),
     "measure_executors": _measure_executors(identity=False),

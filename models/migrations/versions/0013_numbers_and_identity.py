@@ -1,8 +1,9 @@
 """Indicator values get a number (`number`, `unit`, `bound`) and their period its first
 and last day; organisations get a cross-region identity: the name they share with
 their counterparts elsewhere (`common_name`) and, for a federal body's branch, the
-federal body (`parent_id`). The research views show them, and `measure_totals`
-names each measure and region.
+federal body (`parent_id`). The research views show them, `measure_totals` names
+each measure and region, and the new view `document_totals` gives each document's
+totals as printed or derived.
 
 Existing rows are filled in from what they already hold: the printed value and
 period, the organisation's name.
@@ -51,7 +52,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     _fill_values(connection)
     _fill_identities(connection)
-    for name in CHANGED_VIEWS:
+    for name in [*CHANGED_VIEWS, "document_totals"]:
         op.execute(create_view_sql(name, connection.dialect, VIEWS))
 
 
@@ -82,7 +83,7 @@ def _federal_body(connection, name: str) -> int:
 
 
 def downgrade() -> None:
-    for name in CHANGED_VIEWS:
+    for name in ["document_totals", *CHANGED_VIEWS]:
         op.execute(f"DROP VIEW {name}")
     op.drop_index(op.f("ix_organization_parent_id"), "organization")
     op.drop_index(op.f("ix_organization_common_name"), "organization")
