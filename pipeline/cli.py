@@ -235,10 +235,11 @@ def sql(
     format: str = typer.Option("table", "--format", help="table (on screen), csv, json, or parquet (with --out; "
                                "values as the database returns them: `orders export` types whole views)"),
     out_file: Optional[Path] = typer.Option(None, "--out", help="Write to this file instead of the screen"),
+    describe: bool = typer.Option(False, "--describe", help="Also print what each column of the result means"),
     db: Optional[str] = DbOption,
 ) -> None:
     """Run one read-only SQL query and print or write its rows (views and their columns:
-    docs/research.md).
+    docs/research.md, `orders columns`).
 
     SQLite files are opened read-only; on PostgreSQL connect as a reader role
     (`orders sql-reader`): superusers and roles that can write are refused."""
@@ -269,6 +270,31 @@ def sql(
     if result.truncated:
         console.print(f"note: the query has more than {limit} rows; only the first {limit} are shown "
                       f"(raise --limit, or add LIMIT/OFFSET, or `orders export` the whole view)")
+    if describe:
+        from models.catalog import COLUMNS
+
+        for column in result.columns:
+            console.print(f"{column}: {COLUMNS.get(column, 'computed by the query')}", soft_wrap=True)
+
+
+@app.command()
+def columns(
+    name: Optional[str] = typer.Argument(None, help="A table or view, e.g. funding_facts; without it, all of them"),
+) -> None:
+    """What the tables and views researchers read mean: their columns, types and
+    descriptions (the same as the datapackage.json of `orders export`)."""
+    from models.catalog import TABLES
+    from pipeline.research import describe_table
+
+    if name is None:
+        table = Table("table or view", "what one row is")
+        for table_name, description in TABLES.items():
+            table.add_row(table_name, description)
+    else:
+        table = Table("column", "type", "meaning", title=f"{name}: {TABLES.get(name, '')}")
+        for field in describe_table(name):
+            table.add_row(field["name"], field["type"], field["description"])
+    out.print(table)
 
 
 def _write_file(path: Path, result, fmt: str) -> None:

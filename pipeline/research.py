@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 
-from models import db
+from models import catalog, db
 from models.views import VIEWS
 from pipeline.errors import UsageError
 from pipeline.store import open_reader, snapshot
@@ -71,7 +71,78 @@ def export_all(sessions: sessionmaker[Session], out_dir: Path, fmt: str) -> list
             path = out_dir / f"{name}.{fmt}"
             (_write_parquet if fmt == "parquet" else _write_csv)(path, columns, rows)
             paths.append(path)
-    return paths
+    package = out_dir / DATAPACKAGE
+    package.write_text(json.dumps(datapackage(fmt), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return [*paths, package]
+
+
+DATAPACKAGE = "datapackage.json"
+
+
+def datapackage(fmt: str) -> dict:
+    """A Frictionless Data Package describing the exported files: every table and view
+    with each column's type and meaning, so that pandas, duckdb or `frictionless`
+    read «5.10» as text and amounts as exact numbers."""
+    return {
+        "profile": "tabular-data-package",
+        "name": "orders",
+        "resources": [{
+            "name": name, "path": f"{name}.{fmt}", "format": fmt, "encoding": "utf-8",
+            "profile": "tabular-data-resource" if fmt == "csv" else "data-resource",
+            "description": catalog.TABLES[name],
+            "schema": {"fields": [_field(name, column) for column in query.selected_columns]},
+        } for name, query in exportable().items()],
+    }
+
+
+# Frictionless field types of the SQL types, most specific first (Money before Numeric).
+_FIELD_TYPES = ((db.Money, "number"), (Boolean, "boolean"), (DateTime, "datetime"), (Date, "date"),
+                (Integer, "integer"), (Float, "number"), (JSON, "object"))
+
+
+def _field(table: str, column) -> dict:
+    kind = next((name for sql_type, name in _FIELD_TYPES if isinstance(column.type, sql_type)), "string")
+    field = {"name": column.name, "type": kind, "description": catalog.describe(table, column.name)}
+    if isinstance(column.type, db.Money):
+        field["decimalChar"] = "."  # exact decimal text with two places: read it as Decimal, not float
+    return field
+
+
+def describe_table(name: str) -> list[dict]:
+    """Every column of an exportable table or view: its name, type and meaning."""
+    query = exportable().get(name)
+    if query is None:
+        raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
+    return [_field(name, column) for column in query.selected_columns]
+
+
+def read_csv_export(folder: Path, name: str) -> pd.DataFrame:
+    """A table or view exported as CSV, read with the types its `datapackage.json` gives:
+    codes stay text («5.10»), amounts Decimal, whole numbers Int64, dates dates."""
+    package = json.loads((folder / DATAPACKAGE).read_text(encoding="utf-8"))
+    resource = next((r for r in package["resources"] if r["name"] == name), None)
+    if resource is None:
+        raise UsageError(f"{folder / DATAPACKAGE} lists no «{name}»")
+    fields = resource["schema"]["fields"]
+    text = {f["name"]: "string" for f in fields if f["type"] in ("string", "object", "boolean")}
+    whole = {f["name"]: "Int64" for f in fields if f["type"] == "integer"}
+    exact = {f["name"]: _decimal for f in fields if f.get("decimalChar")}
+    frame = pd.read_csv(folder / resource["path"], dtype=text | whole, converters=exact, keep_default_na=False,
+                        na_values={n: [""] for n in [*whole, *(f["name"] for f in fields if f["type"] == "number")]})
+    for f in fields:
+        if f["type"] in ("date", "datetime"):
+            frame[f["name"]] = pd.to_datetime(frame[f["name"]].replace("", None), utc=f["type"] == "datetime")
+            if f["type"] == "date":
+                frame[f["name"]] = frame[f["name"]].dt.date
+        elif f["type"] == "boolean":
+            frame[f["name"]] = frame[f["name"]].map({"True": True, "False": False, "": None})
+        elif f["type"] in ("string", "object"):
+            frame[f["name"]] = frame[f["name"]].replace("", None)
+    return frame
+
+
+def _decimal(text: str) -> Decimal | None:
+    return Decimal(text) if text else None
 
 
 def _arrow_type(column) -> pa.DataType:
@@ -116,8 +187,8 @@ def write_query_result(result: QueryResult, fmt: str, out: TextIO | None = None,
     if fmt == "parquet":
         if path is None:
             raise UsageError("--format parquet writes a file: give it with --out FILE.parquet")
-        frame = pd.DataFrame([[_json_value(v) for v in row] for row in result.rows], columns=result.columns)
-        frame.to_parquet(path, index=False)
+        columns = {name: _arrow_column([row[i] for row in result.rows]) for i, name in enumerate(result.columns)}
+        pq.write_table(pa.table(columns), path)
     elif fmt == "csv":
         writer = csv.writer(out)
         writer.writerow(result.columns)
@@ -128,6 +199,15 @@ def write_query_result(result: QueryResult, fmt: str, out: TextIO | None = None,
         out.write("\n")
     else:
         raise UsageError(f"unknown output format «{fmt}»; supported: {', '.join(QUERY_FORMATS)}")
+
+
+def _arrow_column(values: list) -> pa.Array:
+    """A result column with the type of its values (Decimal → decimal, date → date32);
+    text where the database mixes types in one column (SQLite may)."""
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([_json_value(v) if v is not None else None for v in values], type=pa.string())
 
 
 def _json_value(value):

@@ -270,3 +270,20 @@ def test_deploy_to_a_prefect_server_that_does_not_answer_is_one_line(tmp_path):
     result = orders("deploy", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'd.db'}",
                     env={"PREFECT_API_URL": "http://127.0.0.1:9/api"})
     assert (result.returncode, result.stderr.strip().count("\n")) == (4, 0), result.stderr
+
+
+def test_sql_describes_the_columns_of_its_result(ingested):
+    url, _ = ingested
+    described = orders("sql", FUNDING, "--describe", "--db", url, env={"COLUMNS": "200"})
+    assert described.returncode == 0
+    assert "amount: Amount in roubles, exact to the kopeck" in described.stderr
+    assert "measure_code: Code of the measure" in described.stderr
+
+
+def test_columns_lists_the_views_and_describes_each_column():
+    every = orders("columns", env={"COLUMNS": "200"})
+    one = orders("columns", "document_totals", env={"COLUMNS": "200"})
+    unknown = orders("columns", "fundings")
+    assert every.returncode == 0 and "measure_totals" in every.stdout and "account" not in every.stdout
+    assert re.search(r"sum_of_measures\s+│\s+number\s+│\s+The sum over the document's measures", one.stdout)
+    assert unknown.returncode == 2 and "no table or view «fundings»" in unknown.stderr

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from models import db
 from pipeline import corrections
 from pipeline.errors import UsageError
-from pipeline.research import export_all, run_query
+from pipeline.research import export_all, read_csv_export, read_table, run_query
 from pipeline.stages import extract
 from pipeline.store import save_document, write_transaction
 
@@ -98,13 +99,44 @@ def test_every_question_of_the_research_page_runs(filled):
     assert len(answered) >= len(queries) - 1
 
 
-def test_every_pandas_answer_of_the_research_page_runs(filled):
+def test_every_python_answer_of_the_research_page_runs(filled, tmp_path, monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+    export_all(filled, tmp_path / "exports", "csv")
+    monkeypatch.chdir(tmp_path)
     namespace = {"ENGINE": filled.kw["bind"]}
     exec(blocks[0].replace("create_engine(", "(lambda url: ENGINE)("), namespace)
     assert namespace["f"].amount.map(type).eq(Decimal).all()
     for block in blocks[1:]:
         exec(block, namespace)  # each answer builds on the frames read first, as in a notebook
+    # the exported CSV, read with its datapackage's types by pandas and by duckdb
+    from_pandas = namespace["funding_csv"]
+    from_duckdb = dict(zip(namespace["funding_duck"].columns, zip(*namespace["funding_duck"].fetchall())))
+    for read in (from_pandas, from_duckdb):
+        assert {"5.10", "6.10"} <= set(read["measure_code"])
+        assert {type(a) for a in read["amount"]} == {Decimal}
+
+
+def test_the_csv_export_reads_back_as_the_database_holds_it(filled, tmp_path):
+    """datapackage.json gives every column's type: the CSV read with it equals the view."""
+    export_all(filled, tmp_path, "csv")
+    for name in ("funding_facts", "indicator_facts", "document"):
+        from_csv = read_csv_export(tmp_path, name)
+        from_db = read_table(filled.kw["bind"], name)
+        assert list(from_csv.columns) == list(from_db.columns)
+        for column in ("measure_code", "amount", "year", "doc_date", "number", "period_end", "is_document_total"):
+            if column in from_db:
+                assert from_csv[column].astype(object).where(from_csv[column].notna(), None).tolist() == \
+                    from_db[column].astype(object).where(from_db[column].notna(), None).tolist(), (name, column)
+
+
+def test_the_datapackage_describes_every_exported_column(filled, tmp_path):
+    export_all(filled, tmp_path, "parquet")
+    package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {r["name"]: r for r in package["resources"]}
+    assert {p.stem for p in tmp_path.glob("*.parquet")} == set(resources)
+    fields = {f["name"]: f for f in resources["funding"]["schema"]["fields"]}
+    assert fields["measure_code"]["type"] == "string" and fields["amount"]["type"] == "number"
+    assert all(f["description"] for r in resources.values() for f in r["schema"]["fields"])
 
 
 def test_one_act_ingested_as_text_word_and_pdf_counts_once(sessions):
