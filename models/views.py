@@ -154,9 +154,11 @@ def _same_key(keys: list, left, right):
     return and_(*(getattr(left.c, k).is_not_distinct_from(getattr(right.c, k)) for k in keys))
 
 
-def _view(name: str, query: Select) -> TableClause:
-    """A view as a table to select from by name, so that a view built on another one
-    stays short enough for SQLite's parser."""
+def view_table(name: str, query: Select | None = None) -> TableClause:
+    """The view `name` (defined by `query`, by default the one of VIEWS) as a table to
+    select from by name: a view built on another one then stays short enough for
+    SQLite's parser, and a page reads a view as it reads a table."""
+    query = VIEWS[name] if query is None else query
     return table(name, *(column(c.name, c.type) for c in query.selected_columns))
 
 
@@ -203,8 +205,8 @@ MEASURE_TOTALS: Select = _measure_totals()
 VIEWS: dict[str, Select] = {
     "preferred_documents": PREFERRED_DOCUMENTS,
     "measure_totals": MEASURE_TOTALS,
-    "document_totals": _document_totals(_view("measure_totals", MEASURE_TOTALS),
-                                        _view("preferred_documents", PREFERRED_DOCUMENTS)),
+    "document_totals": _document_totals(view_table("measure_totals", MEASURE_TOTALS),
+                                        view_table("preferred_documents", PREFERRED_DOCUMENTS)),
     "funding_facts": _funding_facts(),
     "indicator_facts": _indicator_facts(),
     "measure_executors": _measure_executors(),

@@ -34,7 +34,7 @@ from pipeline.settings import Settings
 from pipeline.store import (
     SEVERITY, IssueFilter, count_issues, list_issues, open_database, severity_rank, write_transaction,
 )
-from review import auth, forms
+from review import auth, browse, forms
 from review.forms import BadRequest
 from review.views import (
     SECTIONS, correction_message, document_view, issue_changes, issue_states, page_image, shown_value,
@@ -47,6 +47,10 @@ log = logging.getLogger("orders.review")
 CSRF_REFUSED = "the form has expired or did not come from this site; reload the page and try again"
 _CSP = ("default-src 'self'; img-src 'self'; script-src 'self'; style-src 'self'; "
         "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+# plotly.js styles its charts by inline style attributes; scripts stay 'self' only, and the
+# browse page's data is escaped text inside an attribute.
+_CSP_CHARTS = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace(
+    "img-src 'self'", "img-src 'self' data:")
 
 
 class SignInRequired(Exception):
@@ -77,6 +81,7 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.globals.update(value_label=value_label, shown_value=shown_value)
     app.state.templates = templates
     _add_routes(app, templates)
+    _add_browse_routes(app, templates)
     return app
 
 
@@ -99,7 +104,7 @@ async def _security_headers(request: Request, call_next) -> Response:
         response = _error_page(request, 500, "Something went wrong",
                                "The server could not answer this request; nothing was saved. The error is in "
                                "the server's log.")
-    response.headers["Content-Security-Policy"] = _CSP
+    response.headers["Content-Security-Policy"] = _CSP_CHARTS if request.url.path == "/browse" else _CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     if request.url.path.startswith("/static/"):
@@ -207,11 +212,34 @@ def _safe_next(url: str | None) -> str:
 
 # --------------------------------------------------------------------------- routes
 
+def _render(templates: Jinja2Templates, request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    context.update(request=request, csrf_token=_csrf(request), flash=request.session.pop("flash", None),
+                   account=context.get("account"))
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _add_browse_routes(app: FastAPI, templates: Jinja2Templates) -> None:
+    """The browse page (review/browse.py) for every signed-in account, and the plotly.js it draws with."""
+
+    @app.get("/browse", response_class=HTMLResponse)
+    def browse_page(request: Request, region: str = "", year: str = "", source: str = ""):
+        account = _account(request)
+        which = browse.BrowseFilter(region.strip()[:16] or None, forms.optional_year(year),
+                                    source.strip()[:32] or None)
+        with _sessions(request)() as session:
+            shown = browse.totals(session, which)
+            return _render(templates, request, "browse.html", account=account, which=which, totals=shown,
+                           facets=browse.facets(session), charts=browse.charts(session, which, shown))
+
+    @app.get("/browse/plotly.js")
+    def plotly_js() -> Response:
+        return Response(browse.plotly_js(), media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
+
 def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
     def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        context.update(request=request, csrf_token=_csrf(request), flash=request.session.pop("flash", None),
-                       account=context.get("account"))
-        return templates.TemplateResponse(request, name, context, status_code=status)
+        return _render(templates, request, name, status, **context)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -45,6 +45,16 @@ def optional_id(value: str | None, what: str) -> int | None:
     return row_id(value, what) if (value or "").strip() else None
 
 
+def optional_year(value: str | None) -> int | None:
+    """A year filter («2023»); empty: none; anything else is a 400 naming it."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"(?:19|20)\d\d", text):
+        raise BadRequest(f"«{text[:40]}» is not a year")
+    return int(text)
+
+
 def page_number(value: str | None) -> int:
     """A page of a listing, 1 to MAX_PAGE; a missing or unreadable one is the first."""
     text = (value or "").strip()

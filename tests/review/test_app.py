@@ -134,3 +134,18 @@ def test_a_task_subtotal_issue_shows_and_corrects_the_subtotal(sqlite_review_set
     assert "2023 (факт)" in funding and "итого по задаче 1" in funding
     assert ("saved: funding task 1 · 2023 · fund_grant · amount 0.70 → 0.50; closed: sum_mismatch · task 1"
             in fixed.text)
+
+
+def test_the_browse_page_shows_printed_totals_to_a_signed_in_viewer_only(client):
+    """On SQLite and PostgreSQL: ORDER's grant for 2021 is shown as printed (4 019 450,
+    not the 4 019 250 its measures add up to) and links to the document."""
+    assert client.get("/browse", follow_redirects=False).status_code in (303, 401)
+    sign_in(client, "vic")
+    page = client.get("/browse", params={"year": "2021", "source": "fund_grant"})
+    assert page.status_code == 200
+    assert re.search(r'<a href="/documents/\d+\?open=funding">4019450</a>', page.text)
+    assert "disagrees with the measures" in page.text
+    assert 'id="chart-regions"' in page.text and "style-src 'self' 'unsafe-inline'" in \
+        page.headers["content-security-policy"]
+    assert client.get("/browse", params={"year": "next"}).status_code == 400
+    assert client.get("/browse/plotly.js").text.startswith("/**")

@@ -194,3 +194,44 @@ def test_viewer_sees_no_edit_forms(page, server):
     page.wait_for_selector("#focus")
     assert page.locator("form.edit").count() == 0
     assert page.locator("#focus span.value.named").inner_text() == "1028"
+
+
+def _bar_pixels(png: Path) -> int:
+    """Pixels of saturated colour: bars and legend marks, not white, grey or grid."""
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    return int(((pixels.max(axis=2) - pixels.min(axis=2)) > 80).sum())
+
+
+def test_the_browse_page_filters_one_region_and_draws_its_chart(page, server, review_settings, tmp_path):
+    """Two regions stored; a viewer picks one and sees only its bars, drawn (screenshot
+    checked for the bars' colour), and goes from an amount to its document."""
+    store(review_settings.database_url, ROOT / "data" / "raw" / "text" / "001_4e0a142146799e3e.txt")
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda response: errors.append(response.url) if response.status >= 400 else None)
+    sign_in(page, server, "vic")
+    page.goto(f"{server}/browse")
+    page.wait_for_selector("#chart-regions .main-svg")
+    assert set(page.locator("#chart-regions .xtick text").all_text_contents()) == {
+        "Калужская область", "Ставропольский край"}
+
+    page.select_option("select[name=region]", "RU-STA")
+    page.wait_for_url(re.compile(r"region=RU-STA"))
+    page.wait_for_selector("#chart-regions .main-svg")
+    assert page.locator("#chart-regions .xtick text").all_text_contents() == ["Ставропольский край"]
+    page.locator("#chart-regions").screenshot(path=tmp_path / "regions.png")
+    assert _bar_pixels(tmp_path / "regions.png") > 20_000  # bars drawn, not an empty frame
+    assert page.locator("#chart-years .xtick text").all_text_contents() == ["2016", "2017"]
+    assert page.locator("#chart-indicators .main-svg").count() > 0
+
+    amounts = page.locator("table.totals td.amount a")
+    assert amounts.count() > 0 and all("Ставроп" in row for row in page.locator("table.totals tbody tr")
+                                       .all_inner_texts())
+    amounts.first.click()
+    page.wait_for_url(re.compile(r"/documents/\d+\?open=funding"))
+    assert "001_4e0a142146799e3e" in page.content()
+    assert errors == []  # plotly.js drew under the page's content security policy
