@@ -238,15 +238,20 @@ def _migrate(engine, revision: str, downgrade: bool = False) -> None:
             (command.downgrade if downgrade else command.upgrade)(config, revision)
 
 
+def _insert_old_document(connection, now: dt.datetime) -> None:
+    """Document 1 (a.docx) as revisions 0008 to 0012 store it."""
+    connection.execute(text(
+        "INSERT INTO document (source_key, act_key, fingerprint, source_file, source_path, format, page_count,"
+        " pipeline_version, status, ingested_at) VALUES ('a.docx', 'file|a.docx', :f, 'a.docx', 'a.docx',"
+        " 'docx', 1, 'old', 'needs_review', :now)").bindparams(bindparam("now", type_=DateTime(timezone=True))),
+        {"f": "f" * 64, "now": now})
+
+
 def _fill_at_0008(engine) -> None:
     """A document as 0008 stores it: funding rows, issues (the last one deleted) and a correction."""
     now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO document (source_key, act_key, fingerprint, source_file, source_path, format, page_count,"
-            " pipeline_version, status, ingested_at) VALUES ('a.docx', 'file|a.docx', :f, 'a.docx', 'a.docx',"
-            " 'docx', 1, 'old', 'needs_review', :now)").bindparams(bindparam("now", type_=DateTime(timezone=True))),
-            {"f": "f" * 64, "now": now})
+        _insert_old_document(connection, now)
         insert_funding = text(
             "INSERT INTO funding (document_id, measure_code, year, source, source_label, amount, position)"
             " VALUES (1, :code, :year, :source, :label, :amount, :position)"
@@ -373,11 +378,7 @@ def test_a_database_at_0012_gets_indicator_numbers_and_organisation_identities(d
     _migrate(old, "0012")
     now = dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc)
     with old.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO document (source_key, act_key, fingerprint, source_file, source_path, format, page_count,"
-            " pipeline_version, status, ingested_at) VALUES ('a.docx', 'file|a.docx', :f, 'a.docx', 'a.docx',"
-            " 'docx', 1, 'old', 'needs_review', :now)").bindparams(bindparam("now", type_=DateTime(timezone=True))),
-            {"f": "f" * 64, "now": now})
+        _insert_old_document(connection, now)
         connection.execute(text("INSERT INTO indicator (document_id, code, title, position) VALUES (1, '1', 'Доля', 0)"))
         connection.execute(text("INSERT INTO indicator_value (indicator_id, period, value, position) VALUES "
                                 "(1, '2023-H1', 'не менее 74,5%', 0), (1, '2024', 'рост', 1)"))
