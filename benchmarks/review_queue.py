@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from models import db  # noqa: E402
-from pipeline.settings import Settings  # noqa: E402
+from models.settings import Settings  # noqa: E402
 from pipeline.stages import extract  # noqa: E402
 from pipeline.store import open_database, save_document, write_transaction  # noqa: E402
 from review.app import create_app  # noqa: E402

@@ -33,7 +33,7 @@ from docx.text.parfmt import ParagraphFormat
 from lxml import etree
 
 from models.layout import Block, Cell, Layout, Page, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
+from models.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
 
 # Moved-from revisions are deleted text. Text boxes float outside the reading order:
 # a paragraph's own text leaves them out, and they are read after the paragraph they

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from extractors.docx_reader import read_docx
 from models.layout import Layout
-from pipeline.errors import CorruptFileError, UnsupportedFormatError
+from models.errors import CorruptFileError, UnsupportedFormatError
 
 CONVERTED = (".doc", ".rtf", ".odt")  # what LibreOffice turns into .docx here
 TIMEOUT_S = 120

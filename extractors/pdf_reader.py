@@ -20,7 +20,7 @@ from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, InputError
+from models.errors import CorruptFileError, EmptyInputError, EncryptedPdfError
 from pipeline.tables import is_page_furniture
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
@@ -29,10 +29,6 @@ _WORD = re.compile(r"\b[А-Яа-яЁё]{4,}\b")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 # Latin letters that look like Cyrillic ones: a font without a Unicode map prints «noJI» for «пол».
 _LATIN_LOOKALIKE_WORD = re.compile(r"\b[A-Za-z]*[JIl][A-Za-z]*\b")
-
-
-class EncryptedPdfError(InputError):
-    remedy = "save the PDF without a password and ingest that copy"
 
 
 def has_real_text(text: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.layout import Cell, Layout, Page, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, InputError
+from models.errors import CorruptFileError, EmptyInputError, InputError
 
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
 _P_TAG = re.compile(r"</?p>", re.I)

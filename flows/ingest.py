@@ -28,6 +28,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from sqlalchemy.engine import make_url
 
+from models.errors import SetupError
 from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
@@ -169,9 +170,12 @@ def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | No
 
 def _outcome(future, path: Path) -> FileOutcome:
     """A file task's result; a crash (a database error, a bug) fails that file with
-    its reason, and the batch goes on."""
+    its reason, and the batch goes on. A missing tool (SetupError) stops the batch:
+    every other file would fail the same way."""
     try:
         return future.result()
+    except SetupError:
+        raise
     except Exception as exc:  # reported as this file's failure, never dropped
         return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
 

@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipeline.errors import OrdersError, UsageError
-from pipeline.settings import load_settings
+from models.errors import ExitCode, OrdersError, UsageError
+from models.settings import load_settings
 
 app = typer.Typer(add_completion=False, help="Russian regional orders → one consolidated SQL database.")
 console = Console(stderr=True)
@@ -91,7 +91,7 @@ def _ingest(paths: list[Path], force: bool, workers: int, dask_address: str | No
                              stages_elsewhere=verbose and (bool(dask_address) or workers > 1))
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.input_failed)
 
 
 def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None,
@@ -485,4 +485,4 @@ def main() -> None:
         app()
     except OrdersError as exc:
         console.print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        raise SystemExit(exc.exit_code)
+        raise SystemExit(int(exc.exit_code))

@@ -31,7 +31,7 @@ from models.records import funding_value_key
 from normalizers.money import parse_amount
 from normalizers.organizations import classify_kind
 from normalizers.periods import deadline_bounds, parse_date
-from pipeline.errors import CorrectionError
+from models.errors import CorrectionError
 from pipeline.load import load_document
 from pipeline.registry import registered, registry_key
 from pipeline.validate import validate

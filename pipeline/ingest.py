@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models.records import ExtractedDocument
 from pipeline import stages
-from pipeline.errors import InputError, OrdersError, UnreadableFileError, UsageError
+from models.errors import InputError, OrdersError, UnreadableFileError, UsageError
 from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (

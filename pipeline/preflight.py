@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pipeline.errors import DatabaseError, PrefectUnavailableError, StorageFullError
+from models.errors import DatabaseError, PrefectUnavailableError, StorageFullError
 from pipeline.store import refusal, write_transaction
 
 MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway

@@ -29,7 +29,7 @@ from sqlglot.errors import ParseError, TokenError
 
 from models import catalog, db
 from models.views import VIEWS
-from pipeline.errors import UsageError
+from models.errors import UsageError
 from pipeline.store import open_reader, snapshot
 
 # Never exported nor readable by the reader role: password and session token hashes

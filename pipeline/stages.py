@@ -22,7 +22,7 @@ from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
 from models.records import ExtractedDocument
-from pipeline.errors import EmptyInputError, InputError, NotRussianError, UnreadableFileError, UnsupportedFormatError
+from models.errors import EmptyInputError, InputError, NotRussianError, UnreadableFileError, UnsupportedFormatError
 from pipeline.parse.document import parse_document
 from pipeline.tables import layout_to_logical
 from pipeline.validate import validate

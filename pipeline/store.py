@@ -33,7 +33,7 @@ from models import db, records
 from pipeline import corrections
 from pipeline.load import load_document, printed_names
 from pipeline.registry import ensure_regions, register_organizations
-from pipeline.errors import DatabaseError, MissingDatabaseError, UsageError
+from models.errors import DatabaseError, MissingDatabaseError, UsageError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
 CONNECT_TIMEOUT_S = 10

@@ -29,8 +29,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from models import db
 from pipeline import corrections
-from pipeline.errors import CorrectionError, UsageError
-from pipeline.settings import Settings
+from models.errors import CorrectionError, UsageError
+from models.settings import Settings
 from pipeline.store import (
     SEVERITY, IssueFilter, count_issues, list_issues, open_database, severity_rank, write_transaction,
 )

@@ -29,8 +29,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import db
-from pipeline.errors import UsageError
-from pipeline.settings import Settings
+from models.errors import UsageError
+from models.settings import Settings
 from pipeline.store import write_transaction
 
 # scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB and ~0.1 s per check on this hardware.

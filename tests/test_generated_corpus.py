@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.errors import InputError
+from models.errors import InputError
 from pipeline.stages import extract
 from tests.generated.build import build_corpus, soffice
 from tests.generated.orders import LAYOUTS

@@ -11,8 +11,8 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extractors.ocr.page import DPI, read_page_image
 from models.layout import Layout, Page
-from pipeline.errors import CorruptFileError, EmptyInputError
-from pipeline.settings import load_settings
+from models.errors import CorruptFileError, EmptyInputError
+from models.settings import load_settings
 
 MAX_PIXELS = 60_000_000  # about A2 at 300 dpi; larger images are refused (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS

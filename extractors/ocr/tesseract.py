@@ -13,20 +13,11 @@ from functools import lru_cache
 import pytesseract
 from PIL import Image
 
-from pipeline.errors import OrdersError
+from models.errors import OcrFailedError, TesseractMissingError
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 LANGUAGE = "rus"
 TIMEOUT_S = 180
-
-
-class TesseractMissingError(OrdersError):
-    exit_code = 4
-    remedy = "install it: apt-get install tesseract-ocr tesseract-ocr-rus (scripts/setup.sh does)"
-
-
-class OcrFailedError(OrdersError):
-    remedy = "the page image may be damaged; re-scan the page"
 
 
 @dataclass(frozen=True)

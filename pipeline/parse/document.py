@@ -10,7 +10,7 @@ from normalizers.organizations import (OrganizationIndex, executor_names, minist
                                       starts_name)
 from normalizers.regions import find_city, find_district_centre, find_region
 from normalizers.text import clean, collapse as collapse_text
-from pipeline.errors import NotAnOrderError
+from models.errors import NotAnOrderError
 from pipeline.parse import prose
 from pipeline.parse.columns import read_columns
 from pipeline.parse.table_rows import TableRecords, read_indicator_table, read_measure_table

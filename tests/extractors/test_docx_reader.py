@@ -20,7 +20,7 @@ from docx.oxml.ns import nsdecls
 
 from extractors.docx_reader import MAX_BODY_XML_MB, MAX_EXPANDED_MB, read_docx
 from models.layout import Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
+from models.errors import CorruptFileError, EmptyInputError, InputError, UnreadableFileError
 
 ROOT = Path(__file__).resolve().parents[2]
 

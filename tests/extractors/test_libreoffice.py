@@ -9,7 +9,7 @@ import pytest
 from extractors.docx_reader import read_docx
 from extractors.libreoffice import read_converted, soffice
 from models.layout import Paragraph, Table
-from pipeline.errors import CorruptFileError, UnsupportedFormatError
+from models.errors import CorruptFileError, UnsupportedFormatError
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "data" / "raw" / "docx" / "002_7c4a6195f44ee496.docx"

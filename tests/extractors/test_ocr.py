@@ -13,7 +13,7 @@ from extractors.ocr.scan import read_image, render_pdf_page
 from extractors.pdf_reader import read_pdf
 from extractors.ocr.scan import ocr_pdf_pages
 from models.layout import Paragraph, Table
-from pipeline.errors import CorruptFileError
+from models.errors import CorruptFileError
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

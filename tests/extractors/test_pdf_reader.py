@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from extractors.pdf_reader import has_real_text, read_pdf, EncryptedPdfError
+from extractors.pdf_reader import has_real_text, read_pdf
+from models.errors import EncryptedPdfError
 from models.layout import Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError
+from models.errors import CorruptFileError, EmptyInputError
 from pipeline.tables import layout_to_logical
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import pytest
 
 from extractors.text_reader import MAX_TEXT_MB, read_text
 from models.layout import Layout, Paragraph, Table
-from pipeline.errors import CorruptFileError, EmptyInputError, InputError
+from models.errors import CorruptFileError, EmptyInputError, InputError
 
 
 def _read(tmp_path: Path, text: str, name: str = "order.txt") -> Layout:

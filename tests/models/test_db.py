@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, bindparam, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import db
-from pipeline.errors import DatabaseError
+from models.errors import DatabaseError
 from pipeline.store import _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database, \
     save_document
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import db
 from models.records import FundingRow
 from pipeline import corrections
-from pipeline.errors import CorrectionError
+from models.errors import CorrectionError
 from pipeline.stages import extract, validate_document
 from pipeline.store import load_document, save_document, write_transaction
 from tests.conftest import build_document

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from models import db
 from pipeline import corrections
-from pipeline.errors import UsageError
+from models.errors import UsageError
 from pipeline.ingest import discover, ingest_file
 from pipeline.store import write_transaction
 

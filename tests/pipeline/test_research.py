@@ -16,7 +16,7 @@ import pytest
 
 from models import db
 from pipeline import corrections
-from pipeline.errors import UsageError
+from models.errors import UsageError
 from pipeline.research import export_all, read_csv_export, read_table, run_query
 from pipeline.stages import extract
 from pipeline.store import save_document, write_transaction

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import db
-from pipeline.errors import DatabaseError, UsageError
+from models.errors import DatabaseError, UsageError
 from pipeline.research import create_reader_role, open_sql_reader, run_query
 from pipeline.store import open_reader, save_document
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import StatementError
 
 from models import db
-from pipeline.errors import UsageError
+from models.errors import UsageError
 from pipeline.research import export_all, run_query
 from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
 from pipeline.store import (

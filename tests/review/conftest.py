@@ -19,7 +19,7 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from pipeline.settings import Settings
+from models.settings import Settings
 from pipeline.stages import extract
 from pipeline.store import open_database, save_document
 from review.app import create_app

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from pipeline import cli
-from pipeline.errors import UsageError
+from models.errors import UsageError
 from pipeline.store import open_database, write_transaction
 from review.auth import (
     LoginThrottle, SignInRefused, add_account, authenticate, change_password, check_password, end_session,

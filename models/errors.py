@@ -1,17 +1,30 @@
-"""Typed failures. Each names the file (where there is one) and says what to do.
+"""Typed failures, every one the product reports, each with its exit code. Each
+names the file (where there is one) and says what to do.
 
 Per-file errors (`InputError` and its kinds) fail one document and let a batch go
-on; the CLI maps every error class to an exit code.
+on; a `SetupError` (a tool or service the machine lacks) stops the whole batch, since
+every file would fail the same way. The CLI exits with the error's `exit_code`.
 """
 from __future__ import annotations
 
+from enum import IntEnum
 from pathlib import Path
+
+
+class ExitCode(IntEnum):
+    """What `orders` exits with."""
+
+    ok = 0
+    input_failed = 1  # a file could not become a document (the others were stored)
+    usage = 2  # wrong use of a command, or a query, correction or setting refused
+    storage = 3  # the database or the disk cannot take the run
+    setup = 4  # a tool or service the run needs is missing: Tesseract, the Prefect server
 
 
 class OrdersError(Exception):
     """Base of every failure the pipeline reports to a user."""
 
-    exit_code = 1
+    exit_code = ExitCode.input_failed
     remedy = ""
 
     def __init__(self, message: str, *, path: Path | str | None = None):
@@ -24,11 +37,19 @@ class OrdersError(Exception):
         remedy = f" ({self.remedy})" if self.remedy else ""
         return f"{where}{self.message}{remedy}"
 
+    def __reduce__(self):
+        # Rebuilt from its parts when it crosses a process (an OCR worker, a Dask worker).
+        return _rebuild, (type(self), self.message, self.path)
+
+
+def _rebuild(kind: type[OrdersError], message: str, path: Path | None) -> OrdersError:
+    return kind(message, path=path)
+
 
 class InputError(OrdersError):
     """An input file cannot become a document; nothing is stored for it."""
 
-    exit_code = 1
+    exit_code = ExitCode.input_failed
 
 
 class EmptyInputError(InputError):
@@ -58,7 +79,7 @@ class NotRussianError(InputError):
 class DatabaseError(OrdersError):
     """The database cannot be reached or migrated."""
 
-    exit_code = 3
+    exit_code = ExitCode.storage
     remedy = "check --db / ORDERS_DATABASE_URL and that the server is running"
 
 
@@ -68,21 +89,38 @@ class MissingDatabaseError(DatabaseError):
     remedy = "check --db / ORDERS_DATABASE_URL, or run `orders ingest` first to create it"
 
 
+class EncryptedPdfError(InputError):
+    remedy = "save the PDF without a password and ingest that copy"
+
+
+class OcrFailedError(InputError):
+    remedy = "the page image may be damaged; re-scan the page"
+
+
 class UsageError(OrdersError):
-    exit_code = 2
+    exit_code = ExitCode.usage
 
 
 class StorageFullError(OrdersError):
     """Too little free space for a run to write its database and page images."""
 
-    exit_code = 3
+    exit_code = ExitCode.storage
     remedy = "free some space, or point ORDERS_PROCESSED_DIR / --db at a disk with room"
 
 
-class PrefectUnavailableError(OrdersError):
+class SetupError(OrdersError):
+    """The machine lacks a tool or service every file needs: the batch stops."""
+
+    exit_code = ExitCode.setup
+
+
+class TesseractMissingError(SetupError):
+    remedy = "install it: apt-get install tesseract-ocr tesseract-ocr-rus (scripts/setup.sh does)"
+
+
+class PrefectUnavailableError(SetupError):
     """PREFECT_API_URL names a Prefect server that does not answer."""
 
-    exit_code = 4
     remedy = "start the server (prefect server start) or unset PREFECT_API_URL to run with a local one"
 
 
@@ -90,4 +128,4 @@ class CorrectionError(OrdersError):
     """A reviewer's correction cannot be applied: its target or its value is wrong.
     Nothing is stored; the review page shows the message beside the form."""
 
-    exit_code = 2
+    exit_code = ExitCode.usage
