@@ -21,7 +21,7 @@ from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
 from models.errors import CorruptFileError, EmptyInputError, EncryptedPdfError
-from pipeline.tables import is_page_furniture
+from normalizers.text import is_page_furniture
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
 _CYRILLIC = re.compile(r"[А-Яа-яЁё]")

@@ -81,3 +81,13 @@ def join_wrapped(before: str, after: str, line_break: str = " ") -> str:
             if is_known_word(word) and not all(is_known_word(p) for p in pieces + [tail]):
                 return before[:len(before) - len(head)] + word + after[len(tail):]
     return before + line_break + after
+
+
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?\s*\d{1,3}\s*(?:[-–—])?\s*$", re.I)
+
+
+def is_page_furniture(text: str) -> bool:
+    """A page number in the margin, or specks OCR read as a few characters (no number,
+    no word of three letters): not part of the document's text."""
+    return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2 \
+        or not re.search(r"\d|[^\W\d_]{3}", text)

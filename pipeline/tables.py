@@ -14,6 +14,7 @@ from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph
 from normalizers import lexicon
 from normalizers.lexicon import SECTION_WORD, TOTAL_ROW, YEAR_ONLY
 from normalizers.sources import classify_source
+from normalizers.text import is_page_furniture
 from normalizers.text import collapse, is_known_word, join_wrapped
 
 # The first cell of a body row: a measure/indicator code, a Roman section, or a task heading.
@@ -54,16 +55,6 @@ def layout_to_logical(layout: Layout) -> LogicalDocument:
     sizes = [(p.width, p.height) if p.width and p.height else None for p in layout.pages]
     unread = [(p.number, box) for p in layout.pages for box in p.unread_tables]
     return LogicalDocument(layout.source_file, layout.format, len(layout.pages), blocks, blank, unread, sizes)
-
-
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*)?(?:стр\.?|страница)?\s*\d{1,3}\s*(?:[-–—])?\s*$", re.I)
-
-
-def is_page_furniture(text: str) -> bool:
-    """A page number in the margin, or specks OCR read as a few characters (no number,
-    no word of three letters): not part of the document's text."""
-    return bool(_PAGE_NUMBER.match(text)) or len(re.sub(r"[\W_]", "", text)) <= 2 \
-        or not re.search(r"\d|[^\W\d_]{3}", text)
 
 
 def _wrapped_word(paragraph: Paragraph) -> bool:

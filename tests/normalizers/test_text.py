@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.text import clean, collapse, dehyphenate, is_known_word, join_wrapped
+from normalizers.text import clean, collapse, dehyphenate, is_known_word, is_page_furniture, join_wrapped
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,16 @@ def test_is_known_word(word, known):
 ])
 def test_join_wrapped(before, after, joined):
     assert join_wrapped(before, after) == joined
+
+
+@pytest.mark.parametrize(("text", "furniture"), [
+    ("12", True),
+    ("- 3 -", True),
+    ("БТ г", True),  # specks on a scan read as letters
+    ("о . ‘", True),
+    ("от 14.03.2024 № 112-п", False),
+    ("Таблица 2", False),
+    ("Итого", False),
+])
+def test_is_page_furniture(text, furniture):
+    assert is_page_furniture(text) is furniture

@@ -13,7 +13,6 @@ from pipeline.tables import (
     is_split_row,
     layout_to_logical,
     merge_rows,
-    is_page_furniture,
     split_header,
 )
 
@@ -186,19 +185,6 @@ def test_a_row_of_year_headings_under_a_spanning_caption_is_header():
             row("Доля семей", "процентов", "49,0", "47,5")]
     header, body = split_header(rows)
     assert len(header) == 2 and [cell_texts(r) for r in body] == [["Доля семей", "процентов", "49,0", "47,5"]]
-
-
-@pytest.mark.parametrize(("text", "furniture"), [
-    ("12", True),
-    ("- 3 -", True),
-    ("БТ г", True),  # specks on a scan read as letters
-    ("о . ‘", True),
-    ("от 14.03.2024 № 112-п", False),
-    ("Таблица 2", False),
-    ("Итого", False),
-])
-def test_is_page_furniture(text, furniture):
-    assert is_page_furniture(text) is furniture
 
 
 def test_specks_read_as_letters_between_two_pages_of_a_table_do_not_split_it():
