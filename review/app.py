@@ -80,8 +80,9 @@ def create_app(settings: Settings) -> FastAPI:
     templates.env.filters.update(when=_when, plain=_plain_amount)
     templates.env.globals.update(value_label=value_label, shown_value=shown_value)
     app.state.templates = templates
-    _add_routes(app, templates)
-    _add_browse_routes(app, templates)
+    for add_routes in (_add_sign_in_routes, _add_queue_routes, _add_document_routes, _add_issue_routes,
+                       _add_organization_routes, _add_audit_routes, _add_browse_routes):
+        add_routes(app)
     return app
 
 
@@ -212,13 +213,14 @@ def _safe_next(url: str | None) -> str:
 
 # --------------------------------------------------------------------------- routes
 
-def _render(templates: Jinja2Templates, request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    """Template `name` with the request's CSRF token, flash message and account."""
     context.update(request=request, csrf_token=_csrf(request), flash=request.session.pop("flash", None),
                    account=context.get("account"))
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
-def _add_browse_routes(app: FastAPI, templates: Jinja2Templates) -> None:
+def _add_browse_routes(app: FastAPI) -> None:
     """The browse page (review/browse.py) for every signed-in account, and the plotly.js it draws with."""
 
     @app.get("/browse", response_class=HTMLResponse)
@@ -228,7 +230,7 @@ def _add_browse_routes(app: FastAPI, templates: Jinja2Templates) -> None:
                                     source.strip()[:32] or None)
         with _sessions(request)() as session:
             shown = browse.totals(session, which)
-            return _render(templates, request, "browse.html", account=account, which=which, totals=shown,
+            return render(request, "browse.html", account=account, which=which, totals=shown,
                            facets=browse.facets(session), charts=browse.charts(session, which, shown))
 
     @app.get("/browse/plotly.js")
@@ -237,10 +239,7 @@ def _add_browse_routes(app: FastAPI, templates: Jinja2Templates) -> None:
                         headers={"Cache-Control": "public, max-age=86400"})
 
 
-def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
-    def render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
-        return _render(templates, request, name, status, **context)
-
+def _add_sign_in_routes(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return _back("/queue")
@@ -273,6 +272,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         request.session.clear()
         return _back("/login")
 
+
+def _add_queue_routes(app: FastAPI) -> None:
     @app.get("/queue", response_class=HTMLResponse)
     def queue(request: Request, status: str = "open", document: str = "", region: str = "", kind: str = "",
               q: str = "", page: str = "1"):
@@ -292,6 +293,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         issues = list_issues(_sessions(request), which, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         return render(request, "queue.html", issues=issues, total=total, page=page, pages=pages, **common)
 
+
+def _add_document_routes(app: FastAPI) -> None:
     def document(request: Request, template: str, document_id: str, issue: str, section: str | None,
                  **context) -> HTMLResponse:
         account = _account(request)
@@ -346,6 +349,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
         typed = f"; the value you typed was «{shown_value(field, value)}»" if value else ""
         return _change(request, save, back, explain=lambda reason: f"not saved: {reason}{typed}")
 
+
+def _add_issue_routes(app: FastAPI) -> None:
     @app.post("/issues/dismiss")
     async def dismiss_many(request: Request):
         """Dismiss the issues ticked in the queue, all with one reason."""
@@ -405,6 +410,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
 
         return _change(request, undo, back)
 
+
+def _add_organization_routes(app: FastAPI) -> None:
     @app.get("/organizations", response_class=HTMLResponse)
     def organizations(request: Request, q: str = "", region: str = "", page: str = "1"):
         account = _account(request)
@@ -449,6 +456,8 @@ def _add_routes(app: FastAPI, templates: Jinja2Templates) -> None:
 
         return _change(request, split_one, back)
 
+
+def _add_audit_routes(app: FastAPI) -> None:
     @app.get("/audit", response_class=HTMLResponse)
     def audit(request: Request, act: str = "", page: str = "1"):
         account = _account(request)
