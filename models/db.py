@@ -95,9 +95,11 @@ class Money(TypeDecorator):
         exact = money_to_storage(value)
         return str(exact) if dialect.name == "sqlite" else exact
 
-    def process_result_value(self, value: Decimal | str | None, dialect: Dialect) -> Decimal | None:
+    def process_result_value(self, value: Decimal | str | float | None, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if isinstance(value, (float, int)):  # a view's amount on SQLite: a number, a sum of them to the kopeck
+            return Decimal(repr(value)).quantize(Decimal("0.01"))
         return Decimal(value)
 
 

@@ -5,8 +5,8 @@ type of every column. Corrections are in the rows, so the views show corrected d
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, Numeric, Select, TableClause, and_, case, cast, column, func, literal, select, table, \
-    union_all
+from sqlalchemy import Integer, Numeric, Select, String, TableClause, and_, case, cast, column, func, literal, null, \
+    select, table, type_coerce, union_all
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 
@@ -49,11 +49,18 @@ _DOCUMENT_COLUMNS = (
 )
 
 
-def _funding_facts(dimensions: bool = True, preferred: bool = True) -> Select:
+def _number(amount):
+    """An amount as a number on both databases: SQLite stores it as exact text, which
+    would sort and compare as text («90000» after «850000»)."""
+    return type_coerce(cast(amount, Numeric), db.Money).label("amount")
+
+
+def _funding_facts(dimensions: bool = True, preferred: bool = True, numeric: bool = True) -> Select:
     """Funding amounts with their document, region and measure title, of each act's
-    preferred document. Without `dimensions`: the view as revisions 0005–0008 created
-    it, before funding rows had a task, a period and a basis; without `preferred`, as
-    0005–0009 created it, of every document."""
+    preferred document. Without `numeric`: as revisions 0010–0012 created it, amounts as
+    stored; without `dimensions`: as 0005–0008 created it, before funding rows had a
+    task, a period and a basis; without `preferred`, as 0005–0009 created it, of every
+    document."""
     f = db.Funding
     if dimensions:
         keys = (f.measure_code, db.Measure.title.label("measure_title"), f.task_code, f.year, f.period, f.basis)
@@ -63,7 +70,8 @@ def _funding_facts(dimensions: bool = True, preferred: bool = True) -> Select:
         keys = (f.measure_code, db.Measure.title.label("measure_title"), f.year)
         is_total = f.measure_code.is_(None).label("is_document_total")
     return _of_preferred(
-        select(f.id.label("funding_id"), *_DOCUMENT_COLUMNS, *keys, f.source, f.source_label, f.amount, is_total)
+        select(f.id.label("funding_id"), *_DOCUMENT_COLUMNS, *keys, f.source, f.source_label,
+               _number(f.amount) if numeric else f.amount, is_total)
         .join(d, d.id == f.document_id)
         .outerjoin(r, r.code == d.region_code)
         .outerjoin(db.Measure, (db.Measure.document_id == f.document_id) & (db.Measure.code == f.measure_code)),
@@ -107,12 +115,8 @@ def _measure_executors(preferred: bool = True, identity: bool = True) -> Select:
     return _of_preferred(query.outerjoin(parent, parent.id == o.parent_id) if identity else query, preferred)
 
 
-def _measure_totals(names: bool = True) -> Select:
-    """One total per measure, year, period, basis and source, of each act's preferred
-    document: a source's amount as printed, and the measure's `all` amount as printed or,
-    where it is not printed, the sum of its sources (`derived`). `disagrees` marks a
-    printed `all` that is not the sum of the sources printed beside it. Without `names`:
-    as revision 0012 created it, without the region's name and the measure's title."""
+def _measure_totals_of_0012() -> Select:
+    """measure_totals as revision 0012 created it (see _measure_totals)."""
     f = db.Funding
     keys = (f.document_id, f.measure_code, f.year, f.period, f.basis)
     measure_rows = _of_preferred(select(*keys, f.source, f.amount).join(d, d.id == f.document_id)
@@ -138,16 +142,52 @@ def _measure_totals(names: bool = True) -> Select:
         .outerjoin(printed, same_key(printed)).outerjoin(parts, same_key(parts))
     )
     both = union_all(sources, totals).subquery()
-    named = (d.source_file, d.region_code, r.name.label("region_name")) if names else (d.source_file, d.region_code)
-    title = (db.Measure.title.label("measure_title"),) if names else ()
-    query = (select(both.c.document_id, *named, both.c.measure_code, *title,
-                    *(c for c in both.c if c.name not in ("document_id", "measure_code")))
-             .join(d, d.id == both.c.document_id))
-    if not names:
-        return query
-    return (query.outerjoin(r, r.code == d.region_code)
-            .outerjoin(db.Measure, (db.Measure.document_id == both.c.document_id)
-                       & (db.Measure.code == both.c.measure_code)))
+    return (select(both.c.document_id, d.source_file, d.region_code, *(c for c in both.c if c.name != "document_id"))
+            .join(d, d.id == both.c.document_id))
+
+
+def _measure_totals(facts: TableClause) -> Select:
+    """One total per measure, year, period, basis and source, of each act's preferred
+    document (read from `funding_facts`): a source's amount as printed, and the measure's
+    `all` amount as printed or, where it is not printed, the sum of its sources; a measure
+    that prints years only gets whole-period amounts summed over its years. `derived`
+    marks every amount not printed; `disagrees` a printed `all` that is not the sum of
+    the sources printed beside it."""
+    m = facts.c
+    described = [m.document_id, m.source_file, m.region_code, m.region_name, m.measure_code, m.measure_title]
+    printed = select(*described, m.year, m.period, m.basis, m.source, m.amount,
+                     literal(False).label("derived")).where(m.measure_code.is_not(None))
+    whole = aliased(facts)
+    printed_whole = (select(whole.c.document_id).where(
+        whole.c.document_id == m.document_id, whole.c.measure_code == m.measure_code,
+        whole.c.basis == m.basis, whole.c.year.is_(None), whole.c.period.is_(None)))
+    summed_over_years = (
+        select(*described, cast(null(), Integer).label("year"), cast(null(), String).label("period"), m.basis,
+               m.source, func.sum(m.amount).label("amount"), literal(True).label("derived"))
+        .where(m.measure_code.is_not(None), m.year.is_not(None), m.period.is_(None), ~printed_whole.exists())
+        .group_by(*described, m.basis, m.source))
+    rows = union_all(printed, summed_over_years).subquery()
+    c = rows.c
+    keys = ["document_id", "measure_code", "year", "period", "basis"]
+    key_columns = [c.document_id, c.source_file, c.region_code, c.region_name, c.measure_code, c.measure_title,
+                   c.year, c.period, c.basis]
+    parts = (select(*key_columns, func.sum(c.amount).label("amount")).where(c.source != "all")
+             .group_by(*key_columns).subquery())
+    alls = select(*key_columns, c.amount, c.derived).where(c.source == "all").subquery()
+    every_key = select(*key_columns).distinct().subquery()
+    sources = select(*key_columns, c.source, c.amount, c.derived, literal(False).label("disagrees")).where(
+        c.source != "all")
+    difference = func.abs(cast(alls.c.amount, Numeric(18, 2)) - parts.c.amount)
+    totals = (
+        select(*every_key.c, literal("all").label("source"),
+               func.coalesce(alls.c.amount, parts.c.amount).label("amount"),
+               func.coalesce(alls.c.derived, True).label("derived"),
+               # compared to the kopeck: SQLite sums amounts as floating point
+               and_(func.coalesce(difference >= 0.005, False), ~func.coalesce(alls.c.derived, True))
+               .label("disagrees"))
+        .outerjoin(alls, _same_key(keys, every_key, alls)).outerjoin(parts, _same_key(keys, every_key, parts))
+    )
+    return union_all(sources, totals)
 
 
 def _same_key(keys: list, left, right):
@@ -162,16 +202,15 @@ def view_table(name: str, query: Select | None = None) -> TableClause:
     return table(name, *(column(c.name, c.type) for c in query.selected_columns))
 
 
-def _document_totals(measure_totals: TableClause, preferred: TableClause) -> Select:
+def _document_totals(facts: TableClause, measure_totals: TableClause) -> Select:
     """One total per document, year, period, basis and source, of each act's preferred
     document: the total the document prints (its ИТОГО row), else, for `all`, the sum of
     the source totals it prints, else the sum over its measures (`measure_totals`).
     `printed` says the amount is printed (or the sum of printed totals); `disagrees` marks
     a printed amount that is not the sum over the measures (`sum_of_measures`)."""
-    f, keys = db.Funding, ["document_id", "year", "period", "basis", "source"]
+    f, keys = facts.c, ["document_id", "year", "period", "basis", "source"]
     printed_rows = (select(f.document_id, f.year, f.period, f.basis, f.source, f.amount)
-                    .join(preferred, preferred.c.document_id == f.document_id)
-                    .where(f.measure_code.is_(None), f.task_code.is_(None))).subquery()
+                    .where(f.is_document_total)).subquery()
     p = printed_rows.c
     printed = (select(p.document_id, p.year, p.period, p.basis, p.source, func.max(p.amount).label("amount"))
                .group_by(p.document_id, p.year, p.period, p.basis, p.source).subquery())
@@ -200,14 +239,15 @@ def _document_totals(measure_totals: TableClause, preferred: TableClause) -> Sel
             .join(d, d.id == totals.c.document_id).outerjoin(r, r.code == d.region_code))
 
 
-MEASURE_TOTALS: Select = _measure_totals()
+FUNDING_FACTS: Select = _funding_facts()
+MEASURE_TOTALS: Select = _measure_totals(view_table("funding_facts", FUNDING_FACTS))
 
 VIEWS: dict[str, Select] = {
     "preferred_documents": PREFERRED_DOCUMENTS,
+    "funding_facts": FUNDING_FACTS,
     "measure_totals": MEASURE_TOTALS,
-    "document_totals": _document_totals(view_table("measure_totals", MEASURE_TOTALS),
-                                        view_table("preferred_documents", PREFERRED_DOCUMENTS)),
-    "funding_facts": _funding_facts(),
+    "document_totals": _document_totals(view_table("funding_facts", FUNDING_FACTS),
+                                        view_table("measure_totals", MEASURE_TOTALS)),
     "indicator_facts": _indicator_facts(),
     "measure_executors": _measure_executors(),
 }
@@ -218,17 +258,19 @@ VIEWS: dict[str, Select] = {
 # period and basis in funding_facts.
 VIEWS_BEFORE_0013: dict[str, Select] = {
     **{name: query for name, query in VIEWS.items() if name != "document_totals"},
-    "measure_totals": _measure_totals(names=False),
+    "funding_facts": _funding_facts(numeric=False),
+    "measure_totals": _measure_totals_of_0012(),
     "indicator_facts": _indicator_facts(numbers=False),
     "measure_executors": _measure_executors(identity=False),
 }
 VIEWS_BEFORE_0010: dict[str, Select] = {
-    "funding_facts": _funding_facts(preferred=False),
+    "funding_facts": _funding_facts(preferred=False, numeric=False),
     "indicator_facts": _indicator_facts(preferred=False, numbers=False),
     "measure_executors": _measure_executors(preferred=False, identity=False),
 }
 VIEWS_BEFORE_0009: dict[str, Select] = {**VIEWS_BEFORE_0010,
-                                         "funding_facts": _funding_facts(dimensions=False, preferred=False)}
+                                         "funding_facts": _funding_facts(dimensions=False, preferred=False,
+                                                                         numeric=False)}
 
 
 def create_view_sql(name: str, dialect: Dialect, views: dict[str, Select] = VIEWS) -> str:

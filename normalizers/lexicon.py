@@ -123,6 +123,8 @@ YEAR_ONLY = _rx(r"^\s*((?:19|20)\d{2})\s*(?:г\.?|год\w*)?\s*\.?\s*$")
 
 # A dash, an «x» or «х»: the cell says there is no value.
 NO_VALUE = _rx(r"^\s*(?:[-–—−xXхХ×]+|н/д|нет)?\s*$")
+# An indicator's empty cell: «нет» there is the answer of a yes/no indicator, not a blank.
+NO_INDICATOR_VALUE = _rx(r"^\s*(?:[-–—−xXхХ×]+|н/д)?\s*$")
 # Words that split a total into its parts: «в том числе», «в т.ч.», «из них», «включая».
 # OCR drops spaces, puts specks between the words («в том, числе») and reads «из» as «мз»
 SPLIT_WORDS = _rx(r"(?<![\w])(?:в\s*том[\s,.`'’]*числе|в\s+т\.\s*ч\.?|[им]з\s+них|включая)(?![\w]):?")

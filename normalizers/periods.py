@@ -77,17 +77,39 @@ def parse_year_range(text: str) -> tuple[int, int] | None:
     return None
 
 
+# A month or a span of months with its year: «март 2024», «июнь-август 2025 г.».
+_MONTH_SPAN = re.compile(r"([А-Яа-яЁё]{3,})(?:\s*[-–—]\s*([А-Яа-яЁё]{3,}))?\s+((?:19|20)\d{2})")
+
+
 def deadline_bounds(deadline: str) -> tuple[dt.date | None, dt.date | None]:
-    """First and last day a printed deadline covers (`2020-2021 г.г.`, `до 1 октября 2025 года`)."""
-    years = sorted({int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", deadline)})
+    """First and last day a printed deadline covers: `2020-2021 г.г.`, `март 2024 г.`,
+    `II квартал 2024 г.`, `июнь-август 2025`, `31.12.2020`; `до …` gives only the last."""
     date = parse_date(deadline)
-    if date and re.search(r"\bдо\b", deadline, re.I):
-        return None, date
-    if date:
-        return date, date
-    if years:
-        return dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
-    return None, None
+    spans = [(date, date)] if date else _parts_of_years(deadline)
+    if not spans:
+        years = sorted({int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", deadline)})
+        spans = [(dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31))] if years else []
+    if not spans:
+        return None, None
+    start, end = min(s for s, _ in spans), max(e for _, e in spans)
+    return (None, end) if re.search(r"\bдо\b", deadline, re.I) else (start, end)
+
+
+def _parts_of_years(text: str) -> list[tuple[dt.date, dt.date]]:
+    """The quarters, halves and months a text names with their years."""
+    spans = [period_bounds(f"{m.group(2)}-Q{part_number(m.group(1))}") for m in _QUARTER.finditer(text)]
+    spans += [period_bounds(f"{m.group(2)}-H{part_number(m.group(1))}") for m in _HALF.finditer(text)]
+    for m in _MONTH_SPAN.finditer(text):
+        first = month_number(m.group(1))
+        last = month_number(m.group(2)) if m.group(2) else first
+        if first and last and first <= last:
+            year = int(m.group(3))
+            spans.append((dt.date(year, first, 1), _month_end(year, last)))
+    return [span for span in spans if span[0] is not None]
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def _step(period: str, by: int) -> str:
@@ -136,6 +158,4 @@ def period_bounds(period: str) -> tuple[dt.date | None, dt.date | None]:
     size, n = _PART_MONTHS[m.group(2)], int(m.group(3))
     if n * size > 12:
         return None, None
-    last_month = n * size
-    end = dt.date(year + last_month // 12, last_month % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(year, last_month - size + 1, 1), end
+    return dt.date(year, n * size - size + 1, 1), _month_end(year, n * size)

@@ -97,7 +97,7 @@ def datapackage(fmt: str) -> dict:
 
 # Frictionless field types of the SQL types, most specific first (Money before Numeric).
 _FIELD_TYPES = ((db.Money, "number"), (Boolean, "boolean"), (DateTime, "datetime"), (Date, "date"),
-                (Integer, "integer"), (Float, "number"), (JSON, "object"))
+                (Integer, "integer"), (Float, "number"), (JSON, "any"))  # JSON: a list or an object
 
 
 def _field(table: str, column) -> dict:
@@ -124,7 +124,7 @@ def read_csv_export(folder: Path, name: str) -> pd.DataFrame:
     if resource is None:
         raise UsageError(f"{folder / DATAPACKAGE} lists no «{name}»")
     fields = resource["schema"]["fields"]
-    text = {f["name"]: "string" for f in fields if f["type"] in ("string", "object", "boolean")}
+    text = {f["name"]: "string" for f in fields if f["type"] in ("string", "any", "boolean")}
     whole = {f["name"]: "Int64" for f in fields if f["type"] == "integer"}
     exact = {f["name"]: _decimal for f in fields if f.get("decimalChar")}
     frame = pd.read_csv(folder / resource["path"], dtype=text | whole, converters=exact, keep_default_na=False,
@@ -136,7 +136,7 @@ def read_csv_export(folder: Path, name: str) -> pd.DataFrame:
                 frame[f["name"]] = frame[f["name"]].dt.date
         elif f["type"] == "boolean":
             frame[f["name"]] = frame[f["name"]].map({"True": True, "False": False, "": None})
-        elif f["type"] in ("string", "object"):
+        elif f["type"] in ("string", "any"):
             frame[f["name"]] = frame[f["name"]].replace("", None)
     return frame
 

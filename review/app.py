@@ -77,7 +77,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.exception_handler(RequestValidationError)(_invalid_request)
     app.exception_handler(StarletteHTTPException)(_http_error)
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.filters.update(when=_when, plain=_plain_amount)
+    templates.env.filters.update(when=_when, plain=_plain_amount, grouped=_grouped_amount)
     templates.env.globals.update(value_label=value_label, shown_value=shown_value)
     app.state.templates = templates
     for add_routes in (_add_sign_in_routes, _add_queue_routes, _add_document_routes, _add_issue_routes,
@@ -88,6 +88,11 @@ def create_app(settings: Settings) -> FastAPI:
 
 def _when(moment: dt.datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _grouped_amount(amount: Decimal) -> str:
+    """1425000.50 → «1 425 000,50», 9876350.00 → «9 876 350»: as a reader reads it."""
+    return f"{amount:,.2f}".removesuffix(".00").replace(",", "\u00a0").replace(".", ",")
 
 
 def _plain_amount(amount: Decimal | None) -> str:

@@ -140,8 +140,13 @@ def _bars(points: list[tuple], title: str) -> go.Figure:
 def _lines(series: dict[str, list[tuple[str, float]]], title: str) -> go.Figure:
     figure = go.Figure(layout={"title": title, "height": 420, "legend": {"orientation": "h", "y": -0.2}})
     for name, points in series.items():
-        figure.add_scatter(name=name[:80], x=[x for x, _ in points], y=[y for _, y in points], mode="lines+markers")
+        figure.add_scatter(name=_shortened(name), x=[x for x, _ in points], y=[y for _, y in points], mode="lines+markers")
     return figure
+
+
+def _shortened(name: str, limit: int = 80) -> str:
+    """A legend entry cut at a word, not inside one."""
+    return name if len(name) <= limit else name[:limit].rsplit(" ", 1)[0] + " …"
 
 
 @lru_cache(maxsize=1)

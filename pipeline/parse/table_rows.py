@@ -719,7 +719,7 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
     code, title, _ = walk.row_code(texts)
     values = [IndicatorValue(column.period or str(column.year), _printed_value(texts[column.index]))
               for column in cols.of("value")
-              if column.year and not lexicon.NO_VALUE.match(texts[column.index])]
+              if column.year and not lexicon.NO_INDICATOR_VALUE.match(texts[column.index])]
     unit_k = cols.first("unit")
     unit = _get(texts, unit_k) or None
     if unit and row.cells[unit_k].confidence is not None:  # read by OCR: hold it to the vocabulary
@@ -741,7 +741,8 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
         code=code.value if code else None,
         title=title,
         unit=unit,
-        base_value=_printed_value(base_value) if base_value and not lexicon.NO_VALUE.match(base_value) else None,
+        base_value=_printed_value(base_value) if base_value and not lexicon.NO_INDICATOR_VALUE.match(base_value)
+        else None,
         base_date=base_date,
         values=values,
         provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
@@ -766,6 +767,8 @@ def _garbled_number(text: str) -> bool:
 
 
 def _printed_value(text: str) -> str:
-    """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`."""
-    return re.sub(r"\s+", "", text).replace(",", ".")
+    """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`; words keep their spaces
+    («не менее 85»)."""
+    text = re.sub(r"(?<=\d)\s+(?=[\d%])", "", " ".join(text.split()))
+    return re.sub(r"(?<=\d),(?=\d)", ".", text)
 

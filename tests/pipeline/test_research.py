@@ -20,6 +20,8 @@ from models.errors import UsageError
 from pipeline.research import export_all, read_csv_export, read_table, run_query
 from pipeline.stages import extract
 from pipeline.store import save_document, write_transaction
+from models.records import FundingRow
+from tests.conftest import build_document
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
@@ -168,3 +170,25 @@ def test_measure_totals_add_up_to_the_printed_total_where_all_is_not_printed(ses
     total, derived, disagreeing = measures[0]
     assert Decimal(str(total)).quantize(Decimal("0.01")) == Decimal("28056979.00")
     assert int(derived) > 0 and int(disagreeing) == 0
+
+
+def test_a_measure_printed_by_year_only_gets_whole_period_totals(sessions):
+    """No «Всего» column: the measure's and the document's whole period are summed over
+    their years, marked derived, and numbers compare and sort as numbers on both databases."""
+    doc = build_document("years_only.docx")
+    doc.funding = [FundingRow("1.1", 2023, "fund_grant", "грант Фонда", Decimal("850000.00")),
+                   FundingRow("1.1", 2024, "fund_grant", "грант Фонда", Decimal("90000.50")),
+                   FundingRow("1.2", 2023, "all", "всего", Decimal("1000000.00")),
+                   FundingRow(None, 2023, "all", "ИТОГО", Decimal("1850000.00"))]
+    doc.issues = []
+    save_document(sessions, doc, fingerprint="y" * 64, source_path="years_only.docx", pipeline_version="test")
+    measures = run_query(sessions, "SELECT measure_code, source, amount, derived FROM measure_totals "
+                                   "WHERE year IS NULL ORDER BY amount DESC, source").rows
+    assert [(code, source, Decimal(str(amount)), bool(derived)) for code, source, amount, derived in measures] == [
+        ("1.2", "all", Decimal("1000000"), True), ("1.1", "all", Decimal("940000.5"), True),
+        ("1.1", "fund_grant", Decimal("940000.5"), True)]
+    whole = run_query(sessions, "SELECT source, amount, printed FROM document_totals WHERE year IS NULL "
+                                "ORDER BY source").rows
+    assert [(source, Decimal(str(amount)), bool(printed)) for source, amount, printed in whole] == [
+        ("all", Decimal("1940000.5"), False), ("fund_grant", Decimal("940000.5"), False)]
+    assert run_query(sessions, "SELECT COUNT(*) FROM funding_facts WHERE amount > 100000").rows == [(3,)]

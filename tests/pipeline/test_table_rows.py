@@ -129,6 +129,19 @@ def test_an_indicator_table_with_two_number_columns_takes_the_first_as_the_code(
 
 
 
+def test_indicator_values_keep_their_words_and_a_yes_no_answer():
+    """«не менее 85» stays three words (its number and bound are read from them), «нет»
+    is the answer of a yes/no indicator, not an empty cell; digits close up as before."""
+    header = ["№", "Наименование показателя", "Единица измерения", "Базовое значение", "2024", "2025"]
+    t = table([["1", "Охват семей", "%", "70,5", "не менее 85", "не  более 60,5 %"],
+               ["2", "Создан центр", "да/нет", "нет", "да", "—"],
+               ["3", "Число семей", "единиц", "1 100", "1 200", "1 300"]], header)
+    out = TableRecords()
+    read_indicator_table(t, read_columns(t), 1, out)
+    assert [(i.base_value, [v.value for v in i.values]) for i in out.indicators] == [
+        ("70.5", ["не менее 85", "не более 60.5%"]), ("нет", ["да"]), ("1100", ["1200", "1300"])]
+
+
 def test_a_task_heading_that_prints_amounts_is_the_task_subtotal():
     found, out = facts([["", "Задача 1. Поддержка семей", "", "1,5", "0,5", "1,0"],
                         ["1.1", "Семинар", "Министерство", "1,5", "0,5", "1,0"]])

@@ -143,7 +143,7 @@ def test_the_browse_page_shows_printed_totals_to_a_signed_in_viewer_only(client)
     sign_in(client, "vic")
     page = client.get("/browse", params={"year": "2021", "source": "fund_grant"})
     assert page.status_code == 200
-    assert re.search(r'<a href="/documents/\d+\?open=funding">4019450</a>', page.text)
+    assert re.search(r'<a href="/documents/\d+\?open=funding">4\u00a0019\u00a0450</a>', page.text)
     assert "disagrees with the measures" in page.text
     assert 'id="chart-regions"' in page.text and "style-src 'self' 'unsafe-inline'" in \
         page.headers["content-security-policy"]

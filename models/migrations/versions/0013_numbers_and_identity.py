@@ -1,9 +1,11 @@
 """Indicator values get a number (`number`, `unit`, `bound`) and their period its first
 and last day; organisations get a cross-region identity: the name they share with
 their counterparts elsewhere (`common_name`) and, for a federal body's branch, the
-federal body (`parent_id`). The research views show them, `measure_totals` names
-each measure and region, and the new view `document_totals` gives each document's
-totals as printed or derived.
+federal body (`parent_id`). The research views show them; their amounts are numbers
+on SQLite too (stored as exact text, they sorted as text); `measure_totals` reads
+`funding_facts`, names each measure and region and sums a measure's years where it
+prints no whole period; the new view `document_totals` gives each document's totals
+as printed or derived.
 
 Existing rows are filled in from what they already hold: the printed value and
 period, the organisation's name.
@@ -28,7 +30,7 @@ down_revision: Union[str, Sequence[str], None] = "0012"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
-CHANGED_VIEWS = ["measure_totals", "indicator_facts", "measure_executors"]
+CHANGED_VIEWS = ["measure_totals", "funding_facts", "indicator_facts", "measure_executors"]
 VALUE_COLUMNS = {"number": sa.Float(), "unit": sa.String(16), "bound": sa.String(16),
                  "period_start": sa.Date(), "period_end": sa.Date()}
 _value = sa.table("indicator_value", sa.column("id"), sa.column("period"), sa.column("value"),
@@ -52,8 +54,8 @@ def upgrade() -> None:
     connection = op.get_bind()
     _fill_values(connection)
     _fill_identities(connection)
-    for name in [*CHANGED_VIEWS, "document_totals"]:
-        op.execute(create_view_sql(name, connection.dialect, VIEWS))
+    for name in ["funding_facts", "measure_totals", "indicator_facts", "measure_executors", "document_totals"]:
+        op.execute(create_view_sql(name, connection.dialect, VIEWS))  # each after the views it reads
 
 
 def _fill_values(connection) -> None:
