@@ -327,7 +327,8 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
             position = clean(paragraphs[j])
             j -= 1
         while j >= 0 and paragraphs[j].strip() and not lexicon.PERSON.match(clean(paragraphs[j])) and len(org_lines) < 5 \
-                and not _POSITION.match(clean(paragraphs[j])) and len(paragraphs[j]) < 80:
+                and not _POSITION.match(clean(paragraphs[j])) and len(paragraphs[j]) < 80 \
+                and not _CLAUSE.search(clean(paragraphs[j])):
             org_lines.insert(0, clean(paragraphs[j]))
             j -= 1
         organization = to_nominative(" ".join(org_lines)) if org_lines else None
@@ -335,6 +336,11 @@ def parse_signatories(paragraphs: list[str]) -> list[Signatory]:
             position, organization = _position_and_body(position)
         signatories.append(Signatory(name, position, organization))
     return signatories
+
+
+# A clause of the order's text, not a line of a body's name above a signature: numbered
+# («3. Контроль … оставляю за собой.») or ending as a sentence does.
+_CLAUSE = re.compile(r"^\d{1,2}[.)]\s|[.:;]$")
 
 
 def _continues_position(line: str) -> bool:

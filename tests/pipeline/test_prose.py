@@ -133,6 +133,9 @@ def test_a_title_runs_across_all_its_lines(lines, title):
     (["Министерство культуры Калужской области", "Министр", "П.А. Суслов"],
      ("П.А. Суслов", "Министр", "Министерство культуры Калужской области")),
     (["Губернатор Тверской области", "И.М. Руденко"], ("И.М. Руденко", "Губернатор Тверской области", None)),
+    # the order's last clause above a bare position is no body
+    (["3. Контроль за исполнением настоящего приказа оставляю за собой.", "Министр\tИ.И. Иванов"],
+     ("И.И. Иванов", "Министр", None)),
 ])
 def test_a_signature_gives_the_position_and_the_body_it_heads(lines, signatory):
     assert [(s.name, s.position, s.organization) for s in parse_signatories(lines)] == [signatory]
