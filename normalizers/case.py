@@ -30,8 +30,16 @@ def in_capitals(text: str) -> bool:
     return len(letters) >= 8 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
+# A heading whose first words alone are in capitals: «КОМПЛЕКС МЕР по поддержке семей …».
+_CAPITAL_LEAD = re.compile(r"^((?:[А-ЯЁ][А-ЯЁ-]+\s+){2,})(?=[а-яё])")
+
+
 def normal_case(text: str) -> str:
-    """`text` in normal case if it is printed in capitals; any other text as it is."""
+    """`text` in normal case if it is printed in capitals, or its first words are
+    («КОМПЛЕКС МЕР по …» → «Комплекс мер по …»); any other text as it is."""
+    lead = _CAPITAL_LEAD.match(text)
+    if lead and not in_capitals(text) and in_capitals(lead.group(1)):
+        return normal_case(lead.group(1).rstrip()) + " " + text[lead.end():]
     if not in_capitals(text):
         return text
     lowered = text.lower()
