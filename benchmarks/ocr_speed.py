@@ -27,6 +27,7 @@ os.environ.setdefault("ORDERS_PROCESSED_DIR", tempfile.mkdtemp(prefix="orders-be
 from extractors.ocr import page as ocr_page  # noqa: E402
 from extractors.ocr import tesseract  # noqa: E402
 from extractors.ocr.scan import ocr_pdf_pages, render_pdf_page  # noqa: E402
+from models.settings import ReadContext  # noqa: E402
 from extractors.pdf_reader import read_pdf  # noqa: E402
 
 
@@ -107,10 +108,9 @@ def workers_speedup(scans: list[Path]) -> tuple[float, float, int]:
     times = {}
     pages = sum(page_count(s) for s in scans)
     for workers in (1, 2):
-        os.environ["ORDERS_OCR_WORKERS"] = str(workers)
         start = time.perf_counter()
         for scan in scans:
-            ocr_pdf_pages(scan, list(range(1, page_count(scan) + 1)))
+            ocr_pdf_pages(scan, list(range(1, page_count(scan) + 1)), ReadContext(ocr_workers=workers))
         times[workers] = time.perf_counter() - start
     return times[1], times[2], pages
 

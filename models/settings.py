@@ -4,6 +4,7 @@ Values come from arguments, then `ORDERS_*` environment variables, then defaults
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,3 +31,19 @@ class Settings(BaseSettings):
 def load_settings(**overrides) -> Settings:
     """Settings with explicit overrides (None values are ignored)."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class ReadContext:
+    """What the readers need besides the file, passed to them rather than read from the
+    environment: the size limit, OCR worker processes (0: one per core) and the folder
+    page previews go to (None: no previews)."""
+
+    max_file_mb: int = 200
+    ocr_workers: int = 0
+    previews_dir: Path | None = None
+
+    @classmethod
+    def of(cls, settings: Settings) -> ReadContext:
+        """The context of these settings: previews under processed_dir/pages."""
+        return cls(settings.max_file_mb, settings.ocr_workers, settings.processed_dir / "pages")

@@ -43,7 +43,8 @@ def _existing(db: str | None):
 
 @app.command()
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders of orders (.docx, .txt, .pdf, images)"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of orders (.docx, .txt, .pdf, "
+                                                 "images); default: the raw_dir setting (ORDERS_RAW_DIR, data/raw)"),
     force: bool = typer.Option(False, "--force", help="Extract unchanged files again (corrections are kept)"),
     workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
     dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://…)"),
@@ -66,7 +67,7 @@ def ingest(
         _ingest(paths, force, workers, dask_address, verbose, source_key, db)
 
 
-def _ingest(paths: list[Path], force: bool, workers: int, dask_address: str | None, verbose: bool,
+def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: str | None, verbose: bool,
             source_key: str | None, db: str | None) -> None:
     from pipeline.ingest import already_stored, discover
     from pipeline.preflight import check_before_run
@@ -80,6 +81,7 @@ def _ingest(paths: list[Path], force: bool, workers: int, dask_address: str | No
         pipeline_log.propagate = False  # once, not again through Prefect's console handler
 
     settings = load_settings(database_url=db)
+    paths = paths or [settings.raw_dir]
     check_before_run(_sessions(db), settings.database_url, settings.processed_dir)  # before Prefect starts
     files, failures = discover(paths, source_key)
     stored = None if force else already_stored(files, settings.database_url)

@@ -1,6 +1,7 @@
 """The extraction chain of one file, as small typed stages:
 
-    read_layout(path) → Layout
+    read_layout(path, context) → Layout                (the reader of the file's type; ReadContext: limits,
+                                                        OCR workers, where page previews go)
     check_language(layout) → Layout                     (refuses a text that is not Russian)
     layout_to_logical(layout) → LogicalDocument         (pipeline.tables)
     parse_document(logical) → ExtractedDocument         (pipeline.parse.document)
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import partial
 from pathlib import Path
 from typing import Callable
 
@@ -22,18 +24,25 @@ from extractors.pdf_reader import read_pdf
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
 from models.records import ExtractedDocument
+from models.settings import ReadContext, load_settings
 from models.errors import EmptyInputError, InputError, NotRussianError, UnreadableFileError, UnsupportedFormatError
 from pipeline.parse.document import parse_document
 from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
 
 PIPELINE_VERSION = "1"
-READERS: dict[str, Callable[[Path], Layout]] = {
-    ".docx": read_docx,
-    ".txt": read_text,
-    ".pdf": lambda path: read_pdf(path, ocr_pages=ocr_pdf_pages, preview=preview_pdf_page),
+def _read_pdf(path: Path, context: ReadContext) -> Layout:
+    return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context),
+                    preview=partial(preview_pdf_page, previews_dir=context.previews_dir))
+
+
+READERS: dict[str, Callable[[Path, ReadContext], Layout]] = {
+    ".docx": lambda path, _context: read_docx(path),
+    ".txt": lambda path, _context: read_text(path),
+    ".pdf": _read_pdf,
     **{suffix: read_image for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
-    **{suffix: read_converted for suffix in CONVERTED},  # through LibreOffice, when it is installed
+    # through LibreOffice, when it is installed
+    **{suffix: lambda path, _context: read_converted(path) for suffix in CONVERTED},
 }
 
 
@@ -49,7 +58,7 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_input(path: Path, max_mb: int = 200) -> None:
+def check_input(path: Path, max_mb: int) -> None:
     """Refuse what no reader can take before reading it."""
     if path.suffix.lower() not in READERS:
         raise UnsupportedFormatError(f"unsupported file type «{path.suffix or 'none'}»", path=path)
@@ -63,11 +72,13 @@ def check_input(path: Path, max_mb: int = 200) -> None:
         raise InputError(f"the file is {size // (1024 * 1024)} MB, over the {max_mb} MB limit", path=path)
 
 
-def read_layout(path: Path) -> Layout:
-    """The reader for the file's type → the common layout model."""
-    check_input(path)
+def read_layout(path: Path, context: ReadContext | None = None) -> Layout:
+    """The reader for the file's type → the common layout model. Without a context:
+    the one of the settings (ORDERS_* variables)."""
+    context = context or ReadContext.of(load_settings())
+    check_input(path, context.max_file_mb)
     try:
-        return READERS[path.suffix.lower()](path)
+        return READERS[path.suffix.lower()](path, context)
     except PermissionError as exc:
         raise UnreadableFileError("permission denied", path=path) from exc
 
@@ -94,10 +105,10 @@ def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
     return doc
 
 
-def extract(path: Path) -> ExtractedDocument:
+def extract(path: Path, context: ReadContext | None = None) -> ExtractedDocument:
     """The whole chain for one file. Raises an InputError naming the file when it is not an order."""
     try:
-        return validate_document(parse_document(layout_to_logical(check_language(read_layout(path)))))
+        return validate_document(parse_document(layout_to_logical(check_language(read_layout(path, context)))))
     except InputError as exc:
         if exc.path is None:
             exc.path = path

@@ -12,7 +12,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extractors.ocr.page import DPI, read_page_image
 from models.layout import Layout, Page
 from models.errors import CorruptFileError, EmptyInputError
-from models.settings import load_settings
+from models.settings import ReadContext
 
 MAX_PIXELS = 60_000_000  # about A2 at 300 dpi; larger images are refused (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -34,41 +34,48 @@ def render_pdf_page(path: Path, number: int, dpi: int = DPI) -> Image.Image:
 PREVIEW_DPI = 150  # page images kept for reviewers: 10-pt digits about 20 px high when zoomed
 
 
-def save_page_preview(image: Image.Image, source: Path, number: int, dpi: int = DPI) -> str:
-    """Store a downscaled JPEG of a page under data/processed/pages/<file name>/; return its path."""
-    folder = load_settings().processed_dir / "pages" / source.name
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{number}.jpg"
+def save_page_preview(image: Image.Image, folder: Path | None, source: Path, number: int, dpi: int = DPI) -> str | None:
+    """Store a downscaled JPEG of a page as <folder>/<file name>/<number>.jpg and return
+    its path; None when no folder is given (no previews wanted)."""
+    if folder is None:
+        return None
+    target = folder / source.name / f"{number}.jpg"
+    target.parent.mkdir(parents=True, exist_ok=True)
     scale = PREVIEW_DPI / dpi
     image.convert("L").resize((max(1, int(image.width * scale)), max(1, int(image.height * scale)))).save(
         target, quality=70)
     return str(target)
 
 
-def ocr_pdf_page(path: str, number: int) -> Page:
+def ocr_pdf_page(path: str, number: int, previews_dir: Path | None = None) -> Page:
     """Render and read one PDF page (runs in a worker process); keep its preview."""
     image = render_pdf_page(Path(path), number)
     page = read_page_image(image, number)
-    page.image_path = save_page_preview(image, Path(path), number)
+    page.image_path = save_page_preview(image, previews_dir, Path(path), number)
     return page
 
 
-def preview_pdf_page(path: Path, number: int) -> str:
+def preview_pdf_page(path: Path, number: int, previews_dir: Path | None) -> str | None:
     """A preview of a page that needs no OCR (a digital page)."""
-    return save_page_preview(render_pdf_page(path, number, dpi=PREVIEW_DPI), path, number, dpi=PREVIEW_DPI)
+    if previews_dir is None:
+        return None
+    return save_page_preview(render_pdf_page(path, number, dpi=PREVIEW_DPI), previews_dir, path, number,
+                             dpi=PREVIEW_DPI)
 
 
-def workers() -> int:
-    """OCR worker processes: the `ocr_workers` setting (ORDERS_OCR_WORKERS), else one per core."""
-    return load_settings().ocr_workers or os.cpu_count() or 1
+def workers(context: ReadContext) -> int:
+    """OCR worker processes: the context's `ocr_workers` (ORDERS_OCR_WORKERS), else one per core."""
+    return context.ocr_workers or os.cpu_count() or 1
 
 
-def ocr_pdf_pages(path: Path, numbers: list[int]) -> list[Page]:
+def ocr_pdf_pages(path: Path, numbers: list[int], context: ReadContext = ReadContext()) -> list[Page]:
     """OCR the given pages of a PDF, several at a time."""
-    if len(numbers) <= 1 or workers() == 1:
-        return [ocr_pdf_page(str(path), n) for n in numbers]
-    with ProcessPoolExecutor(max_workers=min(workers(), len(numbers))) as pool:
-        return list(pool.map(ocr_pdf_page, [str(path)] * len(numbers), numbers))
+    count = workers(context)
+    if len(numbers) <= 1 or count == 1:
+        return [ocr_pdf_page(str(path), n, context.previews_dir) for n in numbers]
+    with ProcessPoolExecutor(max_workers=min(count, len(numbers))) as pool:
+        return list(pool.map(ocr_pdf_page, [str(path)] * len(numbers), numbers,
+                             [context.previews_dir] * len(numbers)))
 
 
 def _image_dpi(image: Image.Image) -> int:
@@ -77,7 +84,7 @@ def _image_dpi(image: Image.Image) -> int:
     return dpi if 100 <= dpi <= 1200 else DPI
 
 
-def read_image(path: Path) -> Layout:
+def read_image(path: Path, context: ReadContext = ReadContext()) -> Layout:
     """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
     try:
         with warnings.catch_warnings():  # the size is checked below, with a message of our own
@@ -96,6 +103,6 @@ def read_image(path: Path) -> Layout:
     pages = []
     for n, frame in enumerate(frames, start=1):
         page = read_page_image(frame, n)
-        page.image_path = save_page_preview(frame, path, n, dpi=_image_dpi(frame))
+        page.image_path = save_page_preview(frame, context.previews_dir, path, n, dpi=_image_dpi(frame))
         pages.append(page)
     return Layout(source_file=path.name, format="image", pages=pages)
