@@ -15,6 +15,7 @@ import os
 from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from prefect import flow, task
@@ -34,12 +35,10 @@ from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
 # the Prefect server too, beside Prefect's.
 _log = logging.getLogger("orders")
-if not any(isinstance(h, APILogHandler) for h in _log.handlers):
-    _log.addHandler(APILogHandler())
-_log.propagate = False  # to the run's log, not to the console: `orders ingest -v` adds its own handler
 
-# Set by an in-process caller (the CLI) to follow the batch; None elsewhere.
-progress_hook: Callable[[FileOutcome], None] | None = None
+# What run_batch's caller asked to hear of each file as it ends (the CLI's progress bar),
+# for the flow run in this process; never set where no caller is (a deployment, a worker).
+_on_outcome: ContextVar[Callable[[FileOutcome], None] | None] = ContextVar("on_outcome", default=None)
 
 
 def _file_name() -> str:
@@ -63,7 +62,11 @@ def ingest_file_task(path: str, database_url: str, force: bool = False, source_k
 @contextmanager
 def _stage_log():
     """The pipeline's INFO lines («file: read done in …») reach the Prefect run log from any
-    process, a Dask worker's too, while a task runs there."""
+    process, a Dask worker's too, while a task runs there; not to the console, where
+    `orders ingest -v` adds its own handler."""
+    if not any(isinstance(h, APILogHandler) for h in _log.handlers):
+        _log.addHandler(APILogHandler())
+    _log.propagate = False
     level = _log.level
     _log.setLevel(logging.INFO)
     try:
@@ -122,11 +125,17 @@ def task_runner(dask_address: str | None = None, workers: int = 0) -> TaskRunner
 
 
 def run_batch(paths: list[str], database_url: str, force: bool = False, dask_address: str | None = None,
-              workers: int = 0, source_key: str | None = None, processed_dir: str | None = None) -> list[FileOutcome]:
-    """The batch flow on the chosen task runner."""
+              workers: int = 0, source_key: str | None = None, processed_dir: str | None = None,
+              on_outcome: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
+    """The batch flow on the chosen task runner; `on_outcome` hears of each file as it ends."""
     runner = task_runner(dask_address, workers)
-    with _shared_api(local_dask=workers > 1 and not dask_address):
-        return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key, processed_dir)
+    listening = _on_outcome.set(on_outcome)
+    try:
+        with _shared_api(local_dask=workers > 1 and not dask_address):
+            return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key,
+                                                                 processed_dir)
+    finally:
+        _on_outcome.reset(listening)
 
 
 @contextmanager
@@ -182,8 +191,9 @@ def _outcome(future, path: Path) -> FileOutcome:
 
 def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:
     record(outcome)
-    if progress_hook is not None:
-        progress_hook(outcome)
+    listener = _on_outcome.get()
+    if listener is not None:
+        listener(outcome)
 
 
 def deploy(name: str, pool: str, cron: str, paths: list[str], database_url: str, dask_address: str | None = None,

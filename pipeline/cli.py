@@ -124,12 +124,8 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
                 progress.advance(bar)
                 progress.update(bar, description=Path(outcome.path).name)
 
-        flows.progress_hook = advance
-        try:
-            return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers,
-                                   source_key)
-        finally:
-            flows.progress_hook = None
+        return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers,
+                               source_key, on_outcome=advance)
 
 
 def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
