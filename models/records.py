@@ -209,6 +209,8 @@ class ExtractedDocument:
 
     def to_export(self) -> dict:
         """The document as the shared JSON contract (schema_version 1)."""
+        from models import mapping  # it maps these records to rows too: imported when used, not in a cycle
+
         h = self.header
         return {
             "schema_version": SCHEMA_VERSION,
@@ -228,56 +230,17 @@ class ExtractedDocument:
             "organizations": [
                 {"name": o.name, "kind": o.kind, "aliases": list(o.aliases)} for o in self.organizations
             ],
-            "tasks": [{"code": t.code, "title": t.title} for t in self.tasks],
-            "measures": [
-                {
-                    "code": m.code,
-                    "task_code": m.task_code,
-                    "title": m.title,
-                    "deadline": m.deadline,
-                    "executors": list(m.executors),
-                    "expected_result": m.expected_result,
-                }
-                for m in self.measures
-            ],
-            "funding": [_funding_export(f) for f in self.funding],
-            "indicators": [
-                {
-                    "code": i.code,
-                    "title": i.title,
-                    "unit": i.unit,
-                    "base_value": i.base_value,
-                    "base_date": i.base_date.isoformat() if i.base_date else None,
-                    "values": [asdict(v) for v in i.values],
-                }
-                for i in self.indicators
-            ],
-            "target_groups": [asdict(g) for g in self.target_groups],
-            "signatories": [asdict(s) for s in self.signatories],
+            "tasks": [mapping.TASK.to_export(t) for t in self.tasks],
+            "measures": [mapping.MEASURE.to_export(m) for m in self.measures],
+            "funding": [mapping.FUNDING.to_export(f) for f in self.funding],
+            "indicators": [mapping.INDICATOR.to_export(i) for i in self.indicators],
+            "target_groups": [mapping.TARGET_GROUP.to_export(g) for g in self.target_groups],
+            "signatories": [mapping.SIGNATORY.to_export(s) for s in self.signatories],
             "issues": [{"kind": i.kind, "where": i.where, "detail": i.detail} for i in self.issues],
         }
-
-
-def _funding_export(f: FundingRow) -> dict:
-    """A funding row; `task_code`, `period` and `basis` only where they are set (not
-    null, not `plan`), so that rows without them read as before."""
-    out = {"measure_code": f.measure_code, "year": f.year, "source": f.source, "source_label": f.source_label,
-           "amount_rub": _json_number(f.amount_rub)}
-    if f.task_code is not None:
-        out["task_code"] = f.task_code
-    if f.period is not None:
-        out["period"] = f.period
-    if f.basis != "plan":
-        out["basis"] = f.basis
-    return out
 
 
 def _cell_export(cell: TableCell) -> dict:
     out = asdict(cell)
     out["bbox"] = [cell.bbox.x0, cell.bbox.y0, cell.bbox.x1, cell.bbox.y1] if cell.bbox else None
     return out
-
-
-def _json_number(amount: Decimal) -> int | float:
-    """Whole roubles as an integer, kopecks as a float (JSON has no decimal type)."""
-    return int(amount) if amount == amount.to_integral_value() else float(amount)

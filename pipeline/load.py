@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from models import db, records
+from models import db, mapping, records
 from models.layout import BBox
 
 LOAD_OPTIONS = (
@@ -59,56 +59,17 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
             issuers=[i.name or names[i.organization_id] for i in document.issuers],
         ),
         organizations=_load_organizations(document),
-        tasks=[
-            records.Task(code=t.code, title=t.title, provenance=where("task", t.id)) for t in document.tasks
-        ],
-        measures=[
-            records.Measure(
-                code=m.code,
-                task_code=m.task_code,
-                title=m.title,
-                deadline=m.deadline,
-                deadline_start=m.deadline_start,
-                deadline_end=m.deadline_end,
-                executors=[e.name or names[e.organization_id] for e in m.executors],
-                by_agreement=[e.name or names[e.organization_id] for e in m.executors if e.by_agreement],
-                expected_result=m.expected_result,
-                provenance=where("measure", m.id),
-            )
-            for m in document.measures
-        ],
-        funding=[
-            records.FundingRow(
-                measure_code=f.measure_code,
-                year=f.year,
-                source=f.source,
-                source_label=f.source_label,
-                amount_rub=f.amount,
-                provenance=where("funding", f.id),
-                task_code=f.task_code,
-                period=f.period,
-                basis=f.basis,
-            )
-            for f in document.funding
-        ],
+        tasks=[mapping.TASK.to_record(t, provenance=where("task", t.id)) for t in document.tasks],
+        measures=[_measure(m, names, where("measure", m.id)) for m in document.measures],
+        funding=[mapping.FUNDING.to_record(f, provenance=where("funding", f.id)) for f in document.funding],
         indicators=[
-            records.Indicator(
-                code=i.code,
-                title=i.title,
-                unit=i.unit,
-                base_value=i.base_value,
-                base_date=i.base_date,
-                values=[records.IndicatorValue(period=v.period, value=v.value) for v in i.values],
-                provenance=where("indicator", i.id),
-            )
+            mapping.INDICATOR.to_record(i, values=[mapping.INDICATOR_VALUE.to_record(v) for v in i.values],
+                                        provenance=where("indicator", i.id))
             for i in document.indicators
         ],
-        target_groups=[records.TargetGroup(title=g.title, count=g.size) for g in document.target_groups],
+        target_groups=[mapping.TARGET_GROUP.to_record(g) for g in document.target_groups],
         tables=[_table_records(t.rows) for t in document.tables],
-        signatories=[
-            records.Signatory(name=s.name, position=s.job_title, organization=s.organization)
-            for s in document.signatories
-        ],
+        signatories=[mapping.SIGNATORY.to_record(s) for s in document.signatories],
         issues=[
             records.ReviewIssue(kind=x.kind, where=x.place, detail=x.detail, provenance=where("issue", x.id),
                                 value=x.value, subject=x.subject)
@@ -118,6 +79,13 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
         stated_amounts=[(s.year, s.amount, s.sentence) for s in document.stated_amounts],
         page_sizes=[tuple(size) if size else None for size in document.page_sizes or []],
     )
+
+
+def _measure(measure: db.Measure, names: dict[int, str], provenance: records.Provenance) -> records.Measure:
+    executors = [(e.name or names[e.organization_id], e.by_agreement) for e in measure.executors]
+    return mapping.MEASURE.to_record(measure, executors=[name for name, _ in executors],
+                                     by_agreement=[name for name, agreed in executors if agreed],
+                                     provenance=provenance)
 
 
 def printed_names(document: db.Document) -> dict[int, str]:

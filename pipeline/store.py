@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import Select
 
 import models
-from models import db, records
+from models import db, mapping, records
 from pipeline import corrections
 from pipeline.load import load_document, printed_names
 from pipeline.registry import ensure_regions, register_organizations
@@ -348,14 +348,25 @@ def _insert_document(
     # would autoflush a half-built document.
     ensure_regions(session, doc)
     registry = register_organizations(session, doc)
+    document = _document_row(doc, id=replacing.id if replacing else None, source_key=source_key,
+                             fingerprint=fingerprint, source_path=source_path, pipeline_version=pipeline_version)
+    _add_records(document, doc, registry, issue_ids)
+    session.add(document)
+    session.flush()  # assigns the row ids that provenance refers to
+    names = printed_names(document)
+    for link in (*document.issuers, *(e for m in document.measures for e in m.executors)):
+        link.name = names[link.organization_id]
+    session.add_all(_provenance_rows(document, doc))
+    return document
+
+
+def _document_row(doc: records.ExtractedDocument, **identity) -> db.Document:
+    """The document's own row: its file (`identity`), its act and how it was read."""
     h = doc.header
-    document = db.Document(
-        id=replacing.id if replacing else None,
-        source_key=source_key,
-        act_key=doc.header.act_key(source_key),
-        fingerprint=fingerprint,
+    return db.Document(
+        **identity,
+        act_key=h.act_key(identity["source_key"]),
         source_file=doc.source_file,
-        source_path=source_path,
         format=doc.format,
         page_count=doc.page_count,
         doc_type=h.doc_type,
@@ -367,41 +378,29 @@ def _insert_document(
         municipality=h.municipality,
         period_start=h.period_start,
         period_end=h.period_end,
-        pipeline_version=pipeline_version,
         status="needs_review" if doc.issues else "ok",
         page_sizes=[list(size) if size else None for size in doc.page_sizes],
-        organizations=[_document_organization(o, registry, i) for i, o in enumerate(doc.organizations)],
-        issuers=[
-            db.DocumentIssuer(organization=registry[db.loose_name(name)], position=i)
-            for i, name in enumerate(h.issuers)
-        ],
-        tasks=[db.Task(code=t.code, title=t.title, position=i) for i, t in enumerate(doc.tasks)],
-        measures=[_measure(m, registry, i) for i, m in enumerate(doc.measures)],
-        funding=[_funding(f, i) for i, f in enumerate(doc.funding)],
-        indicators=[_indicator(ind, i) for i, ind in enumerate(doc.indicators)],
-        target_groups=[
-            db.TargetGroup(title=g.title, size=g.count, position=i) for i, g in enumerate(doc.target_groups)
-        ],
-        tables=[db.DocumentTable(rows=_table_json(t), position=i) for i, t in enumerate(doc.tables)],
-        signatories=[
-            db.Signatory(name=s.name, job_title=s.position, organization=s.organization, position=i)
-            for i, s in enumerate(doc.signatories)
-        ],
-        issues=[db.Issue.of(x, i, issue_ids.pop((x.kind, x.where, x.detail), None))
-                for i, x in enumerate(doc.issues)],
-        stated_amounts=[
-            db.StatedAmount(year=year, amount=amount, sentence=sentence, position=i)
-            for i, (year, amount, sentence) in enumerate(doc.stated_amounts)
-        ],
     )
-    session.add(document)
-    session.flush()  # assigns the row ids that provenance refers to
-    names = printed_names(document)
-    for link in (*document.issuers, *(e for m in document.measures for e in m.executors)):
-        link.name = names[link.organization_id]
-    session.add_all(_provenance_rows(document, doc))
-    return document
 
+
+def _add_records(document: db.Document, doc: records.ExtractedDocument, registry: dict[str, db.Organization],
+                 issue_ids: dict[tuple, int]) -> None:
+    """The rows of everything the document holds, each in its printed order."""
+    h = doc.header
+    document.organizations = [_document_organization(o, registry, i) for i, o in enumerate(doc.organizations)]
+    document.issuers = [db.DocumentIssuer(organization=registry[db.loose_name(name)], position=i)
+                        for i, name in enumerate(h.issuers)]
+    document.tasks = [mapping.TASK.to_row(t, position=i) for i, t in enumerate(doc.tasks)]
+    document.measures = [_measure(m, registry, i) for i, m in enumerate(doc.measures)]
+    document.funding = [mapping.FUNDING.to_row(f, position=i) for i, f in enumerate(doc.funding)]
+    document.indicators = [_indicator(ind, i) for i, ind in enumerate(doc.indicators)]
+    document.target_groups = [mapping.TARGET_GROUP.to_row(g, position=i) for i, g in enumerate(doc.target_groups)]
+    document.tables = [db.DocumentTable(rows=_table_json(t), position=i) for i, t in enumerate(doc.tables)]
+    document.signatories = [mapping.SIGNATORY.to_row(s, position=i) for i, s in enumerate(doc.signatories)]
+    document.issues = [db.Issue.of(x, i, issue_ids.pop((x.kind, x.where, x.detail), None))
+                       for i, x in enumerate(doc.issues)]
+    document.stated_amounts = [db.StatedAmount(year=year, amount=amount, sentence=sentence, position=i)
+                               for i, (year, amount, sentence) in enumerate(doc.stated_amounts)]
 
 def _document_organization(
     org: records.Organization, registry: dict[str, db.Organization], position: int
@@ -416,49 +415,14 @@ def _document_organization(
 
 
 def _measure(m: records.Measure, registry: dict[str, db.Organization], position: int) -> db.Measure:
-    return db.Measure(
-        code=m.code,
-        task_code=m.task_code,
-        title=m.title,
-        deadline=m.deadline,
-        deadline_start=m.deadline_start,
-        deadline_end=m.deadline_end,
-        expected_result=m.expected_result,
-        position=position,
-        executors=[
-            db.MeasureExecutor(organization=registry[db.loose_name(name)], position=i,
-                               by_agreement=name in m.by_agreement)
-            for i, name in enumerate(m.executors)
-        ],
-    )
-
-
-def _funding(f: records.FundingRow, position: int) -> db.Funding:
-    return db.Funding(
-        measure_code=f.measure_code,
-        task_code=f.task_code,
-        year=f.year,
-        period=f.period,
-        basis=f.basis,
-        source=f.source,
-        source_label=f.source_label,
-        amount=f.amount_rub,
-        position=position,
-    )
+    executors = [db.MeasureExecutor(organization=registry[db.loose_name(name)], position=i,
+                                    by_agreement=name in m.by_agreement) for i, name in enumerate(m.executors)]
+    return mapping.MEASURE.to_row(m, position=position, executors=executors)
 
 
 def _indicator(ind: records.Indicator, position: int) -> db.Indicator:
-    return db.Indicator(
-        code=ind.code,
-        title=ind.title,
-        unit=ind.unit,
-        base_value=ind.base_value,
-        base_date=ind.base_date,
-        position=position,
-        values=[
-            db.IndicatorValue.of(v.period, v.value, i) for i, v in enumerate(ind.values)
-        ],
-    )
+    values = [mapping.INDICATOR_VALUE.to_row(v, position=i) for i, v in enumerate(ind.values)]
+    return mapping.INDICATOR.to_row(ind, position=position, values=values)
 
 
 def _provenance_rows(document: db.Document, doc: records.ExtractedDocument) -> list[db.Provenance]:
