@@ -18,12 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.records import ExtractedDocument
 from pipeline import stages
 from models.errors import InputError, OrdersError, UnreadableFileError, UsageError
-from pipeline.parse.document import parse_document
 from pipeline.stages import READERS
 from pipeline.store import (
     SaveResult, add_to_run, finish_run, open_database, refusal, save_document, start_run, stored_document_id,
 )
-from pipeline.tables import layout_to_logical
 
 log = logging.getLogger("orders.ingest")
 
@@ -179,14 +177,7 @@ def ingest_file(path: str, database_url: str, force: bool = False, source_key: s
         digest, existing = _stored(Path(path), key, database_url, timer)
         if existing is not None and not force:
             return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
-        with timer("read"):
-            layout = stages.check_language(stages.read_layout(Path(path)))
-        with timer("tables"):
-            logical = layout_to_logical(layout)
-        with timer("parse"):
-            doc = parse_document(logical)
-        with timer("validate"):
-            doc = stages.validate_document(doc)
+        doc = stages.extract(Path(path), timed=timer)
         with timer("store"):
             saved = store(database_url, doc, digest, path, key, force)
     except InputError as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Callable
@@ -105,10 +106,26 @@ def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
     return doc
 
 
-def extract(path: Path, context: ReadContext | None = None) -> ExtractedDocument:
-    """The whole chain for one file. Raises an InputError naming the file when it is not an order."""
+def _stages(context: ReadContext | None) -> tuple[tuple[str, Callable], ...]:
+    """The chain of one file, stage by stage, as every run iterates it (named as its timer logs them)."""
+    return (
+        ("read", lambda path: check_language(read_layout(path, context))),
+        ("tables", layout_to_logical),
+        ("parse", parse_document),
+        ("validate", validate_document),
+    )
+
+
+def extract(path: Path, context: ReadContext | None = None,
+            timed: Callable[[str], AbstractContextManager] = lambda _stage: nullcontext()) -> ExtractedDocument:
+    """The whole chain for one file, each stage inside `timed(stage name)` (a StageTimer logs
+    and times them). Raises an InputError naming the file when it is not an order."""
     try:
-        return validate_document(parse_document(layout_to_logical(check_language(read_layout(path, context)))))
+        value = path
+        for name, stage in _stages(context):
+            with timed(name):
+                value = stage(value)
+        return value
     except InputError as exc:
         if exc.path is None:
             exc.path = path
