@@ -14,11 +14,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 import plotly.graph_objects as go
+from plotly.colors import qualitative
 from plotly.offline import get_plotlyjs
 from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
+from models.records import FUNDING_SOURCES
 from models.views import view_table
 
 TOTALS = view_table("document_totals")
@@ -99,16 +101,16 @@ def _by_year(session: Session, which: BrowseFilter) -> list[tuple[int, str, floa
 
 
 def _trends(session: Session, which: BrowseFilter) -> dict[str, list[tuple[str, float]]]:
-    """Numeric values of indicators by the end of their period, the most measured first."""
+    """Numeric values of indicators by period, in the order the periods end, the most measured first."""
     i = INDICATORS.c
-    query = select(i.region_name, i.indicator_title, i.unit, i.period_end, i.number).where(
+    query = select(i.region_name, i.indicator_title, i.unit, i.period, i.number).where(
         i.number.is_not(None), i.period_end.is_not(None))
     if which.region:
         query = query.where(i.region_code == which.region)
     series: dict[str, list[tuple[str, float]]] = {}
-    for region, title, unit, end, number in session.execute(query.order_by(i.period_end)):
+    for region, title, unit, period, number in session.execute(query.order_by(i.period_end, i.period)):
         name = f"{title} ({unit})" if unit else title
-        series.setdefault(name if which.region else f"{region}: {name}", []).append((str(end), float(number)))
+        series.setdefault(name if which.region else f"{region}: {name}", []).append((period, float(number)))
     ranked = sorted(series.items(), key=lambda item: -len(item[1]))
     return dict(item for item in ranked[:TRENDS_SHOWN] if len(item[1]) > 1)
 
@@ -124,21 +126,27 @@ def charts(session: Session, which: BrowseFilter, shown: list[Total]) -> dict[st
         "chart-regions": _bars([(region, source, amount) for (region, source), amount in by_region.items()],
                                f"Planned funding by region and source, {period} (roubles)"),
         "chart-years": _bars(_by_year(session, which), "Planned funding by year and source (roubles)"),
-        "chart-indicators": _lines(_trends(session, which), "Indicators by the end of their period"),
+        "chart-indicators": _lines(_trends(session, which), "Indicators by period"),
     }
     return {name: json.dumps(figure, cls=PlotlyJSONEncoder) for name, figure in figures.items()}
 
 
+# One colour per source on every chart and page (Plotly's own palette, in the order of FUNDING_SOURCES).
+SOURCE_COLOURS = dict(zip(FUNDING_SOURCES, qualitative.Plotly))
+
+
 def _bars(points: list[tuple], title: str) -> go.Figure:
     figure = go.Figure(layout={"title": title, "barmode": "stack", "height": 380, "legend_title": "source"})
-    for source in sorted({source for _, source, _ in points}):
+    for source in sorted({source for _, source, _ in points}, key=FUNDING_SOURCES.index):
         mine = [(x, amount) for x, s, amount in points if s == source]
-        figure.add_bar(name=source, x=[str(x) for x, _ in mine], y=[amount for _, amount in mine])
+        figure.add_bar(name=source, x=[str(x) for x, _ in mine], y=[amount for _, amount in mine],
+                       marker_color=SOURCE_COLOURS[source])
     return figure
 
 
 def _lines(series: dict[str, list[tuple[str, float]]], title: str) -> go.Figure:
-    figure = go.Figure(layout={"title": title, "height": 420, "legend": {"orientation": "h", "y": -0.2}})
+    figure = go.Figure(layout={"title": title, "height": 420, "legend": {"orientation": "h", "y": -0.2},
+                               "xaxis": {"type": "category"}})
     for name, points in series.items():
         figure.add_scatter(name=_shortened(name), x=[x for x, _ in points], y=[y for _, y in points], mode="lines+markers")
     return figure
