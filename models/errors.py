@@ -83,6 +83,13 @@ class DatabaseError(OrdersError):
     remedy = "check --db / ORDERS_DATABASE_URL and that the server is running"
 
 
+class DatabaseUrlError(DatabaseError):
+    """--db / ORDERS_DATABASE_URL is no database URL: wrong usage, not a broken database."""
+
+    exit_code = ExitCode.usage
+    remedy = "give --db / ORDERS_DATABASE_URL as e.g. sqlite:///data/processed/orders.db or postgresql://user@host/db"
+
+
 class MissingDatabaseError(DatabaseError):
     """A command that only reads was given a database that does not exist."""
 

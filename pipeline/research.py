@@ -130,10 +130,10 @@ def read_csv_export(folder: Path, name: str) -> pd.DataFrame:
     frame = pd.read_csv(folder / resource["path"], dtype=text | whole, converters=exact, keep_default_na=False,
                         na_values={n: [""] for n in [*whole, *(f["name"] for f in fields if f["type"] == "number")]})
     for f in fields:
-        if f["type"] in ("date", "datetime"):
-            frame[f["name"]] = pd.to_datetime(frame[f["name"]].replace("", None), utc=f["type"] == "datetime")
-            if f["type"] == "date":
-                frame[f["name"]] = frame[f["name"]].dt.date
+        if f["type"] == "date":  # datetime.date, as read_table gives them, even in a column with none
+            frame[f["name"]] = frame[f["name"]].map(lambda text: dt.date.fromisoformat(text) if text else None)
+        elif f["type"] == "datetime":
+            frame[f["name"]] = pd.to_datetime(frame[f["name"]].replace("", None), utc=True)
         elif f["type"] == "boolean":
             frame[f["name"]] = frame[f["name"]].map({"True": True, "False": False, "": None})
         elif f["type"] in ("string", "any"):
@@ -257,6 +257,10 @@ def check_query(sql: str, backend: str) -> None:
     writer = next(statement.find_all(*_WRITES), None)
     if writer is not None:
         raise UsageError(f"refused: the query contains {_kind(writer)}; `orders sql` only reads")
+    private = sorted({t.name.lower() for t in statement.find_all(exp.Table)} & PRIVATE_TABLES)
+    if private:  # on PostgreSQL the reader role may not read them either; a SQLite file has no roles
+        raise UsageError(f"refused: {', '.join(private)} holds no research data (accounts, password and session "
+                         "hashes, the schema's version)")
 
 
 def _kind(node: exp.Expression) -> str:

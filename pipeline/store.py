@@ -33,7 +33,7 @@ from models import db, mapping, records
 from pipeline import corrections
 from pipeline.load import load_document, printed_names
 from pipeline.registry import ensure_regions, register_organizations
-from models.errors import DatabaseError, MissingDatabaseError, UsageError
+from models.errors import DatabaseError, DatabaseUrlError, MissingDatabaseError, UsageError
 
 MIGRATIONS_DIR = Path(models.__file__).parent / "migrations"
 CONNECT_TIMEOUT_S = 10
@@ -152,10 +152,7 @@ def _parse_url(url: str) -> URL:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise DatabaseError(
-            f"invalid database URL {url!r}; expected e.g. sqlite:///data/processed/orders.db "
-            "or postgresql://user@host:5432/orders"
-        ) from exc
+        raise DatabaseUrlError(f"invalid database URL {url!r}") from exc
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
@@ -188,7 +185,7 @@ def _create_engine(url: URL) -> Engine:
             json_serializer=lambda value: json.dumps(value, ensure_ascii=False),
         )
     except ArgumentError as exc:
-        raise DatabaseError(f"invalid database URL {shown}: {exc}") from exc
+        raise DatabaseUrlError(f"invalid database URL {shown}: {exc}") from exc
     except ImportError as exc:
         raise DatabaseError(f"the database driver for {shown} is not installed: {exc}") from exc
     if is_sqlite:

@@ -25,6 +25,7 @@ def test_input_failed_names_the_file_and_the_reason(tmp_path):
 def test_usage():
     result = orders("export", "--format", "xlsx", "--out", "exports")
     assert result.returncode == ExitCode.usage and "unknown export format «xlsx»" in result.stderr
+    assert orders("status", "--db", "not a url").returncode == ExitCode.usage
 
 
 def test_storage_when_the_database_is_not_there(tmp_path):

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, bindparam, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import db
-from models.errors import DatabaseError
+from models.errors import DatabaseError, ExitCode
 from pipeline.store import _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database, \
     save_document
 
@@ -69,19 +69,19 @@ def test_sqlite_folder_is_created(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("url", "message"),
+    ("url", "message", "exit_code"),
     [
-        ("not a url", "invalid database URL"),
-        ("nosuchdb://host/db", "invalid database URL"),
-        ("postgresql://postgres:s3cret@127.0.0.1:1/orders", "cannot open database"),
+        ("not a url", "invalid database URL", ExitCode.usage),
+        ("nosuchdb://host/db", "invalid database URL", ExitCode.usage),
+        ("postgresql://postgres:s3cret@127.0.0.1:1/orders", "cannot open database", ExitCode.storage),
     ],
 )
-def test_bad_urls_raise_database_error(url, message):
+def test_bad_urls_raise_database_error(url, message, exit_code):
     with pytest.raises(DatabaseError, match=message) as caught:
         open_database(url)
 
     assert "s3cret" not in str(caught.value)
-    assert caught.value.exit_code == 3
+    assert caught.value.exit_code == exit_code
 
 
 def test_money_is_stored_exactly(sessions):

@@ -192,3 +192,10 @@ def test_a_measure_printed_by_year_only_gets_whole_period_totals(sessions):
     assert [(source, Decimal(str(amount)), bool(printed)) for source, amount, printed in whole] == [
         ("all", Decimal("1940000.5"), False), ("fund_grant", Decimal("940000.5"), False)]
     assert run_query(sessions, "SELECT COUNT(*) FROM funding_facts WHERE amount > 100000").rows == [(3,)]
+
+
+@pytest.mark.parametrize("query", ["SELECT * FROM account", "SELECT name FROM Account_Session",
+                                   "SELECT d.id FROM document d JOIN alembic_version v ON 1 = 1"])
+def test_sql_refuses_the_private_tables_on_every_database(sessions, query):
+    with pytest.raises(UsageError, match="holds no research data"):
+        run_query(sessions, query)
