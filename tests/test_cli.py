@@ -13,14 +13,16 @@ import sys
 import tempfile
 import threading
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader, PdfWriter
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from models import db
+from pipeline.research import read_table
 from pipeline.store import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,7 +235,9 @@ def test_sql_writes_csv_json_and_parquet_and_says_when_rows_were_cut(ingested, t
     assert len(csv_out.stdout.splitlines()) == 4 and "more than 3 rows" in csv_out.stderr
     rows = json.loads(json_out.stdout)
     assert "more than" not in json_out.stderr and rows[0].keys() == {"measure_code", "source", "amount", "doc_date"}
-    assert all(re.fullmatch(r"\d+\.\d\d", r["amount"]) for r in rows)  # exact decimal text, never a float
+    # every amount exact: JSON numbers on SQLite, exact decimal text on PostgreSQL
+    stored = read_table(create_engine(url), "funding_facts").sort_values("funding_id").amount.tolist()
+    assert [Decimal(str(r["amount"])) for r in rows] == stored
     assert parquet.returncode == 0 and len(pd.read_parquet(tmp_path / "f.parquet")) == len(rows)
 
 
