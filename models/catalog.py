@@ -77,7 +77,8 @@ COLUMNS = {
     "amount": "Amount in roubles, exact to the kopeck",
     "is_document_total": "The row is a total of the whole document (ИТОГО), not of a measure or task",
     "funding_id": "The funding row: funding.id",
-    "derived": "The amount is not printed: the sum of the measure's sources, or of its years for the whole period",
+    "derived": "The amount is not printed: the sum of the measure's sources, of its quarters (or halves) for a "
+               "year, or of its years for the whole period",
     "disagrees": "A printed amount that is not the sum of its parts (to the kopeck): check the document",
     "printed": "The total is printed in the document (or is the sum of printed source totals)",
     "sum_of_measures": "The sum over the document's measures (measure_totals), beside the printed total",

@@ -146,27 +146,54 @@ def _measure_totals_of_0012() -> Select:
             .join(d, d.id == both.c.document_id))
 
 
+def _measure_amounts(facts: TableClause):
+    """Every amount of a measure as printed, and the ones it does not print but prints the
+    parts of (`derived`): a year printed by quarters (or by halves where no quarter is)
+    only, summed over them; the whole period of a measure printed by years only, summed
+    over its years (printed or summed)."""
+    m, other = facts.c, aliased(facts)
+    described = [m.document_id, m.source_file, m.region_code, m.region_name, m.measure_code, m.measure_title]
+
+    def printed_beside(of, *conditions):
+        """Some row of the same measure and basis as `of` that meets `conditions` is printed."""
+        return select(other.c.document_id).where(
+            other.c.document_id == of.document_id, other.c.measure_code == of.measure_code,
+            other.c.basis == of.basis, *conditions).exists()
+
+    quarter, half = m.period.like("%-Q_"), m.period.like("%-H_")
+    parts = (
+        select(*described, m.year, m.basis, m.source, func.sum(m.amount).label("amount"))
+        .where(m.measure_code.is_not(None), m.year.is_not(None),
+               quarter | (half & ~printed_beside(m, other.c.year == m.year, other.c.period.like("%-Q_"))),
+               ~printed_beside(m, other.c.year == m.year, other.c.period.is_(None)))
+        .group_by(*described, m.year, m.basis, m.source)).subquery().c
+    part_described = [parts.document_id, parts.source_file, parts.region_code, parts.region_name,
+                      parts.measure_code, parts.measure_title]
+    years = union_all(select(*described, m.year, m.basis, m.source, m.amount)
+                      .where(m.measure_code.is_not(None), m.year.is_not(None), m.period.is_(None)),
+                      select(*part_described, parts.year, parts.basis, parts.source, parts.amount)).subquery().c
+    year_described = [years.document_id, years.source_file, years.region_code, years.region_name,
+                      years.measure_code, years.measure_title]
+    no_period = cast(null(), String).label("period")
+    return union_all(
+        select(*described, m.year, m.period, m.basis, m.source, m.amount, literal(False).label("derived"))
+        .where(m.measure_code.is_not(None)),
+        select(*part_described, parts.year, no_period, parts.basis, parts.source, parts.amount,
+               literal(True).label("derived")),
+        select(*year_described, cast(null(), Integer).label("year"), no_period, years.basis, years.source,
+               func.sum(years.amount).label("amount"), literal(True).label("derived"))
+        .where(~printed_beside(years, other.c.year.is_(None), other.c.period.is_(None)))
+        .group_by(*year_described, years.basis, years.source),
+    ).subquery()
+
+
 def _measure_totals(facts: TableClause) -> Select:
     """One total per measure, year, period, basis and source, of each act's preferred
-    document (read from `funding_facts`): a source's amount as printed, and the measure's
-    `all` amount as printed or, where it is not printed, the sum of its sources; a measure
-    that prints years only gets whole-period amounts summed over its years. `derived`
-    marks every amount not printed; `disagrees` a printed `all` that is not the sum of
-    the sources printed beside it."""
-    m = facts.c
-    described = [m.document_id, m.source_file, m.region_code, m.region_name, m.measure_code, m.measure_title]
-    printed = select(*described, m.year, m.period, m.basis, m.source, m.amount,
-                     literal(False).label("derived")).where(m.measure_code.is_not(None))
-    whole = aliased(facts)
-    printed_whole = (select(whole.c.document_id).where(
-        whole.c.document_id == m.document_id, whole.c.measure_code == m.measure_code,
-        whole.c.basis == m.basis, whole.c.year.is_(None), whole.c.period.is_(None)))
-    summed_over_years = (
-        select(*described, cast(null(), Integer).label("year"), cast(null(), String).label("period"), m.basis,
-               m.source, func.sum(m.amount).label("amount"), literal(True).label("derived"))
-        .where(m.measure_code.is_not(None), m.year.is_not(None), m.period.is_(None), ~printed_whole.exists())
-        .group_by(*described, m.basis, m.source))
-    rows = union_all(printed, summed_over_years).subquery()
+    document (read from `funding_facts`; see _measure_amounts for what is derived): a
+    source's amount, and the measure's `all` amount as printed or, where it is not, the
+    sum of its sources. `derived` marks every amount not printed; `disagrees` a printed
+    `all` that is not the sum of the sources printed beside it."""
+    rows = _measure_amounts(facts)
     c = rows.c
     keys = ["document_id", "measure_code", "year", "period", "basis"]
     key_columns = [c.document_id, c.source_file, c.region_code, c.region_name, c.measure_code, c.measure_title,

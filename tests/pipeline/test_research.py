@@ -199,3 +199,28 @@ def test_a_measure_printed_by_year_only_gets_whole_period_totals(sessions):
 def test_sql_refuses_the_private_tables_on_every_database(sessions, query):
     with pytest.raises(UsageError, match="holds no research data"):
         run_query(sessions, query)
+
+
+def test_a_measure_printed_by_quarters_only_gets_its_year_and_whole_period(sessions):
+    """Quarters sum to their year (halves only where no quarter is printed, never with
+    nine months), and the years to the whole period; a printed year is never summed over."""
+    doc = build_document("quarters_only.docx")
+    doc.funding = [FundingRow("1.1", 2024, "all", "всего", Decimal("1234.66"), period="2024-Q1"),
+                   FundingRow("1.1", 2024, "all", "всего", Decimal("0.21"), period="2024-Q2"),
+                   FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-H1"),
+                   FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-9M"),
+                   FundingRow("1.2", 2025, "all", "всего", Decimal("10"), period="2025-H1"),
+                   FundingRow("1.2", 2025, "all", "всего", Decimal("20"), period="2025-H2"),
+                   FundingRow("1.2", 2024, "all", "всего", Decimal("5"), period="2024-Q1"),
+                   FundingRow("1.2", 2024, "all", "всего", Decimal("7")),
+                   FundingRow(None, 2024, "all", "ИТОГО", Decimal("1246.87"))]
+    doc.issues = []
+    save_document(sessions, doc, fingerprint="q" * 64, source_path="quarters_only.docx", pipeline_version="test")
+    rows = run_query(sessions, "SELECT measure_code, year, amount, derived FROM measure_totals "
+                               "WHERE period IS NULL AND source = 'all' ORDER BY measure_code, year").rows
+    read = [(code, year, Decimal(str(amount)).quantize(Decimal("0.01")), bool(derived))
+            for code, year, amount, derived in rows]
+    assert sorted(read, key=lambda row: (row[0], row[1] is not None, row[1] or 0)) == [
+        ("1.1", None, Decimal("1234.87"), True), ("1.1", 2024, Decimal("1234.87"), True),
+        ("1.2", None, Decimal("37.00"), True), ("1.2", 2024, Decimal("7.00"), False),
+        ("1.2", 2025, Decimal("30.00"), True)]
