@@ -387,8 +387,8 @@ def _status_lines(s: dict) -> list[str]:
         f"by format: {counts(s['documents_by_format'])}",
         f"tasks: {s['tasks']}, measures: {s['measures']}, funding rows: {s['funding_rows']}, "
         f"indicators: {s['indicators']}",
-        f"organisations: {s['organizations']} distinct bodies ({s['organizations_named']} as the documents name "
-        "them, which `orders ingest` counts)",
+        f"organisations: {s['organizations']} distinct bodies in the registry, the federal bodies of branches "
+        f"included ({s['organizations_named']} as the documents name them, which `orders ingest` counts)",
         f"open issues: {s['open_issues']}",
         f"last run: {last}",
     ]

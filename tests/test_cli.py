@@ -251,7 +251,8 @@ def test_status_says_what_is_stored_in_words_and_counts_organisations_as_ingest_
     url, printed = ingested
     status = orders("status", "--db", url).stdout
     named = re.search(r"(\d+) organizations", printed).group(1)
-    assert re.search(rf"organisations: \d+ distinct bodies \({named} as the documents name them", status), status
+    assert re.search(rf"organisations: \d+ distinct bodies in the registry, the federal bodies of branches "
+                     rf"included \({named} as the documents name them", status), status
     assert status.startswith("documents: 1 of 1 act(s); by region: RU-KLU 1; by format: text 1")
     assert "{" not in status
 
