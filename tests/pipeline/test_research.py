@@ -172,16 +172,21 @@ def test_measure_totals_add_up_to_the_printed_total_where_all_is_not_printed(ses
     assert int(derived) > 0 and int(disagreeing) == 0
 
 
+def _store_funding(sessions, name: str, funding: list[FundingRow]) -> None:
+    """The sample order stored as `name` with only these funding rows and no issues."""
+    doc = build_document(name)
+    doc.funding, doc.issues = funding, []
+    save_document(sessions, doc, fingerprint=name[0] * 64, source_path=name, pipeline_version="test")
+
+
 def test_a_measure_printed_by_year_only_gets_whole_period_totals(sessions):
     """No «Всего» column: the measure's and the document's whole period are summed over
     their years, marked derived, and numbers compare and sort as numbers on both databases."""
-    doc = build_document("years_only.docx")
-    doc.funding = [FundingRow("1.1", 2023, "fund_grant", "грант Фонда", Decimal("850000.00")),
-                   FundingRow("1.1", 2024, "fund_grant", "грант Фонда", Decimal("90000.50")),
-                   FundingRow("1.2", 2023, "all", "всего", Decimal("1000000.00")),
-                   FundingRow(None, 2023, "all", "ИТОГО", Decimal("1850000.00"))]
-    doc.issues = []
-    save_document(sessions, doc, fingerprint="y" * 64, source_path="years_only.docx", pipeline_version="test")
+    _store_funding(sessions, "years_only.docx", [
+        FundingRow("1.1", 2023, "fund_grant", "грант Фонда", Decimal("850000.00")),
+        FundingRow("1.1", 2024, "fund_grant", "грант Фонда", Decimal("90000.50")),
+        FundingRow("1.2", 2023, "all", "всего", Decimal("1000000.00")),
+        FundingRow(None, 2023, "all", "ИТОГО", Decimal("1850000.00"))])
     measures = run_query(sessions, "SELECT measure_code, source, amount, derived FROM measure_totals "
                                    "WHERE year IS NULL ORDER BY amount DESC, source").rows
     assert [(code, source, Decimal(str(amount)), bool(derived)) for code, source, amount, derived in measures] == [
@@ -204,18 +209,16 @@ def test_sql_refuses_the_private_tables_on_every_database(sessions, query):
 def test_a_measure_printed_by_quarters_only_gets_its_year_and_whole_period(sessions):
     """Quarters sum to their year (halves only where no quarter is printed, never with
     nine months), and the years to the whole period; a printed year is never summed over."""
-    doc = build_document("quarters_only.docx")
-    doc.funding = [FundingRow("1.1", 2024, "all", "всего", Decimal("1234.66"), period="2024-Q1"),
-                   FundingRow("1.1", 2024, "all", "всего", Decimal("0.21"), period="2024-Q2"),
-                   FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-H1"),
-                   FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-9M"),
-                   FundingRow("1.2", 2025, "all", "всего", Decimal("10"), period="2025-H1"),
-                   FundingRow("1.2", 2025, "all", "всего", Decimal("20"), period="2025-H2"),
-                   FundingRow("1.2", 2024, "all", "всего", Decimal("5"), period="2024-Q1"),
-                   FundingRow("1.2", 2024, "all", "всего", Decimal("7")),
-                   FundingRow(None, 2024, "all", "ИТОГО", Decimal("1246.87"))]
-    doc.issues = []
-    save_document(sessions, doc, fingerprint="q" * 64, source_path="quarters_only.docx", pipeline_version="test")
+    _store_funding(sessions, "quarters_only.docx", [
+        FundingRow("1.1", 2024, "all", "всего", Decimal("1234.66"), period="2024-Q1"),
+        FundingRow("1.1", 2024, "all", "всего", Decimal("0.21"), period="2024-Q2"),
+        FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-H1"),
+        FundingRow("1.1", 2024, "all", "всего", Decimal("1234.87"), period="2024-9M"),
+        FundingRow("1.2", 2025, "all", "всего", Decimal("10"), period="2025-H1"),
+        FundingRow("1.2", 2025, "all", "всего", Decimal("20"), period="2025-H2"),
+        FundingRow("1.2", 2024, "all", "всего", Decimal("5"), period="2024-Q1"),
+        FundingRow("1.2", 2024, "all", "всего", Decimal("7")),
+        FundingRow(None, 2024, "all", "ИТОГО", Decimal("1246.87"))])
     rows = run_query(sessions, "SELECT measure_code, year, amount, derived FROM measure_totals "
                                "WHERE period IS NULL AND source = 'all' ORDER BY measure_code, year").rows
     read = [(code, year, Decimal(str(amount)).quantize(Decimal("0.01")), bool(derived))
