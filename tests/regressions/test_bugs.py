@@ -1,0 +1,60 @@
+"""One regression test per bug found by trying the product as a new user, each named
+after it, on an order of the kind that showed it (tests/fixtures/regressions/): an
+order that prints its funding by year only, with bounded and yes/no indicator values,
+deadlines by month and quarter, and a signature after the last numbered clause."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.research import run_query
+from pipeline.stages import extract
+from pipeline.store import save_document
+
+ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "regressions" / "yearly_columns_order.txt"
+
+
+@pytest.fixture(scope="module")
+def order():
+    return extract(ORDER)
+
+
+def test_bounded_indicator_values_keep_their_words(order):
+    """«не менее 85» was stored as «неменее85», with no number and no bound."""
+    values = [v.value for i in order.indicators for v in i.values]
+    assert {"не менее 85", "не менее 90", "не более 60"} <= set(values)
+
+
+def test_a_yes_no_base_value_of_net_is_kept(order):
+    """A base value «нет» was stored as empty."""
+    assert "нет" in [i.base_value for i in order.indicators]
+
+
+def test_deadlines_by_month_and_quarter_cover_that_month_or_quarter(order):
+    """«март 2024 г.» and «II квартал 2024 г.» covered the whole of 2024."""
+    bounds = {m.deadline: (m.deadline_start, m.deadline_end) for m in order.measures}
+    assert bounds["март 2024 г."] == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
+    assert bounds["II квартал 2024 г."] == (dt.date(2024, 4, 1), dt.date(2024, 6, 30))
+    assert bounds["июнь-август 2025 г."] == (dt.date(2025, 6, 1), dt.date(2025, 8, 31))
+
+
+def test_the_last_numbered_clause_is_not_the_signatorys_body(order):
+    """«3. Контроль за исполнением … оставляю за собой.» was stored as the signatory's organisation."""
+    assert [(s.name, s.position, s.organization) for s in order.signatories] == [("И.И. Иванов", "Министр", None)]
+
+
+def test_an_order_printed_by_year_only_has_its_whole_period_total(sessions, order):
+    """Without a «Всего» column the order had no whole-period totals and dropped out of
+    every whole-period question; its total is the one its text states (3 425 000,50)."""
+    save_document(sessions, order, fingerprint=hashlib.sha256(ORDER.read_bytes()).hexdigest(),
+                  source_path=str(ORDER), pipeline_version="test")
+    whole = run_query(sessions, "SELECT source, amount, printed FROM document_totals "
+                                "WHERE year IS NULL AND period IS NULL AND basis = 'plan'").rows
+    amounts = {source: Decimal(str(amount)).quantize(Decimal("0.01")) for source, amount, _ in whole}
+    assert amounts["all"] == Decimal("3425000.50")
+    assert [amount for year, amount, _ in order.stated_amounts if year is None] == [Decimal("3425000.50")]
+    assert not any(printed for _, _, printed in whole)  # derived, and marked so
