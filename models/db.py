@@ -404,7 +404,7 @@ class IndicatorValue(Base):
     period: Mapped[str] = mapped_column(String(16))  # YYYY, YYYY-H1, YYYY-Q3
     value: Mapped[str] = mapped_column(String)  # as printed
     position: Mapped[int] = mapped_column(Integer)
-    # Read from `value` and `period` whenever either is set (`read_value`), never by hand.
+    # Read from `value` (`read_value`, again when a reviewer corrects it) and `period` (`of`), never set by hand.
     number: Mapped[float | None] = mapped_column(Float)  # None: the value is not a number
     unit: Mapped[str | None] = mapped_column(String(16))  # a unit printed in the cell («74%»)
     bound: Mapped[str | None] = mapped_column(String(16))  # at_least, at_most, above, below

@@ -127,19 +127,14 @@ def _measure_totals_of_0012() -> Select:
              .group_by(*key_columns).subquery())
     printed = select(*key_columns, m.amount).where(m.source == "all").subquery()
     every_key = select(*key_columns).distinct().subquery()
-
-    def same_key(other):
-        return and_(*(getattr(every_key.c, k.name).is_not_distinct_from(getattr(other.c, k.name)) for k in key_columns))
-
+    names = [k.name for k in key_columns]
     sources = select(*key_columns, m.source, m.amount, literal(False).label("derived"),
                      literal(False).label("disagrees")).where(m.source != "all")
     totals = (
         select(*every_key.c, literal("all").label("source"), func.coalesce(printed.c.amount, parts.c.amount)
                .label("amount"), printed.c.amount.is_(None).label("derived"),
-               # SQLite keeps amounts as exact text and sums them as floating point: compare to the kopeck
-               func.coalesce(func.abs(cast(printed.c.amount, Numeric(18, 2)) - parts.c.amount) >= 0.005, False)
-               .label("disagrees"))
-        .outerjoin(printed, same_key(printed)).outerjoin(parts, same_key(parts))
+               _differ_by_a_kopeck(printed.c.amount, parts.c.amount).label("disagrees"))
+        .outerjoin(printed, _same_key(names, every_key, printed)).outerjoin(parts, _same_key(names, every_key, parts))
     )
     both = union_all(sources, totals).subquery()
     return (select(both.c.document_id, d.source_file, d.region_code, *(c for c in both.c if c.name != "document_id"))
@@ -204,21 +199,25 @@ def _measure_totals(facts: TableClause) -> Select:
     every_key = select(*key_columns).distinct().subquery()
     sources = select(*key_columns, c.source, c.amount, c.derived, literal(False).label("disagrees")).where(
         c.source != "all")
-    difference = func.abs(cast(alls.c.amount, Numeric(18, 2)) - parts.c.amount)
     totals = (
         select(*every_key.c, literal("all").label("source"),
                func.coalesce(alls.c.amount, parts.c.amount).label("amount"),
                func.coalesce(alls.c.derived, True).label("derived"),
-               # compared to the kopeck: SQLite sums amounts as floating point
-               and_(func.coalesce(difference >= 0.005, False), ~func.coalesce(alls.c.derived, True))
+               and_(_differ_by_a_kopeck(alls.c.amount, parts.c.amount), ~func.coalesce(alls.c.derived, True))
                .label("disagrees"))
         .outerjoin(alls, _same_key(keys, every_key, alls)).outerjoin(parts, _same_key(keys, every_key, parts))
     )
     return union_all(sources, totals)
 
 
-def _same_key(keys: list, left, right):
+def _same_key(keys: list[str], left, right):
     return and_(*(getattr(left.c, k).is_not_distinct_from(getattr(right.c, k)) for k in keys))
+
+
+def _differ_by_a_kopeck(printed, summed):
+    """A printed amount that is not the sum beside it, compared to the kopeck: SQLite sums
+    amounts as floating point. False where either is missing."""
+    return func.coalesce(func.abs(cast(printed, Numeric(18, 2)) - summed) >= 0.005, False)
 
 
 def view_table(name: str, query: Select | None = None) -> TableClause:
@@ -251,12 +250,11 @@ def _document_totals(facts: TableClause, measure_totals: TableClause) -> Select:
                           select(*(getattr(measures.c, k) for k in keys))).subquery()
     every_key = select(*every_key.c).distinct().subquery()
     printed_amount = func.coalesce(printed.c.amount, printed_sources.c.amount)
-    difference = func.abs(cast(printed_amount, Numeric(18, 2)) - measures.c.amount)
     totals = (
         select(*every_key.c, func.coalesce(printed_amount, measures.c.amount).label("amount"),
                printed_amount.is_not(None).label("printed"),
                measures.c.amount.label("sum_of_measures"),
-               func.coalesce(difference >= 0.005, False).label("disagrees"))  # to the kopeck, as in measure_totals
+               _differ_by_a_kopeck(printed_amount, measures.c.amount).label("disagrees"))
         .outerjoin(printed, _same_key(keys, every_key, printed))
         .outerjoin(printed_sources, _same_key(keys, every_key, printed_sources))
         .outerjoin(measures, _same_key(keys, every_key, measures))

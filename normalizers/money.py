@@ -59,6 +59,12 @@ def parse_amount(text: str) -> Decimal | None:
     return _to_decimal(m) if m else None
 
 
+def read_number(text: str) -> Decimal | None:
+    """The text as one number and nothing else («1 100,5» → 1100.5), else None."""
+    m = _AMOUNT.fullmatch(text.strip())
+    return _to_decimal(m) if m else None
+
+
 def _to_decimal(m: re.Match) -> Decimal:
     whole = re.sub(r"\D", "", m.group(1))
     return Decimal(f"{whole}.{m.group(2)}" if m.group(2) else whole)

@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from normalizers import lexicon
+from normalizers.money import read_number
 
 UNITS = ["человек", "единиц", "единица", "%", "процентов", "да/нет", "семей", "детей", "рублей",
          "тыс. рублей", "штук", "мест", "баллов", "раз", "дней", "месяцев", "лет"]
 
-# A whole number (its thousands grouped by spaces or not), a decimal comma or point, a percent sign.
-_NUMBER = re.compile(r"^(?P<whole>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<fraction>\d+))?"
-                     r"\s*(?P<unit>%|процент\w*)?\.?$", re.I)
+# What may follow the number in the cell: a percent sign, a full stop.
+_AFTER_NUMBER = re.compile(r"\s*(?P<unit>%|процент\w*)?\.?$", re.I)
 
 
 def correct_unit(printed: str) -> str:
@@ -49,8 +49,8 @@ def read_indicator_value(printed: str) -> IndicatorNumber:
         if pattern.match(text):
             bound, text = name, pattern.sub("", text, count=1)
             break
-    m = _NUMBER.match(text)
-    if m is None:
+    after = _AFTER_NUMBER.search(text)
+    number = read_number(text[:after.start()])
+    if number is None:
         return IndicatorNumber(None)
-    digits = re.sub(r"\D", "", m["whole"]) + (f".{m['fraction']}" if m["fraction"] else "")
-    return IndicatorNumber(Decimal(digits), "%" if m["unit"] else None, bound)
+    return IndicatorNumber(number, "%" if after["unit"] else None, bound)

@@ -44,13 +44,19 @@ def exportable() -> dict[str, Select]:
     return {**dict(sorted(tables.items())), **VIEWS}
 
 
+def _exportable(name: str) -> Select:
+    """The query of one exportable table or view; a UsageError naming them all if there is none."""
+    query = exportable().get(name)
+    if query is None:
+        raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
+    return query
+
+
 def read_table(engine: Engine, name: str) -> pd.DataFrame:
     """A table or view as a DataFrame with exact types: amounts as Decimal, dates as
     dates (a plain `pd.read_sql("SELECT …")` gets SQLite's amounts as text), whole
     numbers as integers even where some are missing (pandas' Int64, not float)."""
-    query = exportable().get(name)
-    if query is None:
-        raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
+    query = _exportable(name)
     integers = {c.name: "Int64" for c in query.selected_columns if isinstance(c.type, Integer)}
     return pd.read_sql(query, engine, coerce_float=False, dtype=integers)
 
@@ -110,10 +116,7 @@ def _field(table: str, column) -> dict:
 
 def describe_table(name: str) -> list[dict]:
     """Every column of an exportable table or view: its name, type and meaning."""
-    query = exportable().get(name)
-    if query is None:
-        raise UsageError(f"no table or view «{name}»; there are: {', '.join(exportable())}")
-    return [_field(name, column) for column in query.selected_columns]
+    return [_field(name, column) for column in _exportable(name).selected_columns]
 
 
 def read_csv_export(folder: Path, name: str) -> pd.DataFrame:
