@@ -76,6 +76,14 @@ class NotRussianError(InputError):
     remedy = "the pipeline reads Russian orders; check that the file belongs in this batch"
 
 
+class EncryptedPdfError(InputError):
+    remedy = "save the PDF without a password and ingest that copy"
+
+
+class OcrFailedError(InputError):
+    remedy = "the page image may be damaged; re-scan the page"
+
+
 class DatabaseError(OrdersError):
     """The database cannot be reached or migrated."""
 
@@ -94,14 +102,6 @@ class MissingDatabaseError(DatabaseError):
     """A command that only reads was given a database that does not exist."""
 
     remedy = "check --db / ORDERS_DATABASE_URL, or run `orders ingest` first to create it"
-
-
-class EncryptedPdfError(InputError):
-    remedy = "save the PDF without a password and ingest that copy"
-
-
-class OcrFailedError(InputError):
-    remedy = "the page image may be damaged; re-scan the page"
 
 
 class UsageError(OrdersError):
