@@ -9,9 +9,11 @@ row whose number cell is empty.
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from models.layout import Cell, Layout, LogicalDocument, LogicalTable, Paragraph, Table
 from normalizers import lexicon
+from normalizers.codes import parse_code
 from normalizers.lexicon import SECTION_WORD, TOTAL_ROW, YEAR_ONLY
 from normalizers.sources import classify_source
 from normalizers.text import is_page_furniture
@@ -185,8 +187,24 @@ def _is_amount(text: str) -> bool:
 
 
 def _row_label(row: list[Cell]) -> str:
+    """The row's first text when it labels a body row: a code, a section, a total."""
+    first = cell_texts(row)[0]
+    if _is_section_number(first):
+        return first
     texts = [t for t in cell_texts(row) if t]
     return texts[0] if texts and _ROW_LABEL.match(texts[0]) else ""
+
+
+# A row number smudged past reading («}.», «ЛУ.» for IV.): a short token closed by a dot.
+_SMUDGED_NUMBER = re.compile(r"\s*(?!№)\S{1,3}\.\s*")
+
+
+def _is_section_number(text: str) -> bool:
+    """A Roman section number as OCR reads it in Cyrillic («Г.» for I., «И.» for II.; the
+    code grammar knows these), or smudged past reading: no header prints one in its
+    first column."""
+    code = parse_code(text)
+    return (code is not None and code.roman) or bool(_SMUDGED_NUMBER.fullmatch(text))
 
 
 def fill_header_spans(header: list[list[Cell]]) -> list[list[Cell]]:
@@ -213,9 +231,27 @@ def repeats_header(row: list[Cell], header: list[list[Cell]]) -> bool:
     """A header row printed again on a later page: every text of it is (part of) a
     heading of its column. A page may cut or wrap a heading differently
     («всего, тыс.» under «всего, тыс. рублей»), so a part counts."""
-    texts = [(k, t) for k, t in enumerate(cell_texts(row)) if t]
-    headings = [" ".join(collapse(h[k].text) for h in header if k < len(h)) for k in range(len(row))]
-    return bool(texts) and not _opens_body(row) and all(t in headings[k] for k, t in texts)
+    texts = [(k, _letters(t)) for k, t in enumerate(cell_texts(row)) if t]
+    headings = [_letters(" ".join(h[k].text for h in header if k < len(h))) for k in range(len(row))]
+    return bool(texts) and not _opens_body(row) and all(_read_within(t, headings[k]) for k, t in texts)
+
+
+def _letters(text: str) -> str:
+    """Letters and digits only, lower case: a speck read as a quote or a dot is no difference."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+_SAME_READING = 0.85  # of the letters: two OCR readings of one heading differ by a glyph or two
+
+
+def _read_within(text: str, heading: str) -> bool:
+    """`text` is (a part of) `heading`, allowing for a misread glyph or two in either reading."""
+    if text in heading:
+        return True
+    if len(text) < 6:
+        return False
+    matcher = SequenceMatcher(None, text, heading, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks()) >= _SAME_READING * len(text)
 
 
 def is_split_row(row: list[Cell]) -> bool:

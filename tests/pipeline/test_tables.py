@@ -145,6 +145,36 @@ def test_split_header_without_number_row_stops_at_first_code():
     assert [cell_texts(r)[0] for r in body] == ["1.1", "1.2"]
 
 
+@pytest.mark.parametrize("section", ["I.", "Г.", "И.", "}.", "ЛУ."])
+def test_a_section_row_ocr_misread_opens_the_body(section):
+    """The first section's Roman number as OCR reads it in Cyrillic, or smudged past
+    reading: the row is the body's first, never a second header row."""
+    rows = [row("№ п/п", "Наименование мероприятия", "Срок"),
+            row(section, "Оптимизация управленческой модели", "Оптимизация управленческой модели"),
+            row("1.", "Разработка программы", "2025 год")]
+    header, body = split_header(rows)
+    assert [cell_texts(r)[0] for r in header] == ["№ п/п"]
+    assert [cell_texts(r)[0] for r in body] == [section, "1."]
+
+
+def test_a_sub_heading_row_of_quarters_stays_in_the_header():
+    """«I кв.» under a year is a heading, not section I: only the number column holds sections."""
+    rows = [row("№", "Мероприятие", "2019 год", ""), row("", "", "I кв.", "II кв."), row("1.1", "Семинар", "10,0", "20,0")]
+    header, body = split_header(rows)
+    assert len(header) == 2 and [cell_texts(r)[0] for r in body] == ["1.1"]
+
+
+def test_a_header_repeated_with_other_ocr_misreadings_is_dropped():
+    """Each page's scan of the repeated header comes out a little differently: a speck read
+    as a quote, a letter misread."""
+    header = [row("№ п/п", "Наименование мероприятия", "Ответственные исполнители", "Ожидаемый результат")]
+    again = [row("№ п/п", "Наименование мероприятия", "„Ответственные исполнители", "“Ожидаемый резулътат"),
+             row("2.", "Семинар", "Министерство", "Проведён")]
+    assert [cell_texts(r)[0] for r in drop_repeated_headers(again, header)] == ["2."]
+    other = [row("3.", "Наименование мероприятия", "Министерство", "Проведён")]
+    assert drop_repeated_headers(other, header) == other
+
+
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
