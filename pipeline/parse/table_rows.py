@@ -59,7 +59,8 @@ class Row:
     source: tuple[str, str] | None = None  # (source, label) the row's amounts are of
     read: set[int] = field(default_factory=set)  # columns whose text the row's kind accounts for
     numbered_under: str | None = None  # the measure a source row's printed code names, where not its own
-    printed_number: str | None = None  # a section heading's number as printed, where its measures give another
+    printed_number: str | None = None  # a section heading's number as printed, where `number_given_by` gives another
+    number_given_by: str = "its measures"
 
 
 # A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
@@ -142,7 +143,7 @@ class _RowWalk:
         texts, filled = row.texts, {k for k, t in enumerate(row.texts) if t}
         task = task_from_row(texts, self.cols) or self.heading_row(row)
         if task:
-            self.task_code, row.title = task
+            self.task_code, row.title = self._in_sequence(task[0], row), task[1]
             self.section_local, row.kind, row.task_code = True, "task", self.task_code
             row.read = {k for k in filled if not self._is_amount(k)}
             self.owner = row if filled & _number_columns(self.cols) else None
@@ -151,6 +152,18 @@ class _RowWalk:
             row.kind, row.read = "heading", filled
             return row
         return None
+
+    def _in_sequence(self, code: str | None, row: Row) -> str | None:
+        """Sections never repeat or go back: a section number read as the previous one or
+        less («И.» for III. after II.) is an OCR misreading, and the section is the next
+        one; its printed number is kept for the reviewer."""
+        before = self.task_code
+        if code and before and code.isdigit() and before.isdigit() and int(code) <= int(before):
+            printed = next(t for t in row.texts if t)
+            row.printed_number = (parse_code(printed) or Code(code, code)).printed.rstrip(".")
+            row.number_given_by = "the sections before it"
+            return str(int(before) + 1)
+        return code
 
     def _as_total(self, row: Row) -> Row | None:
         """A section's subtotal («Итого по задаче 2»), the document's total, or the
@@ -570,7 +583,7 @@ def _add_task(row: Row, out: TableRecords) -> None:
     out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
     if row.printed_number:
         out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
-                                      f"«{row.printed_number}.»; its measures give {row.task_code}",
+                                      f"«{row.printed_number}.»; {row.number_given_by} give {row.task_code}",
                                       _provenance(row.cells[0])))
     elif row.code is not None and row.code.garbled:
         out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "

@@ -168,6 +168,25 @@ def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
     assert [(i.kind, i.where) for i in out.issues if "ШВ" in i.detail] == [("ocr_suspect", "task 3")]
 
 
+def test_a_section_number_read_as_an_earlier_one_is_the_next_one_and_an_issue():
+    """Sections never repeat or go back: «И.» (III. misread as II.) after section II is
+    section 3, and its section-local measures are 3.1, not 2.2."""
+    def heading(code: str, title: str, r: int) -> list[Cell]:
+        spanning = Cell(title, r, 1, col_span=len(HEADER) - 1)
+        return [Cell(code, r, 0)] + [spanning] * (len(HEADER) - 1)
+
+    measure = [["1.", "Семинар", "Министерство", "1,0", "0,5", "0,5"]]
+    body = [heading("II.", "Межведомственное взаимодействие", 1), table(measure).body[0],
+            heading("И.", "Организация работы службы", 3), table(measure).body[0]]
+    logical = LogicalTable(table([]).header, body, len(HEADER))
+    out = TableRecords()
+    read_measure_table(logical, read_columns(logical), 1, out)
+    assert [t.code for t in out.tasks] == ["2", "3"]
+    assert [m.code for m in out.measures] == ["2.1", "3.1"]
+    assert [i.detail for i in out.issues if i.where == "task 3"] == [
+        "section number printed as «И.»; the sections before it give 3"]
+
+
 def test_a_numbered_heading_that_spans_nothing_is_a_task():
     """«1. | Поддержка семей» in the code and title columns only (a table ruled across only),
     followed by 1.1 and 1.2: the task they belong to, not a measure «1»."""
