@@ -22,6 +22,8 @@ from normalizers.codes import parse_code, rest_after_code, roman_to_int, repair_
         ("9.}", "9.?", "9.}", False, True, 2),  # a number OCR read as a bracket: unknown
         ("6.” Организация", "6.?", "6.”", False, True, 2),
         ("2.1)", "2.1", "2.1)", False, True, 2),
+        ("1.8:", "1.8", "1.8:", False, True, 2),  # the closing dot read as a colon
+        ("12,", "12", "12,", False, True, 1),
     ],
 )
 def test_parse_code(text, value, printed, roman, garbled, depth):
