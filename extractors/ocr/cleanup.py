@@ -4,6 +4,7 @@
   list's dash, and the backtick and the opening single quote anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
   the token is otherwise a number, so words keep their letters;
+- a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
   twice: `1500 000`, `5 781841`) is grouped by thousands again.
 """
@@ -23,16 +24,23 @@ _NUMBERISH = re.compile(rf"(?<![\wА-Яа-яЁё])(?=[\d{lexicon.DIGIT_LOOKALIKE
                         rf"[\d{lexicon.DIGIT_LOOKALIKE_LETTERS}]{{2,}}(?![\wА-Яа-яЁё])")
 
 
-_LONE_ZERO = re.compile(r"^[оОoO][.,]?$")  # a cell holding only «о»: a zero read as a letter
+# A cell holding only a zero read as a letter («о») or with a speck beside it («0.»): no code is 0.
+_LONE_ZERO = re.compile(r"^[оОoO0][.,]$|^[оОoO]$")
 
 
 _NOT_RUSSIAN_PRINT = str.maketrans("", "", "`‘")  # no Russian text prints these: specks read as marks
 
 
+# «2016г», «2016-2017 гг»: the year abbreviation with the space before it or its dot lost.
+_YEAR_ABBREVIATION = re.compile(r"(?<!\d)(\d{4})\s?(гг?)\.?(?=[\s,;:)]|$)")
+
+
 def clean_ocr_text(text: str) -> str:
-    """Remove stray strokes and read look-alike letters inside numbers as digits."""
+    """Remove stray strokes, read look-alike letters inside numbers as digits, and print
+    the year abbreviation after a year as it is always printed («2016 г.»)."""
     text = _STRAY_BEFORE_DASH.sub("", _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT)))
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
+    text = _YEAR_ABBREVIATION.sub(r"\1 \2.", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return "0" if _LONE_ZERO.match(text) else text
 

@@ -89,6 +89,12 @@ def test_not_an_image(tmp_path):
     ("0\n|", "0"),                    # a ruling stroke read as «|»
     ("6 .", "6"),
     ("о.", "0"),                      # a zero alone in a cell read as the letter о
+    ("0.", "0"),                      # a speck beside a zero: no code is 0
+    ("2016г", "2016 г."),             # the year abbreviation's space and dot lost in the blur
+    ("2016-2017 гг", "2016-2017 гг."),
+    ("до 2020 г, далее", "до 2020 г., далее"),
+    ("в 2016 году", "в 2016 году"),   # a word, not the abbreviation
+    ("0,5", "0,5"),
     ("Министерство образования", "Министерство образования"),
 ])
 def test_ocr_cleanup(read, expected):
