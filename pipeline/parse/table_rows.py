@@ -12,7 +12,6 @@ ends up in a record or in an `unread_value` issue naming its table, row and colu
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from models.layout import SURE_CONFIDENCE, Cell, LogicalTable
@@ -63,6 +62,7 @@ class Row:
     number_given_by: str = "its measures"
 
 
+_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
 _SMUDGED_SECTION = re.compile(r"\s*[^\s\d]{1,3}\.?\s*|\s*\W\d\.?\s*")
 
@@ -154,13 +154,15 @@ class _RowWalk:
         return None
 
     def _in_sequence(self, code: str | None, row: Row) -> str | None:
-        """Sections never repeat or go back: a section number read as the previous one or
-        less («И.» for III. after II.) is an OCR misreading, and the section is the next
-        one; its printed number is kept for the reviewer."""
+        """A Roman section number OCR read in Cyrillic letters as the previous one or less
+        («И.» for III. after II.) is a misreading: sections never repeat or go back, so it
+        is the next one, its printed number kept for the reviewer. A number printed in
+        digits or Latin numerals is as printed (tasks numbered anew in each subprogramme)."""
         before = self.task_code
-        if code and before and code.isdigit() and before.isdigit() and int(code) <= int(before):
-            printed = next(t for t in row.texts if t)
-            row.printed_number = (parse_code(printed) or Code(code, code)).printed.rstrip(".")
+        printed = parse_code(next(t for t in row.texts if t))
+        if code and before and code.isdigit() and before.isdigit() and int(code) <= int(before) \
+                and printed is not None and _CYRILLIC.search(printed.printed):
+            row.printed_number = printed.printed.rstrip(".")
             row.number_given_by = "the sections before it"
             return str(int(before) + 1)
         return code

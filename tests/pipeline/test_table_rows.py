@@ -150,18 +150,27 @@ def test_a_task_heading_that_prints_amounts_is_the_task_subtotal():
     assert not out.issues
 
 
-def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
-    """«ШВ» for «III.»: a heading across the row after section II is section 3, for a reviewer to confirm."""
+def sections_read_as(second_number: str) -> TableRecords:
+    """Section II with one measure «1.», then a section whose number OCR read as
+    `second_number`, with one measure «1.» (measures numbered within their section)."""
     def heading(code: str, title: str, r: int) -> list[Cell]:
         spanning = Cell(title, r, 1, col_span=len(HEADER) - 1)
         return [Cell(code, r, 0)] + [spanning] * (len(HEADER) - 1)
 
-    measure = [["1.", "Семинар", "Министерство", "1,0", "0,5", "0,5"]]
-    body = [heading("II.", "Межведомственное взаимодействие", 1), table(measure).body[0],
-            heading("ШВ", "Организация работы службы", 3), table(measure).body[0]]
+    def measure() -> list[Cell]:
+        return table([["1.", "Семинар", "Министерство", "1,0", "0,5", "0,5"]]).body[0]
+
+    body = [heading("II.", "Межведомственное взаимодействие", 1), measure(),
+            heading(second_number, "Организация работы службы", 3), measure()]
     logical = LogicalTable(table([]).header, body, len(HEADER))
     out = TableRecords()
     read_measure_table(logical, read_columns(logical), 1, out)
+    return out
+
+
+def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
+    """«ШВ» for «III.»: a heading across the row after section II is section 3, for a reviewer to confirm."""
+    out = sections_read_as("ШВ")
     assert [(t.code, t.title) for t in out.tasks] == [("2", "Межведомственное взаимодействие"),
                                                       ("3", "Организация работы службы")]
     assert [m.code for m in out.measures] == ["2.1", "3.1"]
@@ -171,20 +180,17 @@ def test_a_section_number_ocr_could_not_read_is_the_next_one_and_an_issue():
 def test_a_section_number_read_as_an_earlier_one_is_the_next_one_and_an_issue():
     """Sections never repeat or go back: «И.» (III. misread as II.) after section II is
     section 3, and its section-local measures are 3.1, not 2.2."""
-    def heading(code: str, title: str, r: int) -> list[Cell]:
-        spanning = Cell(title, r, 1, col_span=len(HEADER) - 1)
-        return [Cell(code, r, 0)] + [spanning] * (len(HEADER) - 1)
-
-    measure = [["1.", "Семинар", "Министерство", "1,0", "0,5", "0,5"]]
-    body = [heading("II.", "Межведомственное взаимодействие", 1), table(measure).body[0],
-            heading("И.", "Организация работы службы", 3), table(measure).body[0]]
-    logical = LogicalTable(table([]).header, body, len(HEADER))
-    out = TableRecords()
-    read_measure_table(logical, read_columns(logical), 1, out)
+    out = sections_read_as("И.")
     assert [t.code for t in out.tasks] == ["2", "3"]
     assert [m.code for m in out.measures] == ["2.1", "3.1"]
     assert [i.detail for i in out.issues if i.where == "task 3"] == [
         "section number printed as «И.»; the sections before it give 3"]
+
+
+def test_a_section_number_printed_in_latin_numerals_or_digits_is_kept_as_printed():
+    """Tasks numbered anew (in each subprogramme): a clean «I.» after II. is section 1."""
+    out = sections_read_as("I.")
+    assert [t.code for t in out.tasks] == ["2", "1"] and not [i for i in out.issues if i.where.startswith("task")]
 
 
 def test_a_numbered_heading_that_spans_nothing_is_a_task():
