@@ -32,7 +32,8 @@ sys.path.insert(0, str(ROOT))
 from models import db  # noqa: E402
 from models.settings import Settings  # noqa: E402
 from pipeline.stages import extract  # noqa: E402
-from pipeline.store import open_database, save_document, write_transaction  # noqa: E402
+from store.database import open_database, write_transaction  # noqa: E402
+from store.save import save_document  # noqa: E402
 from review.app import create_app  # noqa: E402
 from review.auth import add_account  # noqa: E402
 

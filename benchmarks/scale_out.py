@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.research import comparable_rows  # noqa: E402
-from pipeline.store import open_database  # noqa: E402
+from store.database import open_database  # noqa: E402
 
 DEFAULT = [ROOT.parent / "shared" / "corpus" / "seeds", ROOT.parent / "shared" / "corpus" / "rendered"]
 

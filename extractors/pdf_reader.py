@@ -43,10 +43,8 @@ def has_real_text(text: str) -> bool:
     return sum(is_known_word(w) for w in words) / max(1, len(words)) > 0.6
 
 
-def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None,
-             preview: Callable[[Path, int], str] | None = None) -> Layout:
-    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`;
-    `preview(path, number)` stores an image of each digital page for reviewers."""
+def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None) -> Layout:
+    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`."""
     pages: dict[int, Page] = {}
     to_ocr: list[int] = []
     with _open(path) as pdf:
@@ -57,7 +55,6 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
             _check_size(path, page, number)
             if has_real_text(page.extract_text() or ""):
                 pages[number] = read_digital_page(page, number, columns)
-                pages[number].image_path = preview(path, number) if preview else None
                 columns = _column_edges(pages[number])
             else:
                 columns = []

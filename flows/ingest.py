@@ -30,6 +30,7 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from sqlalchemy.engine import make_url
 
 from models.errors import SetupError
+from models.settings import ReadContext, load_settings
 from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
@@ -53,10 +54,9 @@ def ingest_file_task(path: str, database_url: str, force: bool = False, source_k
     """One file, wherever the task runs: its stages and times go to the run's log, its page
     previews to `processed_dir` (absolute, so that a worker in any folder writes them where
     the review page reads them)."""
-    if processed_dir:
-        os.environ["ORDERS_PROCESSED_DIR"] = processed_dir
+    context = ReadContext.of(load_settings(processed_dir=processed_dir))
     with _stage_log():
-        return ingest_file(path, database_url, force, source_key)
+        return ingest_file(path, database_url, force, source_key, context)
 
 
 @contextmanager
@@ -162,8 +162,6 @@ def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | No
     """What a deployment runs on its schedule: the batch over `paths`. Its table of files
     becomes an artifact of the run; the run ends Failed, saying how many, when any file
     failed, else Completed with the number of files by outcome."""
-    if processed_dir:
-        os.environ["ORDERS_PROCESSED_DIR"] = processed_dir
     with _stage_log():  # unattended: every file's stages go to the run's log
         outcomes = run_batch(paths, database_url, dask_address=dask_address, workers=workers,
                              processed_dir=processed_dir)

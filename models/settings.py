@@ -35,9 +35,9 @@ def load_settings(**overrides) -> Settings:
 
 @dataclass(frozen=True)
 class ReadContext:
-    """What the readers need besides the file, passed to them rather than read from the
-    environment: the size limit, OCR worker processes (0: one per core) and the folder
-    page previews go to (None: no previews)."""
+    """What the chain of one file needs besides the file, passed to it rather than read
+    from the environment: the readers' size limit and OCR worker processes (0: one per
+    core), and the folder the previews stage writes page images to (None: no previews)."""
 
     max_file_mb: int = 200
     ocr_workers: int = 0

@@ -29,14 +29,14 @@ DbOption = typer.Option(None, "--db", help="SQLAlchemy URL (default: ORDERS_DATA
 
 
 def _sessions(db: str | None):
-    from pipeline.store import open_database
+    from store.database import open_database
 
     return open_database(load_settings(database_url=db).database_url)
 
 
 def _existing(db: str | None):
     """Sessions on a database that must already exist: commands that only read it."""
-    from pipeline.store import open_existing_database
+    from store.database import open_existing_database
 
     return open_existing_database(load_settings(database_url=db).database_url)
 
@@ -216,7 +216,7 @@ def export(
 ) -> None:
     """Write what the database holds in one of the export formats."""
     from pipeline.research import FORMATS, export_all
-    from pipeline.store import export_json, export_tables
+    from store.export import export_json, export_tables
 
     exporters = {"json": export_json, "tables": export_tables,
                  **{fmt: lambda sessions, folder, fmt=fmt: export_all(sessions, folder, fmt) for fmt in FORMATS}}
@@ -242,7 +242,7 @@ def sql(
     SQLite files are opened read-only; on PostgreSQL connect as a reader role
     (`orders sql-reader`): superusers and roles that can write are refused."""
     from pipeline.research import QUERY_FORMATS, open_sql_reader, run_query, write_query_result
-    from pipeline.store import check_database_exists
+    from store.database import check_database_exists
 
     if format not in QUERY_FORMATS:
         raise UsageError(f"unknown output format «{format}»; supported: {', '.join(QUERY_FORMATS)}")
@@ -329,7 +329,7 @@ def sql_reader(
 @app.command()
 def runs(limit: int = typer.Option(10, help="How many of the latest runs"), db: Optional[str] = DbOption) -> None:
     """The latest ingestion runs: files new, unchanged and failed (with reasons), time per stage."""
-    from pipeline.store import list_runs
+    from store.runs import list_runs
 
     for run in list_runs(_existing(db), limit):
         state = f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)"
@@ -350,7 +350,7 @@ def issues(
     db: Optional[str] = DbOption,
 ) -> None:
     """The review queue by act (the files of one order together), the most consequential first."""
-    from pipeline.store import IssueFilter, list_issues
+    from store.issues import IssueFilter, list_issues
 
     which = IssueFilter(None if status == "all" else status, document, region, kind)
     rows = list_issues(_existing(db), which)
@@ -367,7 +367,7 @@ def issues(
 @app.command()
 def status(db: Optional[str] = DbOption) -> None:
     """What the database holds."""
-    from pipeline.store import status_summary
+    from store.runs import status_summary
 
     for line in _status_lines(status_summary(_existing(db))):
         out.print(line, soft_wrap=True)

@@ -16,12 +16,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.records import ExtractedDocument
+from models.settings import ReadContext
 from pipeline import stages
 from models.errors import InputError, OrdersError, UnreadableFileError, UsageError
 from pipeline.stages import READERS
-from pipeline.store import (
-    SaveResult, add_to_run, finish_run, open_database, refusal, save_document, start_run, stored_document_id,
-)
+from store.database import open_database, refusal
+from store.runs import add_to_run, finish_run, start_run
+from store.save import SaveResult, save_document, stored_document_id
 
 log = logging.getLogger("orders.ingest")
 
@@ -165,8 +166,10 @@ def sessions_for(database_url: str) -> sessionmaker[Session]:
     return open_database(database_url)
 
 
-def ingest_file(path: str, database_url: str, force: bool = False, source_key: str | None = None) -> FileOutcome:
-    """One file end to end, stored under `source_key` (default: the file's name):
+def ingest_file(path: str, database_url: str, force: bool = False, source_key: str | None = None,
+                context: ReadContext | None = None) -> FileOutcome:
+    """One file end to end, stored under `source_key` (default: the file's name), read in
+    `context` (default: the settings'):
     skipped when these bytes are stored under it already (unless `force`), else read
     → logical tables → parse → validate → store in one transaction. A file that is
     not a usable order is a failed outcome naming the reason; any other error
@@ -177,9 +180,9 @@ def ingest_file(path: str, database_url: str, force: bool = False, source_key: s
         digest, existing = _stored(Path(path), key, database_url, timer)
         if existing is not None and not force:
             return FileOutcome(path, "unchanged", document_id=existing, seconds=timer.seconds)
-        doc = stages.extract(Path(path), timed=timer)
+        doc = stages.extract(Path(path), context, timed=timer)
         with timer("store"):
-            saved = store(database_url, doc, digest, path, key, force)
+            saved = save_with_retries(database_url, doc, digest, path, key, force)
     except InputError as exc:
         exc.path = exc.path or Path(path)
         return FileOutcome(path, "failed", reason=str(exc), seconds=timer.seconds)
@@ -187,7 +190,7 @@ def ingest_file(path: str, database_url: str, force: bool = False, source_key: s
                        counts={"tables": len(doc.tables), **saved.counts}, seconds=timer.seconds)
 
 
-def store(database_url: str, doc: ExtractedDocument, digest: str, path: str, source_key: str, force: bool,
+def save_with_retries(database_url: str, doc: ExtractedDocument, digest: str, path: str, source_key: str, force: bool,
           attempts: int = 3, pause: float = 2.0) -> SaveResult:
     """Save with retries: a lost connection is tried again after a pause, and a
     concurrent run that stored the same file first makes ours "unchanged" (the

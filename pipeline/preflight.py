@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import DatabaseError, PrefectUnavailableError, StorageFullError
-from pipeline.store import refusal, write_transaction
+from store.database import refusal, write_transaction
 
 MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway
 CONNECT_TIMEOUT_S = 3  # for the Prefect server's health check

@@ -30,7 +30,7 @@ from sqlglot.errors import ParseError, TokenError
 from models import catalog, db
 from models.views import VIEWS
 from models.errors import UsageError
-from pipeline.store import open_reader, snapshot
+from store.database import open_reader, snapshot
 
 # Never exported nor readable by the reader role: password and session token hashes
 # are nobody's research data.
@@ -316,7 +316,7 @@ _REMEDY = "connect as a read-only role instead (made by `orders sql-reader NAME 
 
 
 def open_sql_reader(url: str) -> sessionmaker[Session]:
-    """The connection `orders sql` runs on: read-only (`pipeline.store.open_reader`),
+    """The connection `orders sql` runs on: read-only (`store.database.open_reader`),
     and on PostgreSQL a role that cannot write; a superuser or a role with any
     write right (`write_rights`) is refused with a UsageError."""
     sessions = open_reader(url)

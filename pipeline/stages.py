@@ -1,7 +1,9 @@
 """The extraction chain of one file, as small typed stages:
 
     read_layout(path, context) → Layout                (the reader of the file's type; ReadContext: limits,
-                                                        OCR workers, where page previews go)
+                                                        OCR workers)
+    page_previews(path, layout, folder) → Layout        (a JPEG of each page for reviewers, in the
+                                                        context's previews folder)
     check_language(layout) → Layout                     (refuses a text that is not Russian)
     layout_to_logical(layout) → LogicalDocument         (pipeline.tables)
     parse_document(logical) → ExtractedDocument         (pipeline.parse.document)
@@ -20,8 +22,9 @@ from typing import Callable
 
 from extractors.docx_reader import read_docx
 from extractors.libreoffice import CONVERTED, read_converted
-from extractors.ocr.scan import ocr_pdf_pages, preview_pdf_page, read_image
+from extractors.ocr.scan import ocr_pdf_pages, read_image
 from extractors.pdf_reader import read_pdf
+from extractors.previews import page_previews
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
 from models.records import ExtractedDocument
@@ -33,15 +36,14 @@ from pipeline.validate import validate
 
 PIPELINE_VERSION = "1"
 def _read_pdf(path: Path, context: ReadContext) -> Layout:
-    return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context),
-                    preview=partial(preview_pdf_page, previews_dir=context.previews_dir))
+    return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context))
 
 
 READERS: dict[str, Callable[[Path, ReadContext], Layout]] = {
     ".docx": lambda path, _context: read_docx(path),
     ".txt": lambda path, _context: read_text(path),
     ".pdf": _read_pdf,
-    **{suffix: read_image for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
+    **{suffix: lambda path, _context: read_image(path) for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
     # through LibreOffice, when it is installed
     **{suffix: lambda path, _context: read_converted(path) for suffix in CONVERTED},
 }
@@ -106,10 +108,11 @@ def validate_document(doc: ExtractedDocument) -> ExtractedDocument:
     return doc
 
 
-def _stages(context: ReadContext | None) -> tuple[tuple[str, Callable], ...]:
+def _stages(path: Path, context: ReadContext) -> tuple[tuple[str, Callable], ...]:
     """The chain of one file, stage by stage, as every run iterates it (named as its timer logs them)."""
     return (
-        ("read", lambda path: check_language(read_layout(path, context))),
+        ("read", lambda source: check_language(read_layout(source, context))),
+        ("previews", lambda layout: page_previews(path, layout, context.previews_dir)),
         ("tables", layout_to_logical),
         ("parse", parse_document),
         ("validate", validate_document),
@@ -120,9 +123,10 @@ def extract(path: Path, context: ReadContext | None = None,
             timed: Callable[[str], AbstractContextManager] = lambda _stage: nullcontext()) -> ExtractedDocument:
     """The whole chain for one file, each stage inside `timed(stage name)` (a StageTimer logs
     and times them). Raises an InputError naming the file when it is not an order."""
+    context = context or ReadContext.of(load_settings())
     try:
         value = path
-        for name, stage in _stages(context):
+        for name, stage in _stages(path, context):
             with timed(name):
                 value = stage(value)
         return value

@@ -28,12 +28,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from models import db
-from pipeline import corrections
+from store import corrections
 from models.errors import CorrectionError, UsageError
 from models.settings import Settings
-from pipeline.store import (
-    SEVERITY, IssueFilter, count_issues, list_issues, open_database, severity_rank, write_transaction,
-)
+from store.database import open_database, write_transaction
+from store.issues import SEVERITY, IssueFilter, count_issues, list_issues, severity_rank
 from review import auth, browse, forms
 from review.forms import BadRequest
 from review.views import (

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import db
 from models.errors import UsageError
 from models.settings import Settings
-from pipeline.store import write_transaction
+from store.database import write_transaction
 
 # scrypt cost: 2**15 × 8 × 128 bytes = 32 MiB and ~0.1 s per check on this hardware.
 _N, _R, _P = 2**15, 8, 1

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from models import db
 from models.records import ValueRef
-from pipeline.corrections import funding_key, indicator_value_key, issue_key, stated_amount_key
-from pipeline.load import LOAD_OPTIONS
+from store.corrections import funding_key, indicator_value_key, issue_key, stated_amount_key
+from store.load import LOAD_OPTIONS
 
 History = dict[tuple[str, str, str], list[db.Correction]]
 

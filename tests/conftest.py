@@ -36,7 +36,7 @@ from models.records import (
     TargetGroup,
     Task,
 )
-from pipeline.store import open_database
+from store.database import open_database
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "ORDERS_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, func, select
 
 from models import db
 from pipeline.research import read_table
-from pipeline.store import open_database
+from store.database import open_database
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "text" / "002_7c4a6195f44ee496.txt"

@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.research import run_query
 from pipeline.stages import extract
-from pipeline.store import save_document
+from store.save import save_document
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT.parent / "shared" / "corpus" / "gold"

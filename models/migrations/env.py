@@ -1,11 +1,11 @@
 """Alembic environment for the orders database, configured from code (no alembic.ini).
 
-At run time `pipeline.store.open_database` passes an open connection in
+At run time `store.database.open_database` passes an open connection in
 `config.attributes["connection"]`. To write a new revision, let Alembic compare the
 models with a database at head:
 
     from alembic import command
-    from pipeline.store import alembic_config
+    from store.database import alembic_config
     command.revision(alembic_config("sqlite:///data/processed/orders.db"),
                      message="add …", autogenerate=True)
 """

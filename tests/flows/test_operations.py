@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from models import db
 from pipeline.lifetime import processes_with
 from pipeline.research import comparable_rows
-from pipeline.store import list_runs, open_database
+from store.database import open_database
+from store.runs import list_runs
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

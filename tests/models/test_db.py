@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from models import db
 from models.errors import DatabaseError, ExitCode
-from pipeline.store import _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database, \
-    save_document
+from store.database import _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database
+from store.save import save_document
 
 PER_DOCUMENT_TABLES = [
     "document", "document_organization", "document_issuer", "task", "measure", "measure_executor",
@@ -228,7 +228,7 @@ def _engine(url: str):
 
 
 def _migrate(engine, revision: str, downgrade: bool = False) -> None:
-    """Bring the database to `revision`, on one connection as pipeline.store._upgrade_schema does."""
+    """Bring the database to `revision`, on one connection as store.database._upgrade_schema does."""
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":  # batch rebuilds must not cascade-delete child rows
             connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import func, select
 
 from models import db
-from pipeline import corrections
+from store import corrections
 from models.errors import UsageError
 from pipeline.ingest import discover, ingest_file
-from pipeline.store import write_transaction
+from store.database import write_transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # prints 1 028 for 1 028 000 in 4.2, 2020

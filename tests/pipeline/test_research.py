@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from models import db
-from pipeline import corrections
+from store import corrections
 from models.errors import UsageError
 from pipeline.research import export_all, read_csv_export, read_table, run_query
 from pipeline.stages import extract
-from pipeline.store import save_document, write_transaction
+from store.database import write_transaction
+from store.save import save_document
 from models.records import FundingRow
 from tests.conftest import build_document
 

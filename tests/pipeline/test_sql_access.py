@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import db
 from models.errors import DatabaseError, UsageError
 from pipeline.research import create_reader_role, open_sql_reader, run_query
-from pipeline.store import open_reader, save_document
+from store.database import open_reader
+from store.save import save_document
 
 ORDERS = Path(sys.executable).with_name("orders")  # the installed console script
 POSTGRES_ONLY = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)

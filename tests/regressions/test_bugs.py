@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.research import run_query
 from pipeline.stages import extract
-from pipeline.store import save_document
+from store.save import save_document
 
 ORDER = Path(__file__).resolve().parents[1] / "fixtures" / "regressions" / "yearly_columns_order.txt"
 

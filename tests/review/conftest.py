@@ -21,7 +21,8 @@ from fastapi.testclient import TestClient
 
 from models.settings import Settings
 from pipeline.stages import extract
-from pipeline.store import open_database, save_document
+from store.database import open_database
+from store.save import save_document
 from review.app import create_app
 from review.auth import add_account
 from tests.conftest import empty_postgres_database

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from models import db
 from models.records import FundingRow
 from pipeline.stages import validate_document
-from pipeline.store import open_database
+from store.database import open_database
 from review.app import create_app
 from review.views import value_label
 from tests.conftest import build_document

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from pipeline import cli
 from models.errors import UsageError
-from pipeline.store import open_database, write_transaction
+from store.database import open_database, write_transaction
 from review.auth import (
     LoginThrottle, SignInRefused, add_account, authenticate, change_password, check_password, end_session,
     hash_password, may, session_account, set_disabled, start_session,

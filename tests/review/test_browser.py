@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.store import export_json, open_database
+from store.database import open_database
+
+from store.export import export_json
 from review.app import create_app
 from tests.review.conftest import ORDER, PASSWORDS, ROOT, served, store
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import db
-from pipeline.store import open_database
+from store.database import open_database
 from review.app import create_app
 from tests.review.conftest import csrf_of, sign_in
 

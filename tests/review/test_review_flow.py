@@ -10,7 +10,8 @@ import re
 from sqlalchemy import select
 
 from models import db
-from pipeline.store import export_json, open_database
+from store.database import open_database
+from store.export import export_json
 from tests.review.conftest import ORDER, sign_in, store
 
 AMOUNT_2021 = {"entity": "funding", "key": "3.6 2021 all", "field": "amount"}  # issue 2 names it

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from models import db
 from pipeline import cli
 from models.settings import Settings
-from pipeline.store import open_database, write_transaction
+from store.database import open_database, write_transaction
 from review.app import create_app
 from tests.review.conftest import PASSWORDS, csrf_of, served, sign_in
 

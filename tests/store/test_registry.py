@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from models import db
-from pipeline.registry import registered, registry_key
+from store.registry import registered, registry_key
 from pipeline.stages import PIPELINE_VERSION, extract, fingerprint
-from pipeline.store import open_database, save_document
+from store.database import open_database
+from store.save import save_document
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = sorted((ROOT / "data" / "raw" / "text").glob("*.txt")) + sorted((ROOT / "data" / "raw" / "docx").glob("*.docx"))

@@ -1,4 +1,4 @@
-"""pipeline.store against SQLite and PostgreSQL: save, replace, roll back, load, export."""
+"""store/ against SQLite and PostgreSQL: save, replace, roll back, load, export."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,22 +16,12 @@ from models import db
 from models.errors import UsageError
 from pipeline.research import export_all, run_query
 from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
-from pipeline.store import (
-    open_database,
-    IssueView,
-    export_json,
-    IssueFilter,
-    count_issues,
-    list_issues,
-    load_document,
-    add_to_run,
-    finish_run,
-    list_runs,
-    start_run,
-    save_document,
-    status_summary,
-    stored_document_id,
-)
+from store.database import open_database
+from store.export import export_json
+from store.issues import IssueView, IssueFilter, count_issues, list_issues
+from store.load import load_document
+from store.runs import add_to_run, finish_run, list_runs, start_run, status_summary
+from store.save import save_document, stored_document_id
 
 
 def fingerprint(label: str) -> str:
@@ -276,9 +266,9 @@ def test_organization_registered_concurrently_is_reused(sessions, make_document,
 def test_a_long_sqlite_reader_does_not_block_an_ingest(tmp_path, make_document, monkeypatch):
     import sqlite3
 
-    from pipeline import store
+    from store import database
 
-    monkeypatch.setattr(store, "SQLITE_BUSY_TIMEOUT_S", 1)  # without WAL the save would fail after 1 s
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_S", 1)  # without WAL the save would fail after 1 s
     path = tmp_path / "orders.db"
     sessions = open_database(f"sqlite:///{path}")
     save(sessions, make_document("a.docx"))
@@ -469,7 +459,7 @@ def test_empty_database_summary(sessions):
 
 
 def test_an_export_reads_one_state_while_an_ingest_replaces_documents(sessions, make_document, tmp_path):
-    from pipeline.store import _export
+    from store.export import _export
 
     save(sessions, make_document("a.docx"))
     save(sessions, make_document("b.docx"))

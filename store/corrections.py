@@ -32,8 +32,8 @@ from normalizers.money import parse_amount
 from normalizers.organizations import classify_kind
 from normalizers.periods import deadline_bounds, parse_date
 from models.errors import CorrectionError
-from pipeline.load import load_document
-from pipeline.registry import registered, registry_key
+from store.load import load_document
+from store.registry import registered, registry_key
 from pipeline.validate import validate
 
 CHECKED_KINDS = ("sum_mismatch", "missing_value")  # the kinds validation finds, and re-validation settles

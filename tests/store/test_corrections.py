@@ -1,4 +1,4 @@
-"""Reviewers' corrections (pipeline/corrections.py): applied, re-validated, re-applied
+"""Reviewers' corrections (store/corrections.py): applied, re-validated, re-applied
 after re-extraction, kept when their value is gone, reverted."""
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from models import db
 from models.records import FundingRow
-from pipeline import corrections
+from store import corrections
 from models.errors import CorrectionError
 from pipeline.stages import extract, validate_document
-from pipeline.store import load_document, save_document, write_transaction
+from store.database import write_transaction
+from store.load import load_document
+from store.save import save_document
 from tests.conftest import build_document
 
 ROOT = Path(__file__).resolve().parents[2]

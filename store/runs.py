@@ -1,0 +1,97 @@
+"""What the database holds, and the record of ingestion runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from models import db
+from store.database import write_transaction
+
+
+def status_summary(sessions: sessionmaker[Session]) -> dict:
+    """What the database holds: documents by region and format, row counts, open
+    issues and the last ingestion run (JSON-serialisable)."""
+    with sessions() as session:
+
+        def count(model: type[db.Base], *conditions) -> int:
+            return session.scalar(select(func.count()).select_from(model).where(*conditions))
+
+        def documents_by(column) -> dict[str, int]:
+            rows = session.execute(select(column, func.count()).group_by(column).order_by(column))
+            return {value or "unknown": n for value, n in rows}
+
+        last_run = session.scalar(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(1))
+        return {
+            "documents": count(db.Document),
+            "acts": session.scalar(select(func.count(func.distinct(db.Document.act_key)))),
+            "documents_by_region": documents_by(db.Document.region_code),
+            "documents_by_format": documents_by(db.Document.format),
+            "tasks": count(db.Task),
+            "measures": count(db.Measure),
+            "funding_rows": count(db.Funding),
+            "indicators": count(db.Indicator),
+            "organizations": count(db.Organization),  # the registry: one row per body across documents
+            "organizations_named": count(db.DocumentOrganization),  # as each document names them (ingest's count)
+            "open_issues": count(db.Issue, db.Issue.status == "open"),
+            "last_run": _run_summary(last_run) if last_run else None,
+        }
+
+
+def _run_summary(run: db.IngestionRun) -> dict:
+    return {
+        "id": run.id,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "files_new": run.files_new,
+        "files_unchanged": run.files_unchanged,
+        "files_failed": run.files_failed,
+    }
+
+
+def start_run(sessions: sessionmaker[Session], started_at: dt.datetime, paths: list[str]) -> int:
+    """Record that a run has started (finished_at stays NULL until it ends: a run
+    that never ends was interrupted). Returns its id."""
+    with write_transaction(sessions) as session:
+        run = db.IngestionRun(started_at=started_at, report={"paths": paths, "files": []})
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+_RUN_COUNTERS = {"new": "files_new", "replaced": "files_new", "unchanged": "files_unchanged",
+                 "failed": "files_failed"}
+
+
+def add_to_run(sessions: sessionmaker[Session], run_id: int, outcome: dict) -> None:
+    """Add one file's outcome (status, reason, seconds per stage; JSON-serialisable)."""
+    with write_transaction(sessions) as session:
+        run = session.get(db.IngestionRun, run_id)
+        counter = _RUN_COUNTERS.get(outcome["status"])  # skipped paths are in the report only
+        if counter:
+            setattr(run, counter, getattr(run, counter) + 1)
+        run.report = {**run.report, "files": [*run.report["files"], outcome]}  # a new object: JSON is saved whole
+
+
+def finish_run(sessions: sessionmaker[Session], run_id: int, finished_at: dt.datetime) -> None:
+    with write_transaction(sessions) as session:
+        session.get(db.IngestionRun, run_id).finished_at = finished_at
+
+
+def list_runs(sessions: sessionmaker[Session], limit: int = 20) -> list[dict]:
+    """The latest runs, newest first: counts, seconds per stage summed over files,
+    and the reasons of failed files."""
+    with sessions() as session:
+        runs = session.scalars(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(limit)).all()
+        out = []
+        for run in runs:
+            files = (run.report or {}).get("files", [])
+            stages: Counter = Counter()
+            for f in files:
+                stages.update(f.get("seconds", {}))
+            out.append({**_run_summary(run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
+                        "failures": {f["path"]: f["reason"] for f in files if f["status"] == "failed"}})
+        return out
