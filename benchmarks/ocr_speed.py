@@ -25,7 +25,6 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ORDERS_PROCESSED_DIR", tempfile.mkdtemp(prefix="orders-bench-"))
 
 from extractors.ocr import page as ocr_page  # noqa: E402
-from extractors.ocr import tesseract  # noqa: E402
 from extractors.ocr.scan import ocr_pdf_pages, render_pdf_page  # noqa: E402
 from models.settings import ReadContext  # noqa: E402
 from extractors.pdf_reader import read_pdf  # noqa: E402
@@ -63,7 +62,7 @@ def scan_stage_times(scans: list[Path]) -> dict[str, float]:
             stages["level"] += s
             ruled, s = timed(ocr_page.find_tables, gray)
             stages["tables"] += s
-            _, s = timed(tesseract.read_words, Image.fromarray(ocr_page.blank_tables(ruled.gray, ruled.grids)))
+            _, s = timed(ocr_page.read_prose, ocr_page.blank_tables(ruled.gray, ruled.grids))
             stages["ocr prose"] += s
             tables = [ocr_page.grid_to_table(g, number) for g in ruled.grids]
             _, s = timed(ocr_page.read_cells, ocr_page.erase_streaks(ruled.gray, ruled.streaks), tables)

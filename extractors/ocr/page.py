@@ -13,7 +13,7 @@ OCR drops or garbles, and costs no more than reading the tables as part of the p
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -60,7 +60,7 @@ def read_page_image(image: Image.Image, number: int) -> Page:
 def read_upright(gray: np.ndarray, number: int) -> tuple[Page, list[Word]]:
     """Read a level page; also return every word read, to judge the reading."""
     ruled = find_tables(gray)
-    words = tesseract.read_words(Image.fromarray(blank_tables(ruled.gray, ruled.grids)))
+    words = read_prose(blank_tables(ruled.gray, ruled.grids))
     tables = [grid_to_table(grid, number) for grid in ruled.grids]
     cell_words = read_cells(erase_streaks(ruled.gray, ruled.streaks), tables)
     height, width = gray.shape
@@ -328,6 +328,35 @@ def blank_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
     for x0, y0, x1, y1 in (grid.box for grid in grids):
         clean[y0:y1 + 1, x0:x1 + 1] = 255
     return clean
+
+
+_PROSE_SCALE = 4  # the ink is looked for on a copy this many times smaller
+_PROSE_MARGIN = 40  # px of paper kept around the prose
+
+
+def read_prose(page: np.ndarray) -> list[Word]:
+    """The words of a page whose tables are blanked. Tesseract reads only the part of the
+    page that holds ink (a page mostly table leaves a line or two above and below it), and
+    the words' boxes are put back where they stand on the page."""
+    box = _ink_box(page)
+    if box is None:
+        return []
+    x0, y0, x1, y1 = box
+    words = tesseract.read_words(Image.fromarray(page[y0:y1, x0:x1]))
+    return [replace(w, x0=w.x0 + x0, y0=w.y0 + y0, x1=w.x1 + x0, y1=w.y1 + y0) for w in words]
+
+
+def _ink_box(page: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box around the page's ink, scanner specks left out, with a margin of paper."""
+    small = cv2.resize(page, None, fx=1 / _PROSE_SCALE, fy=1 / _PROSE_SCALE, interpolation=cv2.INTER_AREA)
+    ink = cv2.morphologyEx((small < INK_LEVEL).astype(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+    ys, xs = np.nonzero(ink)
+    if not len(ys):
+        return None
+    height, width = page.shape
+    return (max(0, xs.min() * _PROSE_SCALE - _PROSE_MARGIN), max(0, ys.min() * _PROSE_SCALE - _PROSE_MARGIN),
+            min(width, (xs.max() + 1) * _PROSE_SCALE + _PROSE_MARGIN),
+            min(height, (ys.max() + 1) * _PROSE_SCALE + _PROSE_MARGIN))
 
 
 _STRIP_GAP = 40

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -115,3 +116,19 @@ def test_ocr_cleanup(read, expected):
 ])
 def test_regroup_number(read, expected):
     assert regroup_number(read) == expected
+
+
+def test_prose_is_read_where_the_ink_is_and_placed_on_the_page():
+    """Only the inked part of a page whose tables are blanked is read; the words keep
+    their place on the page."""
+    from PIL import ImageDraw, ImageFont
+
+    from extractors.ocr.page import read_prose
+    from tests.generated.scans import FONT_PATH
+
+    image = Image.new("L", (2480, 3508), 255)
+    ImageDraw.Draw(image).text((300, 3000), "Приказ министерства", fill=0, font=ImageFont.truetype(FONT_PATH, 60))
+    words = read_prose(np.array(image))
+    first = next(w for w in words if w.text == "Приказ")
+    assert abs(first.x0 - 300) < 30 and abs(first.y0 - 3015) < 40
+    assert read_prose(np.full((3508, 2480), 255, np.uint8)) == []
