@@ -18,13 +18,13 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
+from normalizers.lexicon import CYRILLIC_LETTER
 from normalizers.text import is_known_word
 from models.layout import BBox, Cell, Layout, Page, Table
 from models.errors import CorruptFileError, EmptyInputError, EncryptedPdfError
 from normalizers.text import is_page_furniture
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _WORD = re.compile(r"\b[А-Яа-яЁё]{4,}\b")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 # Latin letters that look like Cyrillic ones: a font without a Unicode map prints «noJI» for «пол».
@@ -37,7 +37,7 @@ def has_real_text(text: str) -> bool:
     letters = _LETTER.findall(text)
     if len(letters) < 20 or text.count("(cid:") > 3:
         return False
-    if len(_CYRILLIC.findall(text)) / len(letters) <= 0.5:
+    if len(CYRILLIC_LETTER.findall(text)) / len(letters) <= 0.5:
         return False
     words = _WORD.findall(text)[:300]
     return sum(is_known_word(w) for w in words) / max(1, len(words)) > 0.6

@@ -7,36 +7,33 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from extractors.ocr.scan import render_pdf_page
-from models.layout import Layout
+from extractors.ocr.page import DPI
+from extractors.ocr.scan import IMAGE_SUFFIXES, render_pdf_page
+from models.layout import Layout, Page
 
 PREVIEW_DPI = 150  # 10-pt digits about 20 px high when zoomed
-_IMAGES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 def page_previews(path: Path, layout: Layout, folder: Path | None) -> Layout:
     """Store a preview of each page of `path` under `folder` and note its path on the
     layout's page; Word and text files have no pages to show, and without a folder
     nothing is written."""
-    if folder is None:
-        return layout
     suffix = path.suffix.lower()
-    for page in layout.pages:
-        if suffix == ".pdf":
-            image, dpi = render_pdf_page(path, page.number, dpi=PREVIEW_DPI), PREVIEW_DPI
-        elif suffix in _IMAGES:
-            image, dpi = _frame(path, page.number)
-        else:
-            return layout
-        page.image_path = str(save_page_preview(image, folder / path.name / f"{page.number}.jpg", dpi))
+    if folder is None or (suffix != ".pdf" and suffix not in IMAGE_SUFFIXES):
+        return layout
+    if suffix == ".pdf":
+        for page in layout.pages:
+            _keep(page, render_pdf_page(path, page.number, dpi=PREVIEW_DPI), PREVIEW_DPI, folder / path.name)
+        return layout
+    with Image.open(path) as image:  # every frame of a multi-page TIFF in one pass
+        for page, frame in zip(layout.pages, ImageSequence.Iterator(image)):
+            _keep(page, frame, _image_dpi(frame), folder / path.name)
     return layout
 
 
-def _frame(path: Path, number: int) -> tuple[Image.Image, int]:
-    """Frame `number` (1-based) of an image file (a multi-page TIFF has several) and its resolution."""
-    with Image.open(path) as image:
-        frame = next(f for n, f in enumerate(ImageSequence.Iterator(image), start=1) if n == number).copy()
-    return frame, _image_dpi(frame)
+def _keep(page: Page, image: Image.Image, dpi: int, folder: Path) -> None:
+    """Save the page's preview as <folder>/<number>.jpg and note it on the page."""
+    page.image_path = str(save_page_preview(image, folder / f"{page.number}.jpg", dpi))
 
 
 def save_page_preview(image: Image.Image, target: Path, dpi: int) -> Path:
@@ -51,4 +48,4 @@ def save_page_preview(image: Image.Image, target: Path, dpi: int) -> Path:
 def _image_dpi(image: Image.Image) -> int:
     """The resolution an image declares, when it is a plausible one (many say 1 or 72 by default)."""
     dpi = int(float((image.info.get("dpi") or (0, 0))[0]))
-    return dpi if 100 <= dpi <= 1200 else 300
+    return dpi if 100 <= dpi <= 1200 else DPI

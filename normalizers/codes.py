@@ -20,7 +20,7 @@ _ROMAN_CODE = re.compile(r"^\s*([IVXLC]+)\s*\.?\s*(?=\s|$)")
 # Roman numerals as OCR reads them in Cyrillic («И.» for II., «Ш» for III, «У» for V), alone in a cell.
 _OCR_ROMAN_CODE = re.compile(r"^\s*([ИПШГІУХТIVX]{1,4})(?:\s*\.?\s*$|\.\s+(?=[А-ЯЁ]))")
 # Its closing dot may come out as a colon or a comma: a speck beside the dot, or the dot's lower half.
-_CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*(?:\.{1,2}|[.,:;]|)(?=\s|$)")
+_CODE = re.compile(r"^\s*(\d{1,2}(?:\s*\.\s*\d{1,2})*)\s*(?:\.{1,2}|[,:;])?(?=\s|$)")
 _GARBLED_CODE = re.compile(rf"^\s*([\d{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]{{1,2}}"
                            rf"(?:\.[\d{lexicon.CODE_DIGIT_LOOKALIKE_LETTERS}]{{1,2}})+)\s*\.?(?=\s|$)")
 # A code one of whose numbers OCR read as a bracket or a quote («9.}», «6.”»): the number is unknown.

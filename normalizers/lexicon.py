@@ -15,6 +15,9 @@ def _rx(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.I)
 
 
+CYRILLIC_LETTER = re.compile(r"[А-Яа-яЁё]")
+
+
 # --------------------------------------------------------------------------- columns
 
 # Non-money roles of a column by one of its headings, tried from the deepest heading up

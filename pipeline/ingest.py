@@ -190,8 +190,8 @@ def ingest_file(path: str, database_url: str, force: bool = False, source_key: s
                        counts={"tables": len(doc.tables), **saved.counts}, seconds=timer.seconds)
 
 
-def save_with_retries(database_url: str, doc: ExtractedDocument, digest: str, path: str, source_key: str, force: bool,
-          attempts: int = 3, pause: float = 2.0) -> SaveResult:
+def save_with_retries(database_url: str, doc: ExtractedDocument, digest: str, path: str, source_key: str,
+                      force: bool, attempts: int = 3, pause: float = 2.0) -> SaveResult:
     """Save with retries: a lost connection is tried again after a pause, and a
     concurrent run that stored the same file first makes ours "unchanged" (the
     unique keys refuse the second copy; the retry then finds the first)."""

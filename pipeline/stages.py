@@ -22,11 +22,12 @@ from typing import Callable
 
 from extractors.docx_reader import read_docx
 from extractors.libreoffice import CONVERTED, read_converted
-from extractors.ocr.scan import ocr_pdf_pages, read_image
+from extractors.ocr.scan import IMAGE_SUFFIXES, ocr_pdf_pages, read_image
 from extractors.pdf_reader import read_pdf
 from extractors.previews import page_previews
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
+from normalizers.lexicon import CYRILLIC_LETTER
 from models.records import ExtractedDocument
 from models.settings import ReadContext, load_settings
 from models.errors import EmptyInputError, InputError, NotRussianError, UnreadableFileError, UnsupportedFormatError
@@ -43,7 +44,7 @@ READERS: dict[str, Callable[[Path, ReadContext], Layout]] = {
     ".docx": lambda path, _context: read_docx(path),
     ".txt": lambda path, _context: read_text(path),
     ".pdf": _read_pdf,
-    **{suffix: lambda path, _context: read_image(path) for suffix in (".png", ".jpg", ".jpeg", ".tif", ".tiff")},
+    **{suffix: lambda path, _context: read_image(path) for suffix in IMAGE_SUFFIXES},
     # through LibreOffice, when it is installed
     **{suffix: lambda path, _context: read_converted(path) for suffix in CONVERTED},
 }
@@ -86,7 +87,6 @@ def read_layout(path: Path, context: ReadContext | None = None) -> Layout:
         raise UnreadableFileError("permission denied", path=path) from exc
 
 
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -96,7 +96,7 @@ def check_language(layout: Layout) -> Layout:
     text = " ".join(b.text if isinstance(b, Paragraph) else " ".join(c.text for c in b.cells)
                     for b in layout.blocks())
     letters = len(_LETTER.findall(text))
-    share = len(_CYRILLIC.findall(text)) / letters if letters else 1.0
+    share = len(CYRILLIC_LETTER.findall(text)) / letters if letters else 1.0
     if letters > 200 and share < 0.3:
         raise NotRussianError(f"the text is not in Russian ({share:.0%} Cyrillic letters)")
     return layout

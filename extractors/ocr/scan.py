@@ -14,6 +14,7 @@ from models.layout import Layout, Page
 from models.errors import CorruptFileError, EmptyInputError
 from models.settings import ReadContext
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # what `read_image` reads
 MAX_PIXELS = 60_000_000  # about A2 at 300 dpi; larger images are refused (decompression bombs)
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 

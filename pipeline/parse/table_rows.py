@@ -62,7 +62,6 @@ class Row:
     number_given_by: str = "its measures"
 
 
-_CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # A section number OCR could not read («ШВ» for III., «у.» for V.): a short smudge, no word.
 _SMUDGED_SECTION = re.compile(r"\s*[^\s\d]{1,3}\.?\s*|\s*\W\d\.?\s*")
 
@@ -161,7 +160,7 @@ class _RowWalk:
         before = self.task_code
         printed = parse_code(next(t for t in row.texts if t))
         if code and before and code.isdigit() and before.isdigit() and int(code) <= int(before) \
-                and printed is not None and _CYRILLIC.search(printed.printed):
+                and printed is not None and lexicon.CYRILLIC_LETTER.search(printed.printed):
             row.printed_number = printed.printed.rstrip(".")
             row.number_given_by = "the sections before it"
             return str(int(before) + 1)
