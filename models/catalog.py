@@ -141,7 +141,13 @@ COLUMNS = {
     "orphaned": "The newest extraction no longer has the value the correction names",
     "reverted_at": "When the correction was reverted (UTC)",
     "reverted_by": "Who reverted it",
-    "place": "Where in the document: «funding 4.2», «measure 3.6», «page 4»",
+    "issue.entity": "What the issue is about: funding, task, measure, indicator, document, page or table",
+    "issue.code": "The code of that measure, task or indicator, or the page or table number; NULL: the document"
+                  " (funding: its total)",
+    "issue.field": "The part at fault: a funding source, «sources», «code», «value», «base_value», «executors», "
+                   "a document field such as «region»",
+    "issue.period": "The period of the amount or value at fault: «2021», «2021-Q1», «all» (the whole period), "
+                    "«2021 fact» for reported execution",
     "detail": "What is wrong, with the figures",
     "subject": "The printed text the issue is about, e.g. an executor's name",
     "value_entity": "The kind of row the issue's value belongs to",

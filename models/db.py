@@ -38,7 +38,9 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
-from models.records import FUNDING_BASES, FUNDING_SOURCES, ISSUE_KINDS, ORG_KINDS, ReviewIssue, ValueRef
+from models.records import (
+    FUNDING_BASES, FUNDING_SOURCES, ISSUE_ENTITIES, ISSUE_KINDS, ORG_KINDS, IssuePlace, ReviewIssue, ValueRef,
+)
 from normalizers.periods import period_bounds
 from normalizers.units import read_indicator_value
 
@@ -504,6 +506,7 @@ class Issue(Base):
     __tablename__ = "issue"
     __table_args__ = (
         CheckConstraint(_in("kind", ISSUE_KINDS), name="kind"),
+        CheckConstraint(_in("entity", ISSUE_ENTITIES), name="entity"),
         CheckConstraint(_in("status", ISSUE_STATUSES), name="status"),
         # Never hand a deleted issue's id to another: review-page links name issues by id.
         {"sqlite_autoincrement": True},
@@ -512,7 +515,11 @@ class Issue(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = _document_fk()
     kind: Mapped[str] = mapped_column(String(32))
-    place: Mapped[str] = mapped_column(String)  # "funding 4.2", "measure 3.6", "document doc_number"
+    # Where it is (IssuePlace): «funding», «4.2», «regional_budget», «2021» is an amount of measure 4.2.
+    entity: Mapped[str] = mapped_column(String(32))
+    code: Mapped[str | None] = mapped_column(String)
+    field: Mapped[str | None] = mapped_column(String(64))
+    period: Mapped[str | None] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text)
     # The value a reviewer corrects to settle the issue, named as corrections name it (NULL: none).
     value_entity: Mapped[str | None] = mapped_column(String(32))
@@ -524,11 +531,19 @@ class Issue(Base):
     def value(self) -> ValueRef | None:
         return ValueRef(self.value_entity, self.value_key, self.value_field) if self.value_entity else None
 
+    @property
+    def place(self) -> IssuePlace:
+        return IssuePlace(self.entity, self.code, self.field, self.period)
+
+    @property
+    def where(self) -> str:
+        return self.place.where
+
     @classmethod
     def of(cls, issue: ReviewIssue, position: int, id: int | None = None) -> Issue:
         """The row of an extracted or re-validated issue."""
         entity, key, field = issue.value or (None, None, None)
-        return cls(id=id, kind=issue.kind, place=issue.where, detail=issue.detail, value_entity=entity,
+        return cls(id=id, kind=issue.kind, **issue.place._asdict(), detail=issue.detail, value_entity=entity,
                    value_key=key, value_field=field, subject=issue.subject, position=position)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)

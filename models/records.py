@@ -4,6 +4,8 @@ what the loader stores and what the JSON export (shared/spec/document-json.md) s
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -23,6 +25,7 @@ FUNDING_SOURCES = (
 ISSUE_KINDS = ("sum_mismatch", "ocr_suspect", "unresolved_org", "missing_value", "unread_value",
                "unrecognised_table", "other")
 FUNDING_BASES = ("plan", "fact")  # planned or forecast amounts; reported execution
+ISSUE_ENTITIES = ("funding", "task", "measure", "indicator", "document", "page", "table")
 
 
 @dataclass
@@ -156,14 +159,67 @@ def funding_value_key(measure_code: str | None, year: int | None, source: str, t
     return f"{key} {basis}" if basis != "plan" else key
 
 
+class IssuePlace(NamedTuple):
+    """Where an issue is, in typed parts: the record (`entity` and its `code`; no code
+    for the document or its funding total), the `field` within it (a funding source, an
+    indicator's «value», «code», a document field) and the `period` («2021», «2021-Q1»,
+    «all», «2021 fact» for reported execution)."""
+
+    entity: str  # one of ISSUE_ENTITIES
+    code: str | None = None  # a measure, task or indicator code, a page or table number
+    field: str | None = None
+    period: str | None = None
+
+    @classmethod
+    def of_funding(cls, measure_code: str | None, task_code: str | None, field: str | None = None,
+                   period: str | None = None) -> IssuePlace:
+        """A funding row's place: its measure, else its task's subtotal, else the document total."""
+        if measure_code or not task_code:
+            return cls("funding", measure_code, field, period)
+        return cls("task", task_code, field, period)
+
+    @classmethod
+    def of_amount(cls, measure_code: str | None, task_code: str | None, source: str, year: int | None,
+                  period: str | None = None, basis: str = "plan", field: str | None = None) -> IssuePlace:
+        """An amount's place: its funding row, its source (or `field`, where the issue is
+        about another part of it) and its period as the amount's natural key names it."""
+        when = str(period or year or "all") + (" fact" if basis != "plan" else "")
+        return cls.of_funding(measure_code, task_code, field or source, when)
+
+    @property
+    def where(self) -> str:
+        """The place as the export names it: «funding 4.2», «funding total», «document region»."""
+        if self.entity == "document":
+            return " ".join(filter(None, ("document", self.field)))
+        return f"{self.entity} {self.code or 'total'}"
+
+
+def issue_keys(issues: Sequence) -> list[str]:
+    """The natural key of each issue (anything with `kind`, `place` and `subject`), in
+    order: its kind, typed place and the printed text it names; a later issue with the
+    same gets «#2», «#3». The wording of its detail is no part of it, so that a reworded
+    message keeps the reviewers' dismissals."""
+    seen: Counter[str] = Counter()
+    keys = []
+    for issue in issues:
+        key = "|".join((issue.kind, *(part or "" for part in issue.place), issue.subject or ""))
+        seen[key] += 1
+        keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
+    return keys
+
+
 @dataclass
 class ReviewIssue:
     kind: str  # one of ISSUE_KINDS
-    where: str  # "funding 4.2", "funding total", "indicator 7", "measure 3.6", "document doc_number"
+    place: IssuePlace
     detail: str
     provenance: Provenance = field(default_factory=Provenance)
     value: ValueRef | None = None  # the value a reviewer corrects to settle the issue, where there is one
     subject: str | None = None  # the printed text the issue is about (an executor's name), where it names one
+
+    @property
+    def where(self) -> str:
+        return self.place.where
 
 
 @dataclass

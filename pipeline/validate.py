@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from models.records import (
-    ExtractedDocument, FundingRow, Indicator, Measure, ReviewIssue, ValueRef, funding_value_key,
+    ExtractedDocument, FundingRow, Indicator, IssuePlace, Measure, ReviewIssue, ValueRef, funding_value_key,
 )
 
 
@@ -66,15 +66,21 @@ def _fmt(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", " ").replace(".00", "").replace(".", ",")
 
 
-def _where(code: str | None, task: str | None = None) -> str:
-    if code:
-        return f"funding {code}"
-    return f"task {task}" if task else "funding total"
+def _place(key: Key, field: str | None = None) -> IssuePlace:
+    """The place of an amount's issue; `field` names what is checked where it is not the amount's source."""
+    return IssuePlace.of_amount(key.code, key.task, key.source, key.year, key.period, key.basis, field)
 
 
 def _funding_value(key: Key) -> ValueRef:
     return ValueRef("funding", funding_value_key(key.code, key.year, key.source, key.task, key.period, key.basis),
                     "amount")
+
+
+def _indicator_place(code: str | None, period: str) -> IssuePlace:
+    """An indicator's value of a period; «base» is its base value."""
+    if period == "base":
+        return IssuePlace("indicator", code, "base_value")
+    return IssuePlace("indicator", code, "value", period)
 
 
 def _indicator_value(code: str, period: str) -> ValueRef:
@@ -109,7 +115,7 @@ def _source_sums(amounts: Amounts) -> list[ReviewIssue]:
         whole = Key(*row, "all")
         total = amounts.get(whole)
         if (whole.code or whole.task) is not None and total is not None and sum(values) != total:
-            issues.append(ReviewIssue("sum_mismatch", _where(whole.code, whole.task), (
+            issues.append(ReviewIssue("sum_mismatch", _place(whole, "sources"), (
                 f"{_when(whole)}: sources " + " + ".join(_fmt(v) for v in values)
                 + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}"), value=_funding_value(whole)))
     return issues
@@ -126,7 +132,7 @@ def _year_sums(amounts: Amounts) -> list[ReviewIssue]:
         total = amounts.get(whole)
         if total is not None and len(years) > 1 and sum(years.values()) != total:
             parts = " + ".join(f"{y}: {_fmt(v)}" for y, v in sorted(years.items()))
-            issues.append(ReviewIssue("sum_mismatch", _where(whole.code, whole.task), (
+            issues.append(ReviewIssue("sum_mismatch", _place(whole), (
                 f"{whole.source}{_fact(whole.basis)}: {parts} = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}"),
                 value=_funding_value(whole)))
     return issues
@@ -147,7 +153,7 @@ def _period_sums(amounts: Amounts) -> list[ReviewIssue]:
                 continue
             values = [parts[n] for n in names]
             if sum(values) != total:
-                issues.append(ReviewIssue("sum_mismatch", _where(year.code, year.task), (
+                issues.append(ReviewIssue("sum_mismatch", _place(year), (
                     f"{year.source} {_when(year)}: " + " + ".join(f"{n}: {_fmt(parts[n])}" for n in names)
                     + f" = {_fmt(sum(values))} ≠ year amount {_fmt(total)}"), value=_funding_value(year)))
     return issues
@@ -183,7 +189,7 @@ def _document_totals(amounts: Amounts) -> list[ReviewIssue]:
     issues = []
     for key, total in amounts.items():
         if key.code is None and key.task is None and key in sums and sums[key] != total:
-            issues.append(ReviewIssue("sum_mismatch", "funding total", (
+            issues.append(ReviewIssue("sum_mismatch", _place(key), (
                 f"{key.source} {_when(key)}: sum over measures {_fmt(sums[key])}"
                 f" ≠ printed total {_fmt(total)}"), value=_funding_value(key)))
     return issues
@@ -206,7 +212,7 @@ def _task_subtotals(amounts: Amounts, measures: list[Measure]) -> list[ReviewIss
         for key, total in amounts.items():
             plain = key._replace(task=None)
             if key.code is None and key.task == task and plain in sums and sums[plain] != total:
-                issues.append(ReviewIssue("sum_mismatch", _where(None, task), (
+                issues.append(ReviewIssue("sum_mismatch", _place(key), (
                     f"{key.source} {_when(key)}: sum over the measures of task {task} {_fmt(sums[plain])}"
                     f" ≠ printed subtotal {_fmt(total)}"), value=_funding_value(key)))
     return issues
@@ -224,7 +230,8 @@ def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: Amou
                     == (year, None, "plan", "all")]
             table = sum(rows) if rows else None
         if table is not None and table != amount:
-            issues.append(ReviewIssue("sum_mismatch", "funding total", (
+            stated_at = IssuePlace("funding", None, "stated", str(year or "all"))
+            issues.append(ReviewIssue("sum_mismatch", stated_at, (
                 f"the text states {_fmt(amount)} for {_year_label(year)}, the tables {_fmt(table)}: «{sentence[:160]}»"),
                 value=ValueRef("stated_amount", str(year or "all"), "amount")))
     return issues
@@ -246,11 +253,11 @@ def _indicator_parts(indicators: list[Indicator]) -> list[ReviewIssue]:
             part_values = [_numeric_values(c).get(period) for c in children]
             known = [v for v in part_values if v is not None]
             if known and total is not None and sum(known) > total:
-                issues.append(ReviewIssue("sum_mismatch", f"indicator {parent.code}", (
+                issues.append(ReviewIssue("sum_mismatch", _indicator_place(parent.code, period), (
                     f"{period}: parts {' + '.join(str(v) for v in known)} = {sum(known)} > total {total}"),
                     value=_indicator_value(parent.code, period)))
         if parent.base_value is None and children:
-            issues.append(ReviewIssue("sum_mismatch", f"indicator {parent.code}",
+            issues.append(ReviewIssue("sum_mismatch", _indicator_place(parent.code, "base"),
                                       "base value is empty while its parts have values",
                                       value=ValueRef("indicator", parent.code, "base_value")))
     return issues
@@ -272,7 +279,7 @@ def _numeric_values(indicator: Indicator) -> dict[str, Decimal | None]:
 def _missing_base_values(indicators: list[Indicator]) -> list[ReviewIssue]:
     """A base date printed without its base value."""
     return [
-        ReviewIssue("missing_value", f"indicator {i.code}", "base value cell is empty",
+        ReviewIssue("missing_value", _indicator_place(i.code, "base"), "base value cell is empty",
                     value=ValueRef("indicator", i.code, "base_value") if i.code else None)
         for i in indicators
         if i.base_value is None and i.base_date is not None

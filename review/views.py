@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
-from models.records import ValueRef
+from models.records import IssuePlace, ValueRef
 from store.corrections import funding_key, indicator_value_key, issue_key, stated_amount_key
 from store.load import LOAD_OPTIONS
 
@@ -103,7 +103,7 @@ def document_view(session: Session, document_id: int, issue_id: int | None, page
         issue, missing = None, f"issue {issue_id} is not in the latest extraction of this document"
     history = corrections_by_value(session, document.act_key)
     view = DocumentView(document, history, _focus(session, document, issue, pages_dir) if issue else None, issue,
-                        missing, _dismissal(history, issue) if issue else None,
+                        missing, _dismissal(history, document, issue) if issue else None,
                         section if section in SECTIONS else None)
     if view.section in ("measures", "organizations") or (view.focus and view.focus.entity == "measure"):
         view.organizations = registry_names(session, document)
@@ -127,8 +127,8 @@ def corrections_by_value(session: Session, act_key: str) -> History:
     return history
 
 
-def _dismissal(history: History, issue: db.Issue) -> Dismissal | None:
-    active = [c for c in history.get(("issue", issue_key(issue), "status"), [])
+def _dismissal(history: History, document: db.Document, issue: db.Issue) -> Dismissal | None:
+    active = [c for c in history.get(("issue", issue_key(document, issue), "status"), [])
               if c.status == "active" and c.new_value == "dismissed"]
     if issue.status != "dismissed" or not active:
         return None
@@ -136,17 +136,13 @@ def _dismissal(history: History, issue: db.Issue) -> Dismissal | None:
     return Dismissal(c.id, c.author, c.comment, c.created_at)
 
 
-_WHERE = re.compile(r"^(?P<entity>funding|measure|indicator|task|document|page)\s+(?P<code>\S+)")
-
-
 def _focus(session: Session, document: db.Document, issue: db.Issue, pages_dir: Path) -> Focus | None:
-    m = _WHERE.match(issue.place)
-    if not m:
-        return None
-    entity, code = m.group("entity"), m.group("code")
-    focus = Focus(entity, None if (entity, code) == ("funding", "total") else code, issue.value)
+    entity, code = issue.entity, issue.field if issue.entity == "document" else issue.code
+    if entity == "table" or (entity == "document" and code is None):
+        return None  # the document's tables or the whole document: no one place to show
+    focus = Focus(entity, code, issue.value)
     if entity == "page":
-        focus.page = int(code) if code.isdecimal() else None
+        focus.page = int(code)
     provenance = {(p.entity, p.entity_id): p for p in
                   session.scalars(select(db.Provenance).where(db.Provenance.document_id == document.id))}
     # Only the cells the issue names: the value that settles it, else the issue's own cell, else its rows.
@@ -319,13 +315,21 @@ def value_label(entity: str, key: str, field_: str) -> str:
     if entity == "funding":
         key = _funding_label(key)
     elif entity == "issue":
-        key = " · ".join(key.split("|")[:2])
+        key = _issue_label(key)
     elif entity == "organization":
         key = key.split("|", 1)[-1]
     elif entity == "stated_amount":
         key = "whole period" if key == "all" else key
     name = _ENTITY_NAMES.get(entity, entity)
     return " · ".join(p for p in (f"{name} {key}".strip(), _FIELD_NAMES.get(field_, field_)) if p)
+
+
+def _issue_label(key: str) -> str:
+    """An issue's natural key (records.issue_keys) as people read it: «sum_mismatch ·
+    indicator 13 · value · 2020-Q1»."""
+    kind, entity, code, field_, period = (key.split("|") + [""] * 5)[:5]
+    place = IssuePlace(entity, code or None, field_ or None, period or None)
+    return " · ".join(p for p in (kind, place.where, "" if entity == "document" else field_, period) if p)
 
 
 def _funding_label(key: str) -> str:
@@ -356,12 +360,12 @@ def shown_value(field_: str, value: str | None) -> str:
 
 # --------------------------------------------------------------------------- what an edit did
 
-IssueStates = dict[int, str]
+IssueStates = dict[int, tuple[str, str]]
 
 
 def issue_states(issues: list[db.Issue]) -> IssueStates:
-    """Each issue's status before an edit, to tell afterwards what the edit settled."""
-    return {x.id: x.status for x in issues}
+    """Each issue's status and detail before an edit, to tell afterwards what the edit settled."""
+    return {x.id: (x.status, x.detail) for x in issues}
 
 
 def correction_message(done: db.Correction | None, label: str, before: IssueStates, issues: list[db.Issue]) -> str:
@@ -375,12 +379,15 @@ def correction_message(done: db.Correction | None, label: str, before: IssueStat
 
 
 def issue_changes(before: IssueStates, issues: list[db.Issue]) -> list[str]:
-    """«closed: …», «opened: …»: the issues an edit (or its revert) settled or raised."""
-    closed = [x for x in issues if before.get(x.id) == "open" and x.status == "closed"]
-    opened = [x for x in issues if x.status == "open" and before.get(x.id) != "open"]
-    return [f"{what}: " + ", ".join(f"{x.kind} · {x.place} ({_brief(x.detail, 80)})" for x in group[:5])
+    """«closed: …», «opened: …», «still failing: …»: the issues an edit (or its revert)
+    settled, raised, or left failing with other figures."""
+    was = {id_: status for id_, (status, _) in before.items()}
+    closed = [x for x in issues if was.get(x.id) == "open" and x.status == "closed"]
+    opened = [x for x in issues if x.status == "open" and was.get(x.id) != "open"]
+    changed = [x for x in issues if x.status == "open" and was.get(x.id) == "open" and before[x.id][1] != x.detail]
+    return [f"{what}: " + ", ".join(f"{x.kind} · {x.where} ({_brief(x.detail, 80)})" for x in group[:5])
             + (f" and {len(group) - 5} more" if len(group) > 5 else "")
-            for what, group in (("closed", closed), ("opened", opened)) if group]
+            for what, group in (("closed", closed), ("opened", opened), ("still failing", changed)) if group]
 
 
 def _brief(text: str, limit: int = 100) -> str:

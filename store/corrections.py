@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import db
-from models.records import funding_value_key
+from models.records import funding_value_key, issue_keys
 from normalizers.money import parse_amount
 from normalizers.organizations import classify_kind
 from normalizers.periods import deadline_bounds, parse_date
@@ -55,8 +55,9 @@ def indicator_value_key(indicator: db.Indicator, value: db.IndicatorValue) -> st
     return f"{indicator.code or indicator.position + 1} {value.period}"
 
 
-def issue_key(row: db.Issue) -> str:
-    return f"{row.kind}|{row.place}|{row.detail}"
+def issue_key(document: db.Document, issue: db.Issue) -> str:
+    """The issue's natural key within its document: kind and typed place (records.issue_keys)."""
+    return next(key for key, row in _issue_rows(document).items() if row is issue)
 
 
 def _keyed(rows: list, key: Callable[[Any], str]) -> dict[str, Any]:
@@ -198,8 +199,8 @@ def _write_executors(session: Session, document: db.Document, measure: db.Measur
                                                     by_agreement=org.id in agreed))
 
 
-def _issue_rows(document: db.Document) -> dict[str, Any]:
-    return _keyed(document.issues, issue_key)
+def _issue_rows(document: db.Document) -> dict[str, db.Issue]:
+    return dict(zip(issue_keys(document.issues), document.issues))
 
 
 def _write_issue_status(_session: Session, _document: db.Document, issue: db.Issue, value: str | None) -> None:
@@ -279,9 +280,10 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
     if not (reason or "").strip():
         raise CorrectionError("say why the issue is dismissed")
     if issue.status == "dismissed":
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.place}» is dismissed already")
-    return correct(session, session.get(db.Document, issue.document_id), "issue", issue_key(issue), "status", "dismissed",
-                   author=author, comment=reason)
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.where}» is dismissed already")
+    document = session.get(db.Document, issue.document_id)
+    return correct(session, document, "issue", issue_key(document, issue), "status", "dismissed", author=author,
+                   comment=reason)
 
 
 def issues_of(session: Session, correction: db.Correction) -> list[db.Issue]:
@@ -298,11 +300,11 @@ def documents_of(session: Session, act_key: str) -> list[db.Document]:
 
 def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
     """Undo the dismissal of an issue (its dismissal is reverted, and kept in the history)."""
-    act_key = session.get(db.Document, issue.document_id).act_key
-    dismissals = [c for c in _corrections_of(session, act_key, "issue", issue_key(issue), "status")
+    document = session.get(db.Document, issue.document_id)
+    dismissals = [c for c in _corrections_of(session, document.act_key, "issue", issue_key(document, issue), "status")
                   if c.status == "active" and c.new_value == "dismissed"]
     if issue.status != "dismissed" or not dismissals:
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.place}» is not dismissed")
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.where}» is not dismissed")
     for c in reversed(dismissals):
         revert(session, c, author=author)
 
@@ -385,13 +387,15 @@ def revalidate(session: Session, document: db.Document) -> None:
     """Check the document's sums again on its values in force: issues that no longer
     hold are closed, closed ones that fail again reopen, new failures are added."""
     session.flush()
-    fresh = {(i.kind, i.where, i.detail): i for i in validate(load_document(session, document.id))}
-    stored = {(x.kind, x.place, x.detail): x for x in document.issues if x.kind in CHECKED_KINDS}
+    checked = validate(load_document(session, document.id))
+    fresh = dict(zip(issue_keys(checked), checked))
+    stored = {key: x for key, x in _issue_rows(document).items() if x.kind in CHECKED_KINDS}
     for key, issue in stored.items():
-        if key not in fresh and issue.status == "open":
-            issue.status = "closed"
-        elif key in fresh and issue.status == "closed":
-            issue.status = "open"
+        if key not in fresh:
+            issue.status = "closed" if issue.status == "open" else issue.status
+            continue
+        issue.detail = fresh[key].detail  # the figures in force
+        issue.status = "open" if issue.status == "closed" else issue.status
     position = max((x.position for x in document.issues), default=-1) + 1
     for key in sorted(fresh.keys() - stored.keys()):
         document.issues.append(db.Issue.of(fresh[key], position))

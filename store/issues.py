@@ -41,6 +41,10 @@ def severity_rank():
     return case({kind: rank for rank, kind in enumerate(SEVERITY)}, value=db.Issue.kind)
 
 
+# «funding 4.2», «indicator 7»: the text a search for a place matches
+_place_text = db.Issue.entity + " " + func.coalesce(db.Issue.code, db.Issue.field, "")
+
+
 @dataclass(frozen=True)
 class IssueFilter:
     """Which issues to list; None matches everything."""
@@ -63,7 +67,7 @@ class IssueFilter:
         query = query.where(*(column == value for column, value in conditions if value is not None))
         if self.text:
             query = query.where(or_(*(column.icontains(self.text, autoescape=True)
-                                      for column in (db.Issue.place, db.Issue.detail, db.Document.source_file))))
+                                      for column in (_place_text, db.Issue.detail, db.Document.source_file))))
         return query
 
 
@@ -84,7 +88,7 @@ def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilte
                 source_file=document.source_file,
                 region_code=document.region_code,
                 kind=issue.kind,
-                where=issue.place,
+                where=issue.where,
                 detail=issue.detail,
                 status=issue.status,
                 created_at=issue.created_at,

@@ -71,7 +71,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
         tables=[_table_records(t.rows) for t in document.tables],
         signatories=[mapping.SIGNATORY.to_record(s) for s in document.signatories],
         issues=[
-            records.ReviewIssue(kind=x.kind, where=x.place, detail=x.detail, provenance=where("issue", x.id),
+            records.ReviewIssue(kind=x.kind, place=x.place, detail=x.detail, provenance=where("issue", x.id),
                                 value=x.value, subject=x.subject)
             for x in document.issues
             if x.status == "open"  # closed and dismissed issues are the review page's history

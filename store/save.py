@@ -87,8 +87,8 @@ def _insert_document(
     replacing: db.Document | None = None,
 ) -> db.Document:
     """The document's rows; replacing a stored version, it keeps that version's id and
-    its issues' ids (by kind, place and detail), so that the review page's links hold."""
-    issue_ids = {(x.kind, x.place, x.detail): x.id for x in replacing.issues} if replacing else {}
+    its issues' ids (by natural key), so that the review page's links hold."""
+    issue_ids = dict(zip(records.issue_keys(replacing.issues), (x.id for x in replacing.issues))) if replacing else {}
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
     ensure_regions(session, doc)
@@ -129,7 +129,7 @@ def _document_row(doc: records.ExtractedDocument, **identity) -> db.Document:
 
 
 def _add_records(document: db.Document, doc: records.ExtractedDocument, registry: dict[str, db.Organization],
-                 issue_ids: dict[tuple, int]) -> None:
+                 issue_ids: dict[str, int]) -> None:
     """The rows of everything the document holds, each in its printed order."""
     h = doc.header
     document.organizations = [_document_organization(o, registry, i) for i, o in enumerate(doc.organizations)]
@@ -142,8 +142,8 @@ def _add_records(document: db.Document, doc: records.ExtractedDocument, registry
     document.target_groups = [mapping.TARGET_GROUP.to_row(g, position=i) for i, g in enumerate(doc.target_groups)]
     document.tables = [db.DocumentTable(rows=_table_json(t), position=i) for i, t in enumerate(doc.tables)]
     document.signatories = [mapping.SIGNATORY.to_row(s, position=i) for i, s in enumerate(doc.signatories)]
-    document.issues = [db.Issue.of(x, i, issue_ids.pop((x.kind, x.where, x.detail), None))
-                       for i, x in enumerate(doc.issues)]
+    document.issues = [db.Issue.of(x, i, issue_ids.get(key))
+                       for i, (key, x) in enumerate(zip(records.issue_keys(doc.issues), doc.issues))]
     document.stated_amounts = [db.StatedAmount(year=year, amount=amount, sentence=sentence, position=i)
                                for i, (year, amount, sentence) in enumerate(doc.stated_amounts)]
 

@@ -28,6 +28,7 @@ from models.records import (
     FundingRow,
     Indicator,
     IndicatorValue,
+    IssuePlace,
     Measure,
     Organization,
     Provenance,
@@ -163,8 +164,9 @@ def build_document(source_file: str = "001_altai.docx") -> ExtractedDocument:
         target_groups=[TargetGroup("дети из малоимущих семей", 22000), TargetGroup("многодетные семьи")],
         signatories=[Signatory("И.В. Коноватов", "Министр", MINISTRY)],
         issues=[
-            ReviewIssue("sum_mismatch", "funding 1.1", "234 400 ≠ 1 778 000", Provenance(page=4)),
-            ReviewIssue("ocr_suspect", "measure 2.1", "the code looks garbled"),
+            ReviewIssue("sum_mismatch", IssuePlace("funding", "1.1", "all", "2023"), "234 400 ≠ 1 778 000",
+                        Provenance(page=4)),
+            ReviewIssue("ocr_suspect", IssuePlace("measure", "2.1", "code"), "the code looks garbled"),
         ],
     )
 

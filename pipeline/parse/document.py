@@ -5,7 +5,7 @@ import datetime as dt
 import re
 
 from models.layout import LogicalDocument, LogicalTable, Paragraph
-from models.records import ExtractedDocument, Measure, Provenance, ReviewIssue, TableCell, ValueRef
+from models.records import ExtractedDocument, IssuePlace, Measure, Provenance, ReviewIssue, TableCell, ValueRef
 from normalizers.organizations import (OrganizationIndex, executor_names, ministry_mentions, names_a_body,
                                       starts_name)
 from normalizers.regions import find_city, find_district_centre, find_region
@@ -35,14 +35,16 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     out.signatories = prose.parse_signatories(_lines_in_order(doc))
     out.stated_amounts = prose.parse_stated_amounts(paragraphs)
     out.issues += records.issues + [
-        ReviewIssue("other", f"page {n}", "the page is blank: nothing was read from it") for n in doc.blank_pages] + [
-        ReviewIssue("other", f"page {n}", "a ruled table here could not be read into cells: read it from the page "
-                    "image", Provenance(page=n, bbox=box)) for n, box in doc.unread_tables]
+        ReviewIssue("other", IssuePlace("page", str(n)), "the page is blank: nothing was read from it")
+        for n in doc.blank_pages] + [
+        ReviewIssue("other", IssuePlace("page", str(n)), "a ruled table here could not be read into cells: read it "
+                    "from the page image", Provenance(page=n, bbox=box)) for n, box in doc.unread_tables]
     if not (out.tasks or out.measures or out.funding or out.indicators or out.target_groups):
         if not tables and not out.header.doc_type:
             raise NotAnOrderError("no tasks, measures, funding or indicators found, no table and no act heading")
-        out.issues.append(ReviewIssue("missing_value", "document", "no tasks, measures, funding or indicators were "
-                                      "read: see the document's tables" if tables else "no table was found"))
+        out.issues.append(ReviewIssue("missing_value", IssuePlace("document"), "no tasks, measures, funding or "
+                                      "indicators were read: see the document's tables" if tables
+                                      else "no table was found"))
     out.tables = [table_cells(t) for t in tables]
     _fill_period_from_tables(out)
     _whole_period_deadlines(out)
@@ -77,7 +79,7 @@ def unrecognised_table(table: LogicalTable, number: int) -> ReviewIssue:
     """The issue for a table whose headings name no column the parser reads."""
     heading = " | ".join(label for label in table.column_labels() if label) or "no heading"
     first = table.body[0][0] if table.body else None
-    return ReviewIssue("unrecognised_table", f"table {number}",
+    return ReviewIssue("unrecognised_table", IssuePlace("table", str(number)),
                        f"table {number} was not read: its headings «{heading[:200]}» name no measures, amounts or "
                        "indicators", Provenance(page=first.page, bbox=first.bbox) if first else Provenance())
 
@@ -130,6 +132,9 @@ def _all_text(paragraphs: list[str], tables: list[LogicalTable]) -> str:
     return "\n".join(paragraphs + cells)
 
 
+_REGION = IssuePlace("document", field="region")
+
+
 def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalTable]) -> None:
     """Region and municipality; a region not found is an issue. The region is the one the
     title or the issuers name, else the subject of the order's own city, else the one the
@@ -145,13 +150,13 @@ def _locate(out: ExtractedDocument, paragraphs: list[str], tables: list[LogicalT
     district = None if region else find_district_centre(f"{heading}\n{text}")
     if district:  # a district's name says only where its centre lies: a reviewer confirms it
         region = district[1].region
-        out.issues.append(ReviewIssue("missing_value", "document region", f"the region is taken from the district "
+        out.issues.append(ReviewIssue("missing_value", _REGION, f"the region is taken from the district "
                                       f"«{district[0]}», named after {district[1].name}: no subject of the Federation "
                                       f"is named; confirm it"))
     if region:
         out.header.region, out.header.region_code = region.name, region.code
     else:
-        out.issues.append(ReviewIssue("missing_value", "document", "the region could not be determined: no subject "
+        out.issues.append(ReviewIssue("missing_value", _REGION, "the region could not be determined: no subject "
                                       "of the Federation and no known city is named"))
     out.header.municipality = prose.find_municipality(heading) or (f"Город {city.name}" if city else None)
 
@@ -189,7 +194,7 @@ def _normalise_organizations(out: ExtractedDocument, paragraphs: list[str], tabl
         printed = [(n, cell) for cell in m.executors for n in executor_names(cell)]  # cells as read, split
         unresolved = [not index.knows(n) and not looks_like_organization(n) for n, _ in printed]  # before add()
         canonical = [(index.add(n), by_agreement(n, cell)) for n, cell in printed]
-        out.issues += [ReviewIssue("unresolved_org", f"measure {m.code}",
+        out.issues += [ReviewIssue("unresolved_org", IssuePlace("measure", m.code, "executors"),
                                    f"executor «{n}» is not recognisable as an organisation", m.provenance,
                                    value=ValueRef("measure", m.code, "executors"), subject=name)
                        for (n, _), (name, _), flagged in zip(printed, canonical, unresolved) if flagged]

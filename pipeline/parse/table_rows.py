@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from models.layout import SURE_CONFIDENCE, Cell, LogicalTable
 from models.records import (
-    FundingRow, Indicator, IndicatorValue, Measure, Provenance, ReviewIssue, Task, ValueRef, funding_value_key,
+    FundingRow, Indicator, IndicatorValue, IssuePlace, Measure, Provenance, ReviewIssue, Task, ValueRef,
+    funding_value_key,
 )
 from normalizers import lexicon
 from normalizers.codes import UNKNOWN, Code, parse_code, repair_sequence, rest_after_code, roman_to_int, successors
@@ -466,7 +467,7 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
             row.read.add(column.index)
             place = _Place(table_number, r + 1, column)
             if column.role == "ambiguous":
-                out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: «{clean(cell.text)}» is "
+                out.issues.append(ReviewIssue("unread_value", _row_place(row), f"{place}: «{clean(cell.text)}» is "
                                               "not stored: its heading gives the same year and source as another "
                                               "column's", _provenance(cell)))
                 continue
@@ -481,20 +482,21 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
 
 def _read_cell(cell: Cell, row: Row, place: _Place, out: TableRecords) -> list[MoneyPart]:
     column = place.column
-    value = ValueRef("funding", funding_value_key(row.measure_code, _year_of(row, column), column.source, _task_of(row), column.period,
-                                                  column.basis), "amount")
+    value = ValueRef("funding", funding_value_key(row.measure_code, _year_of(row, column), column.source, _task_of(row),
+                                                  column.period, column.basis), "amount")
+    at = _amount_place(row, column)
     text = mend_scanned_number(cell.text) if cell.confidence is not None and column.scale == 1 else cell.text
     if text != cell.text:
-        out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"{place}: «{clean(cell.text)}» read as "
-                                      f"«{text}»", _provenance(cell), value=value))
+        out.issues.append(ReviewIssue("ocr_suspect", at, f"{place}: «{clean(cell.text)}» read as «{text}»",
+                                      _provenance(cell), value=value))
     reading = read_money_cell(text, column.scale)
     if reading.problem:
-        out.issues.append(ReviewIssue("unread_value", _funding_where(row), f"{place}: {reading.problem}",
-                                      _provenance(cell), value=value))
+        out.issues.append(ReviewIssue("unread_value", at, f"{place}: {reading.problem}", _provenance(cell),
+                                      value=value))
         return []
     if _garbled_number(cell.text):
-        out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"amount cell «{clean(cell.text)}» has "
-                                      "letters inside a number", _provenance(cell), value=value))
+        out.issues.append(ReviewIssue("ocr_suspect", at, f"amount cell «{clean(cell.text)}» has letters inside a "
+                                      "number", _provenance(cell), value=value))
     return reading.parts
 
 
@@ -548,8 +550,15 @@ def _task_of(row: Row) -> str | None:
     return row.task_code if not row.measure_code and row.kind in ("subtotal", "part", "task") else None
 
 
-def _funding_where(row: Row) -> str:
-    return f"funding {row.measure_code}" if row.measure_code else "funding total"
+def _row_place(row: Row, field: str | None = None) -> IssuePlace:
+    """The place of an issue about a funding row (`field`: the part of it at fault)."""
+    return IssuePlace.of_funding(row.measure_code, _task_of(row), field)
+
+
+def _amount_place(row: Row, column: Column) -> IssuePlace:
+    """The place of an issue about the amount a row prints in `column`."""
+    return IssuePlace.of_amount(row.measure_code, _task_of(row), column.source, _year_of(row, column), column.period,
+                                column.basis)
 
 
 def _note_merged(first: Row, row: Row, cell: Cell, out: TableRecords) -> None:
@@ -559,7 +568,7 @@ def _note_merged(first: Row, row: Row, cell: Cell, out: TableRecords) -> None:
         detail = f"«{clean(cell.text)}» is printed once for measures {first.measure_code}–{row.measure_code}; " \
                  f"stored for {first.measure_code}"
         if not any(i.detail == detail for i in out.issues):
-            out.issues.append(ReviewIssue("other", _funding_where(first), detail, _provenance(cell)))
+            out.issues.append(ReviewIssue("other", _row_place(first), detail, _provenance(cell)))
 
 
 # --------------------------------------------------------------------------- records
@@ -582,14 +591,13 @@ def read_measure_table(table: LogicalTable, cols: Columns, table_number: int, ou
 
 def _add_task(row: Row, out: TableRecords) -> None:
     out.tasks.append(Task(row.task_code, row.title, _provenance(row.cells[0])))
+    at = IssuePlace("task", row.task_code, "code")
     if row.printed_number:
-        out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
-                                      f"«{row.printed_number}.»; {row.number_given_by} give {row.task_code}",
-                                      _provenance(row.cells[0])))
+        out.issues.append(ReviewIssue("ocr_suspect", at, f"section number printed as «{row.printed_number}.»; "
+                                      f"{row.number_given_by} give {row.task_code}", _provenance(row.cells[0])))
     elif row.code is not None and row.code.garbled:
-        out.issues.append(ReviewIssue("ocr_suspect", f"task {row.task_code}", f"section number printed as "
-                                      f"«{row.code.printed}»; the numbering gives {row.task_code}",
-                                      _provenance(row.cells[0])))
+        out.issues.append(ReviewIssue("ocr_suspect", at, f"section number printed as «{row.code.printed}»; the "
+                                      f"numbering gives {row.task_code}", _provenance(row.cells[0])))
 
 
 def _renumber_rows(rows: list[Row], codes: dict[int, str]) -> None:
@@ -609,8 +617,9 @@ def _flag_misnumbered(rows: list[Row], cols: Columns, out: TableRecords) -> None
     one above it, under which it is filed."""
     for row in rows:
         if row.numbered_under and row.numbered_under != row.measure_code:
-            out.issues.append(ReviewIssue("ocr_suspect", _funding_where(row), f"source row numbered «{row.code.printed}» "
-                                          f"under measure {row.measure_code}: filed under it",
+            out.issues.append(ReviewIssue("ocr_suspect", _row_place(row, "code"),
+                                          f"source row numbered «{row.code.printed}» under measure "
+                                          f"{row.measure_code}: filed under it",
                                           _provenance(row.cells[cols.code or 0])))
 
 
@@ -618,11 +627,11 @@ def _add_measure(row: Row, cols: Columns, out: TableRecords) -> Measure | None:
     """The measure a row prints (None for a code with no title), with its issues."""
     texts = row.texts
     code = row.measure_code
-    where = f"measure {code}" if cols.kind == "measures" else f"funding {code}"
-    flag_unsure_cells(row.cells, where, out.issues)
+    flag_unsure_cells(row.cells, IssuePlace("measure" if cols.kind == "measures" else "funding", code), out.issues)
     if row.code.garbled:
-        out.issues.append(ReviewIssue("ocr_suspect", f"measure {code}", f"code printed as «{row.code.printed}»; read as "
-                                      f"{code}", _provenance(row.cells[cols.code or 0])))
+        out.issues.append(ReviewIssue("ocr_suspect", IssuePlace("measure", code, "code"),
+                                      f"code printed as «{row.code.printed}»; read as {code}",
+                                      _provenance(row.cells[cols.code or 0])))
     row.read |= _code_and_title(cols)
     if not row.title:
         return None
@@ -681,16 +690,16 @@ def report_unread_cells(rows: list[Row], cols: Columns, table_number: int, out: 
             text = row.texts[k]
             if text and k not in row.read and not lexicon.NO_VALUE.match(text):
                 out.issues.append(ReviewIssue(
-                    "unread_value", _funding_where(row) if row.measure_code else f"table {table_number}",
+                    "unread_value", _row_place(row) if row.measure_code else IssuePlace("table", str(table_number)),
                     f"{_Place(table_number, r + 1, column)}: «{text[:80]}» was not read", _provenance(row.cells[k])))
 
 
-def flag_unsure_cells(row: list[Cell], where: str, issues: list[ReviewIssue]) -> None:
+def flag_unsure_cells(row: list[Cell], place: IssuePlace, issues: list[ReviewIssue]) -> None:
     """One `ocr_suspect` issue for a row with cells OCR read unsurely, pointing at the least sure."""
     unsure = [c for c in row if c.confidence is not None and c.confidence < SURE_CONFIDENCE and c.text.strip()]
     if unsure:
         worst = min(unsure, key=lambda c: c.confidence)
-        issues.append(ReviewIssue("ocr_suspect", where,
+        issues.append(ReviewIssue("ocr_suspect", place,
                                   f"«{clean(worst.text)[:80]}» read with confidence {worst.confidence:.2f}",
                                   _provenance(worst)))
 
@@ -700,10 +709,11 @@ def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> None:
     mended code is a review issue."""
     for record, code in zip(records, repair_sequence([r.code for r in records])):
         if code is not None and UNKNOWN in code:
-            issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}", f"code printed as «{record.code}» "
-                                      "could not be read, and the numbering does not tell it", record.provenance))
+            issues.append(ReviewIssue("ocr_suspect", IssuePlace(entity, code, "code"),
+                                      f"code printed as «{record.code}» could not be read, and the numbering does "
+                                      "not tell it", record.provenance))
         elif code != record.code and code is not None:
-            issues.append(ReviewIssue("ocr_suspect", f"{entity} {code}",
+            issues.append(ReviewIssue("ocr_suspect", IssuePlace(entity, code, "code"),
                                       f"code printed as «{record.code or ''}»; the numbering gives {code}",
                                       record.provenance))
             record.code = code
@@ -761,15 +771,18 @@ def _read_indicator_row(row: Row, walk: _RowWalk, cols: Columns, out: TableRecor
         values=values,
         provenance=_provenance(row.cells[cols.title if cols.title is not None else 0]),
     ))
-    where = f"indicator {code.value if code else title[:40]}"
-    flag_unsure_cells(row.cells, where, out.issues)
+    place = IssuePlace("indicator", code.value if code else title[:40])
+    flag_unsure_cells(row.cells, place, out.issues)
     if code and code.garbled:
-        out.issues.append(ReviewIssue("ocr_suspect", where, f"code printed as «{code.printed}»",
+        out.issues.append(ReviewIssue("ocr_suspect", place._replace(field="code"), f"code printed as «{code.printed}»",
                                       _provenance(row.cells[cols.code])))
     for column in cols.of("value"):
         if _garbled_number(texts[column.index]):
-            out.issues.append(ReviewIssue("ocr_suspect", where, f"value «{texts[column.index]}» has letters inside "
-                                                                "a number", _provenance(row.cells[column.index])))
+            period = column.period or str(column.year)
+            out.issues.append(ReviewIssue(
+                "ocr_suspect", place._replace(field="value", period=period),
+                f"value «{texts[column.index]}» has letters inside a number", _provenance(row.cells[column.index]),
+                value=ValueRef("indicator_value", f"{code.value} {period}", "value") if code else None))
 
 
 # A digit next to a letter that OCR or typing confuses with one («5О0 000», «l00»).

@@ -145,4 +145,4 @@ def test_an_order_that_names_no_place_asks_for_its_region(tmp_path):
                      encoding="utf-8")
     doc = extract(order)
     assert doc.header.region_code is None
-    assert [i.where for i in doc.issues if i.kind == "missing_value"] == ["document"]
+    assert [i.where for i in doc.issues if i.kind == "missing_value"] == ["document region"]

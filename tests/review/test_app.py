@@ -86,7 +86,8 @@ def test_a_scanned_page_is_shown_with_the_doubtful_value_outlined(client, review
     scan = store(review_settings.database_url, stamped_scan)
     with open_database(review_settings.database_url)() as session:
         issue = session.scalar(select(db.Issue).where(db.Issue.document_id == scan.document_id,
-                                                      db.Issue.kind == "ocr_suspect", db.Issue.place == "measure 1.3"))
+                                                      db.Issue.kind == "ocr_suspect", db.Issue.entity == "measure",
+                                                      db.Issue.code == "1.3"))
     sign_in(client, "vic")
 
     page = client.get(f"/documents/{scan.document_id}?issue={issue.id}").text
@@ -119,7 +120,7 @@ def test_a_task_subtotal_issue_shows_and_corrects_the_subtotal(sqlite_review_set
     document_id = store(sqlite_review_settings.database_url, ORDER, doc=validate_document(doc)).document_id
     with open_database(sqlite_review_settings.database_url)() as session:
         issue = session.scalar(select(db.Issue).where(db.Issue.document_id == document_id,
-                                                      db.Issue.place == "task 1"))
+                                                      db.Issue.entity == "task", db.Issue.code == "1"))
 
     with TestClient(create_app(sqlite_review_settings)) as client:
         token = sign_in(client, "anna")

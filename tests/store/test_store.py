@@ -15,7 +15,7 @@ from sqlalchemy.exc import StatementError
 from models import db
 from models.errors import UsageError
 from pipeline.research import export_all, run_query
-from models.records import ExtractedDocument, FundingRow, Organization, ReviewIssue
+from models.records import ExtractedDocument, FundingRow, IssuePlace, Organization, ReviewIssue
 from store.database import open_database
 from store.export import export_json
 from store.issues import IssueView, IssueFilter, count_issues, list_issues
@@ -106,14 +106,14 @@ def test_new_version_of_a_file_replaces_the_old_one(sessions, make_document, sna
 def test_a_new_version_keeps_the_documents_and_issues_ids_and_never_reuses_a_gone_one(sessions, make_document):
     first = save(sessions, make_document())
     with sessions() as session:
-        before = dict(session.execute(select(db.Issue.place, db.Issue.id)).all())
+        before = {x.where: x.id for x in session.scalars(select(db.Issue))}
     changed = make_document()
-    changed.issues = [changed.issues[0], ReviewIssue("other", "page 3", "the page is blank")]  # «measure 2.1» is gone
+    changed.issues = [changed.issues[0], ReviewIssue("other", IssuePlace("page", "3"), "the page is blank")]  # «measure 2.1» is gone
 
     second = save(sessions, changed, version="v2")
 
     with sessions() as session:
-        after = dict(session.execute(select(db.Issue.place, db.Issue.id)).all())
+        after = {x.where: x.id for x in session.scalars(select(db.Issue))}
     assert second.document_id == first.document_id
     assert after["funding 1.1"] == before["funding 1.1"]
     assert after["page 3"] > max(before.values())  # not the id «measure 2.1» had
