@@ -9,10 +9,13 @@ the PostgreSQL variants are skipped.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import secrets
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy import create_engine
@@ -179,3 +182,11 @@ def make_document() -> Callable[..., ExtractedDocument]:
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
+
+
+def module_from(path: Path, name: str) -> ModuleType:
+    """The Python file at `path` imported as module `name`: the shared scorer, a migration."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

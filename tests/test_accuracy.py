@@ -2,7 +2,6 @@
 against the hand-checked gold, and fail when any F1 drops below its recorded floor."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import shutil
 import subprocess
@@ -11,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import module_from
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FLOORS = json.loads((ROOT / "tests" / "accuracy_floor.json").read_text(encoding="utf-8"))
@@ -18,13 +19,6 @@ INPUTS = {"text": ("seeds", "*.txt"), "docx": ("rendered", "*.docx"), "pdf": ("r
           "scan": ("rendered", "*.scan.pdf"), "scan-hard": ("rendered-hard", "*.scan.pdf")}
 
 pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not present")
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("shared_score", SHARED / "eval" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _orders(*args: str) -> None:
@@ -49,7 +43,7 @@ def test_accuracy_does_not_drop_below_floor(fmt, tmp_path):
     _orders("ingest", str(inputs), "--db", db)
     _orders("export", "--format", "json", "--out", str(tmp_path / "out"), "--db", db)
 
-    score = _scorer()
+    score = module_from(SHARED / "eval" / "score.py", "shared_score")
     results = {}
     for gold in sorted((SHARED / "corpus" / "gold").glob("*.json")):
         # as the shared scorer pairs them: by the part of the name before the first dot

@@ -6,7 +6,6 @@ Run with `-s` to see the scores. The floors are under «generated» in tests/acc
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from collections import Counter
@@ -16,6 +15,7 @@ import pytest
 
 from models.errors import InputError
 from pipeline.stages import extract
+from tests.conftest import module_from
 from tests.generated.build import build_corpus, soffice
 from tests.generated.orders import LAYOUTS
 
@@ -39,13 +39,6 @@ REQUIRED_KINDS = [
 ]
 
 pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer (../shared/eval/score.py) is not present")
-
-
-def _scorer():
-    spec = importlib.util.spec_from_file_location("shared_score", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +102,7 @@ def test_generated_orders_combine_distinct_kinds(generated):
 def test_generated_accuracy_does_not_drop_below_floor(fmt, generated, extracted):
     _, truths = generated
     predictions, failures, seconds = extracted(fmt)
-    score = _scorer()
+    score = module_from(SCORER, "shared_score")
     results = {stem: score.score_document(truth, predictions[stem]) for stem, truth in truths.items()}
 
     categories = [c for c in next(iter(results.values())) if c != "overall"] + ["overall"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ from models import db
 from models.errors import DatabaseError, ExitCode, NotAnOrderError
 from pipeline.stages import extract, validate_document
 from store import corrections
+from tests.conftest import module_from
 from tests.generated.orders import make_orders
 from tests.generated.writers import write_txt
 from store.database import (
@@ -425,13 +425,6 @@ ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # sum misma
 MIGRATION_0014 = ROOT / "models" / "migrations" / "versions" / "0014_typed_issue_places.py"
 
 
-def _revision_0014():
-    spec = importlib.util.spec_from_file_location("revision_0014", MIGRATION_0014)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def validated_order():
     return validate_document(extract(ORDER))
@@ -494,7 +487,7 @@ def _orders_with_issues(folder: Path) -> list:
 def test_0014_reads_every_issue_place_the_extraction_makes(tmp_path):
     """The rules that type 0013's places agree with the places today's extraction gives,
     so that a dismissal migrated from 0013 still names its issue after a re-extraction."""
-    typed_place = _revision_0014().typed_place
+    typed_place = module_from(MIGRATION_0014, "revision_0014").typed_place
     checked = Counter()
     for doc in _orders_with_issues(tmp_path):
         for issue in doc.issues:
