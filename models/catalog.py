@@ -144,8 +144,11 @@ COLUMNS = {
     "issue.entity": "What the issue is about: funding, task, measure, indicator, document, page or table",
     "issue.code": "The code of that measure, task or indicator, or the page or table number; NULL: the document"
                   " (funding: its total)",
-    "issue.field": "The part at fault: a funding source, «sources», «code», «value», «base_value», «executors», "
+    "issue.field": "The part at fault: a funding source, «code», «value», «base_value», «executors», "
                    "a document field such as «region»",
+    "issue.rule": "For a sum_mismatch, the sum that does not hold: sources (of a row amount), years (of the whole"
+                  " period), year_parts (quarters or halves of a year), measures (of a total or subtotal), stated "
+                  "(a total the text states), parts (of an indicator)",
     "issue.period": "The period of the amount or value at fault: «2021», «2021-Q1», «all» (the whole period), "
                     "«2021 fact» for reported execution",
     "detail": "What is wrong, with the figures",

@@ -520,6 +520,7 @@ class Issue(Base):
     code: Mapped[str | None] = mapped_column(String)
     field: Mapped[str | None] = mapped_column(String(64))
     period: Mapped[str | None] = mapped_column(String(32))
+    rule: Mapped[str | None] = mapped_column(String(32))  # the sum a sum_mismatch finds broken
     detail: Mapped[str] = mapped_column(Text)
     # The value a reviewer corrects to settle the issue, named as corrections name it (NULL: none).
     value_entity: Mapped[str | None] = mapped_column(String(32))
@@ -544,7 +545,7 @@ class Issue(Base):
         """The row of an extracted or re-validated issue."""
         entity, key, field = issue.value or (None, None, None)
         return cls(id=id, kind=issue.kind, **issue.place._asdict(), detail=issue.detail, value_entity=entity,
-                   value_key=key, value_field=field, subject=issue.subject, position=position)
+                   value_key=key, value_field=field, subject=issue.subject, rule=issue.rule, position=position)
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
     position: Mapped[int] = mapped_column(Integer)

@@ -180,11 +180,11 @@ class IssuePlace(NamedTuple):
 
     @classmethod
     def of_amount(cls, measure_code: str | None, task_code: str | None, source: str, year: int | None,
-                  period: str | None = None, basis: str = "plan", field: str | None = None) -> IssuePlace:
-        """An amount's place: its funding row, its source (or `field`, where the issue is
-        about another part of it) and its period as the amount's natural key names it."""
+                  period: str | None = None, basis: str = "plan") -> IssuePlace:
+        """An amount's place: its funding row, its source and its period as the amount's
+        natural key names it."""
         when = str(period or year or "all") + (" fact" if basis != "plan" else "")
-        return cls.of_funding(measure_code, task_code, field or source, when)
+        return cls.of_funding(measure_code, task_code, source, when)
 
     @property
     def where(self) -> str:
@@ -193,16 +193,21 @@ class IssuePlace(NamedTuple):
             return " ".join(filter(None, ("document", self.field)))
         return f"{self.entity} {self.code or 'total'}"
 
+    @property
+    def label(self) -> str:
+        """The place in full, for people: «funding 4.2 · regional_budget · 2021», «indicator 7 · base_value»."""
+        return " · ".join(p for p in (self.where, None if self.entity == "document" else self.field, self.period) if p)
+
 
 def issue_keys(issues: Sequence) -> list[str]:
-    """The natural key of each issue (anything with `kind`, `place` and `subject`), in
-    order: its kind, typed place and the printed text it names; a later issue with the
-    same gets «#2», «#3». The wording of its detail is no part of it, so that a reworded
-    message keeps the reviewers' dismissals."""
+    """The natural key of each issue (anything with `kind`, `place`, `rule` and `subject`),
+    in order: its kind, typed place, the rule it breaks and the printed text it names; a
+    later issue with the same gets «#2», «#3». The wording of its detail is no part of
+    it, so that a reworded message keeps the reviewers' dismissals."""
     seen: Counter[str] = Counter()
     keys = []
     for issue in issues:
-        key = "|".join((issue.kind, *(part or "" for part in issue.place), issue.subject or ""))
+        key = "|".join((issue.kind, *(part or "" for part in issue.place), issue.rule or "", issue.subject or ""))
         seen[key] += 1
         keys.append(key if seen[key] == 1 else f"{key}#{seen[key]}")
     return keys
@@ -216,6 +221,7 @@ class ReviewIssue:
     provenance: Provenance = field(default_factory=Provenance)
     value: ValueRef | None = None  # the value a reviewer corrects to settle the issue, where there is one
     subject: str | None = None  # the printed text the issue is about (an executor's name), where it names one
+    rule: str | None = None  # the sum a sum_mismatch finds broken: sources, years, year_parts, measures, stated, parts
 
     @property
     def where(self) -> str:

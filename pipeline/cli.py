@@ -356,10 +356,10 @@ def issues(
     rows = list_issues(_existing(db), which)
     for _, group in itertools.groupby(rows, key=lambda row: row.act_key):
         group = list(group)
-        table = Table("document", "kind", "where", "detail", "status", title=group[0].act, title_justify="left",
+        table = Table("document", "kind", "place", "detail", "status", title=group[0].act, title_justify="left",
                       expand=True)
         for row in group:
-            table.add_row(row.source_file, row.kind, row.where, row.detail, row.status)
+            table.add_row(row.source_file, row.kind, row.place, row.detail, row.status)
         out.print(table)
     out.print(f"{len(rows)} issue(s)")
 

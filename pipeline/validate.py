@@ -66,9 +66,15 @@ def _fmt(amount: Decimal) -> str:
     return f"{amount:,.2f}".replace(",", " ").replace(".00", "").replace(".", ",")
 
 
-def _place(key: Key, field: str | None = None) -> IssuePlace:
-    """The place of an amount's issue; `field` names what is checked where it is not the amount's source."""
-    return IssuePlace.of_amount(key.code, key.task, key.source, key.year, key.period, key.basis, field)
+def _place(key: Key) -> IssuePlace:
+    """The place of an amount's issue."""
+    return IssuePlace.of_amount(key.code, key.task, key.source, key.year, key.period, key.basis)
+
+
+def _mismatch(rule: str, place: IssuePlace, detail: str, value: ValueRef | None = None) -> ReviewIssue:
+    """A `sum_mismatch` issue; `rule` names the sum that does not hold (sources, years,
+    year_parts, measures, stated, parts), which tells apart two checks of one amount."""
+    return ReviewIssue("sum_mismatch", place, detail, value=value, rule=rule)
 
 
 def _funding_value(key: Key) -> ValueRef:
@@ -115,7 +121,7 @@ def _source_sums(amounts: Amounts) -> list[ReviewIssue]:
         whole = Key(*row, "all")
         total = amounts.get(whole)
         if (whole.code or whole.task) is not None and total is not None and sum(values) != total:
-            issues.append(ReviewIssue("sum_mismatch", _place(whole, "sources"), (
+            issues.append(_mismatch("sources", _place(whole), (
                 f"{_when(whole)}: sources " + " + ".join(_fmt(v) for v in values)
                 + f" = {_fmt(sum(values))} ≠ row amount {_fmt(total)}"), value=_funding_value(whole)))
     return issues
@@ -132,7 +138,7 @@ def _year_sums(amounts: Amounts) -> list[ReviewIssue]:
         total = amounts.get(whole)
         if total is not None and len(years) > 1 and sum(years.values()) != total:
             parts = " + ".join(f"{y}: {_fmt(v)}" for y, v in sorted(years.items()))
-            issues.append(ReviewIssue("sum_mismatch", _place(whole), (
+            issues.append(_mismatch("years", _place(whole), (
                 f"{whole.source}{_fact(whole.basis)}: {parts} = {_fmt(sum(years.values()))} ≠ Всего {_fmt(total)}"),
                 value=_funding_value(whole)))
     return issues
@@ -153,7 +159,7 @@ def _period_sums(amounts: Amounts) -> list[ReviewIssue]:
                 continue
             values = [parts[n] for n in names]
             if sum(values) != total:
-                issues.append(ReviewIssue("sum_mismatch", _place(year), (
+                issues.append(_mismatch("year_parts", _place(year), (
                     f"{year.source} {_when(year)}: " + " + ".join(f"{n}: {_fmt(parts[n])}" for n in names)
                     + f" = {_fmt(sum(values))} ≠ year amount {_fmt(total)}"), value=_funding_value(year)))
     return issues
@@ -189,7 +195,7 @@ def _document_totals(amounts: Amounts) -> list[ReviewIssue]:
     issues = []
     for key, total in amounts.items():
         if key.code is None and key.task is None and key in sums and sums[key] != total:
-            issues.append(ReviewIssue("sum_mismatch", _place(key), (
+            issues.append(_mismatch("measures", _place(key), (
                 f"{key.source} {_when(key)}: sum over measures {_fmt(sums[key])}"
                 f" ≠ printed total {_fmt(total)}"), value=_funding_value(key)))
     return issues
@@ -212,7 +218,7 @@ def _task_subtotals(amounts: Amounts, measures: list[Measure]) -> list[ReviewIss
         for key, total in amounts.items():
             plain = key._replace(task=None)
             if key.code is None and key.task == task and plain in sums and sums[plain] != total:
-                issues.append(ReviewIssue("sum_mismatch", _place(key), (
+                issues.append(_mismatch("measures", _place(key), (
                     f"{key.source} {_when(key)}: sum over the measures of task {task} {_fmt(sums[plain])}"
                     f" ≠ printed subtotal {_fmt(total)}"), value=_funding_value(key)))
     return issues
@@ -231,7 +237,7 @@ def _stated_amounts(stated: list[tuple[int | None, Decimal, str]], amounts: Amou
             table = sum(rows) if rows else None
         if table is not None and table != amount:
             stated_at = IssuePlace("funding", None, "stated", str(year or "all"))
-            issues.append(ReviewIssue("sum_mismatch", stated_at, (
+            issues.append(_mismatch("stated", stated_at, (
                 f"the text states {_fmt(amount)} for {_year_label(year)}, the tables {_fmt(table)}: «{sentence[:160]}»"),
                 value=ValueRef("stated_amount", str(year or "all"), "amount")))
     return issues
@@ -253,11 +259,11 @@ def _indicator_parts(indicators: list[Indicator]) -> list[ReviewIssue]:
             part_values = [_numeric_values(c).get(period) for c in children]
             known = [v for v in part_values if v is not None]
             if known and total is not None and sum(known) > total:
-                issues.append(ReviewIssue("sum_mismatch", _indicator_place(parent.code, period), (
+                issues.append(_mismatch("parts", _indicator_place(parent.code, period), (
                     f"{period}: parts {' + '.join(str(v) for v in known)} = {sum(known)} > total {total}"),
                     value=_indicator_value(parent.code, period)))
         if parent.base_value is None and children:
-            issues.append(ReviewIssue("sum_mismatch", _indicator_place(parent.code, "base"),
+            issues.append(_mismatch("parts", _indicator_place(parent.code, "base"),
                                       "base value is empty while its parts have values",
                                       value=ValueRef("indicator", parent.code, "base_value")))
     return issues

@@ -381,7 +381,7 @@ def _add_issue_routes(app: FastAPI) -> None:
             issue = _row(session, db.Issue, number, "issue")
             corrections.dismiss_issue(session, issue, author=account.name, reason=reason)
             following = _next_issue(session, issue)
-            return (f"issue dismissed: {issue.kind} · {issue.where}",
+            return (f"issue dismissed: {issue.kind} · {issue.place.label}",
                     _document_url(following.document_id, following.id) if following else "/queue")
 
         return _change(request, dismiss_one, _safe_next(form.get("back")))
@@ -395,7 +395,7 @@ def _add_issue_routes(app: FastAPI) -> None:
         def reopen_one(session: Session) -> tuple[str, str]:
             issue = _row(session, db.Issue, number, "issue")
             corrections.reopen_issue(session, issue, author=account.name)
-            return f"issue reopened: {issue.kind} · {issue.where}", _document_url(issue.document_id, number)
+            return f"issue reopened: {issue.kind} · {issue.place.label}", _document_url(issue.document_id, number)
 
         return _change(request, reopen_one, _safe_next(form.get("back")))
 

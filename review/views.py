@@ -328,8 +328,7 @@ def _issue_label(key: str) -> str:
     """An issue's natural key (records.issue_keys) as people read it: «sum_mismatch ·
     indicator 13 · value · 2020-Q1»."""
     kind, entity, code, field_, period = (key.split("|") + [""] * 5)[:5]
-    place = IssuePlace(entity, code or None, field_ or None, period or None)
-    return " · ".join(p for p in (kind, place.where, "" if entity == "document" else field_, period) if p)
+    return f"{kind} · {IssuePlace(entity, code or None, field_ or None, period or None).label}"
 
 
 def _funding_label(key: str) -> str:
@@ -385,7 +384,7 @@ def issue_changes(before: IssueStates, issues: list[db.Issue]) -> list[str]:
     closed = [x for x in issues if was.get(x.id) == "open" and x.status == "closed"]
     opened = [x for x in issues if x.status == "open" and was.get(x.id) != "open"]
     changed = [x for x in issues if x.status == "open" and was.get(x.id) == "open" and before[x.id][1] != x.detail]
-    return [f"{what}: " + ", ".join(f"{x.kind} · {x.where} ({_brief(x.detail, 80)})" for x in group[:5])
+    return [f"{what}: " + ", ".join(f"{x.kind} · {x.place.label} ({_brief(x.detail, 80)})" for x in group[:5])
             + (f" and {len(group) - 5} more" if len(group) > 5 else "")
             for what, group in (("closed", closed), ("opened", opened), ("still failing", changed)) if group]
 

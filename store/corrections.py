@@ -280,7 +280,7 @@ def dismiss_issue(session: Session, issue: db.Issue, *, author: str, reason: str
     if not (reason or "").strip():
         raise CorrectionError("say why the issue is dismissed")
     if issue.status == "dismissed":
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.where}» is dismissed already")
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.place.label}» is dismissed already")
     document = session.get(db.Document, issue.document_id)
     return correct(session, document, "issue", issue_key(document, issue), "status", "dismissed", author=author,
                    comment=reason)
@@ -304,7 +304,7 @@ def reopen_issue(session: Session, issue: db.Issue, *, author: str) -> None:
     dismissals = [c for c in _corrections_of(session, document.act_key, "issue", issue_key(document, issue), "status")
                   if c.status == "active" and c.new_value == "dismissed"]
     if issue.status != "dismissed" or not dismissals:
-        raise CorrectionError(f"the issue «{issue.kind} · {issue.where}» is not dismissed")
+        raise CorrectionError(f"the issue «{issue.kind} · {issue.place.label}» is not dismissed")
     for c in reversed(dismissals):
         revert(session, c, author=author)
 
@@ -326,10 +326,11 @@ def revert(session: Session, correction: db.Correction, *, author: str) -> None:
             revalidate(session, document)
 
 
-def reapply(session: Session, document: db.Document) -> None:
+def reapply(session: Session, document: db.Document, issue_ids: dict[str, int]) -> None:
     """After a (re-)extraction: record what the extraction gave for every corrected
     value, put the corrections back on top, flag those whose value is gone,
-    re-validate, then re-apply dismissals."""
+    re-validate, then re-apply dismissals. An issue re-validation raises again keeps
+    the id it had in the stored version (`issue_ids` by natural key)."""
     corrections = session.scalars(
         select(db.Correction).where(db.Correction.act_key == document.act_key,
                                     db.Correction.entity != "organization")  # see reapply_registry
@@ -342,7 +343,7 @@ def reapply(session: Session, document: db.Document) -> None:
     revalidated = False
     for entity, key, field in targets:
         if entity == "issue" and not revalidated:
-            revalidate(session, document)
+            revalidate(session, document, issue_ids)
             revalidated = True
         row = _field_of(entity, field).rows(document).get(key)
         of_target = [c for c in corrections if (c.entity, c.entity_key, c.field) == (entity, key, field)]
@@ -353,7 +354,7 @@ def reapply(session: Session, document: db.Document) -> None:
         if row is not None:
             _settle(session, document, entity, key, field)
     if not revalidated:
-        revalidate(session, document)
+        revalidate(session, document, issue_ids)
 
 
 def _settle(session: Session, document: db.Document, entity: str, key: str, field: str) -> None:
@@ -383,9 +384,10 @@ def _now() -> dt.datetime:
 
 # --------------------------------------------------------------------------- re-validation
 
-def revalidate(session: Session, document: db.Document) -> None:
+def revalidate(session: Session, document: db.Document, issue_ids: dict[str, int] | None = None) -> None:
     """Check the document's sums again on its values in force: issues that no longer
-    hold are closed, closed ones that fail again reopen, new failures are added."""
+    hold are closed, closed ones that fail again reopen, new failures are added (with
+    the id `issue_ids` gives their natural key, if any)."""
     session.flush()
     checked = validate(load_document(session, document.id))
     fresh = dict(zip(issue_keys(checked), checked))
@@ -398,7 +400,7 @@ def revalidate(session: Session, document: db.Document) -> None:
         issue.status = "open" if issue.status == "closed" else issue.status
     position = max((x.position for x in document.issues), default=-1) + 1
     for key in sorted(fresh.keys() - stored.keys()):
-        document.issues.append(db.Issue.of(fresh[key], position))
+        document.issues.append(db.Issue.of(fresh[key], position, (issue_ids or {}).get(key)))
         position += 1
     _settle_unresolved_executors(document)
     document.status = "needs_review" if any(x.status == "open" for x in document.issues) else "ok"

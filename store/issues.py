@@ -23,7 +23,7 @@ class IssueView:
     source_file: str
     region_code: str | None
     kind: str
-    where: str
+    place: str  # IssuePlace.label: «funding 4.2 · regional_budget · 2021»
     detail: str
     status: str
     created_at: dt.datetime
@@ -88,7 +88,7 @@ def list_issues(sessions: sessionmaker[Session], which: IssueFilter = IssueFilte
                 source_file=document.source_file,
                 region_code=document.region_code,
                 kind=issue.kind,
-                where=issue.where,
+                place=issue.place.label,
                 detail=issue.detail,
                 status=issue.status,
                 created_at=issue.created_at,

@@ -72,7 +72,7 @@ def load_document(session: Session, document_id: int) -> records.ExtractedDocume
         signatories=[mapping.SIGNATORY.to_record(s) for s in document.signatories],
         issues=[
             records.ReviewIssue(kind=x.kind, place=x.place, detail=x.detail, provenance=where("issue", x.id),
-                                value=x.value, subject=x.subject)
+                                value=x.value, subject=x.subject, rule=x.rule)
             for x in document.issues
             if x.status == "open"  # closed and dismissed issues are the review page's history
         ],

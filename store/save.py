@@ -54,15 +54,23 @@ def save_document(
         previous = session.scalar(select(db.Document).where(db.Document.source_key == key))
         if previous is not None and previous.fingerprint == fingerprint and not force:
             return SaveResult(previous.id, "unchanged")
+        issue_ids = _issue_ids(previous)  # before the delete: the new version keeps them
         if previous is not None:
-            previous.issues  # loaded before the delete: the new version keeps their ids
             session.delete(previous)  # the database cascades to every per-document row
             session.flush()  # before the insert, which reuses the unique source_key and the id
         document = _insert_document(session, doc, fingerprint=fingerprint, source_path=source_path,
-                                    pipeline_version=pipeline_version, source_key=key, replacing=previous)
+                                    pipeline_version=pipeline_version, source_key=key, replacing=previous,
+                                    issue_ids=issue_ids)
         corrections.reapply_registry(session, document)
-        corrections.reapply(session, document)
+        corrections.reapply(session, document, issue_ids)
         return SaveResult(document.id, "replaced" if previous else "new", _record_counts(doc))
+
+
+def _issue_ids(document: db.Document | None) -> dict[str, int]:
+    """The ids of a stored version's issues by natural key."""
+    if document is None:
+        return {}
+    return dict(zip(records.issue_keys(document.issues), (x.id for x in document.issues)))
 
 
 def stored_document_id(sessions: sessionmaker[Session], source_key: str, fingerprint: str) -> int | None:
@@ -85,10 +93,10 @@ def _insert_document(
     pipeline_version: str,
     source_key: str,
     replacing: db.Document | None = None,
+    issue_ids: dict[str, int],
 ) -> db.Document:
     """The document's rows; replacing a stored version, it keeps that version's id and
-    its issues' ids (by natural key), so that the review page's links hold."""
-    issue_ids = dict(zip(records.issue_keys(replacing.issues), (x.id for x in replacing.issues))) if replacing else {}
+    its issues' ids (`issue_ids` by natural key), so that the review page's links hold."""
     # Registry rows first: building the document below must not run queries, which
     # would autoflush a half-built document.
     ensure_regions(session, doc)

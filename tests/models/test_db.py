@@ -492,7 +492,7 @@ def test_0014_reads_every_issue_place_the_extraction_makes(tmp_path):
     for doc in _orders_with_issues(tmp_path):
         for issue in doc.issues:
             value = issue.value or (None, None, None)
-            assert typed_place(issue.kind, issue.where, issue.detail, *value) == tuple(issue.place), (
+            assert typed_place(issue.kind, issue.where, issue.detail, *value) == (*issue.place, issue.rule), (
                 doc.source_file, issue)
             checked[issue.kind, issue.place.entity] += 1
     print(dict(checked))

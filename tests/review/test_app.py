@@ -67,7 +67,7 @@ def test_dismissing_needs_a_reason_and_a_revert_restores_the_value(client):
     assert "say why the issue is dismissed" in no_reason.text
     assert "saved: funding 4.2 · 2020 · all sources · amount 1028.00 → 1028000.00; closed: sum_mismatch · funding 4.2" in fixed.text
     assert "1 correction(s)" in with_history
-    assert f"correction {correction_id} reverted; opened: sum_mismatch · funding 4.2 (2020: sources" in reverted.text
+    assert f"correction {correction_id} reverted; opened: sum_mismatch · funding 4.2 · all · 2020 (2020: sources" in reverted.text
     assert 'value="1028"' in reverted.text and "<small class=\"status\">open</small>" in reverted.text
 
 

@@ -59,9 +59,9 @@ def test_the_message_names_the_change_and_the_issues_opened_and_still_failing(cl
 
     message = flash(page.text).replace("&#34;", '"')
     assert message == ("saved: funding 3.6 · 2021 · all sources · amount 1000000.00 → 999.00; "
-                       "opened: sum_mismatch · funding 3.6 (all: 2020: 2 055 000 + 2021: 999 = 2 055 999 ≠ Всего "
-                       "3 055 000); still failing: sum_mismatch · funding 3.6 (2021: sources 0 + 1 250 000 + 0 = "
-                       "1 250 000 ≠ row amount 999)")
+                       "opened: sum_mismatch · funding 3.6 · all · all (all: 2020: 2 055 000 + 2021: 999 = 2 055 999 ≠ "
+                       "Всего 3 055 000); still failing: sum_mismatch · funding 3.6 · all · 2021 (2021: sources 0 + "
+                       "1 250 000 + 0 = 1 250 000 ≠ row amount 999)")
 
 
 def executors_printing(settings, name: str, tmp_path) -> dict[str, list[str]]:
@@ -133,7 +133,7 @@ def test_issues_are_dismissed_in_bulk_shown_with_who_and_why_and_reopened(client
 
     assert flash(bulk.text) == "2 issue(s) dismissed"
     assert "dismissed by anna" in shown and "parts counted twice" in shown
-    assert flash(reopened.text).startswith("issue reopened: sum_mismatch · indicator 13")
+    assert flash(reopened.text) == "issue reopened: sum_mismatch · indicator 13 · value · 2020-Q1"
     statuses = issue_statuses(review_settings)
     assert statuses[16] == "open" and statuses[17] == "dismissed"
     assert "issue sum_mismatch · indicator 13 · value · 2020-Q1 · status" in audit and "reverted by anna" in audit
@@ -186,9 +186,9 @@ def test_a_revert_names_the_issues_it_closes_and_those_still_failing(client, rev
     reverted = client.post(f"/corrections/{first.id}/revert", data={"csrf_token": token, "back": "/documents/1"})
 
     assert flash(reverted.text) == (
-        "correction 1 reverted; closed: sum_mismatch · funding 3.6 (all: 2020: 2 055 000 + 2021: 999 = 2 055 999 ≠ "
-        "Всего 3 055 000); still failing: sum_mismatch · funding 3.6 (2021: sources 0 + 1 249 000 + 0 = 1 249 000 ≠ "
-        "row amount 1 000 000)")
+        "correction 1 reverted; closed: sum_mismatch · funding 3.6 · all · all (all: 2020: 2 055 000 + 2021: 999 = "
+        "2 055 999 ≠ Всего 3 055 000); still failing: sum_mismatch · funding 3.6 · all · 2021 (2021: sources 0 + "
+        "1 249 000 + 0 = 1 249 000 ≠ row amount 1 000 000)")
 
 
 def test_the_queue_groups_the_files_of_one_act(client, review_settings, tmp_path):

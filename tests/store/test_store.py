@@ -407,9 +407,9 @@ def test_issues_summary_and_runs(sessions, make_document):
     issues = list_issues(sessions)
     summary = status_summary(sessions)
 
-    assert [(i.kind, i.where, i.source_file, i.status) for i in issues] == [
-        ("sum_mismatch", "funding 1.1", "001_altai.docx", "open"),
-        ("ocr_suspect", "measure 2.1", "001_altai.docx", "open"),
+    assert [(i.kind, i.place, i.source_file, i.status) for i in issues] == [
+        ("sum_mismatch", "funding 1.1 · all · 2023", "001_altai.docx", "open"),
+        ("ocr_suspect", "measure 2.1 · code", "001_altai.docx", "open"),
     ]
     assert all(isinstance(i, IssueView) for i in issues)
     assert list_issues(sessions, IssueFilter(status="closed")) == []

@@ -1,7 +1,8 @@
 """Issues get typed places: `entity`, `code`, `field` and `period` replace the free-text
-`place` («funding 4.2»), and an issue's natural key (what reviewers' dismissals name)
-is its kind, typed place and subject instead of kind, place and the wording of its
-detail, so that a reworded message no longer orphans a dismissal.
+`place` («funding 4.2»), and `rule` names the sum a sum_mismatch finds broken. An
+issue's natural key (what reviewers' dismissals name) is its kind, typed place, rule
+and subject instead of kind, place and the wording of its detail, so that a reworded
+message no longer orphans a dismissal.
 
 Existing issues are read into typed places from what they hold: the place names the
 record, the value the issue names gives the funding source or indicator value and
@@ -27,20 +28,23 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 ENTITIES = ("funding", "task", "measure", "indicator", "document", "page", "table")
-TYPED = ("entity", "code", "field", "period")
+TYPED = ("entity", "code", "field", "period", "rule")
 _issue = sa.table("issue", *(sa.column(name) for name in (
     "id", "document_id", "kind", "place", "detail", "value_entity", "value_key", "value_field", "subject",
     "position", *TYPED)))
 _document = sa.table("document", sa.column("id"), sa.column("act_key"))
 _correction = sa.table("correction", sa.column("id"), sa.column("act_key"), sa.column("entity"),
                        sa.column("entity_key"))
-# Issues of these wordings name a code, or the region, without naming a value.
+# Issues of these wordings name a code without naming a value.
 _CODE_WORDINGS = ("code printed as", "section number printed as", "source row numbered")
+# The sum a funding sum_mismatch finds broken, by the words of its detail.
+_RULE_WORDINGS = ((": sources ", "sources"), ("sum over the measures", "measures"), ("sum over measures", "measures"),
+                  ("≠ Всего", "years"), ("≠ year amount", "year_parts"), ("the text states", "stated"))
 
 
 def typed_place(kind: str, place: str, detail: str, value_entity: str | None, value_key: str | None,
-                value_field: str | None) -> tuple[str, str | None, str | None, str | None]:
-    """(entity, code, field, period) of an issue stored at 0013."""
+                value_field: str | None) -> tuple[str, str | None, str | None, str | None, str | None]:
+    """(entity, code, field, period, rule) of an issue stored at 0013."""
     entity, _, code = place.partition(" ")
     field = period = None
     if entity == "document":
@@ -52,7 +56,6 @@ def typed_place(kind: str, place: str, detail: str, value_entity: str | None, va
         period += " fact" if basis else ""
         if owner.startswith("task:"):
             entity, code = "task", owner.removeprefix("task:")
-        field = "sources" if kind == "sum_mismatch" and ": sources " in detail else field
     elif value_entity == "stated_amount":
         field, period = "stated", value_key
     elif value_entity == "indicator_value":
@@ -65,7 +68,15 @@ def typed_place(kind: str, place: str, detail: str, value_entity: str | None, va
         field = "code"
     elif kind == "missing_value" and detail.startswith("the region"):
         field = "region"
-    return entity, code, field, period
+    return entity, code, field, period, _rule(kind, entity, detail)
+
+
+def _rule(kind: str, entity: str, detail: str) -> str | None:
+    if kind != "sum_mismatch":
+        return None
+    if entity == "indicator":
+        return "parts"
+    return next((rule for words, rule in _RULE_WORDINGS if words in detail), None)
 
 
 def natural_keys(rows) -> list[str]:
@@ -87,6 +98,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("code", sa.String()))
         batch.add_column(sa.Column("field", sa.String(64)))
         batch.add_column(sa.Column("period", sa.String(32)))
+        batch.add_column(sa.Column("rule", sa.String(32)))
     rows = connection.execute(sa.select(_issue)).all()
     for row in rows:
         typed = typed_place(row.kind, row.place, row.detail, row.value_entity, row.value_key, row.value_field)
