@@ -24,7 +24,7 @@ def parse_document(doc: LogicalDocument) -> ExtractedDocument:
     records = read_tables(tables)
     out = ExtractedDocument(source_file=doc.source_file, format=doc.format, page_count=doc.page_count,
                             page_sizes=doc.page_sizes)
-    out.header = prose.parse_header(paragraphs)
+    out.header = prose.parse_header(paragraphs, _lines_in_order(doc, 40))
     _locate(out, paragraphs, tables)
     out.tasks = _first_of_each(prose.parse_tasks(paragraphs) + records.tasks, key=lambda t: t.code)
     out.measures = _first_of_each(records.measures, key=lambda m: m.code)

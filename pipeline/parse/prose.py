@@ -49,12 +49,14 @@ _MUNICIPALITY = re.compile(
     r"([А-ЯЁ][а-яё-]+(?:ого|его)\s+(?:муниципального\s+(?:округа|района)|городского\s+округа|района))", re.I)
 
 
-def parse_header(paragraphs: list[str]) -> DocumentHeader:
-    """Act type, number, date, title, period and issuers (as printed) from the opening paragraphs."""
+def parse_header(paragraphs: list[str], opening: list[str] | None = None) -> DocumentHeader:
+    """Act type, number, date, title, period and issuers (as printed) from the opening
+    paragraphs; `opening` are the opening lines with the rows of small tables among them
+    (a blank sets out «от 12.03.2022 <tab> № 145-о» as a row of two cells)."""
     header = DocumentHeader()
     paragraphs = without_certification(paragraphs)
     # line by line: a scan's reader may join the heading to the issuer above it
-    lines = [line for p in paragraphs[:40] for line in p.split("\n")]
+    lines = [line for p in without_certification(opening or paragraphs)[:40] for line in p.split("\n")]
     heading_at = next((i for i, line in enumerate(lines) if _ACT_HEADING.match(line)), None)
     if heading_at is not None:
         header.doc_type = ACT_TYPES[re.sub(r"\s+", "", lines[heading_at]).strip(":.").lower()]

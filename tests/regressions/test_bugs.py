@@ -58,3 +58,16 @@ def test_an_order_printed_by_year_only_has_its_whole_period_total(sessions, orde
     assert amounts["all"] == Decimal("3425000.50")
     assert [amount for year, amount, _ in order.stated_amounts if year is None] == [Decimal("3425000.50")]
     assert not any(printed for _, _, printed in whole)  # derived, and marked so
+
+
+@pytest.mark.parametrize("line", ["12.03.2024\t№ 45-п", "12 марта 2024 г.\t№ 45-п", "от 12.03.2024\t\t№ 45-п"])
+def test_the_acts_date_and_number_set_out_with_a_tab_are_read(tmp_path, line):
+    """A blank's «12.03.2024 <tab> № 45-п» (a row of two cells in a text conversion) left
+    the act without number and date, so its files no longer shared corrections."""
+    text = ORDER.read_text(encoding="utf-8").replace("от 12.03.2024 № 45-п", line, 1)
+    assert line in text
+    (tmp_path / ORDER.name).write_text(text, encoding="utf-8")
+
+    header = extract(tmp_path / ORDER.name).header
+
+    assert (header.doc_number, header.doc_date) == ("45-п", dt.date(2024, 3, 12))
