@@ -75,7 +75,7 @@ def test_a_2021_amount_is_corrected_by_typing_over_it(page, server, review_setti
     page.wait_for_selector("#flash")
     flash = page.inner_text("#flash")
     assert flash.startswith("saved: funding 3.6 · 2021 · all sources · amount 1000000.00 → 1250000.00; "
-                            "closed: sum_mismatch · funding 3.6 (2021: sources")
+                            "closed: sum_mismatch · funding 3.6 · all · 2021 (2021: sources")
     assert page.inner_text("#focus .status") == "closed"
     assert exported_amount(review_settings, tmp_path, "3.6", 2021) == 1250000
     assert exported_amount(review_settings, tmp_path, "3.6", 2020) == 2055000  # the other year is untouched
