@@ -359,16 +359,19 @@ def _add_issue_routes(app: FastAPI) -> None:
     async def dismiss_many(request: Request):
         """Dismiss the issues ticked in the queue, all with one reason."""
         account, form = await _form(request, "reviewer")
-        ids = [forms.row_id(value, "issue") for value in form.getlist("issue")]
+        ids = list(dict.fromkeys(forms.row_id(value, "issue") for value in form.getlist("issue")))
         if not ids or len(ids) > forms.MAX_BULK:
             raise BadRequest(f"tick 1 to {forms.MAX_BULK} issues to dismiss")
         back, reason = _safe_next(form.get("back")), forms.text(form, "reason") or ""
 
         def dismiss_all(session: Session) -> tuple[str, str]:
-            for issue_id in ids:
-                corrections.dismiss_issue(session, _row(session, db.Issue, issue_id, "issue"), author=account.name,
-                                          reason=reason)
-            return f"{len(ids)} issue(s) dismissed", back
+            issues = [_row(session, db.Issue, issue_id, "issue") for issue_id in ids]
+            # one another reviewer dismissed meanwhile is left as it is, not a reason to dismiss none
+            todo = [issue for issue in issues if issue.status != "dismissed"]
+            for issue in todo:
+                corrections.dismiss_issue(session, issue, author=account.name, reason=reason)
+            already = len(issues) - len(todo)
+            return f"{len(todo)} issue(s) dismissed" + (f", {already} dismissed already" if already else ""), back
 
         return _change(request, dismiss_all, back, explain=lambda reason: f"nothing dismissed: {reason}")
 

@@ -122,6 +122,20 @@ def test_the_queue_finds_text_in_any_case(client):
     assert "Nothing to review." in nothing
 
 
+def test_a_bulk_dismissal_skips_an_issue_dismissed_meanwhile_and_a_repeated_tick(client, review_settings):
+    """One issue of the ticked ones dismissed by someone else first (or ticked twice)
+    made the whole batch fail with «dismissed already»."""
+    token = sign_in(client, "anna")
+    client.post("/issues/16/dismiss", data={"reason": "checked", "csrf_token": token})
+
+    bulk = client.post("/issues/dismiss", data={"issue": ["16", "17", "17"], "reason": "parts counted twice",
+                                                "csrf_token": token, "back": "/queue"})
+
+    assert flash(bulk.text) == "1 issue(s) dismissed, 1 dismissed already"
+    statuses = issue_statuses(review_settings)
+    assert statuses[16] == statuses[17] == "dismissed"
+
+
 def test_issues_are_dismissed_in_bulk_shown_with_who_and_why_and_reopened(client, review_settings):
     token = sign_in(client, "anna")
 
