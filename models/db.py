@@ -544,8 +544,10 @@ class Issue(Base):
     def of(cls, issue: ReviewIssue, position: int, id: int | None = None) -> Issue:
         """The row of an extracted or re-validated issue."""
         entity, key, field = issue.value or (None, None, None)
+        # status given here, not left to the column default: a document's status is read before the flush
         return cls(id=id, kind=issue.kind, **issue.place._asdict(), detail=issue.detail, value_entity=entity,
-                   value_key=key, value_field=field, subject=issue.subject, rule=issue.rule, position=position)
+                   value_key=key, value_field=field, subject=issue.subject, rule=issue.rule, position=position,
+                   status="open")
     status: Mapped[str] = mapped_column(String(16), default="open", server_default="open")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
     position: Mapped[int] = mapped_column(Integer)

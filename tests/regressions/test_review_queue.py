@@ -65,3 +65,17 @@ def test_an_issue_raised_by_revalidation_keeps_its_id_across_re_extraction(sessi
     with sessions() as session:
         kept = session.scalar(select(db.Issue).where(db.Issue.document_id == again, db.Issue.rule == "measures"))
     assert (kept.id, kept.status, kept.detail) == (raised.id, "open", raised.detail)
+
+
+def test_a_document_whose_corrections_raise_an_issue_needs_review_after_re_extraction(sessions):
+    """The re-applied correction raised its mismatch again, but the document was stored
+    as «ok»: the new issue's status was still unset when the document's was decided."""
+    document_id = _save(sessions, _order(total=300, years=(150, 150)), "1")
+    with write_transaction(sessions) as session:
+        corrections.correct(session, session.get(db.Document, document_id), "funding", "1.1 all all", "amount", "150",
+                            author="anna")
+
+    again = _save(sessions, _order(total=300, years=(150, 150)), "2")
+
+    with sessions() as session:
+        assert session.get(db.Document, again).status == "needs_review"
