@@ -108,6 +108,11 @@ def act_type(word: str) -> str:
                 if word.startswith(stem))
 
 
+# A heading in capitals after the issuer («… края МЕРОПРИЯТИЯ …»), a speck OCR read as a
+# mark before it or not («„МЕРОПРИЯТИЯ»)
+_CAPITALS = r"\s+[„\"'`.,]?[А-ЯЁ]{4,}"
+
+
 def _act_reference(paragraphs: list[str]) -> tuple[str, str, str] | None:
     """(act word, issuer, the text after it) from a stamp or a title line that names the
     act, over several lines: «УТВЕРЖДЕН приказом <issuer> от <date> № <number>»,
@@ -119,8 +124,8 @@ def _act_reference(paragraphs: list[str]) -> tuple[str, str, str] | None:
         if not m:
             continue
         rest = joined[m.end():]
-        stop = re.search(r"\bот\b|«\d|\d{1,2}\.\d{1,2}\.\d{4}|№|(?<=[а-яё])\s+[А-ЯЁ]{4,}", rest)
-        if not m.group(1) and (stop is None or re.match(r"\s+[А-ЯЁ]{4,}", rest[stop.start():])):
+        stop = re.search(r"\bот\b|«\d|\d{1,2}\.\d{1,2}\.\d{4}|№|(?<=[а-яё])" + _CAPITALS, rest)
+        if not m.group(1) and (stop is None or re.match(_CAPITALS, rest[stop.start():])):
             continue  # «Постановление вступает в силу …»: a sentence, not the act
         issuer = rest[:stop.start()] if stop else rest
         issuer = re.split(r"\s{2,}|(?<=края|асти)\s+(?=[А-ЯЁ])", issuer)[0]
