@@ -41,8 +41,11 @@ def severity_rank():
     return case({kind: rank for rank, kind in enumerate(SEVERITY)}, value=db.Issue.kind)
 
 
-# «funding 4.2», «indicator 7»: the text a search for a place matches
-_place_text = db.Issue.entity + " " + func.coalesce(db.Issue.code, db.Issue.field, "")
+# The place as the export names it (IssuePlace.where), for a search: «funding 4.2», «funding total»
+_place_text = case(
+    (db.Issue.entity == "document", "document " + func.coalesce(db.Issue.field, "")),
+    (db.Issue.code.is_(None), db.Issue.entity + " total"),
+    else_=db.Issue.entity + " " + db.Issue.code)
 
 
 @dataclass(frozen=True)

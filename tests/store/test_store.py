@@ -395,6 +395,21 @@ def test_export_json_keeps_files_with_the_same_stem_apart(sessions, make_documen
     assert [p.name for p in paths] == ["order.docx.json", "order.pdf.json", "other.json"]
 
 
+def test_a_search_finds_an_issue_by_its_place_as_the_export_names_it(sessions, make_document):
+    """Places are typed columns now; a search for «funding total» or «document region» still finds them."""
+    doc = make_document()
+    doc.issues += [ReviewIssue("sum_mismatch", IssuePlace("funding", None, "all", "all"), "≠", rule="measures"),
+                   ReviewIssue("missing_value", IssuePlace("document", field="region"), "?")]
+    save(sessions, doc)
+
+    def found(text: str) -> list[str]:
+        return [i.place for i in list_issues(sessions, IssueFilter(text=text))]
+
+    assert found("funding total") == ["funding total · all · all"]
+    assert found("Document Region") == ["document region"]
+    assert found("funding 1.1") == ["funding 1.1 · all · 2023"]
+
+
 def test_issues_summary_and_runs(sessions, make_document):
     save(sessions, make_document())
     started = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
