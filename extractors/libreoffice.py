@@ -11,7 +11,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from extractors.docx_reader import read_docx
 from models.layout import Layout
 from models.errors import CorruptFileError, UnsupportedFormatError
 
@@ -36,6 +35,8 @@ def read_converted(path: Path) -> Layout:
             f"install it ({INSTALL}) or convert the file (soffice --headless --convert-to docx FILE)", path=path)
     with tempfile.TemporaryDirectory(prefix="orders-convert-") as work:
         converted = _convert(command, path, Path(work))
+        from extractors.docx_reader import read_docx  # python-docx: only where a file is converted
+
         layout = read_docx(converted)
     layout.source_file = path.name
     return layout

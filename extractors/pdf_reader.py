@@ -7,11 +7,13 @@ grouped into lines and lines into paragraphs (`lines_to_paragraphs`).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import pdfplumber
+from pdfplumber import utils
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
@@ -180,20 +182,31 @@ def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
 def table_to_layout(table, page_number: int) -> Table:
     """A pdfplumber table → cells with grid positions and spans from their boxes."""
     boxes = [box for row in table.rows for box in row.cells if box is not None]
+    grid = cells_to_grid(boxes)
     out = []
-    for box, (row, col, row_span, col_span) in zip(boxes, cells_to_grid(boxes)):
-        out.append(Cell(text=cell_text(table.page, box), row=row, col=col, row_span=row_span, col_span=col_span,
+    for box, text, (row, col, row_span, col_span) in zip(boxes, cells_text(table.page, boxes, grid), grid):
+        out.append(Cell(text=text, row=row, col=col, row_span=row_span, col_span=col_span,
                         page=page_number, bbox=BBox(*box)))
     return Table(cells=out, page=page_number, bbox=BBox(*table.bbox))
 
 
-def cell_text(page, box: tuple[float, float, float, float]) -> str:
-    """The text inside a cell box, its own paragraphs on separate lines."""
-    x0, top, x1, bottom = box
-    left, upper, right, lower = page.bbox  # a table found on a cropped page keeps the crop
-    near = page.within_bbox((max(left, x0 - 20), max(upper, top - 20), min(right, x1 + 20), min(lower, bottom + 20)))
-    inside = near.filter(lambda obj: obj.get("object_type") != "char" or _inside(obj, box))
-    return join_wrapped_lines(inside.extract_text_lines(), x1)  # a letter belongs to the cell its centre is in
+def cells_text(page, boxes: list[tuple[float, float, float, float]],
+               grid: list[tuple[int, int, int, int]]) -> list[str]:
+    """The text inside each cell box, its own paragraphs on separate lines. A letter belongs
+    to the cell its centre is in; the letters are dealt to the cells in one pass over the
+    page's (cropping the page per cell would pass over all of them per cell)."""
+    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes], 2.0)
+    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes], 2.0)
+    owner = {(r, c): i for i, (row, col, row_span, col_span) in enumerate(grid)
+             for r in range(row, row + row_span) for c in range(col, col + col_span)}
+    letters: list[list[dict]] = [[] for _ in boxes]
+    for char in page.chars:
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        i = owner.get((bisect.bisect(ys, cy) - 1, bisect.bisect(xs, cx) - 1))
+        if i is not None and _inside(char, boxes[i]):
+            letters[i].append(char)
+    return [join_wrapped_lines(utils.chars_to_textmap(chars).extract_text_lines(), box[2]) if chars else ""
+            for chars, box in zip(letters, boxes)]
 
 
 def cells_to_grid(boxes: list[tuple[float, float, float, float]],

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence
 
-from extractors.ocr.page import DPI
+from extractors.ocr import DPI
 from extractors.ocr.scan import IMAGE_SUFFIXES, render_pdf_page
 from models.layout import Layout, Page
 

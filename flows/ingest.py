@@ -5,8 +5,9 @@ Dask cluster with `workers` processes, or an existing Dask cluster at `dask_addr
 (prefect-dask). Tasks take and return paths, URLs and plain records — never
 sessions or clients — so that they can run on any worker and be retried. Every file
 is stored in its own transaction, so a run killed half-way loses nothing stored and
-the next run skips what is there. Locally the flows need no server (Prefect's
-ephemeral mode); deployed, they run on a Prefect server's workers (README).
+the next run skips what is there. Runs report to the Prefect server at
+PREFECT_API_URL, or else to the local one (flows.server); deployed, they run on a
+Prefect server's workers (README).
 """
 from __future__ import annotations
 
@@ -22,14 +23,14 @@ from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.futures import as_completed
 from prefect.logging.handlers import APILogHandler
-from prefect.server.api.server import SubprocessASGIServer
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_HOME, temporary_settings
 from prefect.states import Failed, State
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from sqlalchemy.engine import make_url
 
 from models.errors import SetupError
+from flows.server import ensure_server
 from models.settings import ReadContext, load_settings
 from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
 
@@ -131,7 +132,7 @@ def run_batch(paths: list[str], database_url: str, force: bool = False, dask_add
     runner = task_runner(dask_address, workers)
     listening = _on_outcome.set(on_outcome)
     try:
-        with _shared_api(local_dask=workers > 1 and not dask_address):
+        with _batch_settings():
             return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key,
                                                                  processed_dir)
     finally:
@@ -139,21 +140,24 @@ def run_batch(paths: list[str], database_url: str, force: bool = False, dask_add
 
 
 @contextmanager
-def _shared_api(local_dask: bool):
-    """Without a Prefect server, every process of a local Dask cluster would start an
-    ephemeral API of its own: start one and point the flow and the workers at it."""
-    if not local_dask or PREFECT_API_URL.value():
-        yield
-        return
-    server = SubprocessASGIServer()
-    server.start()
-    os.environ["PREFECT_API_URL"] = server.api_url  # read by the worker processes when they start
+def _batch_settings():
+    """The batch flow reports to PREFECT_API_URL or else to the local server of PREFECT_HOME,
+    started when none runs (the processes of a local Dask cluster too): never to a temporary
+    server of each process's own. It sends no heartbeats: Prefect waits up to a second for
+    the heartbeat thread at the end of every run, more than a small ingest's own work, and
+    a deployment's run (scheduled_ingest) keeps its own."""
+    updates = {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+    local = not PREFECT_API_URL.value()
+    if local:
+        server, _ = ensure_server(Path(PREFECT_HOME.value()))
+        os.environ["PREFECT_API_URL"] = server.api_url  # read by the worker processes when they start
+        updates[PREFECT_API_URL] = server.api_url
     try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        with temporary_settings(updates=updates):
             yield
     finally:
-        del os.environ["PREFECT_API_URL"]
-        server.stop()
+        if local:
+            del os.environ["PREFECT_API_URL"]
 
 
 @flow(name="scheduled-ingest", flow_run_name=_batch_name)

@@ -59,8 +59,10 @@ def ingest(
     the name of a file given itself. New bytes in the same place replace the stored
     version; the same name in another folder is another document.
 
-    Every process the run starts (Prefect's server, OCR workers, Tesseract) ends
-    with it, even when it is killed."""
+    The run reports to the Prefect server at PREFECT_API_URL, or else to the local one
+    (`orders server`), which the first run starts and later runs reuse. Every other
+    process the run starts (OCR workers, Tesseract, Dask) ends with it, even when it
+    is killed."""
     from pipeline.lifetime import processes_die_with_run
 
     with processes_die_with_run():  # first: it forks, which must precede any thread
@@ -100,14 +102,7 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
               source_key: str | None, total: int, stages_elsewhere: bool = False):
     """The batch flow with a progress bar; with `stages_elsewhere` (verbose, the files read in
     Dask workers whose log lines stay there) each file's stages are printed as it ends."""
-    # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
-    # Local runs keep Prefect's own state with the project's data, not in a profile shared with other installs.
-    os.environ.setdefault("PREFECT_HOME", str((settings.processed_dir / "prefect").resolve()))
-    Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
-    # The first start creates Prefect's own database, which takes longer than its default wait on 2 cores.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    _report_to_prefect(settings)
     from flows import ingest as flows
     from pipeline.ingest import stage_line
 
@@ -126,6 +121,30 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
 
         return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers,
                                source_key, on_outcome=advance)
+
+
+def _prefect_home(settings) -> Path:
+    """Where Prefect keeps its state and the local server its database: PREFECT_HOME, by
+    default beside the project's data rather than in a profile shared with other installs."""
+    # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
+    os.environ.setdefault("PREFECT_HOME", str((settings.processed_dir / "prefect").resolve()))
+    home = Path(os.environ["PREFECT_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _report_to_prefect(settings) -> None:
+    """Point this run at PREFECT_API_URL, or else at the local server, started when none runs."""
+    home = _prefect_home(settings)
+    if os.environ.get("PREFECT_API_URL"):
+        return
+    from flows.server import ensure_server
+
+    server, _ = ensure_server(home, on_start=lambda: console.print(
+        "starting the local Prefect server (once: later commands reuse it) …"))
+    os.environ["PREFECT_API_URL"] = server.api_url
 
 
 def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
@@ -392,6 +411,42 @@ def _status_lines(s: dict) -> list[str]:
         f"open issues: {s['open_issues']}",
         f"last run: {last}",
     ]
+
+
+server = typer.Typer(help="The local Prefect server: runs report to it when PREFECT_API_URL is not set.")
+app.add_typer(server, name="server")
+
+
+@server.command("start")
+def server_start() -> None:
+    """Start the local Prefect server (the first `orders ingest` does it too); its UI shows the runs."""
+    from flows.server import ensure_server
+
+    running, started = ensure_server(_prefect_home(load_settings()))
+    out.print(f"{'started' if started else 'already running'}: {running.ui_url} (pid {running.pid})")
+
+
+@server.command("stop")
+def server_stop() -> None:
+    """Stop the local Prefect server; the next run starts it again."""
+    from flows.server import stop_server
+
+    stopped = stop_server(_prefect_home(load_settings()))
+    out.print(f"stopped the server at {stopped.ui_url}" if stopped else "no local Prefect server was running")
+
+
+@server.command("status")
+def server_status() -> None:
+    """Whether the local Prefect server runs, and where; exit code 4 when it does not."""
+    from flows.server import running_server
+
+    running = running_server(_prefect_home(load_settings()))
+    if os.environ.get("PREFECT_API_URL"):
+        out.print(f"runs report to PREFECT_API_URL {os.environ['PREFECT_API_URL']}, not to the local server")
+    if running is None:
+        out.print("the local Prefect server is not running; `orders server start` or the next run starts it")
+        raise typer.Exit(ExitCode.setup)
+    out.print(f"running: {running.ui_url} (pid {running.pid})")
 
 
 users = typer.Typer(help="Accounts of the review page.")

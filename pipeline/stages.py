@@ -20,10 +20,8 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from extractors.docx_reader import read_docx
-from extractors.libreoffice import CONVERTED, read_converted
-from extractors.ocr.scan import IMAGE_SUFFIXES, ocr_pdf_pages, read_image
-from extractors.pdf_reader import read_pdf
+from extractors.libreoffice import CONVERTED
+from extractors.ocr.scan import IMAGE_SUFFIXES
 from extractors.previews import page_previews
 from extractors.text_reader import read_text
 from models.layout import Layout, Paragraph
@@ -36,17 +34,40 @@ from pipeline.tables import layout_to_logical
 from pipeline.validate import validate
 
 PIPELINE_VERSION = "1"
+# Each reader's module is imported when a file of its kind is first read: a run imports only
+# the libraries its files need (pdfplumber, python-docx, OpenCV and Tesseract's wrapper
+# cost a small ingest more than its own work).
 def _read_pdf(path: Path, context: ReadContext) -> Layout:
+    from extractors.ocr.scan import ocr_pdf_pages
+    from extractors.pdf_reader import read_pdf
+
     return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context))
 
 
+def _read_docx(path: Path, _context: ReadContext) -> Layout:
+    from extractors.docx_reader import read_docx
+
+    return read_docx(path)
+
+
+def _read_image(path: Path, _context: ReadContext) -> Layout:
+    from extractors.ocr.scan import read_image
+
+    return read_image(path)
+
+
+def _read_converted(path: Path, _context: ReadContext) -> Layout:
+    from extractors.libreoffice import read_converted
+
+    return read_converted(path)
+
+
 READERS: dict[str, Callable[[Path, ReadContext], Layout]] = {
-    ".docx": lambda path, _context: read_docx(path),
+    ".docx": _read_docx,
     ".txt": lambda path, _context: read_text(path),
     ".pdf": _read_pdf,
-    **{suffix: lambda path, _context: read_image(path) for suffix in IMAGE_SUFFIXES},
-    # through LibreOffice, when it is installed
-    **{suffix: lambda path, _context: read_converted(path) for suffix in CONVERTED},
+    **{suffix: _read_image for suffix in IMAGE_SUFFIXES},
+    **{suffix: _read_converted for suffix in CONVERTED},  # through LibreOffice, when it is installed
 }
 
 

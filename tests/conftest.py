@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from flows.server import ensure_server, stop_server
 from models import db
 from models.layout import BBox
 from models.records import (
@@ -75,6 +76,24 @@ def empty_postgres_database(url: str) -> None:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory) -> Iterator[str]:
+    """One local Prefect server for the test session, started as the first `orders ingest`
+    starts it: every run of the tests that use this reports to it (PREFECT_API_URL), and
+    it is stopped at the end. Started once, not once per command."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield os.environ["PREFECT_API_URL"]
+        return
+    home = tmp_path_factory.mktemp("prefect-home")
+    server, _ = ensure_server(home)
+    os.environ.update(PREFECT_API_URL=server.api_url, PREFECT_HOME=str(home))
+    try:
+        yield server.api_url
+    finally:
+        del os.environ["PREFECT_API_URL"], os.environ["PREFECT_HOME"]
+        stop_server(home)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

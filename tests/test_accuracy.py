@@ -18,7 +18,8 @@ FLOORS = json.loads((ROOT / "tests" / "accuracy_floor.json").read_text(encoding=
 INPUTS = {"text": ("seeds", "*.txt"), "docx": ("rendered", "*.docx"), "pdf": ("rendered", "*[0-9a-f].pdf"),
           "scan": ("rendered", "*.scan.pdf"), "scan-hard": ("rendered-hard", "*.scan.pdf")}
 
-pytestmark = pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not present")
+pytestmark = [pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not present"),
+              pytest.mark.usefixtures("prefect_api")]  # runs report to the session's Prefect server
 
 
 def _orders(*args: str) -> None:

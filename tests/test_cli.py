@@ -25,6 +25,9 @@ from models import db
 from pipeline.research import read_table
 from store.database import open_database
 
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs report to the session's Prefect server
+
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "raw" / "text" / "002_7c4a6195f44ee496.txt"
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from models.errors import ExitCode
 from tests.test_cli import ROOT, orders
+
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs report to the session's Prefect server
 
 SCAN = ROOT / "tests" / "fixtures" / "tasks_only.scan.pdf"
 

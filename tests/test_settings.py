@@ -12,6 +12,9 @@ from models.settings import ReadContext, Settings, load_settings
 from pipeline.stages import extract, read_layout
 from tests.test_cli import ROOT, orders
 
+pytestmark = pytest.mark.usefixtures("prefect_api")  # runs report to the session's Prefect server
+
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DIGITAL_PDF = ROOT / "tests" / "fixtures" / "measures_2pages.pdf"
 # Settings of the review page, each with the test of tests/review/test_security.py that shows it working.

@@ -21,14 +21,13 @@ from PIL import Image
 
 from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
-from extractors.ocr import tesseract
+from extractors.ocr import DPI, tesseract
 from extractors.ocr.cleanup import clean_ocr_text, regroup_number
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
 from models.layout import SURE_CONFIDENCE, BBox, Cell, Page, Table
 
-DPI = 300
 LOW_CONFIDENCE = 45  # mean word confidence under which the page may be turned
 GRID_TOLERANCE_PX = 15  # cell edges closer than this are one grid line (the ruling line's own width)
 

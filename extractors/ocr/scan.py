@@ -9,7 +9,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from extractors.ocr.page import DPI, read_page_image
+from extractors.ocr import DPI
 from models.layout import Layout, Page
 from models.errors import CorruptFileError, EmptyInputError
 from models.settings import ReadContext
@@ -34,6 +34,8 @@ def render_pdf_page(path: Path, number: int, dpi: int = DPI) -> Image.Image:
 
 def ocr_pdf_page(path: str, number: int) -> Page:
     """Render and read one PDF page (runs in a worker process)."""
+    from extractors.ocr.page import read_page_image  # OpenCV and Tesseract: only where a page is read
+
     return read_page_image(render_pdf_page(Path(path), number), number)
 
 
@@ -67,5 +69,7 @@ def read_image(path: Path) -> Layout:
         raise CorruptFileError(f"not a readable image ({exc})", path=path) from exc
     if not frames:
         raise EmptyInputError("the image has no pages", path=path)
+    from extractors.ocr.page import read_page_image
+
     pages = [read_page_image(frame, n) for n, frame in enumerate(frames, start=1)]
     return Layout(source_file=path.name, format="image", pages=pages)

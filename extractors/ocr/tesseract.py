@@ -2,6 +2,8 @@
 
 Each call uses one thread (`OMP_THREAD_LIMIT=1`): pages are parallelised by
 worker processes instead, which is faster on few cores than Tesseract's own threads.
+pytesseract (which imports pandas) is loaded on the first call, so that a run that
+reads no scan does not pay for it.
 """
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import os
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
-import pytesseract
 from PIL import Image
 
 from models.errors import OcrFailedError, TesseractMissingError
@@ -32,8 +34,16 @@ class Word:
 
 
 @lru_cache(maxsize=1)
+def _pytesseract() -> ModuleType:
+    import pytesseract
+
+    return pytesseract
+
+
+@lru_cache(maxsize=1)
 def check_installed() -> None:
     """Fail once, clearly, when Tesseract or its Russian model is missing."""
+    pytesseract = _pytesseract()
     try:
         languages = pytesseract.get_languages(config="")
     except pytesseract.TesseractNotFoundError as exc:
@@ -54,6 +64,7 @@ def read_words(image: Image.Image, psm: int = 3, characters: str | None = None) 
 
 def _tesseract_data(path: str, psm: int, characters: str | None) -> dict:
     config = f"--psm {psm}" + (f" -c tessedit_char_whitelist={characters}" if characters else "")
+    pytesseract = _pytesseract()
     try:
         return pytesseract.image_to_data(path, lang=LANGUAGE, config=config,
                                          output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)
@@ -76,6 +87,7 @@ def _words(data: dict) -> list[Word]:
 def orientation(image: Image.Image) -> int:
     """Degrees the page is turned clockwise (0, 90, 180, 270), from Tesseract's OSD."""
     check_installed()
+    pytesseract = _pytesseract()
     try:
         osd = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=20",
                                        output_type=pytesseract.Output.DICT, timeout=TIMEOUT_S)

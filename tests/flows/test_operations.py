@@ -31,11 +31,10 @@ INPUTS = [*sorted((ROOT / "data" / "raw" / "text").glob("*.txt")), *sorted((ROOT
 
 
 @pytest.fixture(scope="module")
-def environment(tmp_path_factory) -> dict[str, str]:
-    """One Prefect home for the module's runs (it is created once) and a folder for page images."""
+def environment(tmp_path_factory, prefect_api) -> dict[str, str]:
+    """The session's Prefect server for the module's runs, and a folder for page images."""
     base = tmp_path_factory.mktemp("operations")
-    return {**os.environ, "PREFECT_HOME": str(base / "prefect"), "ORDERS_PROCESSED_DIR": str(base / "processed"),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180"}
+    return {**os.environ, "PREFECT_API_URL": prefect_api, "ORDERS_PROCESSED_DIR": str(base / "processed")}
 
 
 @pytest.fixture(scope="module")

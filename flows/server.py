@@ -1,0 +1,160 @@
+"""The local Prefect server: started once, on demand, and reused by later commands.
+
+Without PREFECT_API_URL, Prefect would start a temporary server inside every command
+and wait for it (15–20 s on two cores, minutes on a busy machine): more than the work
+of a small ingest. So a run with no PREFECT_API_URL reports to the local server of its
+PREFECT_HOME, and starts it when none answers there. The server is detached from the
+command (its own session, no run token: it outlives the run on purpose) and runs
+until `orders server stop` or a reboot; its UI shows every run. Where it listens is
+kept in `orders-server.json` beside Prefect's own database, and a file lock keeps two
+commands starting at once from starting two servers.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from models.errors import PrefectUnavailableError
+from pipeline.lifetime import MARK
+from pipeline.preflight import check_prefect_api
+
+STATE_FILE = "orders-server.json"
+LOG_FILE = "orders-server.log"
+START_TIMEOUT_S = 240  # the first start creates Prefect's database: slow on a busy 2-core machine
+STOP_TIMEOUT_S = 15
+_POLL_S = 0.25
+
+
+@dataclass(frozen=True)
+class LocalServer:
+    """A running local server: its API URL (what PREFECT_API_URL takes) and process id."""
+
+    api_url: str
+    pid: int
+
+    @property
+    def ui_url(self) -> str:
+        """Where a browser shows the runs."""
+        return self.api_url.removesuffix("/api")
+
+
+def running_server(home: Path) -> LocalServer | None:
+    """The server started for this PREFECT_HOME, if its process lives and it answers."""
+    try:
+        server = LocalServer(**json.loads((home / STATE_FILE).read_text()))
+    except (OSError, ValueError, TypeError):  # none recorded, or a record from another version
+        return None
+    return server if _alive(server.pid) and _answers(server.api_url) else None
+
+
+def ensure_server(home: Path, on_start: Callable[[], None] = lambda: None) -> tuple[LocalServer, bool]:
+    """The running server of this PREFECT_HOME, started when none answers (`on_start` is
+    called first: the start takes seconds); and whether this call started it."""
+    with _locked(home):
+        server = running_server(home)
+        if server is not None:
+            return server, False
+        on_start()
+        return _start(home), True
+
+
+def stop_server(home: Path) -> LocalServer | None:
+    """Stop the server of this PREFECT_HOME; the one stopped, or None when none ran."""
+    with _locked(home):
+        server = running_server(home)
+        (home / STATE_FILE).unlink(missing_ok=True)
+        if server is None:
+            return None
+        _end_group(server.pid)
+        return server
+
+
+def _start(home: Path) -> LocalServer:
+    port = _free_port()
+    log = home / LOG_FILE
+    env = {key: value for key, value in os.environ.items() if key not in (MARK, "PREFECT_API_URL")}
+    env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    with open(log, "wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    server = LocalServer(f"http://127.0.0.1:{port}/api", process.pid)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not _answers(server.api_url):
+        if process.poll() is not None or time.monotonic() > deadline:
+            _end_group(process.pid)
+            raise PrefectUnavailableError(f"the local Prefect server did not start within {START_TIMEOUT_S} s: "
+                                          f"{_last_line(log)} (its log: {log})")
+        time.sleep(_POLL_S)
+    (home / STATE_FILE).write_text(json.dumps(asdict(server)))
+    return server
+
+
+@contextmanager
+def _locked(home: Path) -> Iterator[None]:
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "orders-server.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def _answers(api_url: str) -> bool:
+    try:
+        check_prefect_api(api_url)
+    except PrefectUnavailableError:
+        return False
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's: not ours to use
+        return False
+    return True
+
+
+def _end_group(pid: int) -> None:
+    """SIGTERM to the server's process group, SIGKILL when it has not ended in time."""
+    for sig, wait_s in ((signal.SIGTERM, STOP_TIMEOUT_S), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if _reaped(pid):
+                return
+            time.sleep(_POLL_S)
+
+
+def _reaped(pid: int) -> bool:
+    """Whether the process has ended (reaping it when it was this process's child)."""
+    try:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:  # started by another command: only look
+        return not _alive(pid)
+    return done == pid
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _last_line(log: Path) -> str:
+    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "it printed nothing"

@@ -1,0 +1,77 @@
+"""The local Prefect server, as a user meets it: the first `orders ingest` with no
+PREFECT_API_URL starts it and says so, it outlives the command, later commands reuse it
+without a word, their runs are on it, and `orders server stop|status` manage it."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from urllib.request import Request, urlopen
+
+import pytest
+
+from flows.server import STATE_FILE, running_server
+from models.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+ORDER = ROOT / "data" / "raw" / "text" / "002_7c4a6195f44ee496.txt"
+
+
+@pytest.fixture
+def user(tmp_path) -> dict[str, str]:
+    """A user's environment with no Prefect server configured, in a project folder of its own."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PREFECT_API_URL", "PREFECT_HOME")}
+    return {**env, "ORDERS_PROCESSED_DIR": str(tmp_path / "processed"),
+            "ORDERS_DATABASE_URL": f"sqlite:///{tmp_path / 'orders.db'}"}
+
+
+def orders(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def flow_runs(api_url: str) -> list[dict]:
+    request = Request(f"{api_url}/flow_runs/filter", data=b"{}", headers={"Content-Type": "application/json"})
+    with urlopen(request, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def test_the_first_run_starts_the_local_server_and_later_runs_reuse_it(user, tmp_path):
+    home = tmp_path / "processed" / "prefect"
+    home.mkdir(parents=True)
+    shutil.copy(ORDER, tmp_path / ORDER.name)
+    # what a server gone since (a reboot, a kill) left behind is not trusted
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    (home / STATE_FILE).write_text(json.dumps({"api_url": "http://127.0.0.1:9/api", "pid": int(dead.stdout)}))
+    try:
+        assert orders(user, "server", "status").returncode == ExitCode.setup
+
+        first = orders(user, "ingest", str(tmp_path / ORDER.name))
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "starting the local Prefect server" in first.stderr
+        server = running_server(home)
+        assert server is not None, "the server ended with the command that started it"
+
+        again = orders(user, "ingest", "--force", str(tmp_path / ORDER.name))
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "starting" not in again.stderr
+        assert running_server(home) == server
+        runs = flow_runs(server.api_url)
+        assert [r["state"]["type"] for r in runs] == ["COMPLETED", "COMPLETED"]
+        assert {r["name"] for r in runs} == {f"ingest {ORDER.name}"}
+
+        status = orders(user, "server", "status")
+        assert status.returncode == 0 and server.ui_url in status.stdout
+        assert "already running" in orders(user, "server", "start").stdout
+    finally:
+        stopped = orders(user, "server", "stop")
+    assert f"stopped the server at {server.ui_url}" in stopped.stdout
+    assert running_server(home) is None and not (home / STATE_FILE).exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(server.pid, 0)
+    assert orders(user, "server", "status").returncode == ExitCode.setup
+    assert "no local Prefect server was running" in orders(user, "server", "stop").stdout
+
