@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from models.errors import SetupError
 from flows.server import ensure_server
 from models.settings import ReadContext, load_settings
-from pipeline.ingest import FileOutcome, discover, failure_reason, ingest_file, recorded_run
+from pipeline.ingest import FileOutcome, InputFile, discover, failure_reason, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
 # the Prefect server too, beside Prefect's.
@@ -43,21 +43,46 @@ _log = logging.getLogger("orders")
 _on_outcome: ContextVar[Callable[[FileOutcome], None] | None] = ContextVar("on_outcome", default=None)
 
 
-def _file_name() -> str:
+# On Dask a task's own cost (a Prefect client, a task run and its states, made anew in the
+# worker for every task) is about half a small file's work: there a task ingests up to this
+# many files, while a batch still has twenty tasks or more for its workers to share.
+MAX_FILES_PER_TASK = 10
+_TASKS_AT_LEAST = 20
+
+
+def _files_name() -> str:
     from prefect.runtime import task_run
 
-    return "ingest " + Path(task_run.parameters["path"]).name
+    return "ingest " + _names([Path(path) for path, _ in task_run.parameters["files"]])
 
 
-@task(name="ingest-file", task_run_name=_file_name)
-def ingest_file_task(path: str, database_url: str, force: bool = False, source_key: str | None = None,
-                     processed_dir: str | None = None) -> FileOutcome:
-    """One file, wherever the task runs: its stages and times go to the run's log, its page
-    previews to `processed_dir` (absolute, so that a worker in any folder writes them where
-    the review page reads them)."""
+def _names(paths: list[Path]) -> str:
+    """«000.txt, 001.docx, 002.pdf … (12 files)»: a run or task named after its files."""
+    names = ", ".join(p.name for p in paths[:3]) + (f" … ({len(paths)} files)" if len(paths) > 3 else "")
+    return names or "nothing"
+
+
+@task(name="ingest-files", task_run_name=_files_name)
+def ingest_files_task(files: list[tuple[str, str]], database_url: str, force: bool = False,
+                      processed_dir: str | None = None) -> list[FileOutcome]:
+    """Files given as (path, source key), one after the other, wherever the task runs: their
+    stages and times go to the run's log, their page previews to `processed_dir` (absolute,
+    so that a worker in any folder writes them where the review page reads them). A file
+    that crashes (a database error, a bug) is that file's failure and the others go on; a
+    missing tool (SetupError) ends the task, as every file would fail alike."""
     context = ReadContext.of(load_settings(processed_dir=processed_dir))
     with _stage_log():
-        return ingest_file(path, database_url, force, source_key, context)
+        return [_guarded(Path(path), lambda: ingest_file(path, database_url, force, key, context))
+                for path, key in files]
+
+
+def _guarded(path: Path, ingest: Callable[[], FileOutcome]) -> FileOutcome:
+    try:
+        return ingest()
+    except SetupError:
+        raise
+    except Exception as exc:  # reported as this file's failure, never dropped
+        return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
 
 
 @contextmanager
@@ -87,38 +112,48 @@ def _batch_name() -> str:
     from prefect.runtime import flow_run
 
     files, _ = discover([Path(p) for p in flow_run.parameters.get("paths", [])])
-    names = ", ".join(f.path.name for f in files[:3]) + (f" … ({len(files)} files)" if len(files) > 3 else "")
-    return f"ingest {names or 'nothing'}"
+    return "ingest " + _names([f.path for f in files])
 
 
 @flow(name="ingest-batch", flow_run_name=_batch_name)
 def ingest_batch(paths: list[str], database_url: str, force: bool = False, source_key: str | None = None,
-                 processed_dir: str | None = None) -> list[FileOutcome]:
-    """Every supported file under `paths`, one task each on the flow's task runner;
-    one bad file never stops the batch. The run and each file's outcome are recorded
-    as they happen."""
+                 processed_dir: str | None = None, max_files_per_task: int = 1) -> list[FileOutcome]:
+    """Every supported file under `paths`, in tasks of up to `max_files_per_task` files on the
+    flow's task runner; one bad file never stops the batch. The run and each file's outcome
+    are recorded as they happen."""
     with recorded_run(database_url, paths) as record:
         files, outcomes = discover([Path(p) for p in paths], source_key)
         for outcome in outcomes:
             _report(record, outcome)
-        futures = {ingest_file_task.submit(str(f.path), database_url, force, f.source_key, processed_dir): f.path
-                   for f in files}
+        futures = {ingest_files_task.submit([(str(f.path), f.source_key) for f in group], database_url, force,
+                                            processed_dir): group
+                   for group in _groups(files, max_files_per_task)}
         for future in as_completed(list(futures)):
-            outcome = _outcome(future, futures[future])
-            outcomes.append(outcome)
-            _report(record, outcome)
+            for outcome in _outcomes(future, futures[future]):
+                outcomes.append(outcome)
+                _report(record, outcome)
     order = {str(f.path): i for i, f in enumerate(files)}
     return sorted(outcomes, key=lambda o: order.get(o.path, -1))
+
+
+def _groups(files: list[InputFile], most: int) -> list[list[InputFile]]:
+    """The files in consecutive groups of up to `most`, and at least _TASKS_AT_LEAST groups
+    where there are that many files."""
+    size = max(1, min(most, len(files) // _TASKS_AT_LEAST))
+    return [files[i:i + size] for i in range(0, len(files), size)]
 
 
 def task_runner(dask_address: str | None = None, workers: int = 0) -> TaskRunner:
     """Serial (one file at a time), a local Dask cluster of `workers` processes, or
     the Dask cluster at `dask_address`."""
     if dask_address or workers > 1:
-        from prefect_dask import DaskTaskRunner
-
         # Each Dask process reads scans in its own process: no OCR pool inside a worker.
         os.environ["ORDERS_OCR_WORKERS"] = "1"
+        # Dask's own INFO lines (scheduler and worker starts) are not the user's business;
+        # read when distributed is first imported, just below.
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+        from prefect_dask import DaskTaskRunner
+
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True})
@@ -130,11 +165,12 @@ def run_batch(paths: list[str], database_url: str, force: bool = False, dask_add
               on_outcome: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
     """The batch flow on the chosen task runner; `on_outcome` hears of each file as it ends."""
     runner = task_runner(dask_address, workers)
+    per_task = 1 if isinstance(runner, ThreadPoolTaskRunner) else MAX_FILES_PER_TASK  # grouped on Dask
     listening = _on_outcome.set(on_outcome)
     try:
         with _batch_settings():
-            return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key,
-                                                                 processed_dir)
+            return ingest_batch.with_options(task_runner=runner)(paths, database_url, force, source_key, processed_dir,
+                                                                 per_task)
     finally:
         _on_outcome.reset(listening)
 
@@ -179,16 +215,16 @@ def scheduled_ingest(paths: list[str], database_url: str, dask_address: str | No
     return counts
 
 
-def _outcome(future, path: Path) -> FileOutcome:
-    """A file task's result; a crash (a database error, a bug) fails that file with
-    its reason, and the batch goes on. A missing tool (SetupError) stops the batch:
-    every other file would fail the same way."""
+def _outcomes(future, files: list[InputFile]) -> list[FileOutcome]:
+    """A task's outcomes; a task that crashed as a whole (its worker died, its result was
+    lost) fails each of its files with the reason. A missing tool (SetupError) stops the
+    batch: every other file would fail the same way."""
     try:
         return future.result()
     except SetupError:
         raise
-    except Exception as exc:  # reported as this file's failure, never dropped
-        return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
+    except Exception as exc:  # reported as each file's failure, never dropped
+        return [FileOutcome(str(f.path), "failed", reason=f"{f.path}: {failure_reason(exc)}") for f in files]
 
 
 def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:

@@ -21,6 +21,7 @@ TABLES = {
     "indicator": "Indicators (целевые показатели) of a document",
     "indicator_value": "An indicator's value for one period",
     "ingestion_run": "One row per ingest run: when, and how many files were new, unchanged or failed",
+    "ingestion_file": "One row per file of an ingest run: what became of it, why, and its seconds per stage",
     "issue": "Review issues: what the product could not read with confidence, and where",
     "measure": "Measures (мероприятия) of a document",
     "measure_executor": "The executors of a measure, in printed order",
@@ -161,7 +162,14 @@ COLUMNS = {
     "files_new": "Files stored by the run",
     "files_unchanged": "Files skipped as unchanged",
     "files_failed": "Files that failed",
-    "report": "The run's table of files and outcomes (JSON)",
+    "report": "The paths the run was given (JSON); its files are rows of ingestion_file",
+    "run_id": "The run: ingestion_run.id",
+    "ingestion_file.path": "The file as the run found it",
+    "ingestion_file.status": "new, replaced, unchanged, failed, or skipped (a path that is no input)",
+    "ingestion_file.reason": "Why the file failed or was skipped",
+    "ingestion_file.document_id": "The document stored from the file (its id then)",
+    "counts": "Rows stored from the file, by kind (JSON)",
+    "seconds": "Seconds per stage of the file (JSON)",
 }
 
 

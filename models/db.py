@@ -617,7 +617,7 @@ class AccountSession(Base):
 
 
 class IngestionRun(Base):
-    """One run of `orders ingest` and its report."""
+    """One run of `orders ingest`: the paths it was given and its counts of files."""
 
     __tablename__ = "ingestion_run"
 
@@ -627,4 +627,20 @@ class IngestionRun(Base):
     files_new: Mapped[int] = mapped_column(Integer, default=0)
     files_unchanged: Mapped[int] = mapped_column(Integer, default=0)
     files_failed: Mapped[int] = mapped_column(Integer, default=0)
-    report: Mapped[dict | None] = mapped_column(JSON)
+    report: Mapped[dict | None] = mapped_column(JSON)  # {"paths": [...]}: what the run was given
+
+
+class IngestionFile(Base):
+    """One file's outcome in a run, a row each: recording a file costs the same however
+    many files the run has recorded before it."""
+
+    __tablename__ = "ingestion_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("ingestion_run.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # new | replaced | unchanged | failed | skipped
+    reason: Mapped[str] = mapped_column(Text, default="")
+    document_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: the record outlives the version
+    counts: Mapped[dict | None] = mapped_column(JSON)  # rows stored by kind
+    seconds: Mapped[dict | None] = mapped_column(JSON)  # per stage

@@ -398,7 +398,7 @@ def create_reader_role(sessions: sessionmaker[Session], name: str, password: str
 
 
 # Tables compared by `comparable_rows`: what an ingest stores (not who reviewed or ran what, when).
-_SKIPPED = PRIVATE_TABLES | {"ingestion_run", "correction"}
+_SKIPPED = PRIVATE_TABLES | {"ingestion_run", "ingestion_file", "correction"}
 _MOMENTS = {"ingested_at", "created_at"}
 
 

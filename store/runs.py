@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import db
@@ -56,7 +56,7 @@ def start_run(sessions: sessionmaker[Session], started_at: dt.datetime, paths: l
     """Record that a run has started (finished_at stays NULL until it ends: a run
     that never ends was interrupted). Returns its id."""
     with write_transaction(sessions) as session:
-        run = db.IngestionRun(started_at=started_at, report={"paths": paths, "files": []})
+        run = db.IngestionRun(started_at=started_at, report={"paths": paths})
         session.add(run)
         session.flush()
         return run.id
@@ -67,13 +67,13 @@ _RUN_COUNTERS = {"new": "files_new", "replaced": "files_new", "unchanged": "file
 
 
 def add_to_run(sessions: sessionmaker[Session], run_id: int, outcome: dict) -> None:
-    """Add one file's outcome (status, reason, seconds per stage; JSON-serialisable)."""
+    """Add one file's outcome (path, status, reason, document_id, counts, seconds per stage)."""
     with write_transaction(sessions) as session:
-        run = session.get(db.IngestionRun, run_id)
-        counter = _RUN_COUNTERS.get(outcome["status"])  # skipped paths are in the report only
+        session.add(db.IngestionFile(run_id=run_id, **outcome))
+        counter = _RUN_COUNTERS.get(outcome["status"])  # skipped paths are in the files only
         if counter:
-            setattr(run, counter, getattr(run, counter) + 1)
-        run.report = {**run.report, "files": [*run.report["files"], outcome]}  # a new object: JSON is saved whole
+            column = getattr(db.IngestionRun, counter)
+            session.execute(update(db.IngestionRun).where(db.IngestionRun.id == run_id).values({column: column + 1}))
 
 
 def finish_run(sessions: sessionmaker[Session], run_id: int, finished_at: dt.datetime) -> None:
@@ -88,10 +88,11 @@ def list_runs(sessions: sessionmaker[Session], limit: int = 20) -> list[dict]:
         runs = session.scalars(select(db.IngestionRun).order_by(db.IngestionRun.id.desc()).limit(limit)).all()
         out = []
         for run in runs:
-            files = (run.report or {}).get("files", [])
+            files = session.scalars(select(db.IngestionFile).where(db.IngestionFile.run_id == run.id)
+                                    .order_by(db.IngestionFile.id)).all()
             stages: Counter = Counter()
             for f in files:
-                stages.update(f.get("seconds", {}))
+                stages.update(f.seconds or {})
             out.append({**_run_summary(run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
-                        "failures": {f["path"]: f["reason"] for f in files if f["status"] == "failed"}})
+                        "failures": {f.path: f.reason for f in files if f.status == "failed"}})
         return out

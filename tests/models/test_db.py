@@ -12,7 +12,7 @@ from alembic import command
 from alembic.migration import MigrationContext
 from alembic.autogenerate import compare_metadata
 from alembic.script import ScriptDirectory
-from sqlalchemy import DateTime, bindparam, func, inspect, select, text
+from sqlalchemy import JSON, DateTime, bindparam, column, func, inspect, select, table, text
 from sqlalchemy.exc import IntegrityError
 
 from models import db
@@ -25,6 +25,7 @@ from tests.generated.writers import write_txt
 from store.database import (
     _create_engine, _create_sqlite_folder, _parse_url, alembic_config, open_database, write_transaction,
 )
+from store.runs import add_to_run, list_runs, start_run
 from store.save import save_document
 
 PER_DOCUMENT_TABLES = [
@@ -39,7 +40,7 @@ def _document_row(**overrides) -> db.Document:
     return db.Document(**(values | overrides))
 
 
-HEAD = "0014"  # the newest revision
+HEAD = "0015"  # the newest revision
 
 
 def _count(session, table_name: str) -> int:
@@ -497,3 +498,31 @@ def test_0014_reads_every_issue_place_the_extraction_makes(tmp_path):
             checked[issue.kind, issue.place.entity] += 1
     print(dict(checked))
     assert len(checked) >= 10 and {"ocr_suspect", "unread_value", "sum_mismatch"} <= {k for k, _ in checked}
+
+
+# --------------------------------------------------------------------------- 0014 → 0015
+
+
+def test_a_run_recorded_in_its_report_at_0014_keeps_its_files_through_0015_and_back(database_url):
+    sessions = open_database(database_url)
+    run_id = start_run(sessions, dt.datetime(2026, 12, 1, 9, tzinfo=dt.timezone.utc), ["data/raw"])
+    outcomes = [{"path": "data/raw/a.txt", "status": "new", "reason": "", "document_id": 1,
+                 "counts": {"measures": 2}, "seconds": {"read": 0.5, "store": 0.25}},
+                {"path": "data/raw/b.docx", "status": "failed", "reason": "data/raw/b.docx: not an order",
+                 "document_id": None, "counts": {}, "seconds": {"read": 0.125}}]
+    for outcome in outcomes:
+        add_to_run(sessions, run_id, outcome)
+    recorded = list_runs(sessions)
+    engine = sessions.kw["bind"]
+
+    _migrate(engine, "0014", downgrade=True)
+    runs = table("ingestion_run", column("report", JSON))
+    with engine.connect() as connection:  # 0014 kept every file's outcome in the run's JSON report
+        assert connection.execute(select(runs.c.report)).scalar_one() == {"paths": ["data/raw"], "files": outcomes}
+    _migrate(engine, "0015")
+
+    assert list_runs(sessions) == recorded
+    with sessions() as session:
+        assert session.get(db.IngestionRun, run_id).report == {"paths": ["data/raw"]}
+        assert _count(session, "ingestion_file") == 2
+    engine.dispose()
