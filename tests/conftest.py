@@ -199,6 +199,12 @@ def make_document() -> Callable[..., ExtractedDocument]:
     return build_document
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first: with one test process per core, the long ones then run side by
+    side instead of leaving one process working alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden from the current output")
 

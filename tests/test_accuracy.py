@@ -19,7 +19,8 @@ INPUTS = {"text": ("seeds", "*.txt"), "docx": ("rendered", "*.docx"), "pdf": ("r
           "scan": ("rendered", "*.scan.pdf"), "scan-hard": ("rendered-hard", "*.scan.pdf")}
 
 pytestmark = [pytest.mark.skipif(not (SHARED / "eval" / "score.py").exists(), reason="../shared is not present"),
-              pytest.mark.usefixtures("prefect_api")]  # runs report to the session's Prefect server
+              pytest.mark.usefixtures("prefect_api"),  # runs report to the session's Prefect server
+              pytest.mark.slow]
 
 
 def _orders(*args: str) -> None:

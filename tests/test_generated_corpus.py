@@ -38,7 +38,8 @@ REQUIRED_KINDS = [
     "layout:sources_table", "cell_units", "header:year_range", "split:year_labels", "indicators:two_codes",
 ]
 
-pytestmark = pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer (../shared/eval/score.py) is not present")
+pytestmark = [pytest.mark.skipif(not SCORER.exists(), reason="the shared scorer (../shared/eval/score.py) is not present"),
+              pytest.mark.xdist_group("generated-corpus")]  # one test process builds the corpus once
 
 
 @pytest.fixture(scope="session")

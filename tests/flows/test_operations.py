@@ -23,6 +23,8 @@ from pipeline.research import comparable_rows
 from store.database import open_database
 from store.runs import list_runs
 
+# one test process runs them all, on the module's serial database
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("operations")]
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 # Text, Word and PDF orders and a one-page scan: every reader, and quick to ingest.

@@ -39,6 +39,7 @@ def flow_runs(api_url: str) -> list[dict]:
         return json.loads(answer.read())
 
 
+@pytest.mark.slow
 def test_the_first_run_starts_the_local_server_and_later_runs_reuse_it(user, tmp_path):
     home = tmp_path / "processed" / "prefect"
     home.mkdir(parents=True)
