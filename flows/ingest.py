@@ -29,8 +29,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from sqlalchemy.engine import make_url
 
-from models.errors import SetupError
 from flows.server import ensure_server
+from models.errors import SetupError
 from models.settings import ReadContext, load_settings
 from pipeline.ingest import FileOutcome, InputFile, discover, failure_reason, ingest_file, recorded_run
 
@@ -82,7 +82,11 @@ def _guarded(path: Path, ingest: Callable[[], FileOutcome]) -> FileOutcome:
     except SetupError:
         raise
     except Exception as exc:  # reported as this file's failure, never dropped
-        return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
+        return _crashed(path, exc)
+
+
+def _crashed(path: Path, exc: Exception) -> FileOutcome:
+    return FileOutcome(str(path), "failed", reason=f"{path}: {failure_reason(exc)}")
 
 
 @contextmanager
@@ -224,7 +228,7 @@ def _outcomes(future, files: list[InputFile]) -> list[FileOutcome]:
     except SetupError:
         raise
     except Exception as exc:  # reported as each file's failure, never dropped
-        return [FileOutcome(str(f.path), "failed", reason=f"{f.path}: {failure_reason(exc)}") for f in files]
+        return [_crashed(f.path, exc) for f in files]
 
 
 def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:

@@ -123,9 +123,10 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
                                source_key, on_outcome=advance)
 
 
-def _prefect_home(settings) -> Path:
-    """Where Prefect keeps its state and the local server its database: PREFECT_HOME, by
-    default beside the project's data rather than in a profile shared with other installs."""
+def _prefect_environment(settings) -> Path:
+    """Prefect's environment for this command; returns PREFECT_HOME, where Prefect keeps its
+    state and the local server its database: by default beside the project's data rather
+    than in a profile shared with other installs."""
     # Failures are reported here, one line per file; Prefect's own tracebacks are for the server UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
@@ -137,7 +138,7 @@ def _prefect_home(settings) -> Path:
 
 def _report_to_prefect(settings) -> None:
     """Point this run at PREFECT_API_URL, or else at the local server, started when none runs."""
-    home = _prefect_home(settings)
+    home = _prefect_environment(settings)
     if os.environ.get("PREFECT_API_URL"):
         return
     from flows.server import ensure_server
@@ -422,7 +423,7 @@ def server_start() -> None:
     """Start the local Prefect server (the first `orders ingest` does it too); its UI shows the runs."""
     from flows.server import ensure_server
 
-    running, started = ensure_server(_prefect_home(load_settings()))
+    running, started = ensure_server(_prefect_environment(load_settings()))
     out.print(f"{'started' if started else 'already running'}: {running.ui_url} (pid {running.pid})")
 
 
@@ -431,7 +432,7 @@ def server_stop() -> None:
     """Stop the local Prefect server; the next run starts it again."""
     from flows.server import stop_server
 
-    stopped = stop_server(_prefect_home(load_settings()))
+    stopped = stop_server(_prefect_environment(load_settings()))
     out.print(f"stopped the server at {stopped.ui_url}" if stopped else "no local Prefect server was running")
 
 
@@ -440,7 +441,7 @@ def server_status() -> None:
     """Whether the local Prefect server runs, and where; exit code 4 when it does not."""
     from flows.server import running_server
 
-    running = running_server(_prefect_home(load_settings()))
+    running = running_server(_prefect_environment(load_settings()))
     if os.environ.get("PREFECT_API_URL"):
         out.print(f"runs report to PREFECT_API_URL {os.environ['PREFECT_API_URL']}, not to the local server")
     if running is None:
