@@ -32,6 +32,7 @@ STATE_FILE = "orders-server.json"
 LOG_FILE = "orders-server.log"
 START_TIMEOUT_S = 240  # the first start creates Prefect's database: slow on a busy 2-core machine
 STOP_TIMEOUT_S = 15
+PREFERRED_PORT = 4200
 _POLL_S = 0.25
 
 
@@ -150,9 +151,16 @@ def _reaped(pid: int) -> bool:
 
 
 def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """Prefect's usual port when it is free, so that a bookmarked UI survives a restart;
+    else any free one."""
+    for port in (PREFERRED_PORT, 0):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:  # taken: by another server, another project's
+                continue
+            return probe.getsockname()[1]
+    raise PrefectUnavailableError("no free port on 127.0.0.1 for the local Prefect server")
 
 
 def _last_line(log: Path) -> str:
