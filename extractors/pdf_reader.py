@@ -195,8 +195,7 @@ def cells_text(page, boxes: list[tuple[float, float, float, float]],
     """The text inside each cell box, its own paragraphs on separate lines. A letter belongs
     to the cell its centre is in; the letters are dealt to the cells in one pass over the
     page's (cropping the page per cell would pass over all of them per cell)."""
-    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes], 2.0)
-    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes], 2.0)
+    xs, ys = _grid_edges(boxes, _CELL_TOLERANCE)
     owner = {(r, c): i for i, (row, col, row_span, col_span) in enumerate(grid)
              for r in range(row, row + row_span) for c in range(col, col + col_span)}
     letters: list[list[dict]] = [[] for _ in boxes]
@@ -209,18 +208,27 @@ def cells_text(page, boxes: list[tuple[float, float, float, float]],
             for chars, box in zip(letters, boxes)]
 
 
+_CELL_TOLERANCE = 2.0  # pt: cell edges closer than this are one grid line
+
+
 def cells_to_grid(boxes: list[tuple[float, float, float, float]],
-                  tolerance: float = 2.0) -> list[tuple[int, int, int, int]]:
+                  tolerance: float = _CELL_TOLERANCE) -> list[tuple[int, int, int, int]]:
     """(row, col, row_span, col_span) of each cell box, on the grid of all cell edges
     (edges closer than `tolerance` are one)."""
-    xs = _edges([b[0] for b in boxes] + [b[2] for b in boxes], tolerance)
-    ys = _edges([b[1] for b in boxes] + [b[3] for b in boxes], tolerance)
+    xs, ys = _grid_edges(boxes, tolerance)
     out = []
     for x0, top, x1, bottom in boxes:
         col, col_end = _index(xs, x0), _index(xs, x1)
         row, row_end = _index(ys, top), _index(ys, bottom)
         out.append((row, col, max(1, row_end - row), max(1, col_end - col)))
     return out
+
+
+def _grid_edges(boxes: list[tuple[float, float, float, float]],
+                tolerance: float) -> tuple[list[float], list[float]]:
+    """The x and the y of every grid line the cell boxes' edges make."""
+    return (_edges([b[0] for b in boxes] + [b[2] for b in boxes], tolerance),
+            _edges([b[1] for b in boxes] + [b[3] for b in boxes], tolerance))
 
 
 def _edges(values: list[float], tolerance: float) -> list[float]:

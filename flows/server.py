@@ -92,10 +92,11 @@ def _start(home: Path) -> LocalServer:
     server = LocalServer(f"http://127.0.0.1:{port}/api", process.pid)
     deadline = time.monotonic() + START_TIMEOUT_S
     while not _answers(server.api_url):
-        if process.poll() is not None or time.monotonic() > deadline:
+        ended = process.poll() is not None
+        if ended or time.monotonic() > deadline:
             _end_group(process.pid)
-            raise PrefectUnavailableError(f"the local Prefect server did not start within {START_TIMEOUT_S} s: "
-                                          f"{_last_line(log)} (its log: {log})")
+            what = "ended before it answered" if ended else f"did not answer within {START_TIMEOUT_S} s"
+            raise PrefectUnavailableError(f"the local Prefect server {what}: {_last_line(log)} (its log: {log})")
         time.sleep(_POLL_S)
     (home / STATE_FILE).write_text(json.dumps(asdict(server)))
     return server
