@@ -156,6 +156,8 @@ def _free_port() -> int:
     else any free one."""
     for port in (PREFERRED_PORT, 0):
         with socket.socket() as probe:
+            # as the server itself binds: a port whose last connections wait out TIME_WAIT is free
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:  # taken: by another server, another project's
