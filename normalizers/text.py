@@ -66,11 +66,13 @@ def join_wrapped(before: str, after: str, line_break: str = " ") -> str:
     with nothing after a hyphen, inside a word a narrow cell broke (over two lines or
     three: «республ» + «иканск» + «ий»), or inside a number's fraction («1670,92» + «2» is
     1670,922; a narrow cell breaks a number anywhere); else with `line_break` (a wrap
-    at a space eats it: «1 778» + «000» is 1 778 000)."""
+    at a space eats it: «1 778» + «000» is 1 778 000). A hyphen with a space before it
+    is a dash (тире), and the line break after it a space: «граждан -» + «потенциальных»."""
     # The rest of a number too wide for its cell: a few digits after a fraction or after
     # digits with no space groups (a space-grouped number wraps at a space).
     cut_number = re.search(r"\d[,.]\d*$|\d{5,}$", before) and re.match(r"\d{1,2}(?![\d\u00a0]|\s+\d)", after)
-    if before.endswith("-") or cut_number:
+    dash = re.search(r"\s-$", before)
+    if (before.endswith("-") and not dash) or cut_number:
         return before + after
     tail = re.match(r"[а-яё]*", after).group(0)
     heads = re.search(r"(?<![А-Яа-яЁё])(?:([А-Яа-яЁё]+) )?([А-Яа-яЁё]+)$", before)

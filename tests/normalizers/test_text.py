@@ -58,6 +58,8 @@ def test_is_known_word(word, known):
     ("1 778", "000", "1 778 000"),  # a wrap at a digit group's space
     ("областной", "бюджет", "областной бюджет"),
     ("по", "мощь", "по мощь"),  # both are words: no guess
+    ("граждан -", "потенциальных", "граждан - потенциальных"),  # a spaced dash ends the line, not a hyphen
+    ("25 000 -", "внебюджетные", "25 000 - внебюджетные"),
 ])
 def test_join_wrapped(before, after, joined):
     assert join_wrapped(before, after) == joined
