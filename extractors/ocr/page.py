@@ -23,6 +23,7 @@ from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import DPI, tesseract
 from extractors.ocr.cleanup import clean_ocr_text, regroup_number
+from extractors.ocr.digit_groups import spaced_digits
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
@@ -446,7 +447,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
-    words = tesseract.read_words(Image.fromarray(strip), psm=6, characters=characters)
+    words = [_with_digit_groups(w, strip) for w in tesseract.read_words(Image.fromarray(strip), psm=6,
+                                                                          characters=characters)]
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
@@ -454,6 +456,14 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
         readings.append((regroup_number(text),
                          _mean_confidence(inside)))
     return readings, words
+
+
+def _with_digit_groups(word: Word, image: np.ndarray) -> Word:
+    """A long number read as one run of digits, with the spaces between its digit groups
+    that its ink shows (`extractors.ocr.digit_groups`)."""
+    if not word.text.isdigit():
+        return word
+    return replace(word, text=spaced_digits(image[word.y0:word.y1, word.x0:word.x1], word.text))
 
 
 def _mean_confidence(words: list[Word]) -> float | None:
