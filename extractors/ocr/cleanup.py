@@ -4,9 +4,12 @@
   list's dash, and the backtick and the opening single quote anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
   the token is otherwise a number, so words keep their letters;
-- a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`);
+- a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`), or was read
+  as a capital (`2020-2021 Г.Г.` → `2020-2021 г.г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
-  twice: `1500 000`, `5 781841`) is grouped by thousands again.
+  twice: `1500 000`, `5 781841`) is grouped by thousands again;
+- a speck read in a digit group's space or after the number (`2.000 000`, `3 000 000.`)
+  is dropped (`mend_group_separators`).
 """
 from __future__ import annotations
 
@@ -33,6 +36,8 @@ _NOT_RUSSIAN_PRINT = str.maketrans("", "", "`‘")  # no Russian text prints the
 
 # «2016г», «2016-2017 гг»: the year abbreviation with the space before it or its dot lost.
 _YEAR_ABBREVIATION = re.compile(r"(?<!\d)(\d{4})\s?(гг?)\.?(?=[\s,;:)]|$)")
+# «2020-2021 Г.Г.»: the abbreviation is lower case; a blurred «г» is read as the capital.
+_YEAR_ABBREVIATION_CAPITAL = re.compile(r"(?<=\d{4} )(?:Г\.){1,2}(?=[\s,;:)]|$)|(?<=\d{4} )ГГ\.")
 
 
 def clean_ocr_text(text: str) -> str:
@@ -40,6 +45,7 @@ def clean_ocr_text(text: str) -> str:
     the year abbreviation after a year as it is always printed («2016 г.»)."""
     text = _STRAY_BEFORE_DASH.sub("", _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT)))
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
+    text = _YEAR_ABBREVIATION_CAPITAL.sub(lambda m: m.group(0).lower(), text)
     text = _YEAR_ABBREVIATION.sub(r"\1 \2.", text)
     text = re.sub(r"[ \t]+", " ", text).strip()
     return "0" if _LONE_ZERO.match(text) else text
@@ -59,3 +65,17 @@ def regroup_number(text: str) -> str:
     if not m or max(lengths) < 4 or lengths.count(4) > 1 or sum(lengths) < 5:
         return text
     return group_digits("".join(groups)) + (m.group(2) or "")
+
+
+# A cell of one number in digit groups, some spaces read as a speck («.», «:», «. »), maybe a speck after it.
+_SPECKLED_GROUPS = re.compile(r"([1-9]\d{0,2})((?:(?:\.\s|[.:]|\s)\d{3})+)[.,:]?")
+
+
+def mend_group_separators(text: str) -> str:
+    """`2.000 000` → `2 000 000`, `1 000.000` → `1 000 000`, `3 000 000.` → `3 000 000`: a cell's
+    number grouped by spaces, with a speck read in one of its spaces or after it. A number
+    grouped by dots alone («2.000.000») is left as printed; a decimal comma is never touched."""
+    m = _SPECKLED_GROUPS.fullmatch(text)
+    if not m or " " not in m.group(0):
+        return text
+    return " ".join([m.group(1), *re.findall(r"\d{3}", m.group(2))])

@@ -22,7 +22,7 @@ from PIL import Image
 from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import DPI, tesseract
-from extractors.ocr.cleanup import clean_ocr_text, regroup_number
+from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
 from extractors.ocr.digit_groups import spaced_digits
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
@@ -370,6 +370,7 @@ def _ink_box(page: np.ndarray) -> tuple[int, int, int, int] | None:
 _STRIP_GAP = 40
 
 
+UNSURE_MENDED = 0.8  # the confidence, under SURE_CONFIDENCE, of a number mended from a speckled reading
 SHORT = 12  # characters: codes, numbers and period headings, where one misread glyph changes the meaning
 
 
@@ -453,8 +454,11 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
         text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1]))
-        readings.append((regroup_number(text),
-                         _mean_confidence(inside)))
+        mended = mend_group_separators(text)
+        confidence = _mean_confidence(inside)
+        if mended != text:  # a speck among the digits: the number is likely right, but for a reviewer to confirm
+            confidence = min(confidence or 0, UNSURE_MENDED)
+        readings.append((regroup_number(mended), confidence))
     return readings, words
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr.cleanup import clean_ocr_text, regroup_number
+from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
 from extractors.ocr.page import read_page_image
 from extractors.ocr.scan import read_image, render_pdf_page
 from extractors.pdf_reader import read_pdf
@@ -95,6 +95,10 @@ def test_not_an_image(tmp_path):
     ("2016-2017 гг", "2016-2017 гг."),
     ("до 2020 г, далее", "до 2020 г., далее"),
     ("в 2016 году", "в 2016 году"),   # a word, not the abbreviation
+    ("2020-2021 Г.Г.", "2020-2021 г.г."),  # the abbreviation read as a capital
+    ("до 2020 Г.", "до 2020 г."),
+    ("2016-2017 ГГ.", "2016-2017 гг."),
+    ("2020 Год", "2020 Год"),  # a word
     ("0,5", "0,5"),
     ("Министерство образования", "Министерство образования"),
 ])
@@ -116,6 +120,24 @@ def test_ocr_cleanup(read, expected):
 ])
 def test_regroup_number(read, expected):
     assert regroup_number(read) == expected
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("2.000 000", "2 000 000"),  # a speck in a group's space
+    ("2:000 000", "2 000 000"),
+    ("1 000.000", "1 000 000"),
+    ("1. 000 000", "1 000 000"),
+    ("3 000 000.", "3 000 000"),  # a speck after the number
+    ("300 000,", "300 000"),
+    ("2.000.000", "2.000.000"),  # grouped by dots as printed
+    ("31.12.2019", "31.12.2019"),
+    ("1 000,000", "1 000,000"),  # a decimal comma
+    ("1 500 000,50", "1 500 000,50"),
+    ("600.", "600."),  # an item number, perhaps
+    ("2.000 000 руб.", "2.000 000 руб."),  # not a number alone
+])
+def test_mend_group_separators(read, expected):
+    assert mend_group_separators(read) == expected
 
 
 def test_prose_is_read_where_the_ink_is_and_placed_on_the_page():
