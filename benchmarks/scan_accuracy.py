@@ -8,6 +8,8 @@ Cells: every non-empty cell of the truth's tables (whitespace collapsed, hyphena
 undone) is looked for among the cells of the logical tables the product read; a cell
 counts as recovered when the same text is found. Numeric cells (amounts, values) are
 counted apart: those are the ones a wrong reading stores as a wrong number.
+The column-number row («1 2 3 … 9» under the header) is left out of the truth: a logical
+table drops it by design, on every input format, so no reading can recover it.
 """
 from __future__ import annotations
 
@@ -37,7 +39,9 @@ NUMERIC = re.compile(r"^[\d\s.,–-]+$")
 
 
 def truth_cells(truth: dict) -> Counter:
-    return Counter(clean(c) for t in truth["tables"] for row in t["rows"] for c in row if c.strip())
+    """The text of every non-empty cell of the truth's tables but their column-number rows."""
+    return Counter(clean(c) for t in truth["tables"] for r, row in enumerate(t["rows"]) if r != t.get("number_row")
+                   for c in row if c.strip())
 
 
 def read_cells(tables: list[LogicalTable]) -> Counter:
