@@ -1,7 +1,7 @@
 """Domain-aware clean-up of OCR'd text: what Tesseract gets wrong in these orders.
 
 - stray strokes and specks read as `|`, `.`, `,` or a quote standing alone, or before a
-  list's dash, and the backtick and the opening single quote anywhere (no Russian text prints them);
+  list's dash or a number (`„3.7.2`, `.0`), and the backtick and the opening single quote anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
   the token is otherwise a number, so words keep their letters;
 - a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`), or was read
@@ -21,6 +21,8 @@ from normalizers.money import group_digits
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
 _STRAY = re.compile(r"(?:(?<=\s)|^)[|.,:;'`_~‚„’‘“”°˚·\"]+(?=\s|$)")
 _STRAY_BEFORE_DASH = re.compile(r"^[‚„’‘`'°˚·]+(?=[-–—]\s)")
+# A speck read before a cell's number or code: no number starts with a point (Russian print writes «0,5»).
+_STRAY_BEFORE_NUMBER = re.compile(r"^[.,:;‚„’‘`'°˚·]+(?=\d)")
 _LOOKALIKES = str.maketrans(lexicon.DIGIT_LOOKALIKES)
 # A token of digits with look-alike letters among them («1О0», «50О 000»).
 _NUMBERISH = re.compile(rf"(?<![\wА-Яа-яЁё])(?=[\d{lexicon.DIGIT_LOOKALIKE_LETTERS}]*\d)"
@@ -43,7 +45,8 @@ _YEAR_ABBREVIATION_CAPITAL = re.compile(r"(?<=\d{4} )(?:Г\.){1,2}(?=[\s,;:)]|$)
 def clean_ocr_text(text: str) -> str:
     """Remove stray strokes, read look-alike letters inside numbers as digits, and print
     the year abbreviation after a year as it is always printed («2016 г.»)."""
-    text = _STRAY_BEFORE_DASH.sub("", _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT)))
+    text = _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT))
+    text = _STRAY_BEFORE_NUMBER.sub("", _STRAY_BEFORE_DASH.sub("", text))
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     text = _YEAR_ABBREVIATION_CAPITAL.sub(lambda m: m.group(0).lower(), text)
     text = _YEAR_ABBREVIATION.sub(r"\1 \2.", text)

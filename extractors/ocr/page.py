@@ -407,9 +407,31 @@ def _read_crops(todo: list[tuple[Cell, np.ndarray]]) -> list[Word]:
         for i, (text, confidence) in zip(smudged, digits):
             if text and not _smudged_number(text):  # as sure as the less sure: the readings disagree
                 readings[i] = text, min(confidence or 0, readings[i][1] or 0)
+    for i in [i for i, (text, _) in enumerate(readings) if _unread(text)]:
+        alone = _read_alone(todo[i][1])
+        readings[i] = alone if not _unread(alone[0]) else readings[i]
     for (cell, _), (text, confidence) in zip(todo, readings):
         cell.text, cell.confidence = text, confidence
     return words
+
+
+_SIGNS_ALONE = {"-", "–", "—", "%"}  # a cell may print these alone: no value, a unit
+
+
+def _unread(text: str) -> bool:
+    """Nothing read in an inked cell, or signs alone that no cell prints («-+», «.»)."""
+    return not any(ch.isalnum() for ch in text) and text.strip() not in _SIGNS_ALONE
+
+
+def _read_alone(crop: np.ndarray) -> tuple[str, float | None]:
+    """A crop that came out unread among the others, read on its own as one line: a lone
+    narrow digit («1», «7») is dropped from a strip as a speck, or read as signs. A lone upright stroke is «1»
+    (no cell prints «|»), as sure as `UNSURE_MENDED`."""
+    padded = cv2.copyMakeBorder(crop, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, cv2.BORDER_CONSTANT, value=255)
+    words = tesseract.read_words(Image.fromarray(padded), psm=7)
+    if [w.text for w in words] == ["|"]:
+        return "1", min(words[0].confidence / 100, UNSURE_MENDED)
+    return clean_ocr_text(" ".join(w.text for w in words)), _mean_confidence(words)
 
 
 def _better_reading(first: tuple[str, float | None], second: tuple[str, float | None]) -> tuple[str, float | None]:
@@ -426,15 +448,20 @@ def _better_reading(first: tuple[str, float | None], second: tuple[str, float | 
 
 DIGITS = "0123456789.,%-–"  # what a number cell prints
 # A number with a glyph or two read as something else: «$363», «5$», «м0», «100*».
-_SMUDGED = re.compile(r"^(?=(?:\D*\d){1,})[\d\s.,%$®©*`'\[\]{}|!§°()\-–мМSsбзЗlI]{1,16}$")
+_SMUDGED = re.compile(r"^(?=(?:\D*\d){1,})[\d\s.,%$®©*`'\"\[\]{}|!§°()\-–мМSsбзЗlI]{1,16}$")
+
+
+# A cell of one or two signs that no cell prints alone: a digit smudged by a speck («©» for 0).
+_LONE_SIGN = re.compile(r"[©®°\[\]{}|\"]{1,2}|[\[{]-")
 
 
 def _smudged_number(text: str) -> bool:
-    """Mostly digits, with a sign or a letter among them that no number prints."""
+    """Mostly digits, with a sign or a letter among them that no number prints; or a sign alone."""
     compact = re.sub(r"\s", "", text)
     digits = sum(ch.isdigit() for ch in compact)
     clean = re.fullmatch(r"[\d.,%\-–]+", compact)
-    return bool(compact) and not clean and 2 * digits >= len(compact) and bool(_SMUDGED.match(text))
+    mostly_digits = 2 * digits >= len(compact) and bool(_SMUDGED.match(text))
+    return bool(compact) and not clean and (mostly_digits or bool(_LONE_SIGN.fullmatch(compact)))
 
 
 def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple[list[tuple[str, float | None]],

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from extractors.ocr.page import read_page_image
-from models.layout import SURE_CONFIDENCE, Cell, Table
+from extractors.ocr.page import read_cells, read_page_image
+from models.layout import SURE_CONFIDENCE, BBox, Cell, Table
 from tests.generated.scans import (
     AMOUNT_COLUMNS,
     FONT_PATH,
@@ -29,6 +31,7 @@ from tests.generated.scans import (
     tilt,
 )
 
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PRODUCT_DPI = 300  # scanned PDFs are rendered at this resolution before they are read
 READ_EXACTLY = 0.9  # share of amounts that must be read digit for digit
 SEAL_RADIUS_MM = 20  # an office's round stamp is about 40 mm across
@@ -233,3 +236,18 @@ def test_dash_cells_are_read_as_dashes(seed):
     printed = {(r, k) for r, row in enumerate(truth.rows) for k, text in enumerate(row) if text == "-"}
     read = {(r, k) for r, row in enumerate(grid) for k, cell in enumerate(row) if cell and cell.text == "-"}
     assert read == printed
+
+
+
+# --- a lone digit in a cell --------------------------------------------------------------------
+
+@pytest.mark.parametrize("digit", ["1", "7"])
+def test_lone_digit_cut_from_an_office_scan_is_read(digit):
+    """Two cells of an office scan (150 dpi, blurred) each holding one narrow digit: read
+    in the strip of cells, one came out empty and the other as «-+»; each is read alone again."""
+    crop = np.array(Image.open(FIXTURES / f"scan-cell-lone-{digit}.png").convert("L"))
+    page = np.full((crop.shape[0] + 60, crop.shape[1] + 60), 255, np.uint8)
+    page[30:30 + crop.shape[0], 30:30 + crop.shape[1]] = crop
+    cell = Cell(text="", row=0, col=0, page=1, bbox=BBox(10, 10, page.shape[1] - 10, page.shape[0] - 10))
+    read_cells(page, [Table(cells=[cell], page=1)])
+    assert cell.text == digit
