@@ -507,7 +507,7 @@ MIN_INK_PIXELS = 40
 _STROKE = np.ones((3, 3), np.uint8)  # thinner than any letter's stroke at 300 dpi, thicker than scanner specks
 # Thin strokes a letter can be alone, a speck never is: a dash, and the bar of «I» or «1».
 _THIN_STROKES = (np.ones((1, 9), np.uint8), np.ones((9, 1), np.uint8))
-_NEIGHBOURHOOD = np.ones((9, 21), np.uint8)  # how far a dot or comma sits from its letters
+_NEIGHBOURHOOD = np.ones((9, 27), np.uint8)  # how far a dot or comma sits from its letters (a code's last dot after a «1»)
 _MARGIN = 6
 _BOLD = np.ones((2, 2), np.uint8)  # thickens a black stroke by a pixel
 _PAPER_WEIGHT = 0.55  # the threshold sits a little nearer the paper: thin strokes of a clean scan survive

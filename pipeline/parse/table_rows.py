@@ -794,8 +794,9 @@ def _garbled_number(text: str) -> bool:
 
 
 def _printed_value(text: str) -> str:
-    """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`; words keep their spaces
-    («не менее 85»)."""
+    """`27 000` → `27000`, `20,2` → `20.2`, `100 %` → `100%`, `600.` → `600` (a value cell
+    ends no sentence: a point after its number is a speck or a stray full stop); words keep
+    their spaces («не менее 85»)."""
     text = re.sub(r"(?<=\d)\s+(?=[\d%])", "", " ".join(text.split()))
-    return re.sub(r"(?<=\d),(?=\d)", ".", text)
+    return re.sub(r"(?<=\d)[.:]$", "", re.sub(r"(?<=\d),(?=\d)", ".", text))
 

@@ -142,6 +142,15 @@ def test_indicator_values_keep_their_words_and_a_yes_no_answer():
         ("70.5", ["не менее 85", "не более 60.5%"]), ("нет", ["да"]), ("1100", ["1200", "1300"])]
 
 
+def test_a_point_after_an_indicator_value_is_not_part_of_it():
+    """«600.», «4:» on a scan: a speck after the number (a value cell ends no sentence)."""
+    header = ["№", "Наименование показателя", "Единица измерения", "2024", "2025"]
+    t = table([["1", "Число семей", "единиц", "600.", "4:"], ["2", "Доля семей", "%", "20,5.", "не менее 7."]], header)
+    out = TableRecords()
+    read_indicator_table(t, read_columns(t), 1, out)
+    assert [[v.value for v in i.values] for i in out.indicators] == [["600", "4"], ["20.5", "не менее 7"]]
+
+
 def test_a_task_heading_that_prints_amounts_is_the_task_subtotal():
     found, out = facts([["", "Задача 1. Поддержка семей", "", "1,5", "0,5", "1,0"],
                         ["1.1", "Семинар", "Министерство", "1,5", "0,5", "1,0"]])
