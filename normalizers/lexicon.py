@@ -150,6 +150,12 @@ CODE_DIGIT_LOOKALIKES = DIGIT_LOOKALIKES | {"Б": "6", "S": "5", "s": "5", "В":
 # The letters of each, for character classes.
 DIGIT_LOOKALIKE_LETTERS = re.escape("".join(DIGIT_LOOKALIKES))
 CODE_DIGIT_LOOKALIKE_LETTERS = re.escape("".join(CODE_DIGIT_LOOKALIKES))
+# Lower-case letters Tesseract's Russian model reads for one another on a blurred low-resolution
+# scan (a stroke lost or joined): «краезой» for «краевой», «помошь» for «помощь», «детея» for «детей».
+OCR_LETTER_CONFUSIONS = ["вз", "йя", "им", "ин", "нм", "иц", "шщ", "гт", "сг", "её", "бо", "ао", "ос", "лп", "дл",
+                         "кх", "ьъ", "ув"]
+# One-letter prepositions and conjunctions that OCR runs into the next word («втом числе»).
+ONE_LETTER_WORDS = "вскоиуя"
 
 # --------------------------------------------------------------------------- organisations
 

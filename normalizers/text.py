@@ -30,6 +30,16 @@ def is_known_word(word: str) -> bool:
     return any(p.is_known for p in morph().parse(word.lower()))
 
 
+_PERSON_NAME = {"Surn", "Name", "Patr"}
+
+
+@lru_cache(maxsize=20000)
+def is_common_word(word: str) -> bool:
+    """True when the dictionary knows `word` as something other than a person's name only
+    («Муромцева» is a surname and no word; «краевой», «Мещовский» are words)."""
+    return any(p.is_known and not (_PERSON_NAME & p.tag.grammemes) for p in morph().parse(word.lower()))
+
+
 def _join_broken_word(m: re.Match) -> str:
     head, space, tail = m.groups()
     joined = head + tail

@@ -4,6 +4,8 @@
   list's dash or a number (`„3.7.2`, `.0`), and the backtick and the opening single quote anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
   the token is otherwise a number, so words keep their letters;
+- a word one misread letter away from exactly one word of the language («краезой» →
+  «краевой»), or run into a one-letter word before it («втом» → «в том»): `mend_misread_words`;
 - a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`), or was read
   as a capital (`2020-2021 Г.Г.` → `2020-2021 г.г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
@@ -17,6 +19,7 @@ import re
 
 from normalizers import lexicon
 from normalizers.money import group_digits
+from normalizers.text import is_common_word, is_known_word
 
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
 _STRAY = re.compile(r"(?:(?<=\s)|^)[|.,:;'`_~‚„’‘“”°˚·\"]+(?=\s|$)")
@@ -50,8 +53,37 @@ def clean_ocr_text(text: str) -> str:
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     text = _YEAR_ABBREVIATION_CAPITAL.sub(lambda m: m.group(0).lower(), text)
     text = _YEAR_ABBREVIATION.sub(r"\1 \2.", text)
-    text = re.sub(r"[ \t]+", " ", text).strip()
+    text = mend_misread_words(re.sub(r"[ \t]+", " ", text).strip())
     return "0" if _LONE_ZERO.match(text) else text
+
+
+# Each letter → the letters it is read for, both ways.
+_CONFUSED = {letter: {b if letter == a else a for a, b in lexicon.OCR_LETTER_CONFUSIONS if letter in (a, b)}
+             for pair in lexicon.OCR_LETTER_CONFUSIONS for letter in pair}
+# A whole word of four letters or more: not a part of a hyphenated compound («психолого-»), where
+# the parts are no words of their own, nor an abbreviation in capitals.
+_WORD = re.compile(r"(?<![-А-Яа-яЁё])[А-Яа-яЁё]{4,}(?![-А-Яа-яЁё])")
+_SHORTEST_MENDED = 5  # letters: a shorter word is one letter away from too many others
+
+
+def mend_misread_words(text: str) -> str:
+    """Each word the dictionary does not know, mended when exactly one word it knows is one
+    confused letter away (`lexicon.OCR_LETTER_CONFUSIONS`); a lower-case one split when it is
+    a one-letter word run into a known word. Names and abbreviations the dictionary lacks
+    have no such neighbour, and are left as read."""
+    return _WORD.sub(lambda m: _mended_word(m.group(0)), text)
+
+
+def _mended_word(word: str) -> str:
+    if word.isupper() or is_known_word(word):
+        return word
+    if word[0] in lexicon.ONE_LETTER_WORDS and is_common_word(word[1:]):
+        return f"{word[0]} {word[1:]}"
+    if len(word) < _SHORTEST_MENDED:
+        return word
+    near = {mended for i, letter in enumerate(word) for other in _CONFUSED.get(letter.lower(), ())
+            if is_common_word(mended := word[:i] + (other.upper() if letter.isupper() else other) + word[i + 1:])}
+    return near.pop() if len(near) == 1 else word
 
 
 # A whole cell of one number printed in digit groups, some of them uneven.

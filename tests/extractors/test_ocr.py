@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
+from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, mend_misread_words, regroup_number
 from extractors.ocr.page import read_page_image
 from extractors.ocr.scan import read_image, render_pdf_page
 from extractors.pdf_reader import read_pdf
@@ -141,6 +141,24 @@ def test_regroup_number(read, expected):
 ])
 def test_mend_group_separators(read, expected):
     assert mend_group_separators(read) == expected
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("300 000 краезой бюджет", "300 000 краевой бюджет"),  # в read as з
+    ("оказание социальной помошь", "оказание социальной помощь"),
+    ("для детея и родителея", "для детей и родителей"),
+    ("Вадача 4. Внедрение", "Задача 4. Внедрение"),
+    ("Министёрство труда", "Министерство труда"),
+    ("1 709 100, втом числе 165 500", "1 709 100, в том числе 165 500"),  # a one-letter word run in
+    ("сопрозождения семей в Мешовском районе", "сопровождения семей в Мещовском районе"),
+    ("психолого-педагогической", "психолого-педагогической"),  # a compound's parts are no words alone
+    ("с. Муромцево", "с. Муромцево"),  # a place the dictionary lacks; its neighbour is a surname only
+    ("ГБУ АО «Плесецкий ЦССУ»", "ГБУ АО «Плесецкий ЦССУ»"),  # capitals: an abbreviation
+    ("Иволгинский район", "Иволгинский район"),  # capitalised: never split
+    ("кабинет", "кабинет"),
+])
+def test_mend_misread_words(read, expected):
+    assert mend_misread_words(read) == expected
 
 
 def test_prose_is_read_where_the_ink_is_and_placed_on_the_page():
