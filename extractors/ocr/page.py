@@ -475,8 +475,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
-    words = [_with_digit_groups(w, strip) for w in tesseract.read_words(Image.fromarray(strip), psm=6,
-                                                                          characters=characters)]
+    words = _dashes_by_length([_with_digit_groups(w, strip)
+                               for w in tesseract.read_words(Image.fromarray(strip), psm=6, characters=characters)])
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
@@ -487,6 +487,26 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
             confidence = min(confidence or 0, UNSURE_MENDED)
         readings.append((regroup_number(mended), confidence))
     return readings, words
+
+
+# A dash's length against its line's word height: a hyphen is about 0.3 em long, «–» 0.5 em, «—» 1 em.
+EN_DASH, EM_DASH = 0.42, 0.8
+_DASHES = ("-", "–", "—")
+
+
+def _dashes_by_length(words: list[Word]) -> list[Word]:
+    """A spaced dash or hyphen, as its length says: the model reads «-», «–» and «—» for one
+    another, and print uses all three between words."""
+    heights: dict[tuple[int, int, int], list[int]] = {}
+    for word in words:
+        if len(word.text) > 1 and word.text.isalpha():
+            heights.setdefault(word.line, []).append(word.y1 - word.y0)
+    return [replace(w, text=_dash((w.x1 - w.x0) / float(np.median(heights[w.line]))))
+            if w.text in _DASHES and w.line in heights else w for w in words]
+
+
+def _dash(length: float) -> str:
+    return _DASHES[(length >= EN_DASH) + (length >= EM_DASH)]
 
 
 def _with_digit_groups(word: Word, image: np.ndarray) -> Word:

@@ -251,3 +251,22 @@ def test_lone_digit_cut_from_an_office_scan_is_read(digit):
     cell = Cell(text="", row=0, col=0, page=1, bbox=BBox(10, 10, page.shape[1] - 10, page.shape[0] - 10))
     read_cells(page, [Table(cells=[cell], page=1)])
     assert cell.text == digit
+
+
+# --- a dash or a hyphen between words ----------------------------------------------------------
+
+@pytest.mark.parametrize("font", ["LiberationSerif-Regular", "LiberationSans-Regular"])
+def test_a_spaced_dash_and_a_spaced_hyphen_are_told_apart(font):
+    """Print uses both «–» and a spaced «-» between words, and the model reads both as «-»:
+    on a 150-dpi scan they are told apart by their length."""
+    printed = ["участие во Всероссийской выставке «Вместе – ради детей!»",
+               "повышение информированности граждан - потенциальных получателей"]
+    face = ImageFont.truetype(f"/usr/share/fonts/truetype/liberation/{font}.ttf", round(12 * 150 / 72))
+    sheet = Image.new("L", (1200, 60 * len(printed)), 255)
+    for row, text in enumerate(printed):
+        ImageDraw.Draw(sheet).text((20, 60 * row + 15), text, fill=0, font=face)
+    page = np.array(blur_and_noise(sheet, random.Random(7)).resize((2400, 120 * len(printed)), Image.Resampling.BICUBIC))
+    cells = [Cell(text="", row=row, col=0, page=1, bbox=BBox(10, 120 * row + 5, 2390, 120 * row + 115))
+             for row in range(len(printed))]
+    read_cells(page, [Table(cells=cells, page=1)])
+    assert [("–" in c.text, " - " in c.text) for c in cells] == [(True, False), (False, True)], [c.text for c in cells]
