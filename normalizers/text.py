@@ -40,6 +40,13 @@ def is_common_word(word: str) -> bool:
     return any(p.is_known and not (_PERSON_NAME & p.tag.grammemes) for p in morph().parse(word.lower()))
 
 
+@lru_cache(maxsize=20000)
+def is_full_word(word: str) -> bool:
+    """True when the dictionary knows `word` and never as an abbreviation («детских», not «тыс», «г»)."""
+    parses = morph().parse(word.lower())
+    return any(p.is_known for p in parses) and not any("Abbr" in p.tag for p in parses)
+
+
 def _join_broken_word(m: re.Match) -> str:
     head, space, tail = m.groups()
     joined = head + tail

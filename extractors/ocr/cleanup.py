@@ -6,6 +6,8 @@
   the token is otherwise a number, so words keep their letters;
 - a word one misread letter away from exactly one word of the language («краезой» →
   «краевой»), or run into a one-letter word before it («втом» → «в том»): `mend_misread_words`;
+- a speck read as a full stop after a whole word, before a lower-case one («детских. домов»),
+  and a space read inside quotes («надежды »»);
 - a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`), or was read
   as a capital (`2020-2021 Г.Г.` → `2020-2021 г.г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
@@ -19,7 +21,7 @@ import re
 
 from normalizers import lexicon
 from normalizers.money import group_digits
-from normalizers.text import is_common_word, is_known_word
+from normalizers.text import is_common_word, is_full_word, is_known_word
 
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
 _STRAY = re.compile(r"(?:(?<=\s)|^)[|.,:;'`_~‚„’‘“”°˚·\"]+(?=\s|$)")
@@ -54,7 +56,14 @@ def clean_ocr_text(text: str) -> str:
     text = _YEAR_ABBREVIATION_CAPITAL.sub(lambda m: m.group(0).lower(), text)
     text = _YEAR_ABBREVIATION.sub(r"\1 \2.", text)
     text = mend_misread_words(re.sub(r"[ \t]+", " ", text).strip())
+    text = _POINT_BEFORE_LOWER_CASE.sub(lambda m: m.group(1) if is_full_word(m.group(1)) else m.group(0), text)
+    text = _SPACE_INSIDE_QUOTES.sub(lambda m: m.group(0).strip(), text)
     return "0" if _LONE_ZERO.match(text) else text
+
+
+# «детских. домов»: a sentence never goes on in lower case; an abbreviation («тыс. руб.») may.
+_POINT_BEFORE_LOWER_CASE = re.compile(r"(?<![А-Яа-яЁё])([А-Яа-яЁё]{2,})\.(?=\s[а-яё])")
+_SPACE_INSIDE_QUOTES = re.compile(r"«\s+|\s+»")
 
 
 # Each letter → the letters it is read for, both ways.
