@@ -102,13 +102,28 @@ _SPACED_NUMBER = re.compile(r"([1-9]\d{0,3}(?: \d{1,6})+)(,\d+)?")
 def regroup_number(text: str) -> str:
     """`1500 000` → `1 500 000`, `5 781841` → `5 781 841`: a number cell whose digit
     groups OCR ran together (a thin space lost) is grouped by thousands again. Two
-    four-digit groups are two years, and short groups may be two numbers: left as read."""
+    four-digit groups are two years, and short groups may be two numbers: left as read.
+    In a cell of text, an amount that lost its first space is grouped again
+    («1709 100, в том числе …» → «1 709 100, в том числе …»)."""
     m = _SPACED_NUMBER.fullmatch(text)
     groups = m.group(1).split() if m else []
     lengths = [len(g) for g in groups]
     if not m or max(lengths) < 4 or lengths.count(4) > 1 or sum(lengths) < 5:
-        return text
+        return _FIRST_GROUP_RUN_IN.sub(_regrouped_in_text, text)
     return group_digits("".join(groups)) + (m.group(2) or "")
+
+
+# An amount inside a cell's text whose first space OCR lost: four digits, then groups of three
+# («1709 100, в том числе 165 500 краевой бюджет»).
+_FIRST_GROUP_RUN_IN = re.compile(r"(?<![\d\w])([1-9]\d{3})((?: \d{3})+)(?![\d\w])")
+
+
+def _regrouped_in_text(m: re.Match) -> str:
+    """The amount grouped by thousands; a year and a number after it («2024 300 000») left as read."""
+    head, groups = m.group(1), m.group(2).split()
+    if 1900 <= int(head) <= 2099:
+        return m.group(0)
+    return group_digits(head + "".join(groups))
 
 
 # A cell of one number in digit groups, some spaces read as a speck («.», «:», «. »), maybe a speck after it.
