@@ -1,7 +1,8 @@
 """Domain-aware clean-up of OCR'd text: what Tesseract gets wrong in these orders.
 
 - stray strokes and specks read as `|`, `.`, `,` or a quote standing alone, or before a
-  list's dash or a number (`„3.7.2`, `.0`), and the backtick and the opening single quote anywhere (no Russian text prints them);
+  list's dash or a number (`„3.7.2`, `.0`), and the backtick and the opening single quote
+  anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
   the token is otherwise a number, so words keep their letters;
 - a word one misread letter away from exactly one word of the language («краезой» →
@@ -48,8 +49,9 @@ _YEAR_ABBREVIATION_CAPITAL = re.compile(r"(?<=\d{4} )(?:Г\.){1,2}(?=[\s,;:)]|$)
 
 
 def clean_ocr_text(text: str) -> str:
-    """Remove stray strokes, read look-alike letters inside numbers as digits, and print
-    the year abbreviation after a year as it is always printed («2016 г.»)."""
+    """Remove stray strokes and specks, read look-alike letters inside numbers as digits,
+    mend misread words, and print the year abbreviation after a year as it is always
+    printed («2016 г.»): the module's list, in order."""
     text = _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT))
     text = _STRAY_BEFORE_NUMBER.sub("", _STRAY_BEFORE_DASH.sub("", text))
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)

@@ -425,8 +425,8 @@ def _unread(text: str) -> bool:
 
 def _read_alone(crop: np.ndarray) -> tuple[str, float | None]:
     """A crop that came out unread among the others, read on its own as one line: a lone
-    narrow digit («1», «7») is dropped from a strip as a speck, or read as signs. A lone upright stroke is «1»
-    (no cell prints «|»), as sure as `UNSURE_MENDED`."""
+    narrow digit («1», «7») is dropped from a strip as a speck, or read as signs. A lone
+    upright stroke is «1» (no cell prints «|»), as sure as `UNSURE_MENDED`."""
     padded = cv2.copyMakeBorder(crop, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, cv2.BORDER_CONSTANT, value=255)
     words = tesseract.read_words(Image.fromarray(padded), psm=7)
     if [w.text for w in words] == ["|"]:
@@ -527,7 +527,8 @@ MIN_INK_PIXELS = 40
 _STROKE = np.ones((3, 3), np.uint8)  # thinner than any letter's stroke at 300 dpi, thicker than scanner specks
 # Thin strokes a letter can be alone, a speck never is: a dash, and the bar of «I» or «1».
 _THIN_STROKES = (np.ones((1, 9), np.uint8), np.ones((9, 1), np.uint8))
-_NEIGHBOURHOOD = np.ones((9, 27), np.uint8)  # how far a dot or comma sits from its letters (a code's last dot after a «1»)
+# How far a dot or comma sits from its letters: 13 px reaches a code's last dot after a narrow «1».
+_NEIGHBOURHOOD = np.ones((9, 27), np.uint8)
 _MARGIN = 6
 _BOLD = np.ones((2, 2), np.uint8)  # thickens a black stroke by a pixel
 _PAPER_WEIGHT = 0.55  # the threshold sits a little nearer the paper: thin strokes of a clean scan survive
