@@ -7,6 +7,8 @@
   the token is otherwise a number, so words keep their letters;
 - a word one misread letter away from exactly one word of the language («краезой» →
   «краевой»), or run into a one-letter word before it («втом» → «в том»): `mend_misread_words`;
+- a curly bracket read for a round one; a quarter's Roman numeral read as Cyrillic capitals
+  («Ш квартал» → «III квартал», `lexicon.OCR_ROMAN`);
 - a speck read as a full stop after a whole word, before a lower-case one («детских. домов»),
   and a space read inside quotes («надежды »»);
 - a year's abbreviation that lost its space or its dot (`2016г` → `2016 г.`), or was read
@@ -40,8 +42,13 @@ _LONE_ZERO = re.compile(r"^[оОoO0][.,]$|^[оОoO]$")
 
 
 _NOT_RUSSIAN_PRINT = str.maketrans("", "", "`‘")  # no Russian text prints these: specks read as marks
+# No Russian order prints curly brackets: a blurred round one is read as one («{по согласованию)»).
+_ROUND_BRACKETS = str.maketrans("{", "(")
+_CLOSING_BRACKET = re.compile(r"(?<=[А-Яа-яЁё»])}")  # after a word; «9.}» is a garbled code, mended by its numbering
 
 
+# «Ш квартал», «И полугодие»: a quarter's or half-year's Roman numeral read as Cyrillic capitals.
+_ROMAN_PART = re.compile(rf"(?<![\w])(ТУ|Ш|И|П|Н)(?=\s*-?\s*(?:{lexicon.QUARTER_WORD}|{lexicon.HALF_WORD}))")
 # «2016г», «2016-2017 гг»: the year abbreviation with the space before it or its dot lost.
 _YEAR_ABBREVIATION = re.compile(r"(?<!\d)(\d{4})\s?(гг?)\.?(?=[\s,;:)]|$)")
 # «2020-2021 Г.Г.»: the abbreviation is lower case; a blurred «г» is read as the capital.
@@ -52,7 +59,9 @@ def clean_ocr_text(text: str) -> str:
     """Remove stray strokes and specks, read look-alike letters inside numbers as digits,
     mend misread words, and print the year abbreviation after a year as it is always
     printed («2016 г.»): the module's list, in order."""
-    text = _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT))
+    text = _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT).translate(_ROUND_BRACKETS))
+    text = _CLOSING_BRACKET.sub(")", text)
+    text = _ROMAN_PART.sub(lambda m: m.group(1).translate(lexicon.OCR_ROMAN), text)
     text = _STRAY_BEFORE_NUMBER.sub("", _STRAY_BEFORE_DASH.sub("", text))
     text = _NUMBERISH.sub(lambda m: m.group(0).translate(_LOOKALIKES), text)
     text = _YEAR_ABBREVIATION_CAPITAL.sub(lambda m: m.group(0).lower(), text)
