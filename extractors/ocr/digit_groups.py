@@ -53,13 +53,20 @@ def ink_to_runs(image: np.ndarray) -> tuple[list[tuple[int, int]], int]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist())), height
 
 
-def _width(digit: str) -> float:
-    return _WIDTH.get(digit, _OTHER_WIDTH)
+def _width(digit: str, measured: dict[bool, float] | None = None) -> float:
+    """A digit's ink width in digit heights: as `measured_widths` found it, else the model's."""
+    return (measured or {}).get(digit == "1", _WIDTH.get(digit, _OTHER_WIDTH))
 
 
-def _bearing(digit: str, height: int, advance: float) -> float:
-    """White a digit of the model's width leaves on each side within its advance."""
-    return (advance - _width(digit)) * height / 2
+def _bearing(digit: str, height: int, advance: float, measured: dict[bool, float] | None = None) -> float:
+    """White a digit leaves on each side within its advance."""
+    return (advance - _width(digit, measured)) * height / 2
+
+
+def _pieces(digits: str, starts: list[int]) -> list[str]:
+    """The digits of each glyph run, from where each run after the first starts."""
+    bounds = [0, *starts, len(digits)]
+    return [digits[a:b] for a, b in zip(bounds, bounds[1:])]
 
 
 def _predicted_width(piece: str, height: int, advance: float) -> float:
@@ -96,8 +103,7 @@ def measured_advance(digits: str, runs: list[tuple[int, int]], starts: list[int]
     """The font's digit advance in digit heights: the median of what each run of several
     digits gives by its width, and each pair of neighbouring runs by the distance between
     their centres (a pair with a space between gives too much; they are the fewer)."""
-    bounds = [0, *starts, len(digits)]
-    pieces = [digits[a:b] for a, b in zip(bounds, bounds[1:])]
+    pieces = _pieces(digits, starts)
     estimates = [((x1 - x0) / height - (_width(p[0]) + _width(p[-1])) / 2) / (len(p) - 1)
                  for p, (x0, x1) in zip(pieces, runs) if len(p) > 1]
     centres = [(x0 + x1) / 2 for x0, x1 in runs]
@@ -114,7 +120,7 @@ def gaps_to_spaces(digits: str, runs: list[tuple[int, int]], starts: list[int], 
     widths = measured_widths(digits, runs, starts, height)
     spaces = set()
     for (_, left_end), (right_start, _), i in zip(runs, runs[1:], starts):
-        bearings = sum((advance - widths.get(d == "1", _width(d))) * height / 2 for d in digits[i - 1:i + 1])
+        bearings = _bearing(digits[i - 1], height, advance, widths) + _bearing(digits[i], height, advance, widths)
         if right_start - left_end - bearings >= _SPACE * height:
             if (len(digits) - i) % 3:
                 return None
@@ -125,9 +131,8 @@ def gaps_to_spaces(digits: str, runs: list[tuple[int, int]], starts: list[int], 
 def measured_widths(digits: str, runs: list[tuple[int, int]], starts: list[int], height: int) -> dict[bool, float]:
     """The ink width of «1» (key True) and of the other digits (False), in digit heights, from
     the runs that hold one digit: a sans-serif «1» has a foot or a wide flag, a serif one is narrow."""
-    bounds = [0, *starts, len(digits)]
     alone: dict[bool, list[float]] = {}
-    for (a, b), (x0, x1) in zip(zip(bounds, bounds[1:]), runs):
-        if b - a == 1:
-            alone.setdefault(digits[a] == "1", []).append((x1 - x0) / height)
+    for piece, (x0, x1) in zip(_pieces(digits, starts), runs):
+        if len(piece) == 1:
+            alone.setdefault(piece == "1", []).append((x1 - x0) / height)
     return {one: float(np.median(widths)) for one, widths in alone.items()}

@@ -28,6 +28,7 @@ from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
 from models.layout import SURE_CONFIDENCE, BBox, Cell, Page, Table
+from normalizers import lexicon
 
 LOW_CONFIDENCE = 45  # mean word confidence under which the page may be turned
 GRID_TOLERANCE_PX = 15  # cell edges closer than this are one grid line (the ruling line's own width)
@@ -415,23 +416,21 @@ def _read_crops(todo: list[tuple[Cell, np.ndarray]]) -> list[Word]:
     return words
 
 
-_SIGNS_ALONE = {"-", "–", "—", "%"}  # a cell may print these alone: no value, a unit
-
-
 def _unread(text: str) -> bool:
-    """Nothing read in an inked cell, or signs alone that no cell prints («-+», «.»)."""
-    return not any(ch.isalnum() for ch in text) and text.strip() not in _SIGNS_ALONE
+    """Nothing read in an inked cell, or signs alone that no cell prints («-+», «.»): not a
+    no-value mark (`lexicon.NO_VALUE`: «-», «–», «—») nor a unit («%»)."""
+    sign = text.strip()
+    return not sign or not (any(ch.isalnum() for ch in sign) or lexicon.NO_VALUE.match(sign) or sign == "%")
 
 
 def _read_alone(crop: np.ndarray) -> tuple[str, float | None]:
     """A crop that came out unread among the others, read on its own as one line: a lone
     narrow digit («1», «7») is dropped from a strip as a speck, or read as signs. A lone
     upright stroke is «1» (no cell prints «|»), as sure as `UNSURE_MENDED`."""
-    padded = cv2.copyMakeBorder(crop, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, _STRIP_GAP, cv2.BORDER_CONSTANT, value=255)
-    words = tesseract.read_words(Image.fromarray(padded), psm=7)
+    (reading,), words = _read_strip([crop], psm=7)
     if [w.text for w in words] == ["|"]:
         return "1", min(words[0].confidence / 100, UNSURE_MENDED)
-    return clean_ocr_text(" ".join(w.text for w in words)), _mean_confidence(words)
+    return reading
 
 
 def _better_reading(first: tuple[str, float | None], second: tuple[str, float | None]) -> tuple[str, float | None]:
@@ -464,10 +463,11 @@ def _smudged_number(text: str) -> bool:
     return bool(compact) and not clean and (mostly_digits or bool(_LONE_SIGN.fullmatch(compact)))
 
 
-def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple[list[tuple[str, float | None]],
-                                                                               list[Word]]:
+def _read_strip(crops: list[np.ndarray], characters: str | None = None,
+                psm: int = 6) -> tuple[list[tuple[str, float | None]], list[Word]]:
     """Each crop's text and mean confidence, read in one Tesseract call on the crops
-    stacked into a strip (only `characters`, when named); also every word read."""
+    stacked into a strip (only `characters`, when named; as one line with `psm` 7);
+    also every word read."""
     width = max(crop.shape[1] for crop in crops) + 2 * _STRIP_GAP
     strip = np.full((sum(crop.shape[0] + _STRIP_GAP for crop in crops) + _STRIP_GAP, width), 255, np.uint8)
     spans, y = [], _STRIP_GAP
@@ -476,7 +476,7 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None) -> tuple
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
     words = _dashes_by_length([_with_digit_groups(w, strip)
-                               for w in tesseract.read_words(Image.fromarray(strip), psm=6, characters=characters)])
+                               for w in tesseract.read_words(Image.fromarray(strip), psm=psm, characters=characters)])
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
