@@ -48,7 +48,7 @@ _CLOSING_BRACKET = re.compile(r"(?<=[А-Яа-яЁё»])}")  # after a word; «9.
 
 
 # «Ш квартал», «И полугодие»: a quarter's or half-year's Roman numeral read as Cyrillic capitals.
-_ROMAN_PART = re.compile(rf"(?<![\w])(ТУ|Ш|И|П|Н)(?=\s*-?\s*(?:{lexicon.QUARTER_WORD}|{lexicon.HALF_WORD}))")
+_ROMAN_PART = re.compile(rf"(?<![\w])(ТУ|Ш|И|П|Н|Г|І)(?=\s*-?\s*(?:{lexicon.QUARTER_WORD}|{lexicon.HALF_WORD}))")
 # «2016г», «2016-2017 гг»: the year abbreviation with the space before it or its dot lost.
 _YEAR_ABBREVIATION = re.compile(r"(?<!\d)(\d{4})\s?(гг?)\.?(?=[\s,;:)]|$)")
 # «2020-2021 Г.Г.»: the abbreviation is lower case; a blurred «г» is read as the capital.
