@@ -537,8 +537,8 @@ _PAPER_WEIGHT = 0.55  # the threshold sits a little nearer the paper: thin strok
 def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     """The inked part of a cell (inside its rulings) in black and white, or None for an empty cell.
 
-    Letters are what survives an opening by a small square or a short bar; a smaller mark is kept only
-    near them (a full stop, a decimal comma), so scanner specks neither widen the crop
+    Letters are what survives an opening by a small square or a short bar and is larger than a
+    speck; a smaller mark is kept only near them (a full stop, a decimal comma), so scanner specks neither widen the crop
     nor reach Tesseract. The threshold lies between the cell's paper and its ink:
     Otsu's threshold on a blurred low-resolution scan makes strokes too bold to read."""
     crop = _inside(gray, cell)
@@ -548,6 +548,7 @@ def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     letters = cv2.morphologyEx(ink, cv2.MORPH_OPEN, _STROKE)
     for stroke in _THIN_STROKES:
         letters |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, stroke)
+    letters = _without_specks(letters)
     if letters.sum() < MIN_INK_PIXELS:
         return None
     near = cv2.dilate(letters, _NEIGHBOURHOOD)
@@ -558,6 +559,25 @@ def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     return np.where((crop < paper * _PAPER_WEIGHT + dark * (1 - _PAPER_WEIGHT)) & (near > 0), 0, 255).astype(np.uint8)
 
 
+_SPECK = 5  # px: a speck of a 150-dpi scan, blurred and brought to 300 dpi, is at most this wide and tall
+
+
+def _without_specks(letters: np.ndarray) -> np.ndarray:
+    """The marks but specks alone in their neighbourhood: a lone speck bold enough to survive
+    the opening is read as «у» or «.», and widens the crop to the far side of the cell. A
+    faint letter broken into small pieces by the opening keeps them: they lie together."""
+    count, groups = cv2.connectedComponents(cv2.dilate(letters, _NEIGHBOURHOOD))
+    ys, xs = np.nonzero(letters)
+    group = groups[ys, xs]
+    low, high = np.full((count, 2), 1 << 30), np.full((count, 2), -1)
+    np.minimum.at(low, group, np.stack([ys, xs], axis=1))
+    np.maximum.at(high, group, np.stack([ys, xs], axis=1))
+    specks = np.flatnonzero(((high - low) < _SPECK).all(axis=1) & (high[:, 0] >= 0))
+    if not specks.size:
+        return letters
+    return np.where(np.isin(groups, specks), 0, letters).astype(letters.dtype)
+
+
 def _inside(gray: np.ndarray, cell: Cell) -> np.ndarray:
     """The part of the page inside a cell's rulings."""
     return gray[int(cell.bbox.y0) + 4:int(cell.bbox.y1) - 3, int(cell.bbox.x0) + 4:int(cell.bbox.x1) - 3]
@@ -565,16 +585,18 @@ def _inside(gray: np.ndarray, cell: Cell) -> np.ndarray:
 
 _DASH_WIDTH = (7, 60)  # px: the length of a dash at 300 dpi, from a short hyphen to an em dash
 _DASH_CONTRAST = 50  # grey levels between the paper and the darkest pixel of a faint dash
+_DASH_CORE = np.ones((1, 5), np.uint8)  # a dash's darkest pixels run on for this many; a speck's do not
+_DASH_SHAPE = 1.5  # width to height: a blurred dash of a 150-dpi scan measures 11 × 7 px at 300 dpi
 
 
 def _lone_dash(gray: np.ndarray, cell: Cell) -> bool:
     """A cell whose only mark is one short horizontal stroke: «-», no value. Its ink is
-    taken halfway between the cell's paper and its darkest pixel, since a blurred dash
-    is grey; specks beside it are far smaller."""
+    taken halfway between the cell's paper and the darkest stroke as wide as a dash (a
+    speck may be darker still), since a blurred dash is grey; specks beside it are at most half its size."""
     crop = _inside(gray, cell)
     if crop.size == 0:
         return False
-    paper, dark = np.percentile(crop, 90), int(crop.min())
+    paper, dark = np.percentile(crop, 90), int(cv2.dilate(crop, _DASH_CORE).min())
     if paper - dark < _DASH_CONTRAST:
         return False
     ink = _without_rulings((crop < (paper + dark) / 2).astype(np.uint8))
@@ -583,8 +605,8 @@ def _lone_dash(gray: np.ndarray, cell: Cell) -> bool:
     if not marks:
         return False
     area, width, height = marks[0]
-    alone = len(marks) == 1 or marks[1][0] * 3 <= area
-    return alone and _DASH_WIDTH[0] <= width <= _DASH_WIDTH[1] and width >= 1.6 * height and area >= 25
+    alone = len(marks) == 1 or marks[1][0] * 2 <= area  # a speck is at most half a dash
+    return alone and _DASH_WIDTH[0] <= width <= _DASH_WIDTH[1] and width >= _DASH_SHAPE * height and area >= 25
 
 
 _RULING_WIDTH = 12  # px: how far inside a cell's crop, and how thick, a ruling's remnant can be

@@ -253,6 +253,32 @@ def test_lone_digit_cut_from_an_office_scan_is_read(digit):
     assert cell.text == digit
 
 
+@pytest.mark.parametrize("fixture", ["scan-cell-faint-dash", "scan-cell-faint-dash-speck"])
+def test_faint_dash_cut_from_an_office_scan_is_read(fixture):
+    """Two cells of an office scan, cut at their grid boxes, each holding one faint dash
+    blurred to 11 × 7 px: it was too round for a dash, and in the second a speck darker
+    than the dash set the ink level so dark that little of the dash was left."""
+    page = np.array(Image.open(FIXTURES / f"{fixture}.png").convert("L"))
+    cell = Cell(text="", row=0, col=0, page=1, bbox=BBox(0, 0, page.shape[1], page.shape[0]))
+    read_cells(page, [Table(cells=[cell], page=1)])
+    assert cell.text == "-"
+
+
+def test_far_specks_cut_from_an_office_scan_are_not_read():
+    """Three cells of an office scan as wide as their table, cut at their grid boxes and read
+    together: specks far to the right of the words, bold enough to survive the opening,
+    were read as «у»."""
+    crops = [np.array(Image.open(FIXTURES / f"scan-cell-far-speck-{n}.png").convert("L")) for n in (1, 2, 3)]
+    page = np.full((sum(c.shape[0] for c in crops), max(c.shape[1] for c in crops)), 235, np.uint8)
+    cells, top = [], 0
+    for row, crop in enumerate(crops):
+        page[top:top + crop.shape[0], :crop.shape[1]] = crop
+        cells.append(Cell(text="", row=row, col=0, page=1, bbox=BBox(0, top, crop.shape[1], top + crop.shape[0])))
+        top += crop.shape[0]
+    read_cells(page, [Table(cells=cells, page=1)])
+    assert [c.text for c in cells] == ["Собственные средства Заявителя", "Грант Фонда", "Грант Фонда"]
+
+
 # --- a dash or a hyphen between words ----------------------------------------------------------
 
 @pytest.mark.parametrize("font", ["LiberationSerif-Regular", "LiberationSans-Regular"])
