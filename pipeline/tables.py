@@ -125,15 +125,24 @@ def cell_texts(row: list[Cell]) -> list[str]:
 def is_column_number_row(row: list[Cell]) -> bool:
     """`1 2 3 4 5 …`: the row that numbers the columns under a header. Numbers may skip
     (`1 2 3 6 7`, columns deleted from a template) or carry a letter (`2а`) or a dot, and OCR
-    may misread one number in five («З» or «к» for 3, «0» for 4)."""
-    values = [t for t in cell_texts(row) if t]
+    may misread one number in five («З» or «к» for 3, «0» for 4), or more where four or more
+    numbers each stand in their own column («1 2 $ 4 5 Г.» in columns 1–6)."""
+    texts = cell_texts(row)
+    values = [t for t in texts if t]
     if len(values) < 3 or not all(len(v) <= 3 for v in values):
         return False
     numbers = [int(m.group(1)) for v in values if (m := _COLUMN_NUMBER.match(v))]
     increasing = _longest_rise(numbers) >= len(values) - len(values) // 5 and numbers[:1] in ([1], [2])
     consecutive = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
     # a gap needs a longer row: «1 3 4» is as likely a code and two values
-    return increasing and (consecutive or len(values) >= 4)
+    return increasing and (consecutive or len(values) >= 4) or _numbers_name_columns(texts)
+
+
+def _numbers_name_columns(texts: list[str]) -> bool:
+    """Four or more numbers in the row, each its column's place plus one offset."""
+    offsets = {int(m.group(1)) - place for place, text in enumerate(texts) if (m := _COLUMN_NUMBER.match(text))}
+    count = sum(bool(_COLUMN_NUMBER.match(text)) for text in texts)
+    return count >= 4 and len(offsets) == 1
 
 
 _COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?\.?$")

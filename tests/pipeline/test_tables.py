@@ -115,6 +115,8 @@ def test_new_section_with_empty_number_cell_is_not_merged():
         (["1.1", "2", "3"], False),
         (["1", "2", "3", "0", "5."], True),  # a scan's «4» read as «0», a speck as a dot
         (["1", "2", "0", "0", "5"], False),  # two misread in five: a row of values
+        (["", "1", "2", "$", "4", "5", "Г.", ""], True),  # two misread, but four numbers name their columns
+        (["", "1", "2", "$", "Г.", ""], False),  # only two numbers left to go by
     ],
 )
 def test_is_column_number_row(texts, expected):
