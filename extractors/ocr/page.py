@@ -1,5 +1,5 @@
 """One scanned page → Page: `deskew (a page whose lines run down it turned first) → seals
-erased → ruling_lines → complete_rulings → lines_to_grids → read the prose with the tables
+erased → ruling_lines → close_breaks → complete_rulings → lines_to_grids → read the prose with the tables
 blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`,
 turned upright first when the words come out too few or too unsure.
 
@@ -90,7 +90,7 @@ def find_tables(gray: np.ndarray) -> Ruled:
     if seals:  # the ring's sides may pass for rulings: the rulings are found again without it
         gray = erase_seals(gray, seals, DPI, keep=_longer_than(rulings, 2.5 * max(s.radius for s in seals)))
         rulings, streaks = ruling_lines(gray)
-    completed, completions = complete_rulings(gray, rulings)
+    completed, completions = complete_rulings(gray, close_breaks(rulings))
     grids = lines_to_grids(completed)
     unread = [box for box in completions if not any(_overlap(grid.box, box) for grid in grids)]
     return Ruled(gray, grids, streaks, unread)
@@ -166,6 +166,57 @@ def _rotate(image: np.ndarray, angle: float, fill: int = 255) -> np.ndarray:
 
 def _binary(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+_BREAK = 40  # px at 300 dpi (3.4 mm): the longest break in a ruling that is closed
+_LINE = 200  # px: a ruling's piece at least this long is closed on (a letter's stroke or a seal's arc is shorter)
+_SLANT = 3  # px a straight line's box is wider than its stroke; a fold's slants wider
+
+
+def close_breaks(rulings: np.ndarray) -> np.ndarray:
+    """The rulings with each break up to `_BREAK` at the end of a line closed (a faded stretch,
+    or where a seal's ring crossed it): through the break, a cell's hole runs into its
+    neighbour's, and the two are read as one."""
+    height, width = rulings.shape
+    across = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
+    down = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    closed = rulings.copy()
+    _draw_on(down, across, closed)
+    _draw_on(across.T, down.T, closed.T)  # the transposed views write through to `closed`
+    return closed
+
+
+def _draw_on(lines: np.ndarray, crossing: np.ndarray, out: np.ndarray) -> None:
+    """Each long, straight vertical line of `lines` whose end meets no line of `crossing`
+    drawn on into `out` to the next ruling within `_BREAK`: a line across it, or the rest
+    of itself (half as long at least: a letter's stroke is shorter)."""
+    pieces, long = _straight_lines(lines)
+    rules = crossing | pieces
+    for x0, y0, x1, y1 in long:
+        ruled = rules[:, max(0, x0 - 3):x1 + 3].any(axis=1)
+        crossed = crossing[:, max(0, x0 - 3):x1 + 3].any(axis=1)
+        if not crossed[max(0, y0 - 3):y0 + _RULE_THICKNESS].any():
+            above = np.flatnonzero(ruled[max(0, y0 - _BREAK):y0])
+            if above.size:
+                out[max(0, y0 - _BREAK) + above[-1]:y0, x0:x1] = 255
+        if not crossed[max(0, y1 - _RULE_THICKNESS):y1 + 3].any():
+            below = np.flatnonzero(ruled[y1:y1 + _BREAK])
+            if below.size:
+                out[y1:y1 + below[0] + 1, x0:x1] = 255
+
+
+def _straight_lines(lines: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The vertical lines of a mask that run straight down (a fold slants) and are at least
+    half `_LINE` long, as a mask; and the boxes of those at least `_LINE` long."""
+    contours, _ = cv2.findContours(np.ascontiguousarray(lines), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    straight = []
+    for contour in contours:
+        x, y, width, length = cv2.boundingRect(contour)
+        if length >= _LINE // 2 and width - cv2.contourArea(contour) / length <= _SLANT:
+            straight.append((contour, (x, y, x + width, y + length)))
+    pieces = np.zeros(lines.shape, np.uint8)
+    cv2.drawContours(pieces, [contour for contour, _ in straight], -1, 255, thickness=cv2.FILLED)
+    return pieces, [box for _, box in straight if box[3] - box[1] >= _LINE]
 
 
 def lines_to_grids(rulings: np.ndarray) -> list[Grid]:

@@ -25,6 +25,7 @@ from tests.generated.scans import (
     MM_PER_INCH,
     ScanTruth,
     blur_and_noise,
+    break_ruling,
     draw_page,
     seal,
     streak,
@@ -119,6 +120,24 @@ def test_partly_ruled_table(rules, seed):
     table = scan(tilt(image, 1), truth.dpi, seed=seed)
     assert_shape(table, truth)
     assert [cell.text if cell else None for cell in table.grid()[0]] == HEADER
+    assert_amounts_read(amounts_at_their_places(table, truth), truth)
+
+
+# --- a broken ruling ----------------------------------------------------------------------------
+
+BREAK_SEED = 44
+
+
+@pytest.mark.parametrize("where", ["middle", "top"])
+def test_broken_ruling_keeps_cells_apart(where):
+    """A column ruling faded for 3 mm (35 px at 300 dpi) between two amounts, in the middle
+    of the row or where it meets the row's top line: the two cells stay two."""
+    image, truth = draw_page(seed=BREAK_SEED)
+    x0, y0, _, y1 = truth.boxes[2, AMOUNT_COLUMNS[1]]
+    gap = round(3 * truth.dpi / MM_PER_INCH)
+    top = (y0 + y1 - gap) // 2 if where == "middle" else y0
+    table = scan(break_ruling(image, x0 - 1, top, top + gap), truth.dpi, seed=BREAK_SEED)
+    assert_shape(table, truth)
     assert_amounts_read(amounts_at_their_places(table, truth), truth)
 
 

@@ -238,3 +238,11 @@ def streak(image: Image.Image, x: int, degrees: float, width: int = 2) -> Image.
     shift = math.tan(math.radians(degrees)) * out.height
     ImageDraw.Draw(out).line([(x, 0), (x + shift, out.height - 1)], fill=40, width=width)
     return out
+
+
+def break_ruling(image: Image.Image, x: int, top: int, bottom: int) -> Image.Image:
+    """A column ruling at `x` faded away from `top` to `bottom` (pixels), as a worn or
+    unevenly inked print scans: paper where the line was."""
+    out = image.convert("L").copy()
+    ImageDraw.Draw(out).rectangle([x - 4, top, x + 4, bottom], fill=255)
+    return out
