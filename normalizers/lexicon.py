@@ -156,6 +156,8 @@ OCR_LETTER_CONFUSIONS = ["вз", "йя", "им", "ин", "нм", "иц", "шщ",
                          "кх", "ьъ", "ув"]
 # One-letter prepositions and conjunctions that OCR runs into the next word («втом числе»).
 ONE_LETTER_WORDS = "вскоиуя"
+# Letters no word begins with, nor a list numbers its items with: alone, they are a speck misread.
+NEVER_ALONE_LETTERS = "ъыьЪЫЬ"
 
 # --------------------------------------------------------------------------- organisations
 

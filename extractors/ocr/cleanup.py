@@ -1,6 +1,7 @@
 """Domain-aware clean-up of OCR'd text: what Tesseract gets wrong in these orders.
 
-- stray strokes and specks read as `|`, `.`, `,` or a quote standing alone, or before a
+- stray strokes and specks read as `|`, `.`, `,`, a quote or a letter no word is (`ь`)
+  standing alone, or as one underscore stuck to a word, or before a
   list's dash or a number (`„3.7.2`, `.0`), and the backtick and the opening single quote
   anywhere (no Russian text prints them);
 - letters read for digits inside numbers (`О`→0, `З`→3, `б`→6, `l`→1): only where
@@ -42,6 +43,10 @@ _LONE_ZERO = re.compile(r"^[оОoO0][.,]$|^[оОoO]$")
 
 
 _NOT_RUSSIAN_PRINT = str.maketrans("", "", "`‘")  # no Russian text prints these: specks read as marks
+# A letter standing alone that no word is («семьям ь»), or one underscore stuck to a word
+# («внутриотраслевого_»): print uses underscores only in runs, for a blank to fill in.
+_SPECK_AS_LETTER = re.compile(rf"(?:(?<=\s)|^)[{lexicon.NEVER_ALONE_LETTERS}](?=\s|$)"
+                              r"|(?<=[А-Яа-яЁё])_(?![_\w])|(?<![_\w])_(?=[А-Яа-яЁё])")
 # No Russian order prints curly brackets: a blurred round one is read as one («{по согласованию)»).
 _ROUND_BRACKETS = str.maketrans("{", "(")
 _CLOSING_BRACKET = re.compile(r"(?<=[А-Яа-яЁё»])}")  # after a word; «9.}» is a garbled code, mended by its numbering
@@ -59,7 +64,7 @@ def clean_ocr_text(text: str) -> str:
     """Remove stray strokes and specks, read look-alike letters inside numbers as digits,
     mend misread words, and print the year abbreviation after a year as it is always
     printed («2016 г.»): the module's list, in order."""
-    text = _STRAY.sub("", text.translate(_NOT_RUSSIAN_PRINT).translate(_ROUND_BRACKETS))
+    text = _STRAY.sub("", _SPECK_AS_LETTER.sub("", text.translate(_NOT_RUSSIAN_PRINT).translate(_ROUND_BRACKETS)))
     text = _CLOSING_BRACKET.sub(")", text)
     text = _ROMAN_PART.sub(lambda m: m.group(1).translate(lexicon.OCR_ROMAN), text)
     text = _STRAY_BEFORE_NUMBER.sub("", _STRAY_BEFORE_DASH.sub("", text))
