@@ -53,7 +53,7 @@ _CLOSING_BRACKET = re.compile(r"(?<=[А-Яа-яЁё»])}")  # after a word; «9.
 
 
 # «Ш квартал», «И полугодие»: a quarter's or half-year's Roman numeral read as Cyrillic capitals.
-_ROMAN_PART = re.compile(rf"(?<![\w])(ТУ|Ш|И|П|Н|Г|І)(?=\s*-?\s*(?:{lexicon.QUARTER_WORD}|{lexicon.HALF_WORD}))")
+_ROMAN_PART = re.compile(rf"(?<![\w])(ТУ|ГУ|ІУ|Ш|И|П|Н|Г|І)(?=\s*-?\s*(?:{lexicon.QUARTER_WORD}|{lexicon.HALF_WORD}))")
 # «2016г», «2016-2017 гг»: the year abbreviation with the space before it or its dot lost.
 _YEAR_ABBREVIATION = re.compile(r"(?<!\d)(\d{4})\s?(гг?)\.?(?=[\s,;:)]|$)")
 # «2020-2021 Г.Г.»: the abbreviation is lower case; a blurred «г» is read as the capital.
@@ -123,15 +123,27 @@ def regroup_number(text: str) -> str:
     («1709 100, в том числе …» → «1 709 100, в том числе …»)."""
     m = _SPACED_NUMBER.fullmatch(text)
     groups = m.group(1).split() if m else []
-    lengths = [len(g) for g in groups]
-    if not m or max(lengths) < 4 or lengths.count(4) > 1 or sum(lengths) < 5:
+    if not m or not _one_space_lost([len(g) for g in groups]):
         return _FIRST_GROUP_RUN_IN.sub(_regrouped_in_text, text)
     return group_digits("".join(groups)) + (m.group(2) or "")
 
 
+def _one_space_lost(lengths: list[int]) -> bool:
+    """Digit groups that one lost space explains: the first group ran into the second
+    («1500 000»), or two later groups ran together («5 781841»). Anything else may be two
+    numbers side by side («3 048 7202 915 060», two cells whose ruling faded) or two
+    years («2016 2017»), and is left as read."""
+    first, rest = lengths[0], lengths[1:]
+    if not rest:
+        return False
+    if first == 4:
+        return all(n == 3 for n in rest)
+    return first <= 3 and sorted(rest)[-1] == 6 and all(n == 3 for n in sorted(rest)[:-1])
+
+
 # An amount inside a cell's text whose first space OCR lost: four digits, then groups of three
-# («1709 100, в том числе 165 500 краевой бюджет»).
-_FIRST_GROUP_RUN_IN = re.compile(r"(?<![\d\w])([1-9]\d{3})((?: \d{3})+)(?![\d\w])")
+# («1709 100, в том числе 165 500 краевой бюджет»); not right after another number's group.
+_FIRST_GROUP_RUN_IN = re.compile(r"(?<![\d\w])(?<!\d )([1-9]\d{3})((?: \d{3})+)(?![\d\w])")
 
 
 def _regrouped_in_text(m: re.Match) -> str:
