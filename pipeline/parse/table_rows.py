@@ -475,6 +475,9 @@ def cell_facts(rows: list[Row], cols: Columns, table_number: int, out: TableReco
                 _note_merged(seen[id(cell)], row, cell, out)
                 continue
             seen[id(cell)] = row
+            if spanned := [c for c in cols.of("amount") if c is not column and row.cells[c.index] is cell]:
+                _note_spanning(cell, row, place, spanned, out)
+                continue
             parts = _stacked_parts(row, column, cell) or _read_cell(cell, row, place, out)
             for part in parts:
                 out.funding.append(_fact(row, column, part, cell))
@@ -559,6 +562,15 @@ def _amount_place(row: Row, column: Column) -> IssuePlace:
     """The place of an issue about the amount a row prints in `column`."""
     return IssuePlace.of_amount(row.measure_code, _task_of(row), column.source, _year_of(row, column), column.period,
                                 column.basis)
+
+
+def _note_spanning(cell: Cell, row: Row, place: _Place, spanned: list[Column], out: TableRecords) -> None:
+    """An amount cell over several amount columns says for none of them what it is: on a
+    scan, most often two cells whose ruling faded, read as one number. Not stored."""
+    labels = ", ".join(f"«{c.label or c.index + 1}»" for c in [place.column, *spanned])
+    out.issues.append(ReviewIssue("unread_value", _amount_place(row, place.column),
+                                  f"{place}: «{clean(cell.text)}» spans the amount columns {labels}; which of them "
+                                  "it is for is not clear, and it is not stored", _provenance(cell)))
 
 
 def _note_merged(first: Row, row: Row, cell: Cell, out: TableRecords) -> None:
@@ -695,13 +707,14 @@ def report_unread_cells(rows: list[Row], cols: Columns, table_number: int, out: 
 
 
 def flag_unsure_cells(row: list[Cell], place: IssuePlace, issues: list[ReviewIssue]) -> None:
-    """One `ocr_suspect` issue for a row with cells OCR read unsurely, pointing at the least sure."""
-    unsure = [c for c in row if c.confidence is not None and c.confidence < SURE_CONFIDENCE and c.text.strip()]
+    """One `ocr_suspect` issue for a row with cells OCR read unsurely, pointing at the least
+    sure by its column (counted from 1 in the row as printed)."""
+    unsure = [(k, c) for k, c in enumerate(row)
+              if c.confidence is not None and c.confidence < SURE_CONFIDENCE and c.text.strip()]
     if unsure:
-        worst = min(unsure, key=lambda c: c.confidence)
-        issues.append(ReviewIssue("ocr_suspect", place,
-                                  f"«{clean(worst.text)[:80]}» read with confidence {worst.confidence:.2f}",
-                                  _provenance(worst)))
+        k, worst = min(unsure, key=lambda kc: kc[1].confidence)
+        issues.append(ReviewIssue("ocr_suspect", place, f"column {k + 1}: «{clean(worst.text)[:80]}» read with "
+                                  f"confidence {worst.confidence:.2f}", _provenance(worst)))
 
 
 def repair_codes(records: list, entity: str, issues: list[ReviewIssue]) -> None:

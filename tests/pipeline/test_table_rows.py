@@ -7,8 +7,16 @@ from decimal import Decimal
 import pytest
 
 from models.layout import Cell, LogicalTable
+from models.records import IssuePlace
 from pipeline.parse.columns import read_columns
-from pipeline.parse.table_rows import TableRecords, cell_facts, read_indicator_table, read_measure_table, row_dimensions
+from pipeline.parse.table_rows import (
+    TableRecords,
+    cell_facts,
+    flag_unsure_cells,
+    read_indicator_table,
+    read_measure_table,
+    row_dimensions,
+)
 
 HEADER = ["№", "Наименование мероприятия", "Исполнитель", "Всего, тыс. рублей", "2019 год", "2020 год"]
 
@@ -108,6 +116,29 @@ def test_cell_facts_reads_a_cell_merged_over_rows_once():
     cols = read_columns(t)
     cell_facts(row_dimensions(t, cols), cols, 1, out)
     assert {f.measure_code for f in out.funding} == {"2.2"} and len(out.funding) == 3
+
+
+def test_an_amount_cell_over_two_year_columns_is_an_issue_not_one_year_s_amount():
+    """Two amount cells whose ruling faded on a scan come out as one cell over both year
+    columns, read as one long number: it says for neither year what it is."""
+    body = [["2.1", "Обучение", "Центр", "5 963 780", "3 048 720 2 915 060", ""],
+            ["2.2", "Семинар", "Центр", "3,0", "1,0", "2,0"]]
+    t = table(body)
+    t.body[0][5] = t.body[0][4]  # one cell over «2019 год» and «2020 год»
+    out = TableRecords()
+    cols = read_columns(t)
+    cell_facts(row_dimensions(t, cols), cols, 1, out)
+    assert {(f.measure_code, f.year) for f in out.funding if f.measure_code == "2.1"} == {("2.1", None)}
+    (issue,) = out.issues
+    assert issue.kind == "unread_value" and "spans the amount columns" in issue.detail
+
+
+def test_an_unsure_cell_is_named_by_its_column():
+    """Two «-» in one row: the reviewer is told which of them OCR was unsure of."""
+    row = [Cell("1.2", 0, 0, confidence=0.95), Cell("-", 0, 1, confidence=0.9), Cell("-", 0, 2, confidence=0.61)]
+    issues = []
+    flag_unsure_cells(row, IssuePlace("measure", "1.2"), issues)
+    assert [i.detail for i in issues] == ["column 3: «-» read with confidence 0.61"]
 
 
 def test_two_columns_with_the_same_dimensions_are_issues_not_amounts_stored_twice():
