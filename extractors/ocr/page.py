@@ -1,6 +1,6 @@
 """One scanned page → Page: `deskew (a page whose lines run down it turned first) → seals
-erased → ruling_lines → close_breaks → complete_rulings → lines_to_grids → read the prose with the tables
-blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`,
+erased → ruling_lines → close_breaks → complete_rulings → lines_to_grids → read the prose
+with the tables blanked out → read every cell from its own crop, streaks erased → lines to paragraphs`,
 turned upright first when the words come out too few or too unsure.
 
 Tables are found from their ruling lines (OpenCV): each hole enclosed by the
@@ -588,9 +588,9 @@ _PAPER_WEIGHT = 0.55  # the threshold sits a little nearer the paper: thin strok
 def _ink(gray: np.ndarray, cell: Cell) -> np.ndarray | None:
     """The inked part of a cell (inside its rulings) in black and white, or None for an empty cell.
 
-    Letters are what survives an opening by a small square or a short bar and is larger than a
-    speck; a smaller mark is kept only near them (a full stop, a decimal comma), so scanner specks neither widen the crop
-    nor reach Tesseract. The threshold lies between the cell's paper and its ink:
+    Letters are what survives an opening by a small square or a short bar and is larger than
+    a speck; a smaller mark is kept only near them (a full stop, a decimal comma), so scanner
+    specks neither widen the crop nor reach Tesseract. The threshold lies between the cell's paper and its ink:
     Otsu's threshold on a blurred low-resolution scan makes strokes too bold to read."""
     crop = _inside(gray, cell)
     if crop.size == 0:
@@ -643,7 +643,8 @@ _DASH_SHAPE = 1.5  # width to height: a blurred dash of a 150-dpi scan measures 
 def _lone_dash(gray: np.ndarray, cell: Cell) -> bool:
     """A cell whose only mark is one short horizontal stroke: «-», no value. Its ink is
     taken halfway between the cell's paper and the darkest stroke as wide as a dash (a
-    speck may be darker still), since a blurred dash is grey; specks beside it are at most half its size."""
+    speck may be darker still), since a blurred dash is grey; specks beside it are at most
+    half its size."""
     crop = _inside(gray, cell)
     if crop.size == 0:
         return False
