@@ -379,7 +379,25 @@ def _signature_pieces(paragraph: str) -> list[str]:
     """A signature set out on one line («Министр<tab>О.В. Кравцова», «Глава города    И.П.
     Сидоров») as its position and name; any other paragraph as it is."""
     pieces = [p.strip() for p in re.split(r"\t|\s{3,}", paragraph.strip()) if p.strip()]
-    return pieces if len(pieces) > 1 and lexicon.PERSON.match(pieces[-1]) else [paragraph]
+    if len(pieces) > 1 and lexicon.PERSON.match(pieces[-1]):
+        return pieces
+    return _position_then_name(paragraph) or [paragraph]
+
+
+_SIGNATURE_POSITION_WORDS = 8  # «Первый заместитель министра социальной защиты населения края»
+
+
+def _position_then_name(paragraph: str) -> list[str]:
+    """«Министр А.В. Ремизова» as one line of single spaces (OCR and PDF text join the two
+    columns of a signature so): its position and its name. A line that goes on past the
+    position («Руководитель рабочей группы – И.И. Иванов») is no signature."""
+    words = paragraph.split()
+    for size in (1, 2, 3):  # «А.В.Ремизова», «А.В. Ремизова», «А. В. Ремизова»
+        head, name = " ".join(words[:-size]), " ".join(words[-size:])
+        if head and len(words) - size <= _SIGNATURE_POSITION_WORDS and _POSITION.match(head) \
+                and lexicon.PERSON.match(name) and not re.search(r"[\d–—:;,-]", head):
+            return [head, name]
+    return []
 
 
 _FUNDING_SENTENCE = re.compile(r"объ[её]м\w*\s+финансир", re.I)

@@ -1,7 +1,6 @@
 """The order's header read from its opening paragraphs, however a reader grouped its lines."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -76,11 +75,20 @@ def test_the_enacting_formula_names_the_issuer_a_bare_heading_does_not():
                                                                     ["Администрация города Сургута"])
 
 
-@pytest.mark.parametrize("line", ["Министр\tО.В. Кравцова", "Глава города        И.П. Сидоров"])
-def test_a_signature_on_one_line(line):
-    position, name = re.split(r"\t|\s{3,}", line)
-    assert [(s.name, s.position) for s in parse_signatories(["1. Контроль оставляю за собой.", line])] == [
-        (name, position)]
+@pytest.mark.parametrize(("line", "signatory"), [
+    ("Министр\tО.В. Кравцова", ("О.В. Кравцова", "Министр")),
+    ("Глава города        И.П. Сидоров", ("И.П. Сидоров", "Глава города")),
+    ("Министр А.В. Ремизова", ("А.В. Ремизова", "Министр")),  # one space, as OCR joins the two columns
+    ("Первый заместитель министра Ремизова А.В.", ("Ремизова А.В.", "Первый заместитель министра")),
+])
+def test_a_signature_on_one_line(line, signatory):
+    assert [(s.name, s.position) for s in parse_signatories(["1. Контроль оставляю за собой.", line])] == [signatory]
+
+
+@pytest.mark.parametrize("line", ["Руководитель рабочей группы – И.И. Иванов",
+                                  "Директор центра назначен приказом от 12.03.2024 № 5 И.И. Иванов"])
+def test_a_line_naming_a_person_in_the_text_is_no_signature(line):
+    assert parse_signatories(["1. Утвердить состав рабочей группы.", line]) == []
 
 
 @pytest.mark.parametrize(("sentence", "groups"), [
