@@ -140,9 +140,8 @@ def is_column_number_row(row: list[Cell]) -> bool:
 
 def _numbers_name_columns(texts: list[str]) -> bool:
     """Four or more numbers in the row, each its column's place plus one offset."""
-    offsets = {int(m.group(1)) - place for place, text in enumerate(texts) if (m := _COLUMN_NUMBER.match(text))}
-    count = sum(bool(_COLUMN_NUMBER.match(text)) for text in texts)
-    return count >= 4 and len(offsets) == 1
+    numbers = [(place, int(m.group(1))) for place, text in enumerate(texts) if (m := _COLUMN_NUMBER.match(text))]
+    return len(numbers) >= 4 and len({number - place for place, number in numbers}) == 1
 
 
 _COLUMN_NUMBER = re.compile(r"^(\d{1,2})[а-я]?\.?$")

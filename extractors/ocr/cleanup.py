@@ -133,12 +133,8 @@ def _one_space_lost(lengths: list[int]) -> bool:
     («1500 000»), or two later groups ran together («5 781841»). Anything else may be two
     numbers side by side («3 048 7202 915 060», two cells whose ruling faded) or two
     years («2016 2017»), and is left as read."""
-    first, rest = lengths[0], lengths[1:]
-    if not rest:
-        return False
-    if first == 4:
-        return all(n == 3 for n in rest)
-    return first <= 3 and sorted(rest)[-1] == 6 and all(n == 3 for n in sorted(rest)[:-1])
+    first, rest = lengths[0], sorted(lengths[1:])  # `_SPACED_NUMBER`: a first group of 1–4 digits, then more
+    return rest == [3] * len(rest) if first == 4 else rest == [3] * (len(rest) - 1) + [6]
 
 
 # An amount inside a cell's text whose first space OCR lost: four digits, then groups of three

@@ -177,9 +177,7 @@ def close_breaks(rulings: np.ndarray) -> np.ndarray:
     """The rulings with each break up to `_BREAK` at the end of a line closed (a faded stretch,
     or where a seal's ring crossed it): through the break, a cell's hole runs into its
     neighbour's, and the two are read as one."""
-    height, width = rulings.shape
-    across = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
-    down = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    across, down = _ruling_runs(rulings)
     closed = rulings.copy()
     _draw_on(down, across, closed)
     _draw_on(across.T, down.T, closed.T)  # the transposed views write through to `closed`
@@ -250,9 +248,8 @@ def complete_rulings(gray: np.ndarray, rulings: np.ndarray) -> tuple[np.ndarray,
     """The rulings with the vertical lines a table ruled across only, or without its outer
     frame, lacks drawn in from how its text lines up (`extractors.alignment`); and the box
     of each table so completed."""
-    height, width = rulings.shape
-    across = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
-    down = cv2.morphologyEx(rulings, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    height, _ = rulings.shape
+    across, down = _ruling_runs(rulings)
     pieces = [alignment.Box(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2) for x0, y0, x1, y1 in _components(across)
               if y1 - y0 <= _RULE_THICKNESS]  # a blurred word's letters run together too, a text line high
     ruled = [_cells_box(grid) for grid in lines_to_grids(rulings)]  # a rule may run on past the cells
@@ -297,8 +294,22 @@ def _longer_than(mask: np.ndarray, length: float) -> np.ndarray:
     """The straight runs of a mask of lines longer than `length` (rulings that run past a seal;
     a seal's ring is straight for a short stretch only)."""
     size = max(1, int(length))
-    across = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (size, 1)))
-    return across | cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, size)))
+    across, down = _runs(mask, size, size)
+    return across | down
+
+
+def _ruling_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The runs of a mask as long as a ruling at least: a 40th of the page's width across, an
+    80th of its height down (a letter's strokes are shorter)."""
+    height, width = mask.shape
+    return _runs(mask, width // 40, height // 80)
+
+
+def _runs(mask: np.ndarray, across: int, down: int) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of a mask that run straight on for at least `across` px from left to right,
+    and those that run on for at least `down` px from top to bottom."""
+    return (cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1))),
+            cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, down))))
 
 
 def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -325,10 +336,7 @@ def _ink_words(gray: np.ndarray, rules: np.ndarray, box: tuple[int, int, int, in
 def ruling_lines(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Masks of the page's horizontal and vertical ruling lines (without the scanner's
     streaks and the sheet's folds), and of the streaks."""
-    binary = _binary(gray)
-    height, width = gray.shape
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (width // 40, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, height // 80)))
+    horizontal, vertical = _ruling_runs(_binary(gray))
     columns = _drop_streaks(vertical, vertical=True)
     # a fold runs along a text line, and erasing it would erase the line; a streak crosses a few letters
     return _drop_streaks(horizontal, vertical=False) | columns, vertical & ~columns
