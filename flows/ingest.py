@@ -32,7 +32,8 @@ from sqlalchemy.engine import make_url
 from flows.server import ensure_server
 from models.errors import SetupError
 from models.settings import ReadContext, load_settings
-from pipeline.ingest import FileOutcome, InputFile, discover, failure_reason, ingest_file, recorded_run
+from models.run import FileOutcome
+from pipeline.ingest import InputFile, discover, failure_reason, ingest_file, recorded_run
 
 # The pipeline's own log lines («file: stage done in …») go to the flow run's log on
 # the Prefect server too, beside Prefect's.

@@ -23,10 +23,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from urllib.error import HTTPError
+from urllib.request import urlopen
 
 from models.errors import PrefectUnavailableError
 from pipeline.lifetime import MARK
-from pipeline.preflight import check_prefect_api
 
 STATE_FILE = "orders-server.json"
 LOG_FILE = "orders-server.log"
@@ -34,6 +35,7 @@ START_TIMEOUT_S = 240  # the first start creates Prefect's database: slow on a b
 STOP_TIMEOUT_S = 15
 PREFERRED_PORT = 4200
 _POLL_S = 0.25
+CONNECT_TIMEOUT_S = 3  # for the health check
 
 
 @dataclass(frozen=True)
@@ -55,13 +57,13 @@ def running_server(home: Path) -> LocalServer | None:
         server = LocalServer(**json.loads((home / STATE_FILE).read_text()))
     except (OSError, ValueError, TypeError):  # none recorded, or a record from another version
         return None
-    return server if _alive(server.pid) and _answers(server.api_url) else None
+    return server if alive(server.pid) and _answers(server.api_url) else None
 
 
 def ensure_server(home: Path, on_start: Callable[[], None] = lambda: None) -> tuple[LocalServer, bool]:
     """The running server of this PREFECT_HOME, started when none answers (`on_start` is
     called first: the start takes seconds); and whether this call started it."""
-    with _locked(home):
+    with locked(home):
         server = running_server(home)
         if server is not None:
             return server, False
@@ -71,12 +73,12 @@ def ensure_server(home: Path, on_start: Callable[[], None] = lambda: None) -> tu
 
 def stop_server(home: Path) -> LocalServer | None:
     """Stop the server of this PREFECT_HOME; the one stopped, or None when none ran."""
-    with _locked(home):
+    with locked(home):
         server = running_server(home)
         (home / STATE_FILE).unlink(missing_ok=True)
         if server is None:
             return None
-        _end_group(server.pid)
+        end_group(server.pid)
         return server
 
 
@@ -94,20 +96,45 @@ def _start(home: Path) -> LocalServer:
     while not _answers(server.api_url):
         ended = process.poll() is not None
         if ended or time.monotonic() > deadline:
-            _end_group(process.pid)
+            end_group(process.pid)
             what = "ended before it answered" if ended else f"did not answer within {START_TIMEOUT_S} s"
-            raise PrefectUnavailableError(f"the local Prefect server {what}: {_last_line(log)} (its log: {log})")
+            raise PrefectUnavailableError(f"the local Prefect server {what}: {last_line(log)} (its log: {log})")
         time.sleep(_POLL_S)
     (home / STATE_FILE).write_text(json.dumps(asdict(server)))
     return server
 
 
 @contextmanager
-def _locked(home: Path) -> Iterator[None]:
-    home.mkdir(parents=True, exist_ok=True)
-    with open(home / "orders-server.lock", "w") as lock:
+def locked(home: Path, name: str = "orders-server.lock") -> Iterator[None]:
+    """Hold the lock file `name` of this PREFECT_HOME: one command at a time starts or stops."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        lock = open(home / name, "w")
+    except OSError as exc:
+        raise PrefectUnavailableError(f"cannot write the Prefect home {home} ({exc.strerror}); "
+                                      "set PREFECT_HOME to a folder you may write") from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
+
+
+def check_prefect_api(api_url: str | None) -> None:
+    """A configured Prefect server answers its health check (GET …/health → true)."""
+    if not api_url:
+        return
+    try:
+        with urlopen(f"{api_url.rstrip('/')}/health", timeout=CONNECT_TIMEOUT_S) as answer:
+            healthy = answer.read(16).strip() == b"true"
+    except HTTPError as exc:
+        healthy = False
+        answered = f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:  # refused, timed out, not a URL
+        reason = getattr(exc, "reason", None) or exc
+        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} does not answer ({reason})") from None
+    else:
+        answered = "no health check"
+    if not healthy:
+        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} answers, but not as a Prefect server ({answered})")
 
 
 def _answers(api_url: str) -> bool:
@@ -118,7 +145,8 @@ def _answers(api_url: str) -> bool:
     return True
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether the process lives and is this user's."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -128,7 +156,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _end_group(pid: int) -> None:
+def end_group(pid: int) -> None:
     """SIGTERM to the server's process group, SIGKILL when it has not ended in time."""
     for sig, wait_s in ((signal.SIGTERM, STOP_TIMEOUT_S), (signal.SIGKILL, 5)):
         try:
@@ -147,7 +175,7 @@ def _reaped(pid: int) -> bool:
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:  # started by another command: only look
-        return not _alive(pid)
+        return not alive(pid)
     return done == pid
 
 
@@ -166,6 +194,7 @@ def _free_port() -> int:
     raise PrefectUnavailableError("no free port on 127.0.0.1 for the local Prefect server")
 
 
-def _last_line(log: Path) -> str:
+def last_line(log: Path) -> str:
+    """The last line a process wrote to its log, to quote in an error."""
     lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
     return lines[-1].strip() if lines else "it printed nothing"

@@ -131,6 +131,13 @@ class PrefectUnavailableError(SetupError):
     remedy = "start the server (prefect server start) or unset PREFECT_API_URL to run with a local one"
 
 
+class IngestServiceError(SetupError):
+    """The warm ingest process could not start, or ended during a run."""
+
+    remedy = ("its log is named above; `orders server stop` ends it and the next command starts it anew, "
+              "and ORDERS_WARM_INGEST=false runs each ingest in its own command")
+
+
 class CorrectionError(OrdersError):
     """A reviewer's correction cannot be applied: its target or its value is wrong.
     Nothing is stored; the review page shows the message beside the form."""

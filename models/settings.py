@@ -18,6 +18,9 @@ class Settings(BaseSettings):
     processed_dir: Path = Path("data/processed")
     max_file_mb: int = 200  # larger inputs are refused before reading
     ocr_workers: int = 0  # processes reading scanned pages at once; 0: one per core
+    # `orders ingest` hands its run to the warm ingest process beside the local Prefect
+    # server (flows.service) instead of paying imports and model loading itself
+    warm_ingest: bool = True
     secret_key: str | None = None  # signs review-page sessions; default: a key kept in processed_dir
     session_minutes: int = 480  # a review-page sign-in lasts this long
     session_cookie_secure: bool = False  # send the session cookie over HTTPS only; on when served behind TLS

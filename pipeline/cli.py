@@ -10,6 +10,7 @@ import itertools
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from models.errors import ExitCode, OrdersError, UsageError
+from models.run import IngestRequest, stage_line
 from models.settings import load_settings
 
 app = typer.Typer(add_completion=False, help="Russian regional orders → one consolidated SQL database.")
@@ -71,9 +73,6 @@ def ingest(
 
 def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: str | None, verbose: bool,
             source_key: str | None, db: str | None) -> None:
-    from pipeline.ingest import already_stored, discover
-    from pipeline.preflight import check_before_run
-
     if verbose:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -82,33 +81,38 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
         pipeline_log.setLevel(logging.INFO)
         pipeline_log.propagate = False  # once, not again through Prefect's console handler
 
+    from pipeline.preflight import check_before_run
+
     settings = load_settings(database_url=db)
-    paths = paths or [settings.raw_dir]
     check_before_run(_sessions(db), settings.database_url, settings.processed_dir)  # before Prefect starts
-    files, failures = discover(paths, source_key)
-    stored = None if force else already_stored(files, settings.database_url)
-    if stored is not None:  # nothing to extract: record the run without starting Prefect
-        outcomes = failures + stored
-        _record_quiet_run(settings.database_url, [str(p) for p in paths], outcomes)
-    else:
-        outcomes = _run_flow(paths, settings, force, workers, dask_address, source_key, total=len(files),
-                             stages_elsewhere=verbose and (bool(dask_address) or workers > 1))
+    request = IngestRequest([str(p) for p in paths or [settings.raw_dir]], settings.database_url, force, source_key,
+                            workers, dask_address)
+    home = _prefect_environment(settings)
+    warm = settings.warm_ingest and not os.environ.get("PREFECT_API_URL") and not dask_address and workers <= 1
+    with _progress(stages_elsewhere=verbose and (warm or bool(dask_address) or workers > 1)) as (on_files, advance):
+        if warm:
+            from flows.service import ingest_in_service
+
+            outcomes = ingest_in_service(home, _report_to_prefect(settings), request, on_files, advance,
+                                         on_start=lambda: console.print("starting the warm ingest process "
+                                                                        "(once: later commands reuse it) …"))
+        else:
+            from flows.command import ingest_command
+
+            outcomes = ingest_command(request, on_files, advance, before_flow=lambda: _report_to_prefect(settings))
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(ExitCode.input_failed)
 
 
-def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_address: str | None,
-              source_key: str | None, total: int, stages_elsewhere: bool = False):
-    """The batch flow with a progress bar; with `stages_elsewhere` (verbose, the files read in
-    Dask workers whose log lines stay there) each file's stages are printed as it ends."""
-    _report_to_prefect(settings)
-    from flows import ingest as flows
-    from pipeline.ingest import stage_line
-
+@contextmanager
+def _progress(stages_elsewhere: bool):
+    """A progress bar over the run's files; yields what to call with their number and with
+    each outcome. With `stages_elsewhere` (verbose, the files read in another process
+    whose log lines stay there) each file's stages are printed as it ends."""
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        bar = progress.add_task("ingesting", total=total)
+        bar = progress.add_task("ingesting", total=None)
 
         def advance(outcome) -> None:
             for stage, seconds in outcome.seconds.items() if stages_elsewhere else ():
@@ -119,8 +123,7 @@ def _run_flow(paths: list[Path], settings, force: bool, workers: int, dask_addre
                 progress.advance(bar)
                 progress.update(bar, description=Path(outcome.path).name)
 
-        return flows.run_batch([str(p) for p in paths], settings.database_url, force, dask_address, workers,
-                               source_key, on_outcome=advance)
+        yield (lambda total: progress.update(bar, total=total)), advance
 
 
 def _prefect_environment(settings) -> Path:
@@ -136,26 +139,17 @@ def _prefect_environment(settings) -> Path:
     return home
 
 
-def _report_to_prefect(settings) -> None:
-    """Point this run at PREFECT_API_URL, or else at the local server, started when none runs."""
+def _report_to_prefect(settings) -> str:
+    """Point this run at PREFECT_API_URL, or else at the local server, started when none
+    runs; returns the URL."""
     home = _prefect_environment(settings)
-    if os.environ.get("PREFECT_API_URL"):
-        return
-    from flows.server import ensure_server
+    if not os.environ.get("PREFECT_API_URL"):
+        from flows.server import ensure_server
 
-    server, _ = ensure_server(home, on_start=lambda: console.print(
-        "starting the local Prefect server (once: later commands reuse it) …"))
-    os.environ["PREFECT_API_URL"] = server.api_url
-
-
-def _record_quiet_run(database_url: str, paths: list[str], outcomes) -> None:
-    from pipeline.ingest import recorded_run
-
-    with recorded_run(database_url, paths) as record:
-        for outcome in outcomes:
-            if outcome.reason:
-                _say(outcome)
-            record(outcome)
+        server, _ = ensure_server(home, on_start=lambda: console.print(
+            "starting the local Prefect server (once: later commands reuse it) …"))
+        os.environ["PREFECT_API_URL"] = server.api_url
+    return os.environ["PREFECT_API_URL"]
 
 
 def _say(outcome) -> None:
@@ -199,7 +193,7 @@ def deploy(
         raise UsageError("set PREFECT_API_URL to the Prefect server (e.g. http://127.0.0.1:4200/api); "
                          "README: «Scheduled runs»")
     from flows.ingest import absolute_sqlite_url, deploy as deploy_flow
-    from pipeline.preflight import check_prefect_api
+    from flows.server import check_prefect_api
 
     check_prefect_api(os.environ["PREFECT_API_URL"])
 
@@ -414,40 +408,55 @@ def _status_lines(s: dict) -> list[str]:
     ]
 
 
-server = typer.Typer(help="The local Prefect server: runs report to it when PREFECT_API_URL is not set.")
+server = typer.Typer(help="The local Prefect server, and the warm ingest process beside it: runs report to "
+                          "them when PREFECT_API_URL is not set.")
 app.add_typer(server, name="server")
 
 
 @server.command("start")
 def server_start() -> None:
-    """Start the local Prefect server (the first `orders ingest` does it too); its UI shows the runs."""
+    """Start the local Prefect server and the warm ingest process (the first `orders ingest`
+    does it too); the server's UI shows the runs."""
     from flows.server import ensure_server
+    from flows.service import ensure_service
 
-    running, started = ensure_server(_prefect_environment(load_settings()))
+    settings = load_settings()
+    running, started = ensure_server(_prefect_environment(settings))
     out.print(f"{'started' if started else 'already running'}: {running.ui_url} (pid {running.pid})")
+    if settings.warm_ingest:
+        service, started = ensure_service(_prefect_environment(settings), running.api_url)
+        out.print(f"warm ingest process {'started' if started else 'already running'} (pid {service.pid})")
 
 
 @server.command("stop")
 def server_stop() -> None:
-    """Stop the local Prefect server; the next run starts it again."""
+    """Stop the local Prefect server and the warm ingest process; the next run starts them again."""
     from flows.server import stop_server
+    from flows.service import stop_service
 
-    stopped = stop_server(_prefect_environment(load_settings()))
+    home = _prefect_environment(load_settings())
+    stop_service(home)
+    stopped = stop_server(home)
     out.print(f"stopped the server at {stopped.ui_url}" if stopped else "no local Prefect server was running")
 
 
 @server.command("status")
 def server_status() -> None:
-    """Whether the local Prefect server runs, and where; exit code 4 when it does not."""
+    """Whether the local Prefect server runs, and where, and the warm ingest process; exit
+    code 4 when the server does not run."""
     from flows.server import running_server
+    from flows.service import running_service
 
-    running = running_server(_prefect_environment(load_settings()))
+    home = _prefect_environment(load_settings())
+    running = running_server(home)
     if os.environ.get("PREFECT_API_URL"):
         out.print(f"runs report to PREFECT_API_URL {os.environ['PREFECT_API_URL']}, not to the local server")
     if running is None:
         out.print("the local Prefect server is not running; `orders server start` or the next run starts it")
         raise typer.Exit(ExitCode.setup)
     out.print(f"running: {running.ui_url} (pid {running.pid})")
+    service = running_service(home)
+    out.print(f"warm ingest process: pid {service.pid}" if service else "warm ingest process: not running")
 
 
 users = typer.Typer(help="Accounts of the review page.")

@@ -8,13 +8,13 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.run import FileOutcome, stage_line
 from models.records import ExtractedDocument
 from models.settings import ReadContext
 from pipeline import stages
@@ -25,22 +25,6 @@ from store.runs import add_to_run, finish_run, start_run
 from store.save import SaveResult, save_document, stored_document_id
 
 log = logging.getLogger("orders.ingest")
-
-
-@dataclass
-class FileOutcome:
-    """What happened to one input file in a run."""
-
-    path: str
-    status: str  # new | unchanged | replaced | failed | skipped
-    reason: str = ""
-    document_id: int | None = None
-    counts: dict[str, int] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage
-
-    @property
-    def failed(self) -> bool:
-        return self.status == "failed"
 
 
 @dataclass(frozen=True)
@@ -155,15 +139,23 @@ class StageTimer:
         log.info("%s", stage_line(self.path, stage, self.seconds[stage]))
 
 
-def stage_line(path: str | Path, stage: str, seconds: float) -> str:
-    """«/data/raw/a.docx: read done in 0.42 s»: one stage of one file, as logs print it."""
-    return f"{path}: {stage} done in {seconds:.2f} s"
+_OPENED: dict[str, sessionmaker[Session]] = {}
 
 
-@lru_cache(maxsize=8)
 def sessions_for(database_url: str) -> sessionmaker[Session]:
     """One engine per database URL and process: opening migrates and connects once."""
-    return open_database(database_url)
+    if database_url not in _OPENED:
+        _OPENED[database_url] = open_database(database_url)
+    return _OPENED[database_url]
+
+
+def close_databases() -> None:
+    """Close every engine `sessions_for` opened: a process that outlives its run (the warm
+    ingest process) opens the database anew for the next, which may find another file
+    at the same path."""
+    while _OPENED:
+        _, sessions = _OPENED.popitem()
+        sessions.kw["bind"].dispose()
 
 
 def ingest_file(path: str, database_url: str, force: bool = False, source_key: str | None = None,

@@ -22,11 +22,13 @@ _POLL_S = 0.3
 
 
 @contextmanager
-def processes_die_with_run() -> Iterator[str]:
-    """Mark this process's children and start the watchdog; yields the run's token.
+def processes_die_with_run(token: str | None = None) -> Iterator[str]:
+    """Mark this process's children and start the watchdog; yields the run's token: a
+    new one, or `token`, which this process was started with (only a token in a
+    process's first environment marks the children it forks: /proc shows them that).
     Call it before any thread starts (the watchdog is forked). Linux only; elsewhere
     it only marks."""
-    token = secrets.token_hex(12)
+    token = token or secrets.token_hex(12)
     os.environ[MARK] = token
     if sys.platform == "linux":
         run = os.getpid()

@@ -6,19 +6,17 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from urllib.error import HTTPError
-from urllib.request import urlopen
 
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from models.errors import DatabaseError, PrefectUnavailableError, StorageFullError
+from flows.server import check_prefect_api
+from models.errors import DatabaseError, StorageFullError
 from store.database import refusal, write_transaction
 
 MIN_FREE_MB = 64  # a run writes page images and database rows; less than this fails midway
-CONNECT_TIMEOUT_S = 3  # for the Prefect server's health check
 
 
 def check_before_run(sessions: sessionmaker[Session], database_url: str, processed_dir: Path) -> None:
@@ -45,25 +43,6 @@ def check_free_space(folder: Path, need_mb: int = MIN_FREE_MB) -> None:
     free_mb = shutil.disk_usage(existing).free / 2**20
     if free_mb < need_mb:
         raise StorageFullError(f"only {free_mb:.1f} MiB free on the disk of {folder}; a run needs {need_mb} MiB")
-
-
-def check_prefect_api(api_url: str | None) -> None:
-    """A configured Prefect server answers its health check (GET …/health → true)."""
-    if not api_url:
-        return
-    try:
-        with urlopen(f"{api_url.rstrip('/')}/health", timeout=CONNECT_TIMEOUT_S) as answer:
-            healthy = answer.read(16).strip() == b"true"
-    except HTTPError as exc:
-        healthy = False
-        answered = f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:  # refused, timed out, not a URL
-        reason = getattr(exc, "reason", None) or exc
-        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} does not answer ({reason})") from None
-    else:
-        answered = "no health check"
-    if not healthy:
-        raise PrefectUnavailableError(f"PREFECT_API_URL {api_url} answers, but not as a Prefect server ({answered})")
 
 
 def _sqlite_folder(database_url: str) -> list[Path]:

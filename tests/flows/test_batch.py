@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from flows.ingest import _groups, _guarded, ingest_batch
 from models import db
-from pipeline.ingest import FileOutcome, InputFile
+from models.run import FileOutcome
+from pipeline.ingest import InputFile
 from store.database import open_database
 from tests.generated.orders import make_orders
 from tests.generated.writers import write_txt

@@ -1,6 +1,7 @@
-"""The local Prefect server, as a user meets it: the first `orders ingest` with no
-PREFECT_API_URL starts it and says so, it outlives the command, later commands reuse it
-without a word, their runs are on it, and `orders server stop|status` manage it."""
+"""The local Prefect server and the warm ingest process beside it, as a user meets them:
+the first `orders ingest` with no PREFECT_API_URL starts both and says so, they outlive
+the command, later commands reuse them without a word, their runs are on the server,
+and `orders server stop|status` manage them."""
 from __future__ import annotations
 
 import json
@@ -14,6 +15,7 @@ from urllib.request import Request, urlopen
 import pytest
 
 from flows.server import STATE_FILE, running_server
+from flows.service import running_service
 from models.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,26 +55,30 @@ def test_the_first_run_starts_the_local_server_and_later_runs_reuse_it(user, tmp
         first = orders(user, "ingest", str(tmp_path / ORDER.name))
         assert first.returncode == 0, first.stdout + first.stderr
         assert "starting the local Prefect server" in first.stderr
-        server = running_server(home)
-        assert server is not None, "the server ended with the command that started it"
+        assert "starting the warm ingest process" in first.stderr
+        server, service = running_server(home), running_service(home)
+        assert server is not None and service is not None, "they ended with the command that started them"
 
         again = orders(user, "ingest", "--force", str(tmp_path / ORDER.name))
         assert again.returncode == 0, again.stdout + again.stderr
         assert "starting" not in again.stderr
-        assert running_server(home) == server
+        assert running_server(home) == server and running_service(home) == service
         runs = flow_runs(server.api_url)
         assert [r["state"]["type"] for r in runs] == ["COMPLETED", "COMPLETED"]
         assert {r["name"] for r in runs} == {f"ingest {ORDER.name}"}
 
         status = orders(user, "server", "status")
         assert status.returncode == 0 and server.ui_url in status.stdout
+        assert f"warm ingest process: pid {service.pid}" in status.stdout
         assert "already running" in orders(user, "server", "start").stdout
     finally:
         stopped = orders(user, "server", "stop")
     assert f"stopped the server at {server.ui_url}" in stopped.stdout
     assert running_server(home) is None and not (home / STATE_FILE).exists()
-    with pytest.raises(ProcessLookupError):
-        os.kill(server.pid, 0)
+    assert running_service(home) is None
+    for pid in (server.pid, service.pid):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
     assert orders(user, "server", "status").returncode == ExitCode.setup
     assert "no local Prefect server was running" in orders(user, "server", "stop").stdout
 

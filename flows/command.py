@@ -1,0 +1,32 @@
+"""What one `orders ingest` does, wherever it runs: in the command's own process, or in
+the warm ingest process (`flows.service`) that later commands reuse."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from models.run import FileOutcome, IngestRequest
+from pipeline.ingest import already_stored, discover, recorded_run
+
+
+def ingest_command(request: IngestRequest, on_files: Callable[[int], None],
+                   on_outcome: Callable[[FileOutcome], None],
+                   before_flow: Callable[[], None] = lambda: None) -> list[FileOutcome]:
+    """Find the files (`on_files` hears how many) and ingest them with the batch flow
+    (`before_flow` is called first: it may start the Prefect server); `on_outcome` hears
+    of each file as it ends, and of each path that is not ingested. When every file is
+    stored already the run is recorded without a flow."""
+    files, failures = discover([Path(p) for p in request.paths], request.source_key)
+    on_files(len(files))
+    stored = None if request.force else already_stored(files, request.database_url)
+    if stored is not None:  # nothing to extract: no flow is needed
+        with recorded_run(request.database_url, request.paths) as record:
+            for outcome in failures + stored:
+                on_outcome(outcome)
+                record(outcome)
+        return failures + stored
+    before_flow()
+    from flows.ingest import run_batch  # Prefect: only where a flow runs
+
+    return run_batch(request.paths, request.database_url, request.force, request.dask_address, request.workers,
+                     request.source_key, on_outcome=on_outcome)

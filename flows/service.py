@@ -1,0 +1,272 @@
+"""The warm ingest process: `orders ingest` without paying for its own start.
+
+A command pays about two seconds before its first file: Python imports Prefect, spaCy
+and the pipeline, natasha loads its models, Prefect builds its client. For a one-page
+order that is most of the wait. So an ingest that reports to the local Prefect server
+hands its request to a process that has paid this once. Started by the first such
+command (which says so), it listens on 127.0.0.1 for connections that prove they know
+its key (kept in `orders-ingest.json`, readable by this user alone), runs each request
+through the same code as a command of its own (`flows.command`), in the command's
+folder and with its ORDERS_* settings, and sends every file's outcome back as it ends.
+One request runs at a time; a second command waits for the first.
+
+The process is started anew when the project's code, the installed packages or the
+Prefect server change (a fingerprint of them is compared on every command); it ends
+with `orders server stop`. A command that is killed or interrupted ends it at once,
+OCR workers and all, as a run in the command's own process would end: the next
+command starts it again.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from multiprocessing.connection import Client, Connection, Listener
+from pathlib import Path
+
+from flows.server import alive, end_group, last_line, locked
+from models.errors import IngestServiceError, OrdersError
+from models.run import FileOutcome, IngestRequest
+from pipeline.lifetime import MARK
+
+STATE_FILE = "orders-ingest.json"
+LOG_FILE = "orders-ingest.log"
+_LOCK_FILE = "orders-ingest.lock"
+START_TIMEOUT_S = 120  # imports and models: seconds on a quiet machine, more on a busy one
+_POLL_S = 0.1
+_PROJECT = Path(__file__).resolve().parents[1]
+_PACKAGES = ("extractors", "flows", "models", "normalizers", "pipeline", "store")  # what a run executes
+
+
+@dataclass(frozen=True)
+class IngestService:
+    """A running warm ingest process: where it listens, its key, and what it was started from."""
+
+    port: int
+    pid: int
+    key: str
+    fingerprint: str
+
+
+def ingest_in_service(home: Path, api_url: str, request: IngestRequest, on_files: Callable[[int], None],
+                      on_outcome: Callable[[FileOutcome], None], on_start: Callable[[], None]) -> list[FileOutcome]:
+    """Run `request` in the warm process of this PREFECT_HOME, started when none runs or it
+    was started from other code (`on_start` is called first); `on_files` and `on_outcome`
+    hear what `flows.command.ingest_command` tells them, as it happens."""
+    with _connected(home, api_url, on_start) as connection:
+        connection.send((request, _settings_environment(os.environ), os.getcwd()))
+        while True:
+            try:
+                kind, value = connection.recv()
+            except (EOFError, OSError):
+                raise IngestServiceError(f"the warm ingest process ended during the run (its log: {home / LOG_FILE})")
+            if kind == "files":
+                on_files(value)
+            elif kind == "outcome":
+                on_outcome(value)
+            elif kind == "error":
+                raise value
+            else:
+                return value
+
+
+def stop_service(home: Path) -> IngestService | None:
+    """End the warm process of this PREFECT_HOME; the one ended, or None when none ran."""
+    with locked(home, _LOCK_FILE):
+        service = _running(home)
+        (home / STATE_FILE).unlink(missing_ok=True)
+        if service is not None:
+            end_group(service.pid)
+        return service
+
+
+def running_service(home: Path) -> IngestService | None:
+    """The warm process of this PREFECT_HOME, if its process lives."""
+    return _running(home)
+
+
+def fingerprint(api_url: str) -> str:
+    """What a warm process runs: the project's packages (code and lexicons), the interpreter
+    and its installed packages, and the Prefect server it reports to. A change to any of
+    them makes the next command start the process anew."""
+    digest = hashlib.sha256(f"{sys.executable}\n{api_url}\n".encode())
+    for package in _PACKAGES:
+        for path in sorted((_PROJECT / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(_PROJECT)} {stat.st_mtime_ns} {stat.st_size}\n".encode())
+    for folder in sorted({p for p in sys.path if p.endswith("-packages") and os.path.isdir(p)}):
+        digest.update(f"{folder} {os.stat(folder).st_mtime_ns}\n".encode())  # a package installed or removed
+    return digest.hexdigest()
+
+
+def ensure_service(home: Path, api_url: str, on_start: Callable[[], None] = lambda: None
+                   ) -> tuple[IngestService, bool]:
+    """The warm process of this PREFECT_HOME, started when none runs or the one running was
+    started from other code or for another Prefect server (`on_start` is called first:
+    the start takes seconds); and whether this call started it."""
+    wanted = fingerprint(api_url)
+    with locked(home, _LOCK_FILE):
+        service = _running(home)
+        if service is not None and service.fingerprint == wanted:
+            return service, False
+        if service is not None:
+            end_group(service.pid)
+        on_start()
+        return _start(home, api_url, wanted), True
+
+
+@contextmanager
+def _connected(home: Path, api_url: str, on_start: Callable[[], None]) -> Iterator[Connection]:
+    service, started = ensure_service(home, api_url, on_start)
+    connection = _connect(service)
+    if connection is None and not started:  # it ended since it was recorded: once more, anew
+        stop_service(home)
+        connection = _connect(ensure_service(home, api_url, on_start)[0])
+    if connection is None:
+        raise IngestServiceError(f"the warm ingest process does not answer (its log: {home / LOG_FILE})")
+    with connection:
+        yield connection
+
+
+def _connect(service: IngestService) -> Connection | None:
+    try:
+        return Client(("127.0.0.1", service.port), authkey=bytes.fromhex(service.key))
+    except (OSError, EOFError):  # it ended meanwhile, or another process has its port now
+        return None
+
+
+def _running(home: Path) -> IngestService | None:
+    try:
+        service = IngestService(**json.loads((home / STATE_FILE).read_text()))
+    except (OSError, ValueError, TypeError):  # none recorded, or a record from another version
+        return None
+    return service if alive(service.pid) else None
+
+
+def _start(home: Path, api_url: str, wanted: str) -> IngestService:
+    """Start the warm process and wait until it has loaded everything and listens."""
+    (home / STATE_FILE).unlink(missing_ok=True)
+    log = home / LOG_FILE
+    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url,
+           MARK: secrets.token_hex(12)}  # a token of its own: it outlives this command, its workers die with it
+    with open(log, "wb") as output:
+        process = subprocess.Popen([sys.executable, "-m", "flows.service", str(home), wanted], env=env,
+                                   stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while (service := _running(home)) is None or service.pid != process.pid:
+        ended = process.poll() is not None
+        if ended or time.monotonic() > deadline:
+            end_group(process.pid)
+            what = "ended before it listened" if ended else f"did not listen within {START_TIMEOUT_S} s"
+            raise IngestServiceError(f"the warm ingest process {what}: {last_line(log)} (its log: {log})")
+        time.sleep(_POLL_S)
+    return service
+
+
+def _settings_environment(environ: dict[str, str] | os._Environ) -> dict[str, str]:
+    """The ORDERS_* settings of an environment (a run's own token aside)."""
+    return {key: value for key, value in environ.items() if key.startswith("ORDERS_") and key != MARK}
+
+
+def serve(home: Path, wanted: str) -> None:
+    """The warm process: load everything a run needs, listen, and answer one request at a
+    time, forever."""
+    from pipeline.lifetime import processes_die_with_run
+
+    with processes_die_with_run(os.environ[MARK]):  # its OCR workers and Tesseract end with it
+        from flows.command import ingest_command
+
+        _warm_up()
+        key = secrets.token_bytes(32)
+        with Listener(("127.0.0.1", 0), authkey=key) as listener:
+            _record(home, IngestService(listener.address[1], os.getpid(), key.hex(), wanted))
+            while True:
+                try:
+                    connection = listener.accept()
+                except (OSError, EOFError):  # a connection without the key, or one that broke off
+                    continue
+                with connection:
+                    _answer(connection, ingest_command)
+
+
+def _warm_up() -> None:
+    """Load what the first file would load: the NLP models."""
+    from normalizers.nlp import pipeline
+    from normalizers.text import morph
+
+    pipeline()("Министерство социальной защиты населения края: 1 500 000 рублей до 1 октября 2025 года")
+    morph()
+
+
+def _record(home: Path, service: IngestService) -> None:
+    """Write where the process listens and its key, readable by this user alone."""
+    partial = home / f"{STATE_FILE}.{service.pid}"
+    with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as state:
+        json.dump(asdict(service), state)
+    partial.replace(home / STATE_FILE)
+
+
+def _answer(connection: Connection, ingest_command: Callable[..., list[FileOutcome]]) -> None:
+    """Run one request and send its outcomes back, then its result or its error."""
+    from pipeline.ingest import close_databases
+
+    try:
+        request, environ, folder = connection.recv()
+    except (EOFError, OSError):
+        return
+    finished = threading.Event()
+    threading.Thread(target=_end_if_abandoned, args=(connection, finished), daemon=True).start()
+    try:
+        with _as_command(environ, folder):
+            reply = ("done", ingest_command(request, lambda n: connection.send(("files", n)),
+                                            lambda outcome: connection.send(("outcome", outcome))))
+    except OrdersError as exc:
+        reply = ("error", exc)
+    except Exception as exc:  # a bug: the command shows its kind and message, the log its traceback
+        traceback.print_exc()
+        reply = ("error", IngestServiceError(f"the run failed: {type(exc).__name__}: {exc}"))
+    finally:
+        close_databases()
+    finished.set()
+    connection.send(reply)
+
+
+def _end_if_abandoned(connection: Connection, finished: threading.Event) -> None:
+    """End the process when the command closes its end before the run is over: it was
+    interrupted or killed, and its run ends with it."""
+    while not finished.is_set():
+        if connection.poll(0.5) and not finished.is_set():
+            print("the command ended before its run: ending the run", file=sys.stderr, flush=True)
+            os._exit(1)
+
+
+@contextmanager
+def _as_command(environ: dict[str, str], folder: str) -> Iterator[None]:
+    """In the command's folder and with its ORDERS_* settings, for one request."""
+    own, here = _settings_environment(os.environ), os.getcwd()
+    for key in own:
+        del os.environ[key]
+    os.environ.update(environ)
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        for key in _settings_environment(os.environ):
+            del os.environ[key]
+        os.environ.update(own)
+        os.chdir(here)
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]), sys.argv[2])

@@ -1,0 +1,161 @@
+"""The warm ingest process (flows.service) through the real `orders` command: it stores
+what a command of its own stores, in the command's folder and with its settings; its
+errors reach the command as one line and an exit code; a command killed mid-run ends
+the run and every process of it; other code or another Prefect server start it anew."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from flows.server import alive
+from flows.service import ensure_service, running_service, stop_service
+from models.errors import ExitCode
+from pipeline.lifetime import MARK, processes_with
+from pipeline.research import comparable_rows
+from store.database import open_database
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("service")]
+ROOT = Path(__file__).resolve().parents[2]
+ORDERS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
+SCAN = ROOT / "tests" / "fixtures" / "tasks_only.scan.pdf"
+
+
+@pytest.fixture(scope="module")
+def home(prefect_api) -> Path:
+    """The session's local server's PREFECT_HOME; its warm process is stopped at the end."""
+    folder = Path(os.environ["PREFECT_HOME"])
+    yield folder
+    stop_service(folder)
+
+
+@pytest.fixture
+def user(home, tmp_path) -> dict[str, str]:
+    """A user's environment: no PREFECT_API_URL, so runs go to the local server and the warm process."""
+    env = {key: value for key, value in os.environ.items() if key != "PREFECT_API_URL"}
+    return {**env, "PREFECT_HOME": str(home), "ORDERS_PROCESSED_DIR": str(tmp_path / "processed")}
+
+
+def orders(env: dict[str, str], *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+def content(url: str) -> dict[str, list[tuple]]:
+    sessions = open_database(url)
+    try:
+        return comparable_rows(sessions)
+    finally:
+        sessions.kw["bind"].dispose()
+
+
+def test_the_warm_process_stores_what_a_command_of_its_own_stores(user, home, tmp_path):
+    (tmp_path / "in").mkdir()
+    for path in ORDERS:
+        shutil.copy(path, tmp_path / "in" / path.name)
+    own = orders({**user, "ORDERS_WARM_INGEST": "false"}, "ingest", "in", "--db", "sqlite:///own.db", cwd=tmp_path)
+    assert own.returncode == 0, own.stdout + own.stderr
+
+    # a relative path and a relative database, from the command's own folder
+    warm = orders(user, "ingest", "in", "--db", "sqlite:///warm.db", cwd=tmp_path)
+    again = orders(user, "ingest", "in", "--db", "sqlite:///warm.db", cwd=tmp_path)
+
+    assert warm.returncode == 0, warm.stdout + warm.stderr
+    assert f"documents: {len(ORDERS)} new" in warm.stdout and own.stdout == warm.stdout
+    assert running_service(home) is not None
+    assert content(f"sqlite:///{tmp_path / 'warm.db'}") == content(f"sqlite:///{tmp_path / 'own.db'}")
+    assert f"{len(ORDERS)} unchanged" in again.stdout and "starting" not in again.stderr
+
+
+def test_a_file_deleted_between_runs_is_a_new_database_not_the_old_one(user, tmp_path):
+    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+    url = f"sqlite:///{tmp_path / 'orders.db'}"
+    assert orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", url).returncode == 0
+    (tmp_path / "orders.db").unlink()
+
+    again = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", url)
+
+    assert again.returncode == 0 and "1 new" in again.stdout, again.stdout + again.stderr
+    assert len(content(url)["document"]) == 1
+
+
+def test_the_warm_process_reads_each_command_s_settings(user, tmp_path):
+    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+
+    refused = orders({**user, "ORDERS_MAX_FILE_MB": "0"}, "ingest", str(tmp_path / ORDERS[0].name), "--db",
+                     f"sqlite:///{tmp_path / 'orders.db'}")
+    taken = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", f"sqlite:///{tmp_path / 'orders.db'}")
+
+    assert refused.returncode == ExitCode.input_failed and "MB" in refused.stdout + refused.stderr
+    assert taken.returncode == 0 and "1 new" in taken.stdout, taken.stdout + taken.stderr
+
+
+def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, tmp_path):
+    result = orders(user, "ingest", "--source-key", "x", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'o.db'}")
+
+    assert result.returncode == ExitCode.usage
+    assert [ln for ln in result.stderr.splitlines() if ln.strip()] == [
+        "error: --source-key names one file: give exactly one file path with it"]
+
+
+def test_a_command_killed_mid_run_ends_the_run_in_the_warm_process(user, home, tmp_path):
+    tag = f"warm-kill-{time.time_ns()}"
+    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+    shutil.copy(SCAN, tmp_path / "scan.pdf")
+    db = f"sqlite:///{tmp_path / 'orders.db'}"
+    assert orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", db).returncode == 0  # warm now
+    service = running_service(home)
+    token = _environment(service.pid)[MARK]
+    run = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(tmp_path / "scan.pdf"), "--db", db],
+                           cwd=ROOT, env={**user, "ORDERS_OCR_WORKERS": "2", "ORDERS_TEST_TAG": tag})
+    try:
+        deadline = time.monotonic() + 300
+        while not any(_name(pid) == "tesseract" for pid in processes_with("ORDERS_TEST_TAG", tag)):
+            assert run.poll() is None and time.monotonic() < deadline, "no OCR under way"
+            time.sleep(0.2)
+    finally:
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait()
+
+    deadline = time.monotonic() + 15
+    while (alive(service.pid) or processes_with(MARK, token)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(service.pid)
+    assert processes_with(MARK, token) == [] and processes_with("ORDERS_TEST_TAG", tag) == []  # OCR, Tesseract
+    assert "the command ended before its run" in (home / "orders-ingest.log").read_text()
+
+
+def test_other_code_or_another_server_starts_the_warm_process_anew(home):
+    api_url = os.environ["PREFECT_API_URL"]
+    first, _ = ensure_service(home, api_url)
+    assert ensure_service(home, api_url) == (first, False)
+    code = ROOT / "normalizers" / "lexicon.py"
+    stat = code.stat()
+    try:
+        os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+        changed, started = ensure_service(home, api_url)
+    finally:
+        os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert started and changed.pid != first.pid and not alive(first.pid)
+
+    elsewhere, started = ensure_service(home, api_url + "/")
+
+    assert started and elsewhere.pid != changed.pid and not alive(changed.pid)
+
+
+def _environment(pid: int) -> dict[str, str]:
+    entries = (Path("/proc") / str(pid) / "environ").read_bytes().decode().split("\0")
+    return dict(entry.split("=", 1) for entry in entries if "=" in entry)
+
+
+def _name(pid: int) -> str:
+    try:
+        return (Path("/proc") / str(pid) / "comm").read_text().strip()
+    except OSError:
+        return ""
