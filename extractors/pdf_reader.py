@@ -27,6 +27,9 @@ from models.errors import CorruptFileError, EmptyInputError, EncryptedPdfError
 from normalizers.text import is_page_furniture
 
 MAX_PAGE_POINTS = 14400  # 5 m: larger pages are refused rather than rendered (decompression bombs)
+# A page's text layer is judged by its first letters: enough for the test, without laying
+# out the whole page's text (the tables and paragraphs lay out what they read).
+_SAMPLE_CHARS = 3000
 _WORD = re.compile(r"\b[А-Яа-яЁё]{4,}\b")
 _LETTER = re.compile(r"[A-Za-zА-Яа-яЁё]")
 # Latin letters that look like Cyrillic ones: a font without a Unicode map prints «noJI» for «пол».
@@ -55,7 +58,7 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
         columns: list[float] = []  # of the last table read: a table may go on over the page
         for number, page in enumerate(pdf.pages, start=1):
             _check_size(path, page, number)
-            if has_real_text(page.extract_text() or ""):
+            if has_real_text(utils.extract_text(page.chars[:_SAMPLE_CHARS])):
                 pages[number] = read_digital_page(page, number, columns)
                 columns = _column_edges(pages[number])
             else:
@@ -129,9 +132,18 @@ def find_tables(page, columns_before: list[float] | None = None) -> tuple[list, 
 
 
 def _first_line(page) -> float | None:
-    """The middle of the page's first line of text, a page number aside."""
-    lines = [line for line in page.extract_text_lines() if not is_page_furniture(line["text"])]
-    return min(((line["top"] + line["bottom"]) / 2 for line in lines), default=None)
+    """The middle of the page's first line of text, a page number aside: lines are taken
+    from the top (the letters level with the highest one) until one is more than that."""
+    chars = sorted(page.chars, key=lambda c: c["top"])
+    tops = [c["top"] for c in chars]
+    start = 0
+    while start < len(chars):
+        end = bisect.bisect_left(tops, chars[start]["bottom"], lo=start + 1)
+        line = chars[start:end]
+        if not is_page_furniture(utils.extract_text(line)):
+            return (line[0]["top"] + max(c["bottom"] for c in line)) / 2
+        start = end
+    return None
 
 
 def _implied_verticals(page, rules: list[alignment.Box], region: tuple[float, float, float, float],
