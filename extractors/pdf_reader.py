@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -48,28 +50,85 @@ def has_real_text(text: str) -> bool:
     return sum(is_known_word(w) for w in words) / max(1, len(words)) > 0.6
 
 
-def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None) -> Layout:
-    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`."""
-    pages: dict[int, Page] = {}
-    to_ocr: list[int] = []
-    with _open(path) as pdf:
-        if not pdf.pages:
-            raise EmptyInputError("the PDF has no pages", path=path)
-        columns: list[float] = []  # of the last table read: a table may go on over the page
-        for number, page in enumerate(pdf.pages, start=1):
-            _check_size(path, page, number)
-            if has_real_text(utils.extract_text(page.chars[:_SAMPLE_CHARS])):
-                pages[number] = read_digital_page(page, number, columns)
-                columns = _column_edges(pages[number])
-            else:
-                columns = []
-                to_ocr.append(number)
-                pages[number] = Page(number=number, width=float(page.width), height=float(page.height))
-            page.close()  # its parsed objects are read: memory stays flat however many pages follow
+@dataclass(frozen=True)
+class _PageRead:
+    """One page as a run of pages read it: the page (blank when it goes to OCR), whether
+    its text layer was read, and the column edges of the last table on it."""
+
+    page: Page
+    digital: bool
+    columns: tuple[float, ...]
+
+
+def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | None = None,
+             workers: int = 1) -> Layout:
+    """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`.
+    A long PDF is read by up to `workers` processes, each a run of consecutive pages."""
+    count = _page_count(path)
+    runs = _runs(count, workers)
+    if len(runs) == 1:
+        read = _read_run(path, runs[0])
+    else:
+        with ProcessPoolExecutor(max_workers=len(runs)) as pool:
+            read = [page for run in pool.map(_read_run, [path] * len(runs), runs) for page in run]
+    read = _carry_columns(path, read, runs)
+    pages = {r.page.number: r.page for r in read}
+    to_ocr = [r.page.number for r in read if not r.digital]
     if to_ocr and ocr_pages is not None:
         pages.update({p.number: p for p in ocr_pages(path, to_ocr)})
     kind = "scan" if len(to_ocr) == len(pages) else "pdf"
     return Layout(source_file=path.name, format=kind, pages=[pages[n] for n in sorted(pages)])
+
+
+_PAGES_PER_WORKER = 4  # fewer pages than this a process are read in this one: a process costs more
+
+
+def _runs(count: int, workers: int) -> list[list[int]]:
+    """Pages 1…count in up to `workers` runs of consecutive pages."""
+    parts = max(1, min(workers, count // _PAGES_PER_WORKER))
+    size = -(-count // parts)
+    return [list(range(first, min(first + size, count + 1))) for first in range(1, count + 1, size)]
+
+
+def _page_count(path: Path) -> int:
+    with _open(path) as pdf:
+        if not pdf.pages:
+            raise EmptyInputError("the PDF has no pages", path=path)
+        return len(pdf.pages)
+
+
+def _read_run(path: Path, numbers: list[int], columns: tuple[float, ...] = ()) -> list[_PageRead]:
+    """Pages `numbers` in order, `columns` being the column edges of the last table before
+    them: a table may go on over the page."""
+    read = []
+    with _open(path) as pdf:
+        for number in numbers:
+            page = pdf.pages[number - 1]
+            _check_size(path, page, number)
+            if has_real_text(utils.extract_text(page.chars[:_SAMPLE_CHARS])):
+                done = read_digital_page(page, number, list(columns))
+                columns = tuple(_column_edges(done))
+                read.append(_PageRead(done, True, columns))
+            else:
+                columns = ()
+                read.append(_PageRead(Page(number=number, width=float(page.width), height=float(page.height)),
+                                      False, columns))
+            page.close()  # its parsed objects are read: memory stays flat however many pages follow
+    return read
+
+
+def _carry_columns(path: Path, read: list[_PageRead], runs: list[list[int]]) -> list[_PageRead]:
+    """Each run read apart began without the column edges of the page before it: where that
+    page ends with a table, read the run's first pages again with them, until a page is
+    read with the edges it was read with before (every page after it then reads the same)."""
+    at = {r.page.number: i for i, r in enumerate(read)}
+    for run in runs[1:]:
+        i, read_with = at[run[0]], ()
+        while i <= at[run[-1]] and read[i - 1].columns != read_with:
+            read_with = read[i].columns  # what the run read the next page with
+            read[i] = _read_run(path, [read[i].page.number], read[i - 1].columns)[0]
+            i += 1
+    return read
 
 
 def _open(path: Path):

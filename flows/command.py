@@ -6,16 +6,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 from models.run import FileOutcome, IngestRequest
-from pipeline.ingest import already_stored, discover, recorded_run
+from models.settings import load_settings
+from pipeline.ingest import already_stored, discover, recorded_run, sessions_for
+from pipeline.preflight import check_before_run
 
 
 def ingest_command(request: IngestRequest, on_files: Callable[[int], None],
                    on_outcome: Callable[[FileOutcome], None],
                    before_flow: Callable[[], None] = lambda: None) -> list[FileOutcome]:
-    """Find the files (`on_files` hears how many) and ingest them with the batch flow
+    """Check that the run can succeed (the database takes writes, the disks have room),
+    find the files (`on_files` hears how many), and ingest them with the batch flow
     (`before_flow` is called first: it may start the Prefect server); `on_outcome` hears
     of each file as it ends, and of each path that is not ingested. When every file is
     stored already the run is recorded without a flow."""
+    check_before_run(sessions_for(request.database_url), request.database_url, load_settings().processed_dir)
     files, failures = discover([Path(p) for p in request.paths], request.source_key)
     on_files(len(files))
     stored = None if request.force else already_stored(files, request.database_url)

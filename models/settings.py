@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     raw_dir: Path = Path("data/raw")
     processed_dir: Path = Path("data/processed")
     max_file_mb: int = 200  # larger inputs are refused before reading
-    ocr_workers: int = 0  # processes reading scanned pages at once; 0: one per core
+    ocr_workers: int = 0  # processes reading pages at once (scanned pages, long digital PDFs); 0: one per core
     # `orders ingest` hands its run to the warm ingest process beside the local Prefect
     # server (flows.service) instead of paying imports and model loading itself
     warm_ingest: bool = True
@@ -39,8 +39,8 @@ def load_settings(**overrides) -> Settings:
 @dataclass(frozen=True)
 class ReadContext:
     """What the chain of one file needs besides the file, passed to it rather than read
-    from the environment: the readers' size limit and OCR worker processes (0: one per
-    core), and the folder the previews stage writes page images to (None: no previews)."""
+    from the environment: the readers' size limit and page-reading worker processes (0:
+    one per core), and the folder the previews stage writes page images to (None: no previews)."""
 
     max_file_mb: int = 200
     ocr_workers: int = 0

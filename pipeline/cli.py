@@ -81,14 +81,15 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
         pipeline_log.setLevel(logging.INFO)
         pipeline_log.propagate = False  # once, not again through Prefect's console handler
 
-    from pipeline.preflight import check_before_run
-
     settings = load_settings(database_url=db)
-    check_before_run(_sessions(db), settings.database_url, settings.processed_dir)  # before Prefect starts
     request = IngestRequest([str(p) for p in paths or [settings.raw_dir]], settings.database_url, force, source_key,
                             workers, dask_address)
     home = _prefect_environment(settings)
     warm = settings.warm_ingest and not os.environ.get("PREFECT_API_URL") and not dask_address and workers <= 1
+    if warm and not _warm_processes_run(home):  # they start in seconds: what would fail the run fails first
+        from pipeline.preflight import check_before_run
+
+        check_before_run(_sessions(db), settings.database_url, settings.processed_dir)
     with _progress(stages_elsewhere=verbose and (warm or bool(dask_address) or workers > 1)) as (on_files, advance):
         if warm:
             from flows.service import ingest_in_service
@@ -103,6 +104,14 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(ExitCode.input_failed)
+
+
+def _warm_processes_run(home: Path) -> bool:
+    """Whether the local Prefect server and the warm ingest process both run."""
+    from flows.server import running_server
+    from flows.service import running_service
+
+    return running_server(home) is not None and running_service(home) is not None
 
 
 @contextmanager
@@ -134,9 +143,7 @@ def _prefect_environment(settings) -> Path:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # no network here; it only logs errors
     os.environ.setdefault("PREFECT_HOME", str((settings.processed_dir / "prefect").resolve()))
-    home = Path(os.environ["PREFECT_HOME"])
-    home.mkdir(parents=True, exist_ok=True)
-    return home
+    return Path(os.environ["PREFECT_HOME"])  # made by the first command that starts a server there
 
 
 def _report_to_prefect(settings) -> str:

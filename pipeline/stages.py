@@ -38,10 +38,10 @@ PIPELINE_VERSION = "1"
 # the libraries its files need (pdfplumber, python-docx, OpenCV and Tesseract's wrapper
 # cost a small ingest more than its own work).
 def _read_pdf(path: Path, context: ReadContext) -> Layout:
-    from extractors.ocr.scan import ocr_pdf_pages
+    from extractors.ocr.scan import ocr_pdf_pages, workers
     from extractors.pdf_reader import read_pdf
 
-    return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context))
+    return read_pdf(path, ocr_pages=partial(ocr_pdf_pages, context=context), workers=workers(context))
 
 
 def _read_docx(path: Path, _context: ReadContext) -> Layout:

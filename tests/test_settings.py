@@ -2,7 +2,9 @@
 by the code it names, through the environment as a user sets it."""
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,25 @@ def test_secret_key(tmp_path):
         assert other.get("/queue", follow_redirects=False).status_code in (303, 401)
     with TestClient(create_app(first), cookies=cookies) as same:
         assert same.get("/queue", follow_redirects=False).status_code == 200
+
+
+def test_warm_ingest(tmp_path, monkeypatch):
+    """Without PREFECT_API_URL a run goes to the warm ingest process beside the local server;
+    ORDERS_WARM_INGEST=false runs it in the command itself, starting no such process."""
+    from flows.service import running_service, stop_service
+    from tests.test_cli import SAMPLE
+
+    home = Path(os.environ["PREFECT_HOME"])  # the session's server's: no server to start here
+    monkeypatch.delenv("PREFECT_API_URL")
+    stop_service(home)
+    db = f"sqlite:///{tmp_path / 'orders.db'}"
+    try:
+        own = orders("ingest", str(SAMPLE), "--db", db, env={"ORDERS_WARM_INGEST": "false"})
+        assert own.returncode == 0 and "1 new" in own.stdout, own.stdout + own.stderr
+        assert running_service(home) is None
+
+        warm = orders("ingest", "--force", str(SAMPLE), "--db", db)
+        assert warm.returncode == 0 and "1 replaced" in warm.stdout, warm.stdout + warm.stderr
+        assert running_service(home) is not None
+    finally:
+        stop_service(home)

@@ -40,7 +40,8 @@ def ocr_pdf_page(path: str, number: int) -> Page:
 
 
 def workers(context: ReadContext) -> int:
-    """OCR worker processes: the context's `ocr_workers` (ORDERS_OCR_WORKERS), else one per core."""
+    """Processes reading pages at once (OCR, and long digital PDFs): the context's
+    `ocr_workers` (ORDERS_OCR_WORKERS), else one per core."""
     return context.ocr_workers or os.cpu_count() or 1
 
 

@@ -93,3 +93,28 @@ def test_memory_stays_flat_however_many_pages_a_pdf_has(tmp_path):
         return int(done.stdout.split()[-1]) / 1024
 
     assert peak_mb(52) - peak_mb(13) < 40  # pages are let go once read (50 pages held at once took 250 MB more)
+
+
+@pytest.mark.slow
+def test_a_pdf_read_in_runs_of_pages_apart_equals_it_read_in_order(tmp_path, monkeypatch):
+    """A generated order whose table, ruled across only, goes on over a page: the page after
+    the break reads right only with the column edges of the page before, which a run read
+    apart lacks and gets from the one before it."""
+    from extractors import pdf_reader
+    from tests.generated.build import convert_to_pdf, soffice
+    from tests.generated.orders import make_orders
+    from tests.generated.writers import write_docx
+
+    if soffice() is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    order = make_orders(34, 12)[33]
+    pdf, = convert_to_pdf([write_docx(order, tmp_path / f"{order.name}.docx")], tmp_path)
+    in_order = read_pdf(pdf)
+    count = len(in_order.pages)
+    page_alone = [pdf_reader._read_run(pdf, [n])[0].page for n in range(2, count + 1)]
+    assert any(alone != read for alone, read in zip(page_alone, in_order.pages[1:])), \
+        "no page of this order needs the columns of the page before: pick another"
+    monkeypatch.setattr(pdf_reader, "_PAGES_PER_WORKER", 1)
+
+    assert read_pdf(pdf, workers=count) == in_order  # a run a page
+    assert read_pdf(pdf, workers=2) == in_order
