@@ -75,7 +75,7 @@ def ingest_in_service(home: Path, api_url: str, request: IngestRequest, on_files
                 on_outcome(value)
             elif kind == "error":
                 raise value
-            else:
+            else:  # "done": every outcome, in the order of the files
                 return value
 
 
@@ -161,6 +161,7 @@ def _start(home: Path, api_url: str, wanted: str) -> IngestService:
            MARK: secrets.token_hex(12)}  # a token of its own: it outlives this command, its workers die with it
     with open(log, "wb") as output:
         process = subprocess.Popen([sys.executable, "-m", "flows.service", str(home), wanted], env=env,
+                                   cwd=_PROJECT,  # never a command's folder, which may be deleted
                                    stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -197,7 +198,10 @@ def serve(home: Path, wanted: str) -> None:
                 except (OSError, EOFError):  # a connection without the key, or one that broke off
                     continue
                 with connection:
-                    _answer(connection, ingest_command)
+                    try:
+                        _answer(connection, ingest_command)
+                    except OSError:  # the command went away as the run ended: nothing to tell it
+                        continue
 
 
 def _warm_up() -> None:
