@@ -26,7 +26,7 @@ from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
 
-from models.errors import PrefectUnavailableError
+from models.errors import OrdersError, PrefectUnavailableError
 from pipeline.lifetime import MARK
 
 STATE_FILE = "orders-server.json"
@@ -87,21 +87,32 @@ def _start(home: Path) -> LocalServer:
     log = home / LOG_FILE
     env = {key: value for key, value in os.environ.items() if key not in (MARK, "PREFECT_API_URL")}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    api_url = f"http://127.0.0.1:{port}/api"
+    pid = start_detached("the local Prefect server",
+                         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                         env, log, lambda _: _answers(api_url), START_TIMEOUT_S, PrefectUnavailableError)
+    server = LocalServer(api_url, pid)
+    (home / STATE_FILE).write_text(json.dumps(asdict(server)))
+    return server
+
+
+def start_detached(name: str, command: list[str], env: dict[str, str], log: Path, ready: Callable[[int], bool],
+                   timeout_s: float, error: type[OrdersError], cwd: Path | None = None) -> int:
+    """Start `command` detached (a session of its own: it outlives the command that starts
+    it), its output to `log`, and wait until `ready(pid)`; returns the pid. A process
+    that ends first, or is not ready within `timeout_s`, is ended and raises `error`."""
     with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
-    server = LocalServer(f"http://127.0.0.1:{port}/api", process.pid)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while not _answers(server.api_url):
+        process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + timeout_s
+    while not ready(process.pid):
         ended = process.poll() is not None
         if ended or time.monotonic() > deadline:
             end_group(process.pid)
-            what = "ended before it answered" if ended else f"did not answer within {START_TIMEOUT_S} s"
-            raise PrefectUnavailableError(f"the local Prefect server {what}: {last_line(log)} (its log: {log})")
+            what = "ended before it was ready" if ended else f"was not ready within {timeout_s:.0f} s"
+            raise error(f"{name} {what}: {_last_line(log)} (its log: {log})")
         time.sleep(_POLL_S)
-    (home / STATE_FILE).write_text(json.dumps(asdict(server)))
-    return server
+    return process.pid
 
 
 @contextmanager
@@ -194,7 +205,7 @@ def _free_port() -> int:
     raise PrefectUnavailableError("no free port on 127.0.0.1 for the local Prefect server")
 
 
-def last_line(log: Path) -> str:
+def _last_line(log: Path) -> str:
     """The last line a process wrote to its log, to quote in an error."""
     lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
     return lines[-1].strip() if lines else "it printed nothing"

@@ -22,10 +22,8 @@ import hashlib
 import json
 import os
 import secrets
-import subprocess
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +31,7 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
-from flows.server import alive, end_group, last_line, locked
+from flows.server import alive, end_group, locked, start_detached
 from models.errors import IngestServiceError, OrdersError
 from models.run import FileOutcome, IngestRequest
 from pipeline.lifetime import MARK
@@ -42,7 +40,6 @@ STATE_FILE = "orders-ingest.json"
 LOG_FILE = "orders-ingest.log"
 _LOCK_FILE = "orders-ingest.lock"
 START_TIMEOUT_S = 120  # imports and models: seconds on a quiet machine, more on a busy one
-_POLL_S = 0.1
 _PROJECT = Path(__file__).resolve().parents[1]
 _PACKAGES = ("extractors", "flows", "models", "normalizers", "pipeline", "store")  # what a run executes
 
@@ -159,20 +156,10 @@ def _start(home: Path, api_url: str, wanted: str) -> IngestService:
     log = home / LOG_FILE
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url,
            MARK: secrets.token_hex(12)}  # a token of its own: it outlives this command, its workers die with it
-    with open(log, "wb") as output:
-        process = subprocess.Popen([sys.executable, "-m", "flows.service", str(home), wanted], env=env,
-                                   cwd=_PROJECT,  # never a command's folder, which may be deleted
-                                   stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while (service := _running(home)) is None or service.pid != process.pid:
-        ended = process.poll() is not None
-        if ended or time.monotonic() > deadline:
-            end_group(process.pid)
-            what = "ended before it listened" if ended else f"did not listen within {START_TIMEOUT_S} s"
-            raise IngestServiceError(f"the warm ingest process {what}: {last_line(log)} (its log: {log})")
-        time.sleep(_POLL_S)
-    return service
+    start_detached("the warm ingest process", [sys.executable, "-m", "flows.service", str(home), wanted], env, log,
+                   lambda pid: (service := _running(home)) is not None and service.pid == pid, START_TIMEOUT_S,
+                   IngestServiceError, cwd=_PROJECT)  # never a command's folder, which may be deleted
+    return _running(home)
 
 
 def _settings_environment(environ: dict[str, str] | os._Environ) -> dict[str, str]:

@@ -215,3 +215,15 @@ def module_from(path: Path, name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def stored_rows(url: str) -> dict[str, list[tuple]]:
+    """What the database at `url` holds, comparable across databases filled in other ways
+    (pipeline.research.comparable_rows)."""
+    from pipeline.research import comparable_rows
+
+    sessions = open_database(url)
+    try:
+        return comparable_rows(sessions)
+    finally:
+        sessions.kw["bind"].dispose()

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from models import db
 from pipeline.lifetime import processes_with
-from pipeline.research import comparable_rows
 from store.database import open_database
+from tests.conftest import stored_rows
 from store.runs import list_runs
 
 # one test process runs them all, on the module's serial database
@@ -58,14 +58,6 @@ def start_orders(environment, *args: str, **options) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, **options)
 
 
-def content(url: str) -> dict[str, list[tuple]]:
-    sessions = open_database(url)
-    try:
-        return comparable_rows(sessions)
-    finally:
-        sessions.kw["bind"].dispose()
-
-
 @pytest.fixture(scope="module")
 def serial(environment, inputs, tmp_path_factory) -> str:
     """A database filled by one serial run: what every other way must give."""
@@ -87,7 +79,7 @@ def test_a_local_dask_cluster_of_two_workers_gives_the_same_database(environment
     assert f"documents: {len(INPUTS)} new" in done.stdout
     # each file's stages, read in the workers, are printed as the file ends
     assert f"{inputs / 'measures_page1.scan.pdf'}: read done in" in done.stderr
-    assert content(url) == content(serial)
+    assert stored_rows(url) == stored_rows(serial)
 
 
 def test_unchanged_inputs_are_skipped_and_every_run_is_recorded(environment, inputs, serial):
@@ -116,7 +108,7 @@ def test_a_killed_run_resumes_with_nothing_lost_or_twice(environment, inputs, se
 
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert f"documents: {len(INPUTS) - stored_before} new" in resumed.stdout
-    assert content(url) == content(serial)
+    assert stored_rows(url) == stored_rows(serial)
     killed, finished = reversed(list_runs(open_database(url)))
     assert killed["finished_at"] is None and finished["finished_at"] is not None
 
@@ -170,7 +162,7 @@ def test_two_runs_at_once_on_postgresql_store_everything_once(environment, input
     outputs = [run.communicate(timeout=1200)[0] for run in runs]
 
     assert [run.returncode for run in runs] == [0, 0], outputs
-    assert content(postgres_url) == content(serial)
+    assert stored_rows(postgres_url) == stored_rows(serial)
 
 
 def free_port() -> int:
@@ -228,7 +220,7 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
     assert scheduled["name"].startswith("ingest ") and "files)" in scheduled["name"]
     assert "ingest measures_page1.scan.pdf" in {t["name"] for t in tasks}
     assert any("measures_page1.scan.pdf: read done in" in message for message in logs), logs[-20:]
-    assert content(f"sqlite:///{tmp_path / 'scheduled.db'}") == content(serial)
+    assert stored_rows(f"sqlite:///{tmp_path / 'scheduled.db'}") == stored_rows(serial)
     assert any((tmp_path / "previews" / "pages").rglob("*.jpg")), "no page preview where the deploying user said"
 
 

@@ -18,8 +18,7 @@ from flows.server import alive
 from flows.service import ensure_service, running_service, stop_service
 from models.errors import ExitCode
 from pipeline.lifetime import MARK, processes_with
-from pipeline.research import comparable_rows
-from store.database import open_database
+from tests.conftest import stored_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("service")]
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,14 +46,6 @@ def orders(env: dict[str, str], *args: str, cwd: Path = ROOT) -> subprocess.Comp
                           text=True, timeout=600)
 
 
-def content(url: str) -> dict[str, list[tuple]]:
-    sessions = open_database(url)
-    try:
-        return comparable_rows(sessions)
-    finally:
-        sessions.kw["bind"].dispose()
-
-
 def test_the_warm_process_stores_what_a_command_of_its_own_stores(user, home, tmp_path):
     (tmp_path / "in").mkdir()
     for path in ORDERS:
@@ -69,7 +60,7 @@ def test_the_warm_process_stores_what_a_command_of_its_own_stores(user, home, tm
     assert warm.returncode == 0, warm.stdout + warm.stderr
     assert f"documents: {len(ORDERS)} new" in warm.stdout and own.stdout == warm.stdout
     assert running_service(home) is not None
-    assert content(f"sqlite:///{tmp_path / 'warm.db'}") == content(f"sqlite:///{tmp_path / 'own.db'}")
+    assert stored_rows(f"sqlite:///{tmp_path / 'warm.db'}") == stored_rows(f"sqlite:///{tmp_path / 'own.db'}")
     assert f"{len(ORDERS)} unchanged" in again.stdout and "starting" not in again.stderr
 
 
@@ -82,7 +73,7 @@ def test_a_file_deleted_between_runs_is_a_new_database_not_the_old_one(user, tmp
     again = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", url)
 
     assert again.returncode == 0 and "1 new" in again.stdout, again.stdout + again.stderr
-    assert len(content(url)["document"]) == 1
+    assert len(stored_rows(url)["document"]) == 1
 
 
 def test_the_warm_process_reads_each_command_s_settings(user, tmp_path):
