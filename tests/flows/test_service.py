@@ -4,18 +4,21 @@ errors reach the command as one line and an exit code; a command killed mid-run 
 the run and every process of it; other code or another Prefect server start it anew."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from flows.server import alive
-from flows.service import ensure_service, running_service, stop_service
+from flows import service
+from flows.service import STATE_FILE, ensure_service, fingerprint, running_service, stop_service
 from models.errors import ExitCode
 from pipeline.lifetime import MARK, processes_with
 from tests.conftest import stored_rows
@@ -122,22 +125,35 @@ def test_a_command_killed_mid_run_ends_the_run_in_the_warm_process(user, home, t
     assert "the command ended before its run" in (home / "orders-ingest.log").read_text()
 
 
-def test_other_code_or_another_server_starts_the_warm_process_anew(home):
+def test_a_warm_process_started_from_other_code_or_for_another_server_is_started_anew(home):
     api_url = os.environ["PREFECT_API_URL"]
     first, _ = ensure_service(home, api_url)
     assert ensure_service(home, api_url) == (first, False)
-    code = ROOT / "normalizers" / "lexicon.py"
-    stat = code.stat()
-    try:
-        os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
-        changed, started = ensure_service(home, api_url)
-    finally:
-        os.utime(code, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert started and changed.pid != first.pid and not alive(first.pid)
+    # as a checkout whose code has changed since finds it
+    (home / STATE_FILE).write_text(json.dumps({**asdict(first), "fingerprint": "the code of before"}))
 
-    elsewhere, started = ensure_service(home, api_url + "/")
+    renewed, started = ensure_service(home, api_url)
+    elsewhere, started_again = ensure_service(home, api_url + "/")
 
-    assert started and elsewhere.pid != changed.pid and not alive(changed.pid)
+    assert started and renewed.pid != first.pid and not alive(first.pid)
+    assert started_again and elsewhere.pid != renewed.pid and not alive(renewed.pid)
+
+
+def test_the_fingerprint_changes_with_the_code_its_lexicons_and_the_server(tmp_path, monkeypatch):
+    for package in service._PACKAGES:
+        (tmp_path / package).mkdir()
+    code = tmp_path / "normalizers" / "lexicon.py"
+    code.write_text("BODIES = ()\n")
+    monkeypatch.setattr(service, "_PROJECT", tmp_path)
+    before = fingerprint("http://127.0.0.1:4200/api")
+
+    code.write_text("BODIES = ('министерство',)\n")
+    edited = fingerprint("http://127.0.0.1:4200/api")
+    (tmp_path / "normalizers" / "cities.tsv").write_text("Тверь\n")
+    lexicon = fingerprint("http://127.0.0.1:4200/api")
+
+    assert len({before, edited, lexicon, fingerprint("http://127.0.0.1:4201/api")}) == 4
+    assert fingerprint("http://127.0.0.1:4201/api") == fingerprint("http://127.0.0.1:4201/api")
 
 
 def _environment(pid: int) -> dict[str, str]:
