@@ -7,7 +7,7 @@ from pathlib import Path
 
 from models.run import FileOutcome, IngestRequest
 from models.settings import load_settings
-from pipeline.ingest import already_stored, discover, recorded_run, sessions_for
+from pipeline.ingest import already_stored, close_databases, discover, recorded_run, sessions_for
 from pipeline.preflight import check_before_run
 
 
@@ -19,6 +19,14 @@ def ingest_command(request: IngestRequest, on_files: Callable[[int], None],
     (`before_flow` is called first: it may start the Prefect server); `on_outcome` hears
     of each file as it ends, and of each path that is not ingested. When every file is
     stored already the run is recorded without a flow."""
+    try:
+        return _ingest(request, on_files, on_outcome, before_flow)
+    finally:
+        close_databases()  # SQLite writes its log back into the file; a warm process opens it anew
+
+
+def _ingest(request: IngestRequest, on_files: Callable[[int], None], on_outcome: Callable[[FileOutcome], None],
+            before_flow: Callable[[], None]) -> list[FileOutcome]:
     check_before_run(sessions_for(request.database_url), request.database_url, load_settings().processed_dir)
     files, failures = discover([Path(p) for p in request.paths], request.source_key)
     on_files(len(files))

@@ -18,12 +18,14 @@ command starts it again.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import secrets
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +41,8 @@ from pipeline.lifetime import MARK
 STATE_FILE = "orders-ingest.json"
 LOG_FILE = "orders-ingest.log"
 _LOCK_FILE = "orders-ingest.lock"
+_BUSY_FILE = "orders-ingest.busy"  # locked while a run is under way
+_RECORD_CHECK_S = 2
 START_TIMEOUT_S = 120  # imports and models: seconds on a quiet machine, more on a busy one
 _PROJECT = Path(__file__).resolve().parents[1]
 _PACKAGES = ("extractors", "flows", "models", "normalizers", "pipeline", "store")  # what a run executes
@@ -60,7 +64,7 @@ def ingest_in_service(home: Path, api_url: str, request: IngestRequest, on_files
     was started from other code (`on_start` is called first); `on_files` and `on_outcome`
     hear what `flows.command.ingest_command` tells them, as it happens."""
     with _connected(home, api_url, on_start) as connection:
-        connection.send((request, _settings_environment(os.environ), os.getcwd()))
+        connection.send((request, _command_environment(os.environ), os.getcwd()))
         while True:
             try:
                 kind, value = connection.recv()
@@ -162,9 +166,28 @@ def _start(home: Path, api_url: str, wanted: str) -> IngestService:
     return _running(home)
 
 
-def _settings_environment(environ: dict[str, str] | os._Environ) -> dict[str, str]:
-    """The ORDERS_* settings of an environment (a run's own token aside)."""
-    return {key: value for key, value in environ.items() if key.startswith("ORDERS_") and key != MARK}
+# The warm process's own: its run token, and the Prefect server and home it was started for.
+_OWN = (MARK, "PREFECT_HOME", "PREFECT_API_URL")
+
+
+def _command_environment(environ: dict[str, str] | os._Environ) -> dict[str, str]:
+    """What of an environment a run takes from its command: all of it (ORDERS_* settings,
+    PATH, TESSDATA_PREFIX …) but the warm process's own."""
+    return {key: value for key, value in environ.items() if key not in _OWN}
+
+
+def service_busy(home: Path) -> bool:
+    """Whether the warm process of this PREFECT_HOME is running a command's run now."""
+    try:
+        busy = open(home / _BUSY_FILE, "a")
+    except OSError:  # no such home yet: nothing runs there
+        return False
+    with busy:
+        try:
+            fcntl.flock(busy, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+    return False
 
 
 def serve(home: Path, wanted: str) -> None:
@@ -177,18 +200,31 @@ def serve(home: Path, wanted: str) -> None:
 
         _warm_up()
         key = secrets.token_bytes(32)
-        with Listener(("127.0.0.1", 0), authkey=key) as listener:
+        with Listener(("127.0.0.1", 0), authkey=key) as listener, open(home / _BUSY_FILE, "a") as busy:
             _record(home, IngestService(listener.address[1], os.getpid(), key.hex(), wanted))
+            threading.Thread(target=_end_when_unrecorded, args=(home,), daemon=True).start()
             while True:
                 try:
                     connection = listener.accept()
                 except (OSError, EOFError):  # a connection without the key, or one that broke off
                     continue
                 with connection:
+                    fcntl.flock(busy, fcntl.LOCK_EX)
                     try:
                         _answer(connection, ingest_command)
                     except OSError:  # the command went away as the run ended: nothing to tell it
                         continue
+                    finally:
+                        fcntl.flock(busy, fcntl.LOCK_UN)
+
+
+def _end_when_unrecorded(home: Path) -> None:
+    """End the process once its record is gone (its PREFECT_HOME deleted, say): no command
+    could find it to use it or stop it."""
+    while (service := _running(home)) is not None and service.pid == os.getpid():
+        time.sleep(_RECORD_CHECK_S)
+    print(f"no record of this process in {home} any more: ending", file=sys.stderr, flush=True)
+    os._exit(0)
 
 
 def _warm_up() -> None:
@@ -210,8 +246,6 @@ def _record(home: Path, service: IngestService) -> None:
 
 def _answer(connection: Connection, ingest_command: Callable[..., list[FileOutcome]]) -> None:
     """Run one request and send its outcomes back, then its result or its error."""
-    from pipeline.ingest import close_databases
-
     try:
         request, environ, folder = connection.recv()
     except (EOFError, OSError):
@@ -227,8 +261,6 @@ def _answer(connection: Connection, ingest_command: Callable[..., list[FileOutco
     except Exception as exc:  # a bug: the command shows its kind and message, the log its traceback
         traceback.print_exc()
         reply = ("error", IngestServiceError(f"the run failed: {type(exc).__name__}: {exc}"))
-    finally:
-        close_databases()
     finished.set()
     connection.send(reply)
 
@@ -244,17 +276,15 @@ def _end_if_abandoned(connection: Connection, finished: threading.Event) -> None
 
 @contextmanager
 def _as_command(environ: dict[str, str], folder: str) -> Iterator[None]:
-    """In the command's folder and with its ORDERS_* settings, for one request."""
-    own, here = _settings_environment(os.environ), os.getcwd()
-    for key in own:
-        del os.environ[key]
-    os.environ.update(environ)
+    """In the command's folder and environment, for one request."""
+    own, here = dict(os.environ), os.getcwd()
+    os.environ.clear()
+    os.environ.update({**environ, **{key: own[key] for key in _OWN if key in own}})
     os.chdir(folder)
     try:
         yield
     finally:
-        for key in _settings_environment(os.environ):
-            del os.environ[key]
+        os.environ.clear()
         os.environ.update(own)
         os.chdir(here)
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from models.errors import UsageError
 
 
 class Settings(BaseSettings):
@@ -16,8 +19,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/processed/orders.db"
     raw_dir: Path = Path("data/raw")
     processed_dir: Path = Path("data/processed")
-    max_file_mb: int = 200  # larger inputs are refused before reading
-    ocr_workers: int = 0  # processes reading pages at once (scanned pages, long digital PDFs); 0: one per core
+    max_file_mb: int = Field(200, ge=1)  # larger inputs are refused before reading
+    ocr_workers: int = Field(0, ge=0)  # processes reading pages at once (scanned pages, long digital PDFs); 0: one per core
     # `orders ingest` hands its run to the warm ingest process beside the local Prefect
     # server (flows.service) instead of paying imports and model loading itself
     warm_ingest: bool = True
@@ -32,8 +35,14 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides) -> Settings:
-    """Settings with explicit overrides (None values are ignored)."""
-    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    """Settings with explicit overrides (None values are ignored); a value that is not one
+    its setting takes is a UsageError naming the variable."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(f"ORDERS_{'_'.join(map(str, e['loc'])).upper()}=«{e.get('input')}»: {e['msg']}"
+                             for e in exc.errors())
+        raise UsageError(f"a setting has a value it cannot take: {problems}") from None
 
 
 @dataclass(frozen=True)

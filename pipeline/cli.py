@@ -73,6 +73,10 @@ def ingest(
 
 def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: str | None, verbose: bool,
             source_key: str | None, db: str | None) -> None:
+    try:
+        os.getcwd()  # relative paths and settings are read from it
+    except FileNotFoundError:
+        raise UsageError("the current folder no longer exists: change to a folder that does") from None
     if verbose:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -86,6 +90,9 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
                             workers, dask_address)
     home = _prefect_environment(settings)
     warm = settings.warm_ingest and not os.environ.get("PREFECT_API_URL") and not dask_address and workers <= 1
+    if warm and _warm_process_busy(home):
+        console.print("the warm ingest process is busy with another run: this one runs in this command")
+        warm = False
     if warm and not _warm_processes_run(home):  # they start in seconds: what would fail the run fails first
         from pipeline.preflight import check_before_run
 
@@ -96,7 +103,7 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
 
             outcomes = ingest_in_service(home, _report_to_prefect(settings), request, on_files, advance,
                                          on_start=lambda: console.print("starting the warm ingest process "
-                                                                        "(once: later commands reuse it) …"))
+                                                                        "(later commands reuse it) …"))
         else:
             from flows.command import ingest_command
 
@@ -104,6 +111,12 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(ExitCode.input_failed)
+
+
+def _warm_process_busy(home: Path) -> bool:
+    from flows.service import service_busy
+
+    return service_busy(home)
 
 
 def _warm_processes_run(home: Path) -> bool:
@@ -442,7 +455,8 @@ def server_stop() -> None:
     from flows.service import stop_service
 
     home = _prefect_environment(load_settings())
-    stop_service(home)
+    if stop_service(home):
+        out.print("stopped the warm ingest process")
     stopped = stop_server(home)
     out.print(f"stopped the server at {stopped.ui_url}" if stopped else "no local Prefect server was running")
 

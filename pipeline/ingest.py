@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,9 +46,13 @@ def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[Inp
     """
     if source_key is not None and (len(paths) != 1 or paths[0].is_dir()):
         raise UsageError("--source-key names one file: give exactly one file path with it")
+    if source_key is not None and not _is_place(source_key):
+        raise UsageError(f"--source-key «{source_key}» is no place of a file: give its path below its folder, "
+                         "like «A/order.txt» (not empty, not absolute, without «..»)")
     found: list[InputFile] = []
     reported: list[FileOutcome] = []
     seen: set[Path] = set()
+    places: dict[str, Path] = {}
     for path in paths:
         if path.is_dir():
             candidates = _walk(path, reported)
@@ -62,8 +66,21 @@ def discover(paths: list[Path], source_key: str | None = None) -> tuple[list[Inp
             if resolved in seen:
                 continue
             seen.add(resolved)
+            if candidate.source_key in places:  # the second would replace the first's document
+                reported.append(failed(candidate.path, UsageError(
+                    f"{places[candidate.source_key]} of this run has the same place «{candidate.source_key}»; "
+                    "give the folder above both, or ingest one at a time with --source-key",
+                    path=candidate.path)))
+                continue
+            places[candidate.source_key] = candidate.path
             found.append(candidate)
     return found, reported
+
+
+def _is_place(key: str) -> bool:
+    """A file's place below a folder: «order.txt», «A/order.txt»."""
+    parts = PurePosixPath(key).parts
+    return bool(key.strip()) and not key.startswith("/") and ".." not in parts
 
 
 def _walk(root: Path, reported: list[FileOutcome]) -> list[InputFile]:

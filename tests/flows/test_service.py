@@ -18,7 +18,7 @@ import pytest
 
 from flows.server import alive
 from flows import service
-from flows.service import STATE_FILE, ensure_service, fingerprint, running_service, stop_service
+from flows.service import STATE_FILE, ensure_service, fingerprint, running_service, service_busy, stop_service
 from models.errors import ExitCode
 from pipeline.lifetime import MARK, processes_with
 from tests.conftest import stored_rows
@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("service")]
 ROOT = Path(__file__).resolve().parents[2]
 ORDERS = sorted((ROOT / "data" / "raw" / "text").glob("*.txt"))
 SCAN = ROOT / "tests" / "fixtures" / "tasks_only.scan.pdf"
+PDF = ROOT / "tests" / "fixtures" / "tasks_only.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -80,14 +81,15 @@ def test_a_file_deleted_between_runs_is_a_new_database_not_the_old_one(user, tmp
 
 
 def test_the_warm_process_reads_each_command_s_settings(user, tmp_path):
-    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+    shutil.copy(PDF, tmp_path / PDF.name)
+    for folder in ("first", "second"):
+        done = orders({**user, "ORDERS_PROCESSED_DIR": str(tmp_path / folder)}, "ingest", "--force",
+                      str(tmp_path / PDF.name), "--db", f"sqlite:///{tmp_path / 'orders.db'}")
+        assert done.returncode == 0, done.stdout + done.stderr
 
-    refused = orders({**user, "ORDERS_MAX_FILE_MB": "0"}, "ingest", str(tmp_path / ORDERS[0].name), "--db",
-                     f"sqlite:///{tmp_path / 'orders.db'}")
-    taken = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", f"sqlite:///{tmp_path / 'orders.db'}")
-
-    assert refused.returncode == ExitCode.input_failed and "MB" in refused.stdout + refused.stderr
-    assert taken.returncode == 0 and "1 new" in taken.stdout, taken.stdout + taken.stderr
+    # each command's page previews where its ORDERS_PROCESSED_DIR says
+    assert [p.relative_to(tmp_path).as_posix() for p in sorted(tmp_path.glob("*/pages/*/*.jpg"))] == [
+        f"first/pages/{PDF.name}/1.jpg", f"second/pages/{PDF.name}/1.jpg"]
 
 
 def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, tmp_path):
@@ -154,6 +156,56 @@ def test_the_fingerprint_changes_with_the_code_its_lexicons_and_the_server(tmp_p
 
     assert len({before, edited, lexicon, fingerprint("http://127.0.0.1:4201/api")}) == 4
     assert fingerprint("http://127.0.0.1:4201/api") == fingerprint("http://127.0.0.1:4201/api")
+
+
+def test_a_command_while_the_warm_process_is_busy_runs_in_itself(user, home, tmp_path):
+    (tmp_path / "scans").mkdir()
+    for n in range(3):  # long enough to be under way while the other command runs
+        shutil.copy(SCAN, tmp_path / "scans" / f"scan{n}.pdf")
+    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+    assert orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db",
+                  f"sqlite:///{tmp_path / 'warm.db'}").returncode == 0  # warm now
+    long = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(tmp_path / "scans"), "--db",
+                             f"sqlite:///{tmp_path / 'scan.db'}"], cwd=ROOT, env=user)
+    try:
+        deadline = time.monotonic() + 60
+        while not service_busy(home):
+            assert long.poll() is None and time.monotonic() < deadline, "the warm process never took the run"
+            time.sleep(0.1)
+
+        meanwhile = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", f"sqlite:///{tmp_path / 'o.db'}")
+
+        assert long.poll() is None, "the long run ended first: nothing was busy"
+    finally:
+        long.kill()
+        long.wait()
+    assert meanwhile.returncode == 0 and "1 new" in meanwhile.stdout, meanwhile.stdout + meanwhile.stderr
+    assert "busy with another run: this one runs in this command" in meanwhile.stderr
+
+
+def test_a_run_has_its_command_s_whole_environment(user, tmp_path):
+    shutil.copy(SCAN, tmp_path / "scan.pdf")
+    (tmp_path / "no-tessdata").mkdir()
+    without = {**user, "TESSDATA_PREFIX": str(tmp_path / "no-tessdata")}
+
+    warm = orders(without, "ingest", str(tmp_path / "scan.pdf"), "--db", f"sqlite:///{tmp_path / 'warm.db'}")
+    own = orders({**without, "ORDERS_WARM_INGEST": "false"}, "ingest", str(tmp_path / "scan.pdf"), "--db",
+                 f"sqlite:///{tmp_path / 'own.db'}")
+
+    assert warm.returncode == own.returncode != 0
+    assert "rus" in warm.stderr + warm.stdout  # Tesseract's Russian data is missing there
+
+
+def test_a_warm_process_whose_home_is_deleted_ends(tmp_path):
+    home = tmp_path / "prefect"
+    started, _ = ensure_service(home, os.environ["PREFECT_API_URL"])
+
+    shutil.rmtree(home)
+
+    deadline = time.monotonic() + 20
+    while os.waitpid(started.pid, os.WNOHANG) == (0, 0) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(started.pid)
 
 
 def _environment(pid: int) -> dict[str, str]:

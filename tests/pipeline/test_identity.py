@@ -137,3 +137,24 @@ def test_a_source_key_names_one_file(tmp_path):
     with pytest.raises(UsageError, match="--source-key names one file"):
         discover([tmp_path], "mine")
 
+
+
+@pytest.mark.parametrize("key", ["", "  ", "/etc/orders/order.txt", "../order.txt", "A/../../order.txt"])
+def test_a_source_key_is_a_place_below_a_folder(tmp_path, key):
+    shutil.copy(ORDER, tmp_path / "order.txt")
+    with pytest.raises(UsageError, match="is no place of a file"):
+        discover([tmp_path / "order.txt"], key)
+
+
+def test_two_files_of_one_run_with_the_same_place_are_not_one_document(tmp_path):
+    """Files given by name are placed by their name, and folders' files below their folder:
+    two of the same place in one run would store the second over the first."""
+    for folder in ("A", "B", "C/A"):
+        (tmp_path / folder).mkdir(parents=True)
+        shutil.copy(ORDER, tmp_path / folder / "order.txt")
+
+    files, failures = discover([tmp_path / "A" / "order.txt", tmp_path / "B" / "order.txt", tmp_path / "C"])
+
+    assert [f.source_key for f in files] == ["order.txt", "A/order.txt"]
+    assert [(f.status, Path(f.path)) for f in failures] == [("failed", tmp_path / "B" / "order.txt")]
+    assert f"{tmp_path / 'A' / 'order.txt'} of this run has the same place «order.txt»" in failures[0].reason
