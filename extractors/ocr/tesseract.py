@@ -40,9 +40,15 @@ def _pytesseract() -> ModuleType:
     return pytesseract
 
 
-@lru_cache(maxsize=1)
 def check_installed() -> None:
-    """Fail once, clearly, when Tesseract or its Russian model is missing."""
+    """Fail clearly when Tesseract or its Russian model is missing; checked once for each
+    environment that decides where they are found (a warm process runs each command in
+    its own)."""
+    _check_installed(os.environ.get("PATH"), os.environ.get("TESSDATA_PREFIX"))
+
+
+@lru_cache(maxsize=4)
+def _check_installed(_path: str | None, _tessdata: str | None) -> None:
     pytesseract = _pytesseract()
     try:
         languages = pytesseract.get_languages(config="")

@@ -4,6 +4,7 @@ errors reach the command as one line and an exit code; a command killed mid-run 
 the run and every process of it; other code or another Prefect server start it anew."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -115,6 +116,7 @@ def test_a_command_killed_mid_run_ends_the_run_in_the_warm_process(user, home, t
         while not any(_name(pid) == "tesseract" for pid in processes_with("ORDERS_TEST_TAG", tag)):
             assert run.poll() is None and time.monotonic() < deadline, "no OCR under way"
             time.sleep(0.2)
+        assert service_busy(home)
     finally:
         os.kill(run.pid, signal.SIGKILL)
         run.wait()
@@ -159,27 +161,14 @@ def test_the_fingerprint_changes_with_the_code_its_lexicons_and_the_server(tmp_p
 
 
 def test_a_command_while_the_warm_process_is_busy_runs_in_itself(user, home, tmp_path):
-    (tmp_path / "scans").mkdir()
-    for n in range(3):  # long enough to be under way while the other command runs
-        shutil.copy(SCAN, tmp_path / "scans" / f"scan{n}.pdf")
     shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
-    assert orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db",
-                  f"sqlite:///{tmp_path / 'warm.db'}").returncode == 0  # warm now
-    long = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(tmp_path / "scans"), "--db",
-                             f"sqlite:///{tmp_path / 'scan.db'}"], cwd=ROOT, env=user)
-    try:
-        deadline = time.monotonic() + 60
-        while not service_busy(home):
-            assert long.poll() is None and time.monotonic() < deadline, "the warm process never took the run"
-            time.sleep(0.1)
+    db = f"sqlite:///{tmp_path / 'orders.db'}"
+    assert orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", db).returncode == 0  # warm now
+    with open(home / service._BUSY_FILE, "a") as busy:  # held as the warm process holds it during a run
+        fcntl.flock(busy, fcntl.LOCK_EX)
+        meanwhile = orders(user, "ingest", "--force", str(tmp_path / ORDERS[0].name), "--db", db)
 
-        meanwhile = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", f"sqlite:///{tmp_path / 'o.db'}")
-
-        assert long.poll() is None, "the long run ended first: nothing was busy"
-    finally:
-        long.kill()
-        long.wait()
-    assert meanwhile.returncode == 0 and "1 new" in meanwhile.stdout, meanwhile.stdout + meanwhile.stderr
+    assert meanwhile.returncode == 0 and "1 replaced" in meanwhile.stdout, meanwhile.stdout + meanwhile.stderr
     assert "busy with another run: this one runs in this command" in meanwhile.stderr
 
 
