@@ -7,8 +7,8 @@ hands its request to a process that has paid this once. Started by the first suc
 command (which says so), it listens on 127.0.0.1 for connections that prove they know
 its key (kept in `orders-ingest.json`, readable by this user alone), runs each request
 through the same code as a command of its own (`flows.command`), in the command's
-folder and with its ORDERS_* settings, and sends every file's outcome back as it ends.
-One request runs at a time; a second command waits for the first.
+folder and environment, and sends every file's outcome back as it ends. One request
+runs at a time: a command that finds it busy runs in itself.
 
 The process is started anew when the project's code, the installed packages or the
 Prefect server change (a fingerprint of them is compared on every command); it ends
@@ -83,16 +83,11 @@ def ingest_in_service(home: Path, api_url: str, request: IngestRequest, on_files
 def stop_service(home: Path) -> IngestService | None:
     """End the warm process of this PREFECT_HOME; the one ended, or None when none ran."""
     with locked(home, _LOCK_FILE):
-        service = _running(home)
+        service = running_service(home)
         (home / STATE_FILE).unlink(missing_ok=True)
         if service is not None:
             end_group(service.pid)
         return service
-
-
-def running_service(home: Path) -> IngestService | None:
-    """The warm process of this PREFECT_HOME, if its process lives."""
-    return _running(home)
 
 
 def fingerprint(api_url: str) -> str:
@@ -117,7 +112,7 @@ def ensure_service(home: Path, api_url: str, on_start: Callable[[], None] = lamb
     the start takes seconds); and whether this call started it."""
     wanted = fingerprint(api_url)
     with locked(home, _LOCK_FILE):
-        service = _running(home)
+        service = running_service(home)
         if service is not None and service.fingerprint == wanted:
             return service, False
         if service is not None:
@@ -146,7 +141,8 @@ def _connect(service: IngestService) -> Connection | None:
         return None
 
 
-def _running(home: Path) -> IngestService | None:
+def running_service(home: Path) -> IngestService | None:
+    """The warm process of this PREFECT_HOME, if its process lives."""
     try:
         service = IngestService(**json.loads((home / STATE_FILE).read_text()))
     except (OSError, ValueError, TypeError):  # none recorded, or a record from another version
@@ -161,9 +157,9 @@ def _start(home: Path, api_url: str, wanted: str) -> IngestService:
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_API_URL": api_url,
            MARK: secrets.token_hex(12)}  # a token of its own: it outlives this command, its workers die with it
     start_detached("the warm ingest process", [sys.executable, "-m", "flows.service", str(home), wanted], env, log,
-                   lambda pid: (service := _running(home)) is not None and service.pid == pid, START_TIMEOUT_S,
+                   lambda pid: (service := running_service(home)) is not None and service.pid == pid, START_TIMEOUT_S,
                    IngestServiceError, cwd=_PROJECT)  # never a command's folder, which may be deleted
-    return _running(home)
+    return running_service(home)
 
 
 # The warm process's own: its run token, and the Prefect server and home it was started for.
@@ -221,7 +217,7 @@ def serve(home: Path, wanted: str) -> None:
 def _end_when_unrecorded(home: Path) -> None:
     """End the process once its record is gone (its PREFECT_HOME deleted, say): no command
     could find it to use it or stop it."""
-    while (service := _running(home)) is not None and service.pid == os.getpid():
+    while (service := running_service(home)) is not None and service.pid == os.getpid():
         time.sleep(_RECORD_CHECK_S)
     print(f"no record of this process in {home} any more: ending", file=sys.stderr, flush=True)
     os._exit(0)
