@@ -111,7 +111,8 @@ class _TextLayoutBuilder:
             elif not line.strip():
                 self._blank_line()
                 i += 1
-            elif "\t" in line and not _is_cell_per_line(line):
+            # a line whose only tab ends it («- добровольцы;\t») starts no table: a paragraph
+            elif "\t" in line and not _is_cell_per_line(line) and ("\t" in line.rstrip() or self.rows):
                 cells = line.split("\t")
                 if not _is_separator_row(cells):
                     self.rows.append([_clean_cell(c) for c in cells])

@@ -168,3 +168,14 @@ def test_a_text_past_the_limit_is_refused_before_it_is_read(tmp_path):
 
     with pytest.raises(InputError, match=rf"the text is \d+ MB; the text of one order is far under {MAX_TEXT_MB} MB"):
         read_text(path)
+
+
+def test_a_line_ending_in_a_tab_is_no_table(tmp_path):
+    """«- добровольцы;\t» in a list of target groups: the tab ends the line, no cell follows."""
+    path = tmp_path / "order.txt"
+    path.write_text("Целевые группы:\n- семьи с детьми;\n- добровольцы;\t\n- многодетные семьи.\n", encoding="utf-8")
+
+    blocks = read_text(path).pages[0].blocks
+
+    assert [type(b).__name__ for b in blocks] == ["Paragraph"] * 4
+    assert blocks[2].text == "- добровольцы;"
