@@ -64,11 +64,12 @@ def read_pdf(path: Path, ocr_pages: Callable[[Path, list[int]], list[Page]] | No
              workers: int = 1) -> Layout:
     """Read every page; pages without a real text layer go to `ocr_pages(path, numbers)`.
     A long PDF is read by up to `workers` processes, each a run of consecutive pages."""
-    count = _page_count(path)
-    runs = _runs(count, workers)
-    if len(runs) == 1:
-        read = _read_run(path, runs[0])
-    else:
+    with _open(path) as pdf:
+        if not pdf.pages:
+            raise EmptyInputError("the PDF has no pages", path=path)
+        runs = _runs(len(pdf.pages), workers)
+        read = _read_pages(path, pdf, runs[0]) if len(runs) == 1 else None
+    if read is None:
         with ProcessPoolExecutor(max_workers=len(runs)) as pool:
             read = [page for run in pool.map(_read_run, [path] * len(runs), runs) for page in run]
     read = _carry_columns(path, read, runs)
@@ -90,30 +91,28 @@ def _runs(count: int, workers: int) -> list[list[int]]:
     return [list(range(first, min(first + size, count + 1))) for first in range(1, count + 1, size)]
 
 
-def _page_count(path: Path) -> int:
-    with _open(path) as pdf:
-        if not pdf.pages:
-            raise EmptyInputError("the PDF has no pages", path=path)
-        return len(pdf.pages)
-
-
 def _read_run(path: Path, numbers: list[int], columns: tuple[float, ...] = ()) -> list[_PageRead]:
+    """Pages `numbers` of the PDF at `path` (in a worker process: it opens the file itself)."""
+    with _open(path) as pdf:
+        return _read_pages(path, pdf, numbers, columns)
+
+
+def _read_pages(path: Path, pdf, numbers: list[int], columns: tuple[float, ...] = ()) -> list[_PageRead]:
     """Pages `numbers` in order, `columns` being the column edges of the last table before
     them: a table may go on over the page."""
     read = []
-    with _open(path) as pdf:
-        for number in numbers:
-            page = pdf.pages[number - 1]
-            _check_size(path, page, number)
-            if has_real_text(utils.extract_text(page.chars[:_SAMPLE_CHARS])):
-                done = read_digital_page(page, number, list(columns))
-                columns = tuple(_column_edges(done))
-                read.append(_PageRead(done, True, columns))
-            else:
-                columns = ()
-                read.append(_PageRead(Page(number=number, width=float(page.width), height=float(page.height)),
-                                      False, columns))
-            page.close()  # its parsed objects are read: memory stays flat however many pages follow
+    for number in numbers:
+        page = pdf.pages[number - 1]
+        _check_size(path, page, number)
+        if has_real_text(utils.extract_text(page.chars[:_SAMPLE_CHARS])):
+            done = read_digital_page(page, number, list(columns))
+            columns = tuple(_column_edges(done))
+            read.append(_PageRead(done, True, columns))
+        else:
+            columns = ()
+            read.append(_PageRead(Page(number=number, width=float(page.width), height=float(page.height)),
+                                  False, columns))
+        page.close()  # its parsed objects are read: memory stays flat however many pages follow
     return read
 
 
@@ -121,10 +120,9 @@ def _carry_columns(path: Path, read: list[_PageRead], runs: list[list[int]]) -> 
     """Each run read apart began without the column edges of the page before it: where that
     page ends with a table, read the run's first pages again with them, until a page is
     read with the edges it was read with before (every page after it then reads the same)."""
-    at = {r.page.number: i for i, r in enumerate(read)}
     for run in runs[1:]:
-        i, read_with = at[run[0]], ()
-        while i <= at[run[-1]] and read[i - 1].columns != read_with:
+        i, read_with = run[0] - 1, ()  # `read` holds pages 1… in order
+        while i < run[-1] and read[i - 1].columns != read_with:
             read_with = read[i].columns  # what the run read the next page with
             read[i] = _read_run(path, [read[i].page.number], read[i - 1].columns)[0]
             i += 1

@@ -90,9 +90,12 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
                             workers, dask_address)
     home = _prefect_environment(settings)
     warm = settings.warm_ingest and not os.environ.get("PREFECT_API_URL") and not dask_address and workers <= 1
-    if warm and _warm_process_busy(home):
-        console.print("the warm ingest process is busy with another run: this one runs in this command")
-        warm = False
+    if warm:
+        from flows.service import service_busy
+
+        warm = not service_busy(home)
+        if not warm:
+            console.print("the warm ingest process is busy with another run: this one runs in this command")
     if warm and not _warm_processes_run(home):  # they start in seconds: what would fail the run fails first
         from pipeline.preflight import check_before_run
 
@@ -111,12 +114,6 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
     _print_summary(outcomes)
     if any(o.failed for o in outcomes):
         raise typer.Exit(ExitCode.input_failed)
-
-
-def _warm_process_busy(home: Path) -> bool:
-    from flows.service import service_busy
-
-    return service_busy(home)
 
 
 def _warm_processes_run(home: Path) -> bool:
@@ -441,10 +438,11 @@ def server_start() -> None:
     from flows.service import ensure_service
 
     settings = load_settings()
-    running, started = ensure_server(_prefect_environment(settings))
+    home = _prefect_environment(settings)
+    running, started = ensure_server(home)
     out.print(f"{'started' if started else 'already running'}: {running.ui_url} (pid {running.pid})")
     if settings.warm_ingest:
-        service, started = ensure_service(_prefect_environment(settings), running.api_url)
+        service, started = ensure_service(home, running.api_url)
         out.print(f"warm ingest process {'started' if started else 'already running'} (pid {service.pid})")
 
 

@@ -93,7 +93,8 @@ def test_the_warm_process_reads_each_command_s_settings(user, tmp_path):
         f"first/pages/{PDF.name}/1.jpg", f"second/pages/{PDF.name}/1.jpg"]
 
 
-def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, tmp_path):
+def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, home, tmp_path):
+    ensure_service(home, os.environ["PREFECT_API_URL"])  # running already, as after any earlier command
     result = orders(user, "ingest", "--source-key", "x", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'o.db'}")
 
     assert result.returncode == ExitCode.usage
