@@ -19,6 +19,7 @@ class ExitCode(IntEnum):
     usage = 2  # wrong use of a command, or a query, correction or setting refused
     storage = 3  # the database or the disk cannot take the run
     setup = 4  # a tool or service the run needs is missing: Tesseract, the Prefect server
+    interrupted = 130  # stopped by Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class OrdersError(Exception):

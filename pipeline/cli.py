@@ -68,7 +68,12 @@ def ingest(
     from pipeline.lifetime import processes_die_with_run
 
     with processes_die_with_run():  # first: it forks, which must precede any thread
-        _ingest(paths, force, workers, dask_address, verbose, source_key, db)
+        try:
+            _ingest(paths, force, workers, dask_address, verbose, source_key, db)
+        except KeyboardInterrupt:
+            console.print("interrupted: the files stored before it are kept and the file being read is not "
+                          "stored; run the same command again to go on (what was stored comes out unchanged)")
+            raise typer.Exit(ExitCode.interrupted) from None
 
 
 def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: str | None, verbose: bool,

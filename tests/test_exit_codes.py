@@ -1,12 +1,18 @@
 """One test per exit code of `orders` (models.errors.ExitCode), through the real command."""
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 
 import pytest
 
 from models.errors import ExitCode
-from tests.test_cli import ROOT, orders
+from tests.test_cli import ROOT, SAMPLE, orders
 
 pytestmark = pytest.mark.usefixtures("prefect_api")  # runs report to the session's Prefect server
 
@@ -46,3 +52,39 @@ def test_setup_a_missing_tesseract_stops_the_batch_with_its_remedy(tmp_path):
     assert result.returncode == ExitCode.setup, result.stderr
     assert "Tesseract is not installed" in result.stderr and "apt-get install tesseract-ocr" in result.stderr
     assert "failed" not in result.stdout
+
+
+def _stored_documents(database: str) -> int:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            return connection.execute("SELECT count(*) FROM document").fetchone()[0]
+    except sqlite3.OperationalError:  # not yet created
+        return 0
+
+
+def test_interrupted_keeps_what_was_stored_and_says_how_to_go_on(tmp_path):
+    """Ctrl-C (SIGINT to the command's process group, as a terminal sends it) after the
+    first file is stored: one line saying what is kept, exit 130, no traceback; the same
+    command run again stores the rest and skips what was stored."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "a.txt")  # read first (files go in sorted order) and stored in a second
+    shutil.copy(SCAN, folder / "b.scan.pdf")  # read for seconds: the interrupt lands in it
+    shutil.copy(SAMPLE, folder / "c.txt")
+    database = tmp_path / "orders.db"
+    command = [sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", f"sqlite:///{database}"]
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, env={**os.environ, "ORDERS_OCR_WORKERS": "1"})
+    deadline = time.monotonic() + 120
+    while _stored_documents(database) < 1 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    os.killpg(run.pid, signal.SIGINT)
+    stdout, stderr = run.communicate(timeout=60)
+    assert run.returncode == ExitCode.interrupted, stdout + stderr
+    assert "interrupted: the files stored before it are kept" in stderr and "Traceback" not in stderr
+    stored = _stored_documents(database)
+    assert 1 <= stored < 3
+
+    again = orders(*command[3:])
+    assert again.returncode == ExitCode.ok, again.stdout + again.stderr
+    assert _stored_documents(database) == 3 and f"{3 - stored} new, 0 replaced, {stored} unchanged" in again.stdout
