@@ -26,17 +26,25 @@ def spaced_digits(image: np.ndarray, digits: str) -> str:
     if len(digits) < MIN_DIGITS or not digits.isdigit():
         return digits
     runs, height = ink_to_runs(image)
-    starts = digits_to_runs(digits, runs, height, _FIRST_ADVANCE)
-    if starts is None:
+    split = split_into_runs(digits, runs, height)
+    if split is None:
         return digits
-    advance = measured_advance(digits, runs, starts, height)  # the font's own, then the split again
-    starts = digits_to_runs(digits, runs, height, advance)
-    if starts is None:
-        return digits
+    starts, advance = split
     spaces = gaps_to_spaces(digits, runs, starts, height, advance)
     if spaces is None:
         return digits
     return "".join((" " if i in spaces else "") + d for i, d in enumerate(digits))
+
+
+def split_into_runs(digits: str, runs: list[tuple[int, int]], height: int) -> tuple[list[int], float] | None:
+    """Where each glyph run after the first starts in `digits` (`digits_to_runs`, at the
+    font's own advance), and that advance; None when the runs do not fit the digits."""
+    starts = digits_to_runs(digits, runs, height, _FIRST_ADVANCE)
+    if starts is None:
+        return None
+    advance = measured_advance(digits, runs, starts, height)  # the font's own, then the split again
+    starts = digits_to_runs(digits, runs, height, advance)
+    return None if starts is None else (starts, advance)
 
 
 def ink_to_runs(image: np.ndarray) -> tuple[list[tuple[int, int]], int]:

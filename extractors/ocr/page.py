@@ -24,6 +24,7 @@ from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import DPI, tesseract
 from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
 from extractors.ocr.digit_groups import spaced_digits
+from extractors.ocr.number_marks import marked_number, read_marks
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
@@ -391,11 +392,12 @@ def blank_tables(gray: np.ndarray, grids: list[Grid]) -> np.ndarray:
 
 
 _PROSE_SCALE = 4  # the ink is looked for on a copy this many times smaller
-# Prose is read at 200 dpi, not at the page's 300: body text of 12–14 pt then has the
+# Prose is read at 160 dpi, not at the page's 300: body text of 12–14 pt then has the
 # letter height Tesseract's models read best, and a 150-dpi office scan is not read blown
-# up into blur (office scans: 0.910 → 0.917 overall; dev scans 0.977 → 0.983; a fifth
-# less prose time). Cells keep 300 dpi, where one misread glyph changes a number.
-PROSE_DPI = 200
+# up into blur (office scans: 0.910 at 300 dpi, 0.935 at 200, 0.941 at 160, where target
+# groups and organisations gain; dev scans 0.987 at 200 and 160). Cells keep 300 dpi,
+# where one misread glyph changes a number.
+PROSE_DPI = 160
 _PROSE_MARGIN = 40  # px of paper kept around the prose
 
 
@@ -534,8 +536,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None,
         strip[y:y + crop.shape[0], _STRIP_GAP:_STRIP_GAP + crop.shape[1]] = crop
         spans.append((y, y + crop.shape[0]))
         y += crop.shape[0] + _STRIP_GAP
-    words = _dashes_by_length([_with_digit_groups(w, strip)
-                               for w in tesseract.read_words(Image.fromarray(strip), psm=psm, characters=characters)])
+    read = tesseract.read_words(Image.fromarray(strip), psm=psm, characters=characters)
+    words = _dashes_by_length([_with_digit_groups(_with_marks(w, strip, read), strip) for w in read])
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
@@ -574,6 +576,24 @@ def _with_digit_groups(word: Word, image: np.ndarray) -> Word:
     if not word.text.isdigit():
         return word
     return replace(word, text=spaced_digits(image[word.y0:word.y1, word.x0:word.x1], word.text))
+
+
+def _with_marks(word: Word, image: np.ndarray, words: list[Word]) -> Word:
+    """A code or number with the dots and commas its ink shows (`extractors.ocr.number_marks`);
+    as sure as `UNSURE_MENDED` when a mark between its digits changed, which changes its value.
+    The ink is looked at a little beyond the word's box, where a lost full stop stands,
+    up to the next word of its line."""
+    height = word.y1 - word.y0
+    following = [w.x0 for w in words if w.line == word.line and w.x0 > word.x1]
+    right = min([word.x1 + height // 2, *following])
+    ink = image[max(0, word.y0 - height // 6):word.y1 + height // 3, word.x0:right]
+    text = marked_number(ink, word.text)
+    if text == word.text:
+        return word
+    digits = sum(ch.isdigit() for ch in text)
+    inner = {i: m for i, m in read_marks(text).items() if i < digits} != \
+        {i: m for i, m in read_marks(word.text).items() if i < digits}
+    return replace(word, text=text, confidence=min(word.confidence, UNSURE_MENDED * 100) if inner else word.confidence)
 
 
 def _mean_confidence(words: list[Word]) -> float | None:
