@@ -157,7 +157,13 @@ def _answers(api_url: str) -> bool:
 
 
 def alive(pid: int) -> bool:
-    """Whether the process lives and is this user's."""
+    """Whether the process lives and is this user's. One that this process started and that
+    has ended is reaped here: until it is, it would seem to live."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass  # not started by this process
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

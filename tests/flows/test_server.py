@@ -9,12 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
 
-from flows.server import STATE_FILE, running_server
+from flows.server import STATE_FILE, alive, running_server
 from flows.service import running_service
 from models.errors import ExitCode
 
@@ -82,3 +83,13 @@ def test_the_first_run_starts_the_local_server_and_later_runs_reuse_it(user, tmp
     assert orders(user, "server", "status").returncode == ExitCode.setup
     assert "no local Prefect server was running" in orders(user, "server", "stop").stdout
 
+
+
+def test_a_process_this_one_started_that_has_ended_is_not_alive():
+    """An ended child is a zombie until reaped, and a zombie answers signals: a warm process
+    started by a long-lived caller (the tests) seemed to live on after it had ended."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    deadline = time.monotonic() + 10
+    while alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(child.pid)
