@@ -16,8 +16,8 @@
   as a capital (`2020-2021 Г.Г.` → `2020-2021 г.г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
   twice: `1500 000`, `5 781841`) is grouped by thousands again;
-- a speck read in a digit group's space or after the number (`2.000 000`, `3 000 000.`)
-  is dropped (`mend_group_separators`).
+- a speck read in a digit group's space or after the number (`2.000 000`, `3 000 000.`),
+  or a ruling's remnant read as a dash after it (`3 000 000-`), is dropped (`mend_group_separators`).
 """
 from __future__ import annotations
 
@@ -150,13 +150,14 @@ def _regrouped_in_text(m: re.Match) -> str:
     return group_digits(head + "".join(groups))
 
 
-# A cell of one number in digit groups, some spaces read as a speck («.», «:», «. »), maybe a speck after it.
-_SPECKLED_GROUPS = re.compile(r"([1-9]\d{0,2})((?:(?:\.\s|[.:]|\s)\d{3})+)[.,:]?")
+# A cell of one number in digit groups, some spaces read as a speck («.», «:», «. »), maybe a
+# speck after it, or a ruling's remnant read as a dash («3 000 000-»: no amount ends in one).
+_SPECKLED_GROUPS = re.compile(r"([1-9]\d{0,2})((?:(?:\.\s|[.:]|\s)\d{3})+)(?:[.,:]|\s?[-–—])?")
 
 
 def mend_group_separators(text: str) -> str:
-    """`2.000 000` → `2 000 000`, `1 000.000` → `1 000 000`, `3 000 000.` → `3 000 000`: a cell's
-    number grouped by spaces, with a speck read in one of its spaces or after it. A number
+    """`2.000 000` → `2 000 000`, `1 000.000` → `1 000 000`, `3 000 000.` and `3 000 000 -` →
+    `3 000 000`: a cell's number grouped by spaces, with a speck read in one of its spaces or after it. A number
     grouped by dots alone («2.000.000») is left as printed; a decimal comma is never touched."""
     m = _SPECKLED_GROUPS.fullmatch(text)
     if not m or " " not in m.group(0):

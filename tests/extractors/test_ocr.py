@@ -159,6 +159,9 @@ def test_regroup_number(read, expected):
     ("1. 000 000", "1 000 000"),
     ("3 000 000.", "3 000 000"),  # a speck after the number
     ("300 000,", "300 000"),
+    ("3 000 000-", "3 000 000"),  # a ruling's remnant after it
+    ("2 000 000 –", "2 000 000"),
+    ("2016-2017", "2016-2017"),  # a range
     ("2.000.000", "2.000.000"),  # grouped by dots as printed
     ("31.12.2019", "31.12.2019"),
     ("1 000,000", "1 000,000"),  # a decimal comma
