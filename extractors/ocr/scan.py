@@ -54,8 +54,33 @@ def ocr_pdf_pages(path: Path, numbers: list[int], context: ReadContext = ReadCon
         return list(pool.map(ocr_pdf_page, [str(path)] * len(numbers), numbers))
 
 
+A4_INCHES = (8.27, 11.69)  # the sheet orders are printed on
+_A4_ASPECT = A4_INCHES[1] / A4_INCHES[0]
+
+
+def at_reading_resolution(image: Image.Image) -> Image.Image:
+    """The page image at the `DPI` the reader's measures are set for (a scanned PDF's
+    page is rendered at it), from the resolution the file records; without one, from its
+    size when it has an A4 sheet's proportions. An image of neither is read as it is."""
+    recorded = image.info.get("dpi", (0, 0))[0]
+    if 100 <= recorded <= 1200:  # JPEG and PNG writers record 72 or 96 when they know nothing
+        dpi = float(recorded)
+    elif abs(max(image.size) / min(image.size) - _A4_ASPECT) < 0.08:
+        dpi = max(image.size) / A4_INCHES[1]
+    else:
+        return image
+    scale = DPI / dpi
+    if abs(scale - 1) < 0.05:
+        return image
+    size = (round(image.width * scale), round(image.height * scale))
+    if size[0] * size[1] > MAX_PIXELS:
+        return image
+    return image.convert("L").resize(size, Image.Resampling.BICUBIC)
+
+
 def read_image(path: Path) -> Layout:
-    """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR."""
+    """PNG, JPEG or TIFF (every frame of a multi-page TIFF) → Layout, by OCR, each page
+    brought to the resolution scanned PDF pages are read at."""
     try:
         with warnings.catch_warnings():  # the size is checked below, with a message of our own
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -72,5 +97,5 @@ def read_image(path: Path) -> Layout:
         raise EmptyInputError("the image has no pages", path=path)
     from extractors.ocr.page import read_page_image
 
-    pages = [read_page_image(frame, n) for n, frame in enumerate(frames, start=1)]
+    pages = [read_page_image(at_reading_resolution(frame), n) for n, frame in enumerate(frames, start=1)]
     return Layout(source_file=path.name, format="image", pages=pages)

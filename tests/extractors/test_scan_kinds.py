@@ -315,3 +315,25 @@ def test_a_spaced_dash_and_a_spaced_hyphen_are_told_apart(font):
              for row in range(len(printed))]
     read_cells(page, [Table(cells=cells, page=1)])
     assert [("–" in c.text, " - " in c.text) for c in cells] == [(True, False), (False, True)], [c.text for c in cells]
+
+
+# --- an image file at an office scanner's resolution -------------------------------------------
+
+@pytest.mark.parametrize("suffix, recorded", [(".png", True), (".jpg", False)])
+def test_an_image_file_at_150_dpi_is_read_at_300(tmp_path, monkeypatch, suffix, recorded):
+    """A page image is brought to the resolution a scanned PDF's page is rendered at, from
+    the resolution its file records or, without one, from its size as an A4 sheet: read as
+    it came, a 150-dpi image of 9-pt tables lost codes' dots and misread amounts."""
+    from extractors.ocr.scan import read_image
+    from tests.generated import scans
+
+    monkeypatch.setattr(scans, "FONT_PT", 9)  # small print, as tables of many columns have
+    image, truth = draw_page(seed=21, dpi=150)
+    path = tmp_path / f"page{suffix}"
+    blur_and_noise(image, random.Random(21)).save(path, **({"dpi": (150, 150)} if recorded else {}))
+    tables = [b for page in read_image(path).pages for b in page.blocks if isinstance(b, Table)]
+    assert len(tables) == 1
+    assert_shape(tables[0], truth)
+    assert_amounts_read(amounts_at_their_places(tables[0], truth), truth)
+    codes = [row[0] for row in truth.rows[1:]]
+    assert [tables[0].grid()[r][0].text for r in range(1, len(truth.rows))] == codes
