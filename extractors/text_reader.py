@@ -1,7 +1,8 @@
 """Plain-text conversions of orders → Layout.
 
-Conversions of scans and Word files come in two table layouts:
+Conversions of scans and Word files come in three table layouts:
 - tab-separated rows, one table row per line (`1.1\tСоздание…\t2020 г.\t…`);
+- markdown pipe rows, one table row per line (`| 1.1 | Создание… | 2020 г. |`);
 - one cell per line, each cell line starting with a tab and rows separated by
   blank lines (a cell may continue on following lines without a tab).
 A blank line inside a tab-separated table marks a page break; the table continues
@@ -26,6 +27,7 @@ _B_TAG = re.compile(r"</?b>", re.I)
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
 _SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")  # a markdown table's row, between its outer pipes
 _ROW_NUMBER = re.compile(r"\s*(?:[IVXLC]+|\d{1,2}(?:\.\d{1,2})*)\.?\s*")
 _ROW_START = re.compile(r"^\s*(?:[IVXLC]+\.?|\d{1,2}(?:\.\d{1,2})*\.?)(?:\s|$)")
 
@@ -89,6 +91,18 @@ def _is_separator_row(cells: list[str]) -> bool:
     return all(_SEPARATOR_CELL.match(c) or not c.strip() for c in cells) and any(c.strip() for c in cells)
 
 
+def _row_cells(line: str, continuing: bool) -> list[str] | None:
+    """The cells of a table row: tab-separated, or a markdown pipe row («| 1.1 | Создание… |»,
+    two cells at least); None for any other line. A line whose only tab ends it
+    («- добровольцы;\t») starts no table: it is a paragraph."""
+    pipes = _PIPE_ROW.match(line)
+    if pipes and "|" in pipes.group(1):
+        return pipes.group(1).split("|")
+    if "\t" in line and not _is_cell_per_line(line) and ("\t" in line.rstrip() or continuing):
+        return line.split("\t")
+    return None
+
+
 def _is_cell_per_line(line: str) -> bool:
     return line.startswith("\t") and "\t" not in line[1:]
 
@@ -111,9 +125,7 @@ class _TextLayoutBuilder:
             elif not line.strip():
                 self._blank_line()
                 i += 1
-            # a line whose only tab ends it («- добровольцы;\t») starts no table: a paragraph
-            elif "\t" in line and not _is_cell_per_line(line) and ("\t" in line.rstrip() or self.rows):
-                cells = line.split("\t")
+            elif (cells := _row_cells(line, continuing=bool(self.rows))) is not None:
                 if not _is_separator_row(cells):
                     self.rows.append([_clean_cell(c) for c in cells])
                 i += 1

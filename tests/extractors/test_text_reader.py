@@ -179,3 +179,19 @@ def test_a_line_ending_in_a_tab_is_no_table(tmp_path):
 
     assert [type(b).__name__ for b in blocks] == ["Paragraph"] * 4
     assert blocks[2].text == "- добровольцы;"
+
+
+def test_a_markdown_pipe_table_is_a_table(tmp_path):
+    """«| № п/п | Наименование | … |» rows with their «|---|» separator: a table as tab rows are;
+    a line with one pipe-bounded cell, or pipes inside prose, stays a paragraph."""
+    layout = _read(tmp_path, "Комплекс мер\n\n"
+                              "| № п/п | Наименование мероприятия | Объём, руб. |\n"
+                              "|---|:---|---:|\n"
+                              "| 1.1. | Выплата многодетным семьям | 1 250 000 |\n"
+                              "| 1.2. | Летний отдых | 3 480 500 |\n\n"
+                              "| только одна ячейка |\nвыбор a|b в тексте\n")
+    (table,) = _tables(layout)
+    assert _texts(table) == [["№ п/п", "Наименование мероприятия", "Объём, руб."],
+                             ["1.1.", "Выплата многодетным семьям", "1 250 000"],
+                             ["1.2.", "Летний отдых", "3 480 500"]]
+    assert [p.text for p in _paragraphs(layout)][-2:] == ["| только одна ячейка |", "выбор a|b в тексте"]
