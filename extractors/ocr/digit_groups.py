@@ -50,15 +50,22 @@ def split_into_runs(digits: str, runs: list[tuple[int, int]], height: int) -> tu
 def ink_to_runs(image: np.ndarray) -> tuple[list[tuple[int, int]], int]:
     """The column spans of the word's glyphs (marks under half a digit's height, a dot or a
     speck, left out), and the digits' height."""
+    runs, height, _, _ = ink_to_glyphs(image)
+    return runs, height
+
+
+def ink_to_glyphs(image: np.ndarray) -> tuple[list[tuple[int, int]], int, np.ndarray, list[int]]:
+    """As `ink_to_runs`, and also the ink's connected components (their stats, row 0 the
+    paper) and which of them are glyphs; the marks are the others."""
     ink = (image < 128).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     if count < 2:
-        return [], 0
+        return [], 0, stats, []
     height = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
     tall = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= height / 2]
     columns = np.isin(labels, tall).any(axis=0)
     edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
-    return list(zip(edges[::2].tolist(), edges[1::2].tolist())), height
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist())), height, stats, tall
 
 
 def _width(digit: str, measured: dict[bool, float] | None = None) -> float:

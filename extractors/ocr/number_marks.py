@@ -17,7 +17,7 @@ import re
 import cv2
 import numpy as np
 
-from extractors.ocr.digit_groups import split_into_runs
+from extractors.ocr.digit_groups import ink_to_glyphs, split_into_runs
 
 _NUMBER = re.compile(r"\d[\d.,:]*")  # a word of digits and the marks between them
 _MARK_SIZE = 0.4  # digit heights a dot or comma stays within, across and down
@@ -28,11 +28,25 @@ _LOW, _HIGH = 0.75, 0.5
 _GAP = 0.2  # digit heights of white at least between two glyphs that a mark stands between
 
 
+def may_have_marks(text: str) -> bool:
+    """Whether `text` is a word of digits with dots, commas or colons among them, the only
+    words `marked_number` may change."""
+    return bool(_NUMBER.fullmatch(text))
+
+
+def value_changed(read: str, marked: str) -> bool:
+    """Whether `marked_number` changed a mark between the digits of `read` (which changes
+    the number), not only after its last digit."""
+    digits = sum(ch.isdigit() for ch in read)
+    inner = [{i: m for i, m in read_marks(text).items() if i < digits} for text in (read, marked)]
+    return inner[0] != inner[1]
+
+
 def marked_number(image: np.ndarray, text: str) -> str:
     """`text`, a word of digits with dots, commas or colons among them, with the marks its
     black-on-white `image` shows; `text` unchanged when the ink does not say so clearly.
     A mark Tesseract read where the ink shows one keeps its reading (dot or comma)."""
-    if not _NUMBER.fullmatch(text):
+    if not may_have_marks(text):
         return text
     digits = re.sub(r"\D", "", text)
     found = ink_to_marks(image)
@@ -52,19 +66,13 @@ Mark = tuple[int, int, int, int]  # x0, y0, x1, y1 of a small blob of ink
 
 
 def ink_to_marks(image: np.ndarray) -> tuple[list[tuple[int, int]], int, int, list[Mark]] | None:
-    """The column spans of the glyphs (as `digit_groups.ink_to_runs`), the digits' height
+    """The column spans of the glyphs (`digit_groups.ink_to_glyphs`), the digits' height
     and top, and the boxes of the marks smaller than half a digit; None without glyphs."""
-    ink = (image < 128).astype(np.uint8)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    if count < 2:
+    runs, height, stats, tall = ink_to_glyphs(image)
+    if not tall:
         return None
-    height = int(stats[1:, cv2.CC_STAT_HEIGHT].max())
-    tall = [i for i in range(1, count) if stats[i, cv2.CC_STAT_HEIGHT] >= height / 2]
-    columns = np.isin(labels, tall).any(axis=0)
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], columns.astype(np.int8), [0]])))
-    runs = list(zip(edges[::2].tolist(), edges[1::2].tolist()))
     top = int(min(stats[i, cv2.CC_STAT_TOP] for i in tall))
-    marks = [(int(x), int(y), int(x + w), int(y + h)) for i in range(1, count) if i not in tall
+    marks = [(int(x), int(y), int(x + w), int(y + h)) for i in range(1, len(stats)) if i not in tall
              for x, y, w, h in [stats[i, :4]]]
     return runs, height, top, marks
 

@@ -25,7 +25,7 @@ from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import DPI, tesseract
 from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
 from extractors.ocr.digit_groups import spaced_digits
-from extractors.ocr.number_marks import marked_number, read_marks
+from extractors.ocr.number_marks import marked_number, may_have_marks, value_changed
 from extractors.ocr.seals import erase_seals, find_seals
 from extractors.ocr.tesseract import Word
 from extractors.pdf_reader import cells_to_grid
@@ -601,6 +601,8 @@ def _with_marks(word: Word, image: np.ndarray, words: list[Word]) -> Word:
     as sure as `UNSURE_MENDED` when a mark between its digits changed, which changes its value.
     The ink is looked at a little beyond the word's box, where a lost full stop stands,
     up to the next word of its line."""
+    if not may_have_marks(word.text):  # most words: no box to cut, no line to search
+        return word
     height = word.y1 - word.y0
     following = [w.x0 for w in words if w.line == word.line and w.x0 > word.x1]
     right = min([word.x1 + height // 2, *following])
@@ -608,10 +610,8 @@ def _with_marks(word: Word, image: np.ndarray, words: list[Word]) -> Word:
     text = marked_number(ink, word.text)
     if text == word.text:
         return word
-    digits = sum(ch.isdigit() for ch in text)
-    inner = {i: m for i, m in read_marks(text).items() if i < digits} != \
-        {i: m for i, m in read_marks(word.text).items() if i < digits}
-    return replace(word, text=text, confidence=min(word.confidence, UNSURE_MENDED * 100) if inner else word.confidence)
+    unsure = value_changed(word.text, text)
+    return replace(word, text=text, confidence=min(word.confidence, UNSURE_MENDED * 100) if unsure else word.confidence)
 
 
 def _mean_confidence(words: list[Word]) -> float | None:
