@@ -12,7 +12,10 @@ import datetime as dt
 import importlib.util
 import os
 import secrets
+import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -65,7 +68,8 @@ def postgres_url() -> Iterator[str]:
         yield admin_url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for database in [name, *(f"{name}_{t}" for t in _POSTGRES_TEMPLATES)]:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         admin.dispose()
 
 
@@ -76,6 +80,35 @@ def empty_postgres_database(url: str) -> None:
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
+
+
+_POSTGRES_TEMPLATES: set[str] = set()  # the templates made this session, dropped with its database
+
+
+def postgres_copy_of(url: str, template: str, fill: Callable[[str], None]) -> None:
+    """Make the PostgreSQL database `url` a copy of the session's template `template`,
+    which `fill(url)` builds in an empty database the first time: migrating, or storing
+    a fixture, then costs a file copy in each test instead of its statements."""
+    parsed = make_url(url)
+    name, copy = parsed.database, f"{parsed.database}_{template}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            if template not in _POSTGRES_TEMPLATES:
+                connection.exec_driver_sql(f'CREATE DATABASE "{copy}"')
+                fill(parsed.set(database=copy).render_as_string(hide_password=False))
+                connection.exec_driver_sql(  # a template must have no connections: fill's engines may linger
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (copy,))
+                _POSTGRES_TEMPLATES.add(template)
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}" TEMPLATE "{copy}"')
+    finally:
+        admin.dispose()
+
+
+def migrate(url: str) -> None:
+    """Bring the database at `url` to the newest schema (`open_database`), and let it go."""
+    open_database(url).kw["bind"].dispose()
 
 
 @pytest.fixture(scope="session")
@@ -96,13 +129,37 @@ def prefect_api(tmp_path_factory) -> Iterator[str]:
         stop_server(home)
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    """A SQLite file migrated once per test session, copied for each test that needs one."""
+    path = tmp_path_factory.mktemp("migrated") / "orders.db"
+    migrate(f"sqlite:///{path}")
+    return checkpointed(path)
+
+
+def checkpointed(path: Path) -> Path:
+    """The SQLite file at `path` with every write in it (WAL mode keeps them beside it), to be copied."""
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
-    """The URL of an empty database with no tables yet; once per backend."""
+    """The URL of an empty database with no tables yet; once per backend. For a test that
+    asks for `sessions` too, the database is migrated already (a copy of a migrated one)."""
+    migrated = "sessions" in request.fixturenames
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'processed' / 'orders.db'}"
+        path = tmp_path / "processed" / "orders.db"
+        if migrated:
+            path.parent.mkdir()
+            shutil.copy(request.getfixturevalue("migrated_sqlite"), path)
+        return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_url")
-    empty_postgres_database(url)  # the session shares one PostgreSQL database
+    if migrated:
+        postgres_copy_of(url, "migrated", migrate)
+    else:
+        empty_postgres_database(url)  # the session shares one PostgreSQL database
     return url
 
 

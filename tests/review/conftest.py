@@ -6,7 +6,6 @@ import functools
 import hashlib
 import re
 import shutil
-import sqlite3
 import socket
 import threading
 import time
@@ -25,7 +24,7 @@ from store.database import open_database
 from store.save import save_document
 from review.app import create_app
 from review.auth import add_account
-from tests.conftest import empty_postgres_database
+from tests.conftest import checkpointed, postgres_copy_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ROOT / "data" / "raw" / "text" / "000_de2bdb5f24b93b6d.txt"  # prints 1 028 for 1 028 000 in 4.2, 2020
@@ -57,10 +56,7 @@ def fill(url: str) -> None:
 def review_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("review") / "orders.db"
     fill(f"sqlite:///{path}")
-    connection = sqlite3.connect(path)  # WAL mode: bring every write into the file that is copied
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-    return path
+    return checkpointed(path)
 
 
 def review_settings_on(url: str, tmp_path: Path) -> Settings:
@@ -81,8 +77,7 @@ def review_settings(request, tmp_path) -> Settings:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_review_settings")
     url = request.getfixturevalue("postgres_url")
-    empty_postgres_database(url)
-    fill(url)
+    postgres_copy_of(url, "review", fill)
     return review_settings_on(url, tmp_path)
 
 
