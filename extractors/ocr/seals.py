@@ -52,37 +52,36 @@ def find_seals(gray: np.ndarray, dpi: int) -> list[Seal]:
         if any(np.hypot(x - s.x, y - s.y) < s.radius for s in seals):
             continue
         # the small copy's radius is a few pixels off, and may be an inner ring's: the outer ring is the seal's
-        score, radius = max((_ring_score(gray, x, y, radius, paper, dpi), radius)
-                            for radius in np.arange(0.85 * r, 1.25 * r, 2.0))
-        if score >= _RING_SCORE:
-            seals.append(Seal(float(x), float(y), float(radius), float(np.median(_darkest_along(gray, x, y, radius)))))
+        radii = np.arange(0.85 * r, 1.25 * r, 2.0)
+        scores = _ring_scores(gray, x, y, radii, paper, dpi)
+        best = len(radii) - 1 - int(np.argmax(scores[::-1]))  # of equal scores, the outer ring
+        if scores[best] >= _RING_SCORE:
+            seals.append(Seal(float(x), float(y), float(radii[best]),
+                              float(np.median(_darkest_along(gray, x, y, radii[best:best + 1])[0]))))
     return seals
 
 
-def _ring_score(gray: np.ndarray, x: float, y: float, r: float, paper: float, dpi: int) -> float:
-    """How much more of the circle is inked than of the circle 3 mm outside it (beyond a
-    ring's band, however broad): near 1 for a seal's ring, near 0 for a circle drawn
-    through text, which is as inked just outside."""
-    outside = r + dpi / MM_PER_INCH * 3
-
-    def inked(radius: float) -> float:
-        return float((_darkest_along(gray, x, y, radius) < paper - _PAPER_MARGIN).mean())
-    return inked(r) - inked(outside)
+def _ring_scores(gray: np.ndarray, x: float, y: float, radii: np.ndarray, paper: float, dpi: int) -> np.ndarray:
+    """For each radius, how much more of the circle is inked than of the circle 3 mm outside
+    it (beyond a ring's band, however broad): near 1 for a seal's ring, near 0 for a circle
+    drawn through text, which is as inked just outside."""
+    outside = radii + dpi / MM_PER_INCH * 3
+    inked = (_darkest_along(gray, x, y, np.concatenate([radii, outside])) < paper - _PAPER_MARGIN).mean(axis=1)
+    return inked[:len(radii)] - inked[len(radii):]
 
 
-def _darkest_along(gray: np.ndarray, x: float, y: float, r: float) -> np.ndarray:
-    """For every 2° of the circle, the darkest pixel within 4 px of it (the ring's own width
-    and a few pixels of an imperfect fit)."""
-    angles = np.radians(np.arange(0, 360, 2))
-    out = []
-    for dr in range(-4, 5, 2):
-        xs = np.round(x + (r + dr) * np.cos(angles)).astype(int)
-        ys = np.round(y + (r + dr) * np.sin(angles)).astype(int)
-        inside = (xs >= 0) & (xs < gray.shape[1]) & (ys >= 0) & (ys < gray.shape[0])
-        values = np.full(angles.shape, 255.0)
-        values[inside] = gray[ys[inside], xs[inside]]
-        out.append(values)
-    return np.min(out, axis=0)
+_ANGLES = np.radians(np.arange(0, 360, 2))
+_WIDTH = np.arange(-4, 5, 2)  # px across the circle: the ring's own width and a few pixels of an imperfect fit
+
+
+def _darkest_along(gray: np.ndarray, x: float, y: float, radii: np.ndarray) -> np.ndarray:
+    """For each radius, and for every 2° of its circle, the darkest pixel within 4 px of it."""
+    ring = radii[:, None, None] + _WIDTH[None, :, None]  # radius × offset × angle
+    xs = np.round(x + ring * np.cos(_ANGLES)).astype(int)
+    ys = np.round(y + ring * np.sin(_ANGLES)).astype(int)
+    inside = (xs >= 0) & (xs < gray.shape[1]) & (ys >= 0) & (ys < gray.shape[0])
+    values = np.where(inside, gray[np.clip(ys, 0, gray.shape[0] - 1), np.clip(xs, 0, gray.shape[1] - 1)], 255)
+    return values.min(axis=1)
 
 
 def erase_seals(gray: np.ndarray, seals: list[Seal], dpi: int, keep: np.ndarray | None = None) -> np.ndarray:
