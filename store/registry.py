@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
@@ -71,12 +72,15 @@ def register_organizations(session: Session, doc: records.ExtractedDocument) -> 
         by_key.setdefault(key, []).append((loose, org))
     # Insert in a fixed (key) order: two concurrent ingests then wait for each
     # other's rows in the same order and cannot deadlock.
-    registry = {}
+    known = {row.registry_key: row for row in session.scalars(
+        select(db.Organization).where(db.Organization.registry_key.in_(sorted(by_key))))}
+    registry, aliases = {}, set()
     for key in sorted(by_key):
-        row = _upsert_organization(session, by_key[key][0][1], key)
+        row = _registered_as(session, by_key[key][0][1], key, known.get(key))
         for loose, org in by_key[key]:
-            _add_aliases(session, row, org.aliases)
+            aliases |= {(row, alias) for alias in org.aliases}
             registry[loose] = row
+    _add_aliases(session, aliases)
     return registry
 
 
@@ -103,10 +107,18 @@ def registered(session: Session, name: str, region_code: str | None) -> db.Organ
 
 
 def _upsert_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
-    existing = select(db.Organization).where(db.Organization.registry_key == key)
-    row = session.scalar(existing)
+    return _registered_as(session, org, key, session.scalar(_by_key(key)))
+
+
+def _by_key(key: str) -> Select:
+    return select(db.Organization).where(db.Organization.registry_key == key)
+
+
+def _registered_as(session: Session, org: _NamedOrganization, key: str, row: db.Organization | None
+                   ) -> db.Organization:
+    """The registry row `row` of the organisation (inserted when None), its kind made more precise."""
     if row is None:
-        row = _insert_or_get(session, _new_organization(session, org, key), existing)
+        row = _insert_or_get(session, _new_organization(session, org, key), _by_key(key))
     if row.kind == "other" and org.kind != "other":
         row.kind = org.kind  # a later document classified it more precisely
     return row
@@ -127,18 +139,18 @@ def _new_organization(session: Session, org: _NamedOrganization, key: str) -> db
     return row
 
 
-def _add_aliases(session: Session, org: db.Organization, aliases: list[str]) -> None:
-    of_org = db.OrganizationAlias.organization_id == org.id
-    known = set(session.scalars(select(db.OrganizationAlias.alias).where(of_org)))
-    for alias in sorted(set(aliases) - known):
-        row = db.OrganizationAlias(organization_id=org.id, alias=alias)
-        _insert_or_get(
-            session,
-            row,
-            select(db.OrganizationAlias).where(
-                db.OrganizationAlias.organization_id == org.id, db.OrganizationAlias.alias == alias
-            ),
-        )
+def _add_aliases(session: Session, aliases: set[tuple[db.Organization, str]]) -> None:
+    """Register each (organisation, alias) pair not registered yet, in one statement; one
+    that a concurrent ingest registers first is left to it."""
+    if not aliases:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    rows = sorted({(org.id, alias) for org, alias in aliases})
+    session.execute(insert(db.OrganizationAlias).values([{"organization_id": org_id, "alias": alias}
+                                                        for org_id, alias in rows]).on_conflict_do_nothing())
+    for org in {org for org, _ in aliases}:
+        session.expire(org, ["aliases"])  # a loaded list of them is out of date
 
 
 def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
