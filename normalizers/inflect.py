@@ -27,9 +27,7 @@ def _head_parses(words: list[str], case: str | None):
         for noun in nouns:
             adjs = []
             for w in words[:noun_at]:
-                match = next((p for p in analyser.parse(w) if p.tag.POS in ("ADJF", "PRTF")
-                              and p.tag.case == noun.tag.case and p.tag.number == noun.tag.number
-                              and (noun.tag.number == "plur" or p.tag.gender in (None, noun.tag.gender))), None)
+                match = next((p for p in analyser.parse(w) if p.tag.POS in ("ADJF", "PRTF") and agrees(p, noun)), None)
                 if match is None:
                     break
                 adjs.append(match)
@@ -46,9 +44,20 @@ def _modifies_next(words: list[str], i: int, noun) -> bool:
     if i + 1 >= len(words) or not _WORD.match(words[i + 1]):
         return False
     following = [p for p in morph().parse(words[i + 1]) if p.tag.POS == "NOUN" and p.tag.case == noun.tag.case]
-    return any(p.tag.POS == "ADJF" and any(p.tag.case == n.tag.case and p.tag.number == n.tag.number
-                                             and p.tag.gender in (None, n.tag.gender) for n in following)
-               for p in morph().parse(words[i]))
+    return any(p.tag.POS == "ADJF" and any(agrees(p, n) for n in following) for p in morph().parse(words[i]))
+
+
+def agrees(adjective, noun) -> bool:
+    """Whether an adjective's parse agrees with a noun's: in case, number, and gender in the singular."""
+    return (adjective.tag.case == noun.tag.case and adjective.tag.number == noun.tag.number
+            and (noun.tag.number == "plur" or adjective.tag.gender in (None, noun.tag.gender)))
+
+
+def modifies(word: str, noun: str) -> bool:
+    """Whether `word` can be an adjective or participle of the noun `noun`, agreeing with it
+    («краевой бюджет», «правовой основы» — not «краевая бюджет»)."""
+    nouns = [p for p in morph().parse(noun) if p.tag.POS == "NOUN"]
+    return any(agrees(p, n) for p in morph().parse(word) if p.tag.POS in ("ADJF", "PRTF") for n in nouns)
 
 
 def _coordinated_noun(words: list[str], head_parses: list) -> list:

@@ -100,7 +100,28 @@ def fragments_to_logical(fragments: list[Table], caption: str = "") -> LogicalTa
             body[-1] = merge_rows(body[-1], rows[0])
             rows = rows[1:]
         body.extend(rows)
-    return LogicalTable(header=header, body=body, n_cols=n_cols, caption=caption)
+    return LogicalTable(header=header, body=codes_closed_alike(body), n_cols=n_cols, caption=caption)
+
+
+# A row code alone in its cell, «1.2.» or «3.1», with its closing mark as OCR may read it («1.2,», «6.2..», «1.8:»).
+_LONE_CODE = re.compile(r"(\d{1,2}(?:\.\d{1,2})+)(\.{0,2}|[,:;])")
+_MOST = 3  # codes closed one way for every code closed the other: the column's way
+
+
+def codes_closed_alike(body: list[list[Cell]]) -> list[list[Cell]]:
+    """The codes of the first column that OCR read closed by a comma, a colon or two dots, closed
+    as the column closes them: with a dot («1.2.») or without («1.2»); the mark is a blurred dot
+    or a speck beside one. A code read without a closing dot keeps it so: orders print both ways
+    in one column («5.9.», «5.10»). The code's value is the same."""
+    codes = [(row[0], m) for row in body if row and (m := _LONE_CODE.fullmatch(row[0].text.strip()))]
+    dotted, plain = (sum(m.group(2) == close for _, m in codes) for close in (".", ""))
+    if dotted + plain < _MOST or _MOST * min(dotted, plain) > max(dotted, plain):
+        return body
+    close = "." if dotted > plain else ""
+    for cell, m in codes:
+        if cell.confidence is not None and m.group(2) not in ("", "."):
+            cell.text = m.group(1) + close
+    return body
 
 
 def fragment_to_rows(fragment: Table, n_cols: int, continued: bool = False) -> list[list[Cell]]:

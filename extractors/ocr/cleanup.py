@@ -25,6 +25,7 @@ import re
 
 from normalizers import lexicon
 from normalizers.money import group_digits
+from normalizers.inflect import modifies
 from normalizers.text import is_common_word, is_full_word, is_known_word
 
 # A speck before a line is read as a low or curly quote, a degree sign or a tick.
@@ -93,13 +94,22 @@ _SHORTEST_MENDED = 5  # letters: a shorter word is one letter away from too many
 
 def mend_misread_words(text: str) -> str:
     """Each word the dictionary does not know, mended when exactly one word it knows is one
-    confused letter away (`lexicon.OCR_LETTER_CONFUSIONS`); a lower-case one split when it is
-    a one-letter word run into a known word. Names and abbreviations the dictionary lacks
-    have no such neighbour, and are left as read."""
-    return _WORD.sub(lambda m: _mended_word(m.group(0)), text)
+    confused letter away (`lexicon.OCR_LETTER_CONFUSIONS`), or exactly one of them agrees with
+    the noun after it («краевоя бюджет»: «краевой», not «краевая»); a lower-case one split
+    when it is a one-letter word run into a known word. Names and abbreviations the
+    dictionary lacks have no such neighbour, and are left as read."""
+    return _WORD.sub(lambda m: _mended_word(m.group(0), _word_after(text, m.end())), text)
 
 
-def _mended_word(word: str) -> str:
+_NEXT_WORD = re.compile(r"\s+([А-Яа-яЁё]+)")
+
+
+def _word_after(text: str, end: int) -> str | None:
+    m = _NEXT_WORD.match(text, end)
+    return m.group(1) if m else None
+
+
+def _mended_word(word: str, following: str | None = None) -> str:
     if word.isupper() or is_known_word(word):
         return word
     if word[0] in lexicon.ONE_LETTER_WORDS and is_common_word(word[1:]):
@@ -108,6 +118,8 @@ def _mended_word(word: str) -> str:
         return word
     near = {mended for i, letter in enumerate(word) for other in _CONFUSED.get(letter.lower(), ())
             if is_common_word(mended := word[:i] + (other.upper() if letter.isupper() else other) + word[i + 1:])}
+    if len(near) > 1 and following:
+        near = {mended for mended in near if modifies(mended, following)}
     return near.pop() if len(near) == 1 else word
 
 

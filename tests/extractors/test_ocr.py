@@ -186,6 +186,11 @@ def test_mend_group_separators(read, expected):
     ("ГБУ АО «Плесецкий ЦССУ»", "ГБУ АО «Плесецкий ЦССУ»"),  # capitals: an abbreviation
     ("Иволгинский район", "Иволгинский район"),  # capitalised: never split
     ("кабинет", "кабинет"),
+    # two words one letter away: the one that agrees with the noun after it
+    ("50 520 краевоя бюджет", "50 520 краевой бюджет"),  # not «краевая»
+    ("создание правовоя основы", "создание правовой основы"),  # not «правовая»
+    ("за счет краевоя субсидии", "за счет краевой субсидии"),  # «краевая» agrees too, in another case
+    ("краевоя", "краевоя"),  # no noun after it: left as read
 ])
 def test_mend_misread_words(read, expected):
     assert mend_misread_words(read) == expected

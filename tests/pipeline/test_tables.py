@@ -6,6 +6,7 @@ import pytest
 from models.layout import Cell, Layout, LogicalTable, Page, Paragraph, Table
 from pipeline.tables import (
     cell_texts,
+    codes_closed_alike,
     drop_repeated_headers,
     fill_header_spans,
     is_column_number_row,
@@ -260,3 +261,22 @@ def test_a_short_word_a_digital_file_wrapped_onto_its_own_line_is_kept():
     layout = Layout("x.docx", "docx", [Page(1, [Paragraph("Комплекс мер по поддержке семей", 1), Paragraph("на", 1),
                                                 Paragraph("на", 1, confidence=0.4)])])
     assert [b.text for b in layout_to_logical(layout).blocks] == ["Комплекс мер по поддержке семей", "на"]
+
+
+@pytest.mark.parametrize("codes,expected", [
+    # a comma, a colon or two dots read for a code's last dot, in a column that closes codes with one
+    (["1.1.", "1.2,", "1.3.", "1.4..", "1.5.", "1.6:", "1.7.", "1.8"],
+     ["1.1.", "1.2.", "1.3.", "1.4.", "1.5.", "1.6.", "1.7.", "1.8"]),  # «1.8» as read: orders print both
+    # the column prints codes without it: the mark is a speck
+    (["2.1", "2.2,", "2.3", "2.4"], ["2.1", "2.2", "2.3", "2.4"]),
+    # a column with as many codes either way tells nothing
+    (["3.1.", "3.2", "3.3,", "3.4.", "3.5"], ["3.1.", "3.2", "3.3,", "3.4.", "3.5"]),
+])
+def test_codes_read_with_another_closing_mark_close_as_their_column(codes, expected):
+    body = [[Cell(code, r, 0, confidence=0.9), Cell("Мероприятие", r, 1, confidence=0.9)] for r, code in enumerate(codes)]
+    assert [row[0].text for row in codes_closed_alike(body)] == expected
+
+
+def test_a_digital_file_s_codes_are_kept_as_printed():
+    body = [[Cell(code, r, 0), Cell("Мероприятие", r, 1)] for r, code in enumerate(["1.1.", "1.2,", "1.3.", "1.4."])]
+    assert [row[0].text for row in codes_closed_alike(body)] == ["1.1.", "1.2,", "1.3.", "1.4."]
