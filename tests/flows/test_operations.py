@@ -172,49 +172,47 @@ def free_port() -> int:
 
 
 def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environment, inputs, serial, tmp_path):
-    """`orders deploy --dask-address` to a `dask scheduler` and a `dask worker` started as processes
-    of their own, in other folders; one file of the batch is broken. Every good file is stored, the
-    page previews land where the deploying user said, the run is named after its files and ends
-    Failed saying which file, and each file's stages reach the run's log from the Dask worker."""
-    port, dask_port = free_port(), free_port()
-    api = f"http://127.0.0.1:{port}/api"
-    env = {**environment, "PREFECT_HOME": str(tmp_path / "server-home"), "PREFECT_API_URL": api,
-           "ORDERS_PROCESSED_DIR": "previews"}  # relative: made absolute where `orders deploy` runs
+    """`orders deploy --dask-address` to the session's Prefect server, for a `dask scheduler` and a
+    `dask worker` started as processes of their own, in other folders; one file of the batch is
+    broken. Every good file is stored, the page previews land where the deploying user said, the
+    run is named after its files and ends Failed saying which file, and each file's stages reach
+    the run's log from the Dask worker."""
+    dask_port, own = free_port(), f"orders-{time.time_ns()}"  # a pool and deployment of this test's own
+    env = {**environment, "ORDERS_PROCESSED_DIR": "previews"}  # relative: made absolute where `orders deploy` runs
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "broken.docx").write_bytes(b"PK\x03\x04 not a Word file")
     elsewhere = tmp_path / "worker-home"
     elsewhere.mkdir()
     prefect, dask = [sys.executable, "-m", "prefect"], [sys.executable, "-m", "distributed.cli.dask_scheduler"]
-    started = [subprocess.Popen([*prefect, "server", "start", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)]
+    started = [subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(dask_port), "--no-dashboard"],
+                                env=env, cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)]
     try:
-        wait_for_server(port)
-        started.append(subprocess.Popen([*dask, "--host", "127.0.0.1", "--port", str(dask_port), "--no-dashboard"],
-                                        env=env, cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True))
         started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker",
                                          f"tcp://127.0.0.1:{dask_port}", "--nworkers", "1", "--nthreads", "1",
                                          "--no-dashboard"], env=env, cwd=elsewhere, stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL, start_new_session=True))
-        subprocess.run([*prefect, "work-pool", "create", "orders", "--type", "process"], env=env, check=True,
+        subprocess.run([*prefect, "work-pool", "create", own, "--type", "process"], env=env, check=True,
                        capture_output=True)
         deployed = orders(env, "deploy", str(inputs), str(broken), "--cron", "0 3 * * *", "--db", "sqlite:///scheduled.db",
-                          "--dask-address", f"tcp://127.0.0.1:{dask_port}", cwd=tmp_path)
+                          "--name", own, "--pool", own, "--dask-address", f"tcp://127.0.0.1:{dask_port}", cwd=tmp_path)
         assert deployed.returncode == 0, deployed.stdout + deployed.stderr
         assert "relative SQLite path" in deployed.stderr  # warned, and deployed as an absolute path
-        subprocess.run([*prefect, "deployment", "run", "scheduled-ingest/orders-ingest"], env=env, check=True,
+        subprocess.run([*prefect, "deployment", "run", f"scheduled-ingest/{own}"], env=env, check=True,
                        capture_output=True)
-        subprocess.run([*prefect, "worker", "start", "--pool", "orders", "--run-once"], env=env, cwd=elsewhere,
+        subprocess.run([*prefect, "worker", "start", "--pool", own, "--run-once"], env=env, cwd=elsewhere,
                        check=True, capture_output=True, timeout=900)
-        runs = api_post(api, "flow_runs/filter", {"sort": "EXPECTED_START_TIME_ASC"})
-        tasks = api_post(api, "task_runs/filter", {})
-        logs = [entry["message"] for entry in api_post(api, "logs/filter", {"limit": 200})]
     finally:
         for process in reversed(started):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
-    scheduled = next(r for r in runs if r["deployment_id"])
+    api = environment["PREFECT_API_URL"]
+    deployment = api_get(api, f"deployments/name/scheduled-ingest/{own}")
+    (scheduled,) = api_post(api, "flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [deployment["id"]]}}})
+    of_run = {"any_": [scheduled["id"]]}
+    tasks = api_post(api, "task_runs/filter", {"flow_runs": {"id": of_run}})
+    logs = [entry["message"] for entry in api_post(api, "logs/filter", {"logs": {"flow_run_id": of_run}, "limit": 200})]
     assert scheduled["state"]["type"] == "FAILED", scheduled["state"]
     assert "1 of" in scheduled["state"]["message"] and "broken.docx" in scheduled["state"]["message"]
     assert scheduled["name"].startswith("ingest ") and "files)" in scheduled["name"]
@@ -222,6 +220,14 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
     assert any("measures_page1.scan.pdf: read done in" in message for message in logs), logs[-20:]
     assert stored_rows(f"sqlite:///{tmp_path / 'scheduled.db'}") == stored_rows(serial)
     assert any((tmp_path / "previews" / "pages").rglob("*.jpg")), "no page preview where the deploying user said"
+
+
+def api_get(api: str, path: str) -> dict:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{api}/{path}", timeout=30) as answer:
+        return json.loads(answer.read())
 
 
 def api_post(api: str, path: str, body: dict) -> list[dict]:
@@ -232,17 +238,3 @@ def api_post(api: str, path: str, body: dict) -> list[dict]:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         return json.loads(answer.read())
-
-
-def wait_for_server(port: int, seconds: float = 180) -> None:
-    import urllib.request
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(1)
-    raise AssertionError(f"the Prefect server did not answer on port {port} within {seconds} s")
