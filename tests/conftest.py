@@ -4,7 +4,8 @@ Every test that asks for `database_url` or `sessions` runs twice: on a new SQLit
 file and on a throwaway PostgreSQL database created for the test session on
 127.0.0.1:5432 (override with ORDERS_TEST_POSTGRES_URL, which must name a database
 the user may connect to and create databases from). Without a reachable server
-the PostgreSQL variants are skipped.
+the PostgreSQL variants are skipped. A test with `sessions` gets a copy of a database
+migrated once per session, not one migrated anew.
 """
 from __future__ import annotations
 
