@@ -209,8 +209,10 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
             process.wait(timeout=30)
     api = environment["PREFECT_API_URL"]
     deployment = api_get(api, f"deployments/name/scheduled-ingest/{own}")
-    (scheduled,) = api_post(api, "flow_runs/filter", {"flow_runs": {"deployment_id": {"any_": [deployment["id"]]}}})
-    of_run = {"any_": [scheduled["id"]]}
+    ran = {"deployment_id": {"any_": [deployment["id"]]}, "state": {"type": {"not_any_": ["SCHEDULED"]}}}
+    (scheduled,) = api_post(api, "flow_runs/filter", {"flow_runs": ran})  # not the cron's runs to come
+    batch = api_post(api, "flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [scheduled["id"]]}}})
+    of_run = {"any_": [scheduled["id"], *(run["id"] for run in batch)]}  # the run and its batch subflow
     tasks = api_post(api, "task_runs/filter", {"flow_runs": {"id": of_run}})
     logs = [entry["message"] for entry in api_post(api, "logs/filter", {"logs": {"flow_run_id": of_run}, "limit": 200})]
     assert scheduled["state"]["type"] == "FAILED", scheduled["state"]
