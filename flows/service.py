@@ -30,6 +30,7 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from multiprocessing import AuthenticationError
 from multiprocessing.connection import Client, Connection, Listener
 from pathlib import Path
 
@@ -202,7 +203,8 @@ def serve(home: Path, wanted: str) -> None:
             while True:
                 try:
                     connection = listener.accept()
-                except (OSError, EOFError):  # a connection without the key, or one that broke off
+                except (OSError, EOFError, AuthenticationError) as exc:  # one without the key, or broken off
+                    print(f"a connection refused: {exc!r}", file=sys.stderr, flush=True)
                     continue
                 with connection:
                     fcntl.flock(busy, fcntl.LOCK_EX)

@@ -13,6 +13,8 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,19 @@ def test_an_error_in_the_warm_process_is_one_line_and_its_exit_code(user, home, 
     assert result.returncode == ExitCode.usage
     assert [ln for ln in result.stderr.splitlines() if ln.strip()] == [
         "error: --source-key names one file: give exactly one file path with it"]
+
+
+def test_a_connection_without_the_key_leaves_the_warm_process_serving(user, home, tmp_path):
+    # it used to end the process: a refused key is no OSError, which was all it expected
+    service, _ = ensure_service(home, os.environ["PREFECT_API_URL"])
+    with pytest.raises(AuthenticationError):
+        Client(("127.0.0.1", service.port), authkey=b"not the key")
+    shutil.copy(ORDERS[0], tmp_path / ORDERS[0].name)
+
+    done = orders(user, "ingest", str(tmp_path / ORDERS[0].name), "--db", f"sqlite:///{tmp_path / 'o.db'}")
+
+    assert done.returncode == 0 and "1 new" in done.stdout, done.stdout + done.stderr
+    assert "starting" not in done.stderr and running_service(home).pid == service.pid
 
 
 def test_a_command_killed_mid_run_ends_the_run_in_the_warm_process(user, home, tmp_path):
