@@ -99,9 +99,13 @@ def _start(home: Path) -> LocalServer:
 def start_detached(name: str, command: list[str], env: dict[str, str], log: Path, ready: Callable[[int], bool],
                    timeout_s: float, error: type[OrdersError], cwd: Path | None = None) -> int:
     """Start `command` detached (a session of its own: it outlives the command that starts
-    it), its output to `log`, and wait until `ready(pid)`; returns the pid. A process
-    that ends first, or is not ready within `timeout_s`, is ended and raises `error`."""
-    with open(log, "wb") as output:
+    it), its output added to `log` (what an earlier one wrote, before it ended, stays there
+    to read), and wait until `ready(pid)`; returns the pid. A process that ends first, or is
+    not ready within `timeout_s`, is ended and raises `error`."""
+    with open(log, "ab") as output:
+        output.write(f"--- {name} started at {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        output.flush()
+        start = output.tell()
         process = subprocess.Popen(command, env=env, cwd=cwd, stdin=subprocess.DEVNULL, stdout=output,
                                    stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout_s
@@ -110,7 +114,7 @@ def start_detached(name: str, command: list[str], env: dict[str, str], log: Path
         if ended or time.monotonic() > deadline:
             end_group(process.pid)
             what = "ended before it was ready" if ended else f"was not ready within {timeout_s:.0f} s"
-            raise error(f"{name} {what}: {_last_line(log)} (its log: {log})")
+            raise error(f"{name} {what}: {_last_line(log, start)} (its log: {log})")
         time.sleep(_POLL_S)
     return process.pid
 
@@ -211,7 +215,9 @@ def _free_port() -> int:
     raise PrefectUnavailableError("no free port on 127.0.0.1 for the local Prefect server")
 
 
-def _last_line(log: Path) -> str:
-    """The last line a process wrote to its log, to quote in an error."""
-    lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+def _last_line(log: Path, start: int) -> str:
+    """The last line a process wrote to its log from byte `start` on, to quote in an error."""
+    with open(log, "rb") as written:
+        written.seek(start)
+        lines = [line for line in written.read().decode(errors="replace").splitlines() if line.strip()]
     return lines[-1].strip() if lines else "it printed nothing"
