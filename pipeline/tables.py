@@ -1,7 +1,7 @@
 """Layout → LogicalDocument: rebuild tables as their authors meant them.
 
 The chain, per table: `fragments_to_grids → split_header → drop_repeated_headers
-→ merge_split_rows`. A table printed over several pages arrives as fragments, one
+→ merge_split_rows → codes_closed_alike`. A table printed over several pages arrives as fragments, one
 per page; each page may repeat the header or the row of column numbers
 (`1 2 3 4 5 …`), and a row cut by the page break continues on the next page in a
 row whose number cell is empty.
