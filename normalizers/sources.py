@@ -4,12 +4,17 @@ from __future__ import annotations
 import difflib
 import re
 
-from normalizers.lexicon import SOURCE_WORDS, SOURCES, SPLIT_WORDS
+from normalizers.lexicon import SOURCE_WORDS, SOURCES, SPLIT_WORDS, TOTAL
 
 
 def classify_source(label: str) -> str | None:
     """The source a label names, or None when it names none (a plain total); a label with a
-    word misspelt by a letter (as OCR reads «краезой бюджет») is read with the word mended."""
+    word misspelt by a letter (as OCR reads «краезой бюджет») is read with the word mended.
+    A total that announces its parts («всего, в том числе федеральный бюджет») names none:
+    its amounts are the total's, and the parts are the ones a cell's text names."""
+    head = SPLIT_WORDS.split(label, maxsplit=1)[0]
+    if head != label and TOTAL.search(head) and classify_source(head) is None:
+        return None
     for text in (label, _mend_words(label)):
         for source, pattern in SOURCES:
             if pattern.search(text):

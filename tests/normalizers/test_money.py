@@ -121,6 +121,12 @@ def test_parse_amount(text, expected):
         ("краевоя оюджет", "regional_budget"),
         ("федералвный бюджет", "federal_budget"),
         ("бюджетные ассигнования", None),  # a word of another length is no misspelling
+        # a total that announces its parts is the total; the parts are a cell's to name
+        ("всего, в том числе федеральный бюджет", None),
+        ("Всего, в т.ч.: областной бюджет", None),
+        ("итого по мероприятию, из них краевой бюджет", None),
+        ("областной бюджет, в том числе:", "regional_budget"),  # a source with parts of its own
+        ("краевой бюджет, в том числе средства Фонда", "regional_budget"),
     ],
 )
 def test_classify_source(label, expected):

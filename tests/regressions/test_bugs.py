@@ -71,3 +71,24 @@ def test_the_acts_date_and_number_set_out_with_a_tab_are_read(tmp_path, line):
     header = extract(tmp_path / ORDER.name).header
 
     assert (header.doc_number, header.doc_date) == ("45-п", dt.date(2024, 3, 12))
+
+
+def test_a_total_whose_label_announces_a_source_is_the_total_not_that_source(tmp_path):
+    """«всего, в том числе федеральный бюджет» beside «500 000, в том числе 200 000 федеральный
+    бюджет»: the 500 000 and the year amounts were stored as federal money, beside the 200 000
+    federal, with no issue."""
+    order = tmp_path / "order.txt"
+    order.write_text(
+        "МИНИСТЕРСТВО СОЦИАЛЬНОЙ ЗАЩИТЫ ТВЕРСКОЙ ОБЛАСТИ\nПРИКАЗ\nот 12.03.2024 № 45-п\n\n"
+        "Комплекс мер по поддержке семей с детьми на 2024–2025 годы\n\n"
+        "№ п/п\tНаименование мероприятия\tСрок исполнения\tИсполнители\n"
+        "1.1.\tОрганизация летнего отдыха детей\t2024–2025 годы\tминистерство социальной защиты\n\n"
+        "Финансирование комплекса мер\n\n"
+        "№ п/п\tИсточник финансирования\tВсего, руб.\t2024 год\t2025 год\n"
+        "1.1.\tвсего, в том числе федеральный бюджет\t500 000, в том числе 200 000 федеральный бюджет"
+        "\t250 000\t250 000\n", encoding="utf-8")
+
+    rows = {(f.year, f.source): f.amount_rub for f in extract(order).funding}
+
+    assert rows == {(None, "all"): Decimal("500000"), (None, "federal_budget"): Decimal("200000"),
+                    (2024, "all"): Decimal("250000"), (2025, "all"): Decimal("250000")}
