@@ -365,12 +365,12 @@ def sql_reader(
 @app.command()
 def runs(limit: int = typer.Option(10, help="How many of the latest runs"), db: Optional[str] = DbOption) -> None:
     """The latest ingestion runs: files new, unchanged and failed (with reasons), time per stage."""
-    from store.runs import list_runs
+    from store.runs import files_line, list_runs
 
     for run in list_runs(_existing(db), limit):
         state = f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)"
         out.print(f"run {run['id']}: started {run['started_at']}, {state}")
-        out.print(f"  files: {run['files_new']} new, {run['files_unchanged']} unchanged, {run['files_failed']} failed")
+        out.print(f"  files: {files_line(run)}")
         if run["seconds_by_stage"]:
             out.print("  seconds: " + ", ".join(f"{k} {v}" for k, v in run["seconds_by_stage"].items()))
         for reason in run["failures"].values():
@@ -410,6 +410,8 @@ def status(db: Optional[str] = DbOption) -> None:
 
 
 def _status_lines(s: dict) -> list[str]:
+    from store.runs import files_line
+
     def counts(by: dict[str, int]) -> str:
         return ", ".join(f"{k} {n}" for k, n in by.items()) or "none"
 
@@ -417,7 +419,7 @@ def _status_lines(s: dict) -> list[str]:
     last = "none" if run is None else (
         f"{run['id']}, started {run['started_at']}, "
         + (f"finished {run['finished_at']}" if run["finished_at"] else "interrupted (never finished)")
-        + f": {run['files_new']} new, {run['files_unchanged']} unchanged, {run['files_failed']} failed")
+        + f": {files_line(run)}")
     return [
         f"documents: {s['documents']} of {s['acts']} act(s); by region: {counts(s['documents_by_region'])}; "
         f"by format: {counts(s['documents_by_format'])}",

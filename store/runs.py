@@ -37,19 +37,30 @@ def status_summary(sessions: sessionmaker[Session]) -> dict:
             "organizations": count(db.Organization),  # the registry: one row per body across documents
             "organizations_named": count(db.DocumentOrganization),  # as each document names them (ingest's count)
             "open_issues": count(db.Issue, db.Issue.status == "open"),
-            "last_run": _run_summary(last_run) if last_run else None,
+            "last_run": _run_summary(session, last_run) if last_run else None,
         }
 
 
-def _run_summary(run: db.IngestionRun) -> dict:
+def _run_summary(session: Session, run: db.IngestionRun) -> dict:
+    """A run's times and file counts; `files_new` counts the files stored anew, not those
+    replacing a stored version (`files_replaced`), as `orders ingest` reports them."""
+    replaced = session.scalar(select(func.count()).select_from(db.IngestionFile).where(
+        db.IngestionFile.run_id == run.id, db.IngestionFile.status == "replaced"))
     return {
         "id": run.id,
         "started_at": run.started_at.isoformat(),
         "finished_at": run.finished_at.isoformat() if run.finished_at else None,
-        "files_new": run.files_new,
+        "files_new": run.files_new - replaced,
+        "files_replaced": replaced,
         "files_unchanged": run.files_unchanged,
         "files_failed": run.files_failed,
     }
+
+
+def files_line(run: dict) -> str:
+    """«2 new, 1 replaced, 3 unchanged, 0 failed» («replaced» only when there are some)."""
+    replaced = f"{run['files_replaced']} replaced, " if run["files_replaced"] else ""
+    return f"{run['files_new']} new, {replaced}{run['files_unchanged']} unchanged, {run['files_failed']} failed"
 
 
 def start_run(sessions: sessionmaker[Session], started_at: dt.datetime, paths: list[str]) -> int:
@@ -93,6 +104,6 @@ def list_runs(sessions: sessionmaker[Session], limit: int = 20) -> list[dict]:
             stages: Counter = Counter()
             for f in files:
                 stages.update(f.seconds or {})
-            out.append({**_run_summary(run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
+            out.append({**_run_summary(session, run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
                         "failures": {f.path: f.reason for f in files if f.status == "failed"}})
         return out

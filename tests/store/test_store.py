@@ -20,7 +20,7 @@ from store.database import open_database
 from store.export import export_json
 from store.issues import IssueView, IssueFilter, count_issues, list_issues
 from store.load import load_document
-from store.runs import add_to_run, finish_run, list_runs, start_run, status_summary
+from store.runs import add_to_run, files_line, finish_run, list_runs, start_run, status_summary
 from store.save import save_document, stored_document_id
 
 
@@ -416,6 +416,7 @@ def test_issues_summary_and_runs(sessions, make_document):
 
     run_id = start_run(sessions, started, ["data/raw"])
     add_to_run(sessions, run_id, {"path": "a.docx", "status": "new", "seconds": {"read": 1.5, "parse": 0.5}})
+    add_to_run(sessions, run_id, {"path": "b.docx", "status": "replaced", "seconds": {}})
     for bad in ("bad.pdf", "worse.pdf"):
         add_to_run(sessions, run_id, {"path": bad, "status": "failed", "reason": "повреждён", "seconds": {"read": 1}})
     finish_run(sessions, run_id, started + dt.timedelta(minutes=3))
@@ -450,10 +451,12 @@ def test_issues_summary_and_runs(sessions, make_document):
             "started_at": summary["last_run"]["started_at"],
             "finished_at": summary["last_run"]["finished_at"],
             "files_new": 1,
+            "files_replaced": 1,  # counted apart, as `orders ingest` reports it
             "files_unchanged": 0,
             "files_failed": 2,
         },
     }
+    assert files_line(summary["last_run"]) == "1 new, 1 replaced, 0 unchanged, 2 failed"
     assert summary["last_run"]["started_at"].startswith("2024-05-01T10:00:00")
     [run] = list_runs(sessions)
     assert run["seconds_by_stage"] == {"read": 3.5, "parse": 0.5}
