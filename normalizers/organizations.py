@@ -511,3 +511,16 @@ def common_name(name: str) -> str:
 # Words naming a territory that remain when its name is cut out: «… края», «г. », «города».
 _TERRITORY_WORDS = re.compile(r"(?<![\w-])(?:края|области|республики|автономного\s+округа|г\.|города|района|"
                               r"городу|городе|району|муниципального\s+(?:района|округа|образования))(?![\w-])", re.I)
+
+
+def with_own_region_named(name: str, region_code: str | None) -> str:
+    """A body's name that ends with its region said without naming it, with the region named:
+    «министерство социальной защиты населения края» in an order of Altai → «… Алтайского
+    края», the body the order's other documents name in full. Other names are left as they are."""
+    words = name.split()
+    if not region_code or find_region(name) is not None:
+        return name
+    for count in (2, 1):  # «автономного округа», «края»
+        if len(words) > count and lexicon.OWN_REGION.match(" ".join(words[-count:])):
+            return " ".join([*words[:-count], inflect_head(region_by_code(region_code).name, "gent", "nomn")])
+    return name

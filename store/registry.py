@@ -14,7 +14,7 @@ from sqlalchemy.sql import Select
 
 from models import db, records
 from normalizers.abbreviations import spell_out
-from normalizers.organizations import classify_kind, common_name, federal_identity
+from normalizers.organizations import classify_kind, common_name, federal_identity, with_own_region_named
 
 
 def registry_key(name: str, region_code: str | None) -> str:
@@ -22,13 +22,14 @@ def registry_key(name: str, region_code: str | None) -> str:
     abbreviations («ГБУ КО …», «государственное бюджетное учреждение Калужской
     области …») share it; so do a federal body's names («МВД России») in every
     region, and its branch's names in one region («ОСФР по …», «Отделение Фонда
-    пенсионного и социального страхования Российской Федерации по …»)."""
+    пенсионного и социального страхования Российской Федерации по …»), and a name
+    that says its region as «края» and the one that names it («… Алтайского края»)."""
     federal = federal_identity(name)
     if federal and federal.branch:
         return db.organization_key(f"{_BRANCH_OF} {federal.parent}", region_code)
     if federal:
         return db.organization_key(federal.parent, None)
-    return db.organization_key(spell_out(name, region_code), region_code)
+    return db.organization_key(spell_out(with_own_region_named(name, region_code), region_code), region_code)
 
 
 _BRANCH_OF = "территориальный орган"

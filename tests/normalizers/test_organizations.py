@@ -6,7 +6,7 @@ import pytest
 from normalizers.inflect import case_variants, to_nominative
 from normalizers.organizations import (FederalIdentity, OrganizationIndex, classify_kind, common_name,
                                       federal_identity, executor_names, ministry_field,
-                                      ministry_mentions, strip_notes)
+                                      ministry_mentions, strip_notes, with_own_region_named)
 from tests.generated.vocabulary import MINISTRY_SHORT_FORMS
 
 MINSOC = "Министерство труда и социальной защиты населения Ставропольского края"
@@ -273,3 +273,14 @@ def test_federal_identity(name, identity):
 ])
 def test_bodies_named_alike_in_different_regions_share_a_common_name(names, shared):
     assert {common_name(n) for n in names} == {shared}
+
+
+@pytest.mark.parametrize("name,region,expected", [
+    ("министерство социальной защиты населения края", "RU-ALT", "министерство социальной защиты населения Алтайского края"),
+    ("министерством образования области", "RU-NVS", "министерством образования Новосибирской области"),
+    ("Министерство здравоохранения Пермского края", "RU-ALT", "Министерство здравоохранения Пермского края"),  # named
+    ("министерство социальной защиты населения края", None, "министерство социальной защиты населения края"),
+    ("краевое государственное бюджетное учреждение", "RU-ALT", "краевое государственное бюджетное учреждение"),
+])
+def test_a_name_that_says_its_region_without_naming_it_gets_the_region_named(name, region, expected):
+    assert with_own_region_named(name, region) == expected

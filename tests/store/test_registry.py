@@ -81,3 +81,14 @@ def test_bodies_named_alike_in_two_regions_are_two_rows_with_one_common_name(ses
         assert len({r.id for r in rows}) == 2
         assert {r.common_name for r in rows} == {"министерство образования"}
         assert {r.parent_id for r in rows} == {None}
+
+
+def test_a_body_that_says_its_region_as_kraya_is_the_body_that_names_it(sessions):
+    """«министерство социальной защиты населения края» in an order of Altai was registered
+    apart from «Министерство социальной защиты населения Алтайского края»."""
+    with sessions.begin() as session:
+        _regions(session, "RU-ALT", "RU-NVS")
+        altai = {registered(session, name, "RU-ALT").id for name in (
+            "министерство социальной защиты населения края", "Министерство социальной защиты населения Алтайского края")}
+        novosibirsk = registered(session, "министерство социальной защиты населения области", "RU-NVS")
+    assert len(altai) == 1 and novosibirsk.id not in altai
