@@ -37,15 +37,14 @@ def status_summary(sessions: sessionmaker[Session]) -> dict:
             "organizations": count(db.Organization),  # the registry: one row per body across documents
             "organizations_named": count(db.DocumentOrganization),  # as each document names them (ingest's count)
             "open_issues": count(db.Issue, db.Issue.status == "open"),
-            "last_run": _run_summary(session, last_run) if last_run else None,
+            "last_run": _run_summary(last_run, count(db.IngestionFile, db.IngestionFile.run_id == last_run.id,
+                                                     db.IngestionFile.status == "replaced")) if last_run else None,
         }
 
 
-def _run_summary(session: Session, run: db.IngestionRun) -> dict:
-    """A run's times and file counts; `files_new` counts the files stored anew, not those
-    replacing a stored version (`files_replaced`), as `orders ingest` reports them."""
-    replaced = session.scalar(select(func.count()).select_from(db.IngestionFile).where(
-        db.IngestionFile.run_id == run.id, db.IngestionFile.status == "replaced"))
+def _run_summary(run: db.IngestionRun, replaced: int) -> dict:
+    """A run's times and file counts; `files_new` counts the files stored anew, not the
+    `replaced` ones that replaced a stored version, as `orders ingest` reports them."""
     return {
         "id": run.id,
         "started_at": run.started_at.isoformat(),
@@ -104,6 +103,7 @@ def list_runs(sessions: sessionmaker[Session], limit: int = 20) -> list[dict]:
             stages: Counter = Counter()
             for f in files:
                 stages.update(f.seconds or {})
-            out.append({**_run_summary(session, run), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
+            replaced = sum(f.status == "replaced" for f in files)
+            out.append({**_run_summary(run, replaced), "seconds_by_stage": {k: round(v, 2) for k, v in stages.items()},
                         "failures": {f.path: f.reason for f in files if f.status == "failed"}})
         return out
