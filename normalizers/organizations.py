@@ -290,8 +290,7 @@ class OrganizationIndex:
             return None
         if federal:
             return f"Министерство {field_} Российской Федерации"
-        own = region_by_code(self.region_code) if self.region_code and not named else None
-        place = rest if named else inflect_head(own.name, "gent", "nomn") if own else None  # named: in the genitive
+        place = rest if named else _region_in_genitive(self.region_code)  # named: in the genitive
         known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()
                  and (named is None or find_region(n) == named)]
         if len(known) == 1:
@@ -522,5 +521,10 @@ def with_own_region_named(name: str, region_code: str | None) -> str:
         return name
     for count in (2, 1):  # «автономного округа», «края»
         if len(words) > count and lexicon.OWN_REGION.match(" ".join(words[-count:])):
-            return " ".join([*words[:-count], inflect_head(region_by_code(region_code).name, "gent", "nomn")])
+            return " ".join([*words[:-count], _region_in_genitive(region_code)])
     return name
+
+
+def _region_in_genitive(region_code: str | None) -> str | None:
+    """The region's name as a body's name ends with it («Алтайского края»), or None without one."""
+    return inflect_head(region_by_code(region_code).name, "gent", "nomn") if region_code else None
