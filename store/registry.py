@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -54,8 +53,7 @@ def ensure_regions(session: Session, doc: records.ExtractedDocument) -> None:
     for code in sorted(names):  # a fixed order keeps concurrent ingests from deadlocking
         region = session.get(db.Region, code)
         if region is None:
-            new = db.Region(code=code, name=names[code])
-            _insert_or_get(session, new, select(db.Region).where(db.Region.code == code))
+            _insert_missing(session, db.Region, [{"code": code, "name": names[code]}])
         elif region.name is None and names[code]:
             region.name = names[code]
 
@@ -71,16 +69,12 @@ def register_organizations(session: Session, doc: records.ExtractedDocument) -> 
     for loose, org in _organizations_named_in(doc).items():
         key = registry_key(org.name, org.region_code)
         by_key.setdefault(key, []).append((loose, org))
-    # Insert in a fixed (key) order: two concurrent ingests then wait for each
-    # other's rows in the same order and cannot deadlock.
-    known = {row.registry_key: row for row in session.scalars(
-        select(db.Organization).where(db.Organization.registry_key.in_(sorted(by_key))))}
+    rows = _registered_rows(session, {key: named[0][1] for key, named in by_key.items()})
     registry, aliases = {}, set()
-    for key in sorted(by_key):
-        row = _registered_as(session, by_key[key][0][1], key, known.get(key))
-        for loose, org in by_key[key]:
-            aliases |= {(row, alias) for alias in org.aliases}
-            registry[loose] = row
+    for key, named in by_key.items():
+        for loose, org in named:
+            aliases |= {(rows[key], alias) for alias in org.aliases}
+            registry[loose] = rows[key]
     _add_aliases(session, aliases)
     return registry
 
@@ -103,66 +97,60 @@ def _organizations_named_in(doc: records.ExtractedDocument) -> dict[str, _NamedO
 def registered(session: Session, name: str, region_code: str | None) -> db.Organization:
     """The registry's organisation of that name in the region, registered (its kind
     read from the name) if new."""
-    return _upsert_organization(session, _NamedOrganization(name, classify_kind(name), region_code),
-                                registry_key(name, region_code))
+    key = registry_key(name, region_code)
+    return _registered_rows(session, {key: _NamedOrganization(name, classify_kind(name), region_code)})[key]
 
 
-def _upsert_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
-    return _registered_as(session, org, key, session.scalar(_by_key(key)))
+def _registered_rows(session: Session, organizations: dict[str, _NamedOrganization]) -> dict[str, db.Organization]:
+    """The registry rows of organisations by registry key: the known ones in one query,
+    the new ones inserted in one statement (one that a concurrent ingest inserts first
+    is left to it) and read back in another; each kind made more precise."""
+    keys = sorted(organizations)
+    rows = {row.registry_key: row for row in session.scalars(_by_keys(keys))}
+    new = [key for key in keys if key not in rows]
+    if new:
+        # In key order: two concurrent ingests then wait for each other's rows in the same
+        # order and cannot deadlock.
+        _insert_missing(session, db.Organization, [_new_organization(session, organizations[k], k) for k in new])
+        rows |= {row.registry_key: row for row in session.scalars(_by_keys(new))}
+    for key, row in rows.items():
+        if row.kind == "other" and organizations[key].kind != "other":
+            row.kind = organizations[key].kind  # a later document classified it more precisely
+    return rows
 
 
-def _by_key(key: str) -> Select:
-    return select(db.Organization).where(db.Organization.registry_key == key)
+def _by_keys(keys: list[str]) -> Select:
+    return select(db.Organization).where(db.Organization.registry_key.in_(keys))
 
 
-def _registered_as(session: Session, org: _NamedOrganization, key: str, row: db.Organization | None
-                   ) -> db.Organization:
-    """The registry row `row` of the organisation (inserted when None), its kind made more precise."""
-    if row is None:
-        row = _insert_or_get(session, _new_organization(session, org, key), _by_key(key))
-    if row.kind == "other" and org.kind != "other":
-        row.kind = org.kind  # a later document classified it more precisely
-    return row
-
-
-def _new_organization(session: Session, org: _NamedOrganization, key: str) -> db.Organization:
-    """A registry row; a federal body is registered without a region, and is the
-    parent of its branches."""
+def _new_organization(session: Session, org: _NamedOrganization, key: str) -> dict[str, Any]:
+    """The columns of a new registry row; a federal body is registered without a region,
+    and is the parent of its branches."""
     federal = federal_identity(org.name)
-    row = db.Organization(name=org.name, kind=org.kind, region_code=org.region_code, registry_key=key,
-                          common_name=common_name(org.name))
+    row = {"name": org.name, "kind": org.kind, "region_code": org.region_code, "registry_key": key,
+           "common_name": common_name(org.name), "parent_id": None}
     if federal:
-        row.kind = "federal_body"
+        row["kind"] = "federal_body"
     if federal and federal.branch:
-        row.parent_id = registered(session, federal.parent, None).id
+        row["parent_id"] = registered(session, federal.parent, None).id
     elif federal:
-        row.name, row.region_code = federal.parent, None
+        row["name"], row["region_code"] = federal.parent, None
     return row
 
 
 def _add_aliases(session: Session, aliases: set[tuple[db.Organization, str]]) -> None:
-    """Register each (organisation, alias) pair not registered yet, in one statement; one
-    that a concurrent ingest registers first is left to it."""
+    """Register each (organisation, alias) pair not registered yet, in one statement."""
     if not aliases:
         return
-    dialect = session.get_bind().dialect.name
-    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
     rows = sorted({(org.id, alias) for org, alias in aliases})
-    session.execute(insert(db.OrganizationAlias).values([{"organization_id": org_id, "alias": alias}
-                                                        for org_id, alias in rows]).on_conflict_do_nothing())
+    _insert_missing(session, db.OrganizationAlias, [{"organization_id": org_id, "alias": alias}
+                                                     for org_id, alias in rows])
     for org in {org for org, _ in aliases}:
         session.expire(org, ["aliases"])  # a loaded list of them is out of date
 
 
-def _insert_or_get(session: Session, row: Any, existing: Select) -> Any:
-    """Insert `row` in a savepoint; if a concurrent ingest committed the same unique
-    key first, return that row instead (the savepoint keeps our transaction usable)."""
-    try:
-        with session.begin_nested():
-            session.add(row)
-        return row
-    except IntegrityError:
-        found = session.scalar(existing)
-        if found is None:  # not a duplicate but another violation: report it
-            raise
-        return found
+def _insert_missing(session: Session, model: type[db.Base], rows: list[dict[str, Any]]) -> None:
+    """Insert the rows in one statement, leaving out any whose unique key is taken: by
+    an earlier document, or by a concurrent ingest (whose transaction it then waits for)."""
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[session.get_bind().dialect.name]
+    session.execute(insert(model).values(rows).on_conflict_do_nothing())
