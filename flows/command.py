@@ -35,7 +35,7 @@ def _ingest(request: IngestRequest, on_files: Callable[[int], None], on_outcome:
         with recorded_run(request.database_url, request.paths) as record:
             for outcome in failures + stored:
                 on_outcome(outcome)
-                record(outcome)
+            record(failures + stored)
         return failures + stored
     before_flow()
     from flows.ingest import run_batch  # Prefect: only where a flow runs

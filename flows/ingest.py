@@ -129,15 +129,14 @@ def ingest_batch(paths: list[str], database_url: str, force: bool = False, sourc
     are recorded as they happen."""
     with recorded_run(database_url, paths) as record:
         files, outcomes = discover([Path(p) for p in paths], source_key)
-        for outcome in outcomes:
-            _report(record, outcome)
+        _report(record, outcomes)
         futures = {ingest_files_task.submit([(str(f.path), f.source_key) for f in group], database_url, force,
                                             processed_dir): group
                    for group in _groups(files, max_files_per_task)}
         for future in as_completed(list(futures)):
-            for outcome in _outcomes(future, futures[future]):
-                outcomes.append(outcome)
-                _report(record, outcome)
+            done = _outcomes(future, futures[future])
+            outcomes.extend(done)
+            _report(record, done)
     order = {str(f.path): i for i, f in enumerate(files)}
     return sorted(outcomes, key=lambda o: order.get(o.path, -1))
 
@@ -233,11 +232,14 @@ def _outcomes(future, files: list[InputFile]) -> list[FileOutcome]:
         return [_crashed(f.path, exc) for f in files]
 
 
-def _report(record: Callable[[FileOutcome], None], outcome: FileOutcome) -> None:
-    record(outcome)
+def _report(record: Callable[[list[FileOutcome]], None], outcomes: list[FileOutcome]) -> None:
+    """Record a task's outcomes together, and tell the listener of each."""
+    if outcomes:
+        record(outcomes)
     listener = _on_outcome.get()
     if listener is not None:
-        listener(outcome)
+        for outcome in outcomes:
+            listener(outcome)
 
 
 def deploy(name: str, pool: str, cron: str, paths: list[str], database_url: str, dask_address: str | None = None,

@@ -238,11 +238,11 @@ def _stored(path: Path, source_key: str, database_url: str, timer: StageTimer) -
 
 
 @contextmanager
-def recorded_run(database_url: str, paths: list[str]) -> Iterator[Callable[[FileOutcome], None]]:
-    """Record a run as it goes: yields a function that adds one file's outcome. The
-    run is marked finished when the block ends; one that is killed or fails stays
-    unfinished, which `orders runs` shows as interrupted."""
+def recorded_run(database_url: str, paths: list[str]) -> Iterator[Callable[[list[FileOutcome]], None]]:
+    """Record a run as it goes: yields a function that adds files' outcomes (each call
+    one transaction). The run is marked finished when the block ends; one that is killed
+    or fails stays unfinished, which `orders runs` shows as interrupted."""
     sessions = sessions_for(database_url)
     run_id = start_run(sessions, dt.datetime.now(dt.timezone.utc), paths)
-    yield lambda outcome: add_to_run(sessions, run_id, asdict(outcome))
+    yield lambda outcomes: add_to_run(sessions, run_id, [asdict(o) for o in outcomes])
     finish_run(sessions, run_id, dt.datetime.now(dt.timezone.utc))

@@ -76,14 +76,15 @@ _RUN_COUNTERS = {"new": "files_new", "replaced": "files_new", "unchanged": "file
                  "failed": "files_failed"}
 
 
-def add_to_run(sessions: sessionmaker[Session], run_id: int, outcome: dict) -> None:
-    """Add one file's outcome (path, status, reason, document_id, counts, seconds per stage)."""
+def add_to_run(sessions: sessionmaker[Session], run_id: int, outcomes: list[dict]) -> None:
+    """Add files' outcomes (path, status, reason, document_id, counts, seconds per stage)
+    in one transaction: a task's files are recorded together."""
     with write_transaction(sessions) as session:
-        session.add(db.IngestionFile(run_id=run_id, **outcome))
-        counter = _RUN_COUNTERS.get(outcome["status"])  # skipped paths are in the files only
-        if counter:
-            column = getattr(db.IngestionRun, counter)
-            session.execute(update(db.IngestionRun).where(db.IngestionRun.id == run_id).values({column: column + 1}))
+        session.add_all([db.IngestionFile(run_id=run_id, **outcome) for outcome in outcomes])
+        counts = Counter(_RUN_COUNTERS[o["status"]] for o in outcomes if o["status"] in _RUN_COUNTERS)
+        if counts:  # skipped paths are in the files only
+            columns = {getattr(db.IngestionRun, name): getattr(db.IngestionRun, name) + n for name, n in counts.items()}
+            session.execute(update(db.IngestionRun).where(db.IngestionRun.id == run_id).values(columns))
 
 
 def finish_run(sessions: sessionmaker[Session], run_id: int, finished_at: dt.datetime) -> None:

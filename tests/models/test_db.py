@@ -510,8 +510,7 @@ def test_a_run_recorded_in_its_report_at_0014_keeps_its_files_through_0015_and_b
                  "counts": {"measures": 2}, "seconds": {"read": 0.5, "store": 0.25}},
                 {"path": "data/raw/b.docx", "status": "failed", "reason": "data/raw/b.docx: not an order",
                  "document_id": None, "counts": {}, "seconds": {"read": 0.125}}]
-    for outcome in outcomes:
-        add_to_run(sessions, run_id, outcome)
+    add_to_run(sessions, run_id, outcomes)
     recorded = list_runs(sessions)
     engine = sessions.kw["bind"]
 

@@ -415,10 +415,10 @@ def test_issues_summary_and_runs(sessions, make_document):
     started = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone.utc)
 
     run_id = start_run(sessions, started, ["data/raw"])
-    add_to_run(sessions, run_id, {"path": "a.docx", "status": "new", "seconds": {"read": 1.5, "parse": 0.5}})
-    add_to_run(sessions, run_id, {"path": "b.docx", "status": "replaced", "seconds": {}})
-    for bad in ("bad.pdf", "worse.pdf"):
-        add_to_run(sessions, run_id, {"path": bad, "status": "failed", "reason": "повреждён", "seconds": {"read": 1}})
+    add_to_run(sessions, run_id, [{"path": "a.docx", "status": "new", "seconds": {"read": 1.5, "parse": 0.5}},
+                                  {"path": "b.docx", "status": "replaced", "seconds": {}}])
+    add_to_run(sessions, run_id, [{"path": bad, "status": "failed", "reason": "повреждён", "seconds": {"read": 1}}
+                                  for bad in ("bad.pdf", "worse.pdf")])
     finish_run(sessions, run_id, started + dt.timedelta(minutes=3))
     issues = list_issues(sessions)
     summary = status_summary(sessions)
