@@ -9,7 +9,8 @@ PostgreSQL databases:
 
     serial           one file at a time
     local Dask       --workers 2: a local cluster of two processes
-    Dask cluster     --dask-address: a `dask scheduler` and a `dask worker --nworkers 2`
+    Dask cluster     --dask-address: a `dask scheduler` and a `dask worker --nworkers 2
+                     --preload flows.dask_worker`
                      started as processes of their own
 
 All three report to one local Prefect server, started before the clock. For each it
@@ -86,7 +87,8 @@ def dask_cluster(env: dict[str, str], work: Path):
                                  "--port", str(port), "--no-dashboard"], **common)]
     try:
         started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nworkers",
-                                         str(WORKERS), "--nthreads", "1", "--no-dashboard"], **common))
+                                         str(WORKERS), "--nthreads", "1", "--preload", "flows.dask_worker",
+                                         "--no-dashboard"], **common))
         with Client(address, timeout=120) as client:
             client.wait_for_workers(WORKERS, timeout=180)
         yield address

@@ -194,8 +194,9 @@ def serve(home: Path, wanted: str) -> None:
 
     with processes_die_with_run(os.environ[MARK]):  # its OCR workers and Tesseract end with it
         from flows.command import ingest_command
+        from pipeline.stages import load_models
 
-        _warm_up()
+        load_models()
         key = secrets.token_bytes(32)
         with Listener(("127.0.0.1", 0), authkey=key) as listener, open(home / _BUSY_FILE, "a") as busy:
             _record(home, IngestService(listener.address[1], os.getpid(), key.hex(), wanted))
@@ -223,15 +224,6 @@ def _end_when_unrecorded(home: Path) -> None:
         time.sleep(_RECORD_CHECK_S)
     print(f"no record of this process in {home} any more: ending", file=sys.stderr, flush=True)
     os._exit(0)
-
-
-def _warm_up() -> None:
-    """Load what the first file would load: the NLP models."""
-    from normalizers.nlp import pipeline
-    from normalizers.text import morph
-
-    pipeline()("Министерство социальной защиты населения края: 1 500 000 рублей до 1 октября 2025 года")
-    morph()
 
 
 def _record(home: Path, service: IngestService) -> None:

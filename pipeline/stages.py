@@ -140,6 +140,16 @@ def _stages(path: Path, context: ReadContext) -> tuple[tuple[str, Callable], ...
     )
 
 
+def load_models() -> None:
+    """Load what the first file would load, the NLP models, in a process that will read
+    many: the warm ingest process and each Dask worker."""
+    from normalizers.nlp import pipeline
+    from normalizers.text import morph
+
+    pipeline()("Министерство социальной защиты населения края: 1 500 000 рублей до 1 октября 2025 года")
+    morph()
+
+
 def extract(path: Path, context: ReadContext | None = None,
             timed: Callable[[str], AbstractContextManager] = lambda _stage: nullcontext()) -> ExtractedDocument:
     """The whole chain for one file, each stage inside `timed(stage name)` (a StageTimer logs

@@ -191,8 +191,9 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
     try:
         started.append(subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker",
                                          f"tcp://127.0.0.1:{dask_port}", "--nworkers", "1", "--nthreads", "1",
-                                         "--no-dashboard"], env=env, cwd=elsewhere, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL, start_new_session=True))
+                                         "--preload", "flows.dask_worker", "--no-dashboard"],
+                                        env=env, cwd=elsewhere, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True))
         subprocess.run([*prefect, "work-pool", "create", own, "--type", "process"], env=env, check=True,
                        capture_output=True)
         deployed = orders(env, "deploy", str(inputs), str(broken), "--cron", "0 3 * * *", "--db", "sqlite:///scheduled.db",
