@@ -84,16 +84,41 @@ def stop_server(home: Path) -> LocalServer | None:
 
 def _start(home: Path) -> LocalServer:
     port = _free_port()
+    try:
+        return _start_on(home, port)
+    except PrefectUnavailableError:
+        if port != PREFERRED_PORT:
+            raise
+        # Another server took the usual port between the probe and the start (a second
+        # PREFECT_HOME starting at the same moment): any free port, then.
+        return _start_on(home, _free_port(preferred=False))
+
+
+def _start_on(home: Path, port: int) -> LocalServer:
     log = home / LOG_FILE
     env = {key: value for key, value in os.environ.items() if key not in (MARK, "PREFECT_API_URL")}
     env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
     api_url = f"http://127.0.0.1:{port}/api"
     pid = start_detached("the local Prefect server",
                          [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                         env, log, lambda _: _answers(api_url), START_TIMEOUT_S, PrefectUnavailableError)
+                         env, log, lambda pid: _listens(pid, port) and _answers(api_url), START_TIMEOUT_S,
+                         PrefectUnavailableError)
     server = LocalServer(api_url, pid)
     (home / STATE_FILE).write_text(json.dumps(asdict(server)))
     return server
+
+
+def _listens(pid: int, port: int) -> bool:
+    """Whether the process `pid`, or one it started, listens on `port`: what answers there is
+    this server, not another that holds the port."""
+    import psutil
+
+    try:
+        family = {pid, *(child.pid for child in psutil.Process(pid).children(recursive=True))}
+    except psutil.NoSuchProcess:
+        return False
+    return any(c.status == psutil.CONN_LISTEN and c.laddr.port == port and c.pid in family
+               for c in psutil.net_connections("tcp"))
 
 
 def start_detached(name: str, command: list[str], env: dict[str, str], log: Path, ready: Callable[[int], bool],
@@ -200,10 +225,10 @@ def _reaped(pid: int) -> bool:
     return done == pid
 
 
-def _free_port() -> int:
-    """Prefect's usual port when it is free, so that a bookmarked UI survives a restart;
-    else any free one."""
-    for port in (PREFERRED_PORT, 0):
+def _free_port(preferred: bool = True) -> int:
+    """Prefect's usual port when it is free (and `preferred`), so that a bookmarked UI
+    survives a restart; else any free one."""
+    for port in (PREFERRED_PORT, 0) if preferred else (0,):
         with socket.socket() as probe:
             # as the server itself binds: a port whose last connections wait out TIME_WAIT is free
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -10,12 +10,13 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
 
-from flows.server import STATE_FILE, alive, running_server
+from flows.server import STATE_FILE, alive, ensure_server, running_server, stop_server
 from flows.service import running_service
 from models.errors import ExitCode
 
@@ -93,3 +94,19 @@ def test_a_process_this_one_started_that_has_ended_is_not_alive():
     while alive(child.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not alive(child.pid)
+
+
+@pytest.mark.slow
+def test_two_projects_starting_their_servers_at_once_get_a_server_each(tmp_path):
+    """Both found Prefect's usual port free and started a server on it; the second server
+    could not bind it, yet the other one answered there, so both projects recorded it
+    and one project's runs went to the other's server."""
+    homes = [tmp_path / "first", tmp_path / "second"]
+    with ThreadPoolExecutor(2) as pool:
+        servers = list(pool.map(lambda home: ensure_server(home)[0], homes))
+    try:
+        assert servers[0].api_url != servers[1].api_url
+        assert all(alive(server.pid) and running_server(home) == server for home, server in zip(homes, servers))
+    finally:
+        for home in homes:
+            stop_server(home)
