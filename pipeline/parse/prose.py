@@ -8,6 +8,7 @@ from models.records import DocumentHeader, Signatory, TargetGroup, Task
 from normalizers import lexicon
 from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import to_nominative
+from normalizers.organizations import GOVERNMENT_BODIES
 from normalizers.periods import parse_date, parse_year_range
 from normalizers.regions import region_mentions
 from normalizers.text import capitalize_first, clean, morph
@@ -363,6 +364,10 @@ _HEAD_OF = re.compile(r"^((?:И\.\s?о\.\s*|временно\s+исполняю�
                       r"(?:министр|начальник|руководител|директор|председател)\w*)\s+(\S.+)$", re.I)
 
 
+# A body named by its kind alone, in any case: «департамента», «отдела», «управления».
+_BARE_BODY = re.compile(rf"(?:{GOVERNMENT_BODIES})\w*", re.I)
+
+
 def _position_and_body(position: str) -> tuple[str, str | None]:
     """«Министр образования Тверской области» → («Министр», «Министерство образования Тверской
     области»); a position that names no body after its title stays as printed."""
@@ -370,6 +375,8 @@ def _position_and_body(position: str) -> tuple[str, str | None]:
     if not m:
         return position, None
     title, body = m.groups()
+    if _BARE_BODY.fullmatch(body):  # «Начальник департамента»: which department, the line does not say
+        return position, None
     if re.search(r"министр\w*$", title, re.I) and not re.match(r"министерств", body, re.I):
         body = f"министерства {body}"  # a minister of a field heads the ministry of it
     return title, capitalize_first(to_nominative(body, "gent"))
