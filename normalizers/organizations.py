@@ -282,15 +282,19 @@ class OrganizationIndex:
         ministry of that field the document names in full, else the ministry of the
         field in the region named, or in the document's region."""
         first, _, rest = surface.strip().partition(" ")
-        rest = collapse(rest)
+        second, used = _second_field(rest)
+        rest = collapse(rest[used:])
         federal = bool(lexicon.FEDERAL.match(rest))
         field_ = ministry_field(first, federal)
         named = find_region(rest) if rest else None
         if field_ is None or rest and not (named or federal or lexicon.OWN_REGION.match(rest)):
             return None
+        field_ += f" и {second}" if second else ""
         if federal:
             return f"Министерство {field_} Российской Федерации"
-        place = rest if named else _region_in_genitive(self.region_code)  # named: in the genitive
+        # the region as printed (in the genitive already), or its name for its initials («НСО»)
+        printed = named and not _INITIALS.match(rest)
+        place = rest if printed else _region_in_genitive(named.code if named else self.region_code)
         known = [n for n in self.aliases if n.lower().startswith("министерство") and field_ in n.lower()
                  and (named is None or find_region(n) == named)]
         if len(known) == 1:
@@ -362,12 +366,28 @@ def ministry_field(word: str, federal: bool = False) -> str | None:
     if not word[:3].lower() == "мин" or len(word) < 5:
         return None
     lemma = morph().parse(word.lower())[0].normal_form.replace("ё", "е")
-    stem = lemma[3:] if lemma.startswith("мин") else word.lower()[3:]
-    fits = [key for key in lexicon.MINISTRY_FIELDS if stem.startswith(key) and len(stem) - len(key) <= 3]
-    if not fits:
+    key = _field_key(lemma[3:] if lemma.startswith("мин") else word.lower()[3:])
+    if key is None:
         return None
-    key = max(fits, key=len)
     return (federal and lexicon.FEDERAL_MINISTRY_FIELDS.get(key)) or lexicon.MINISTRY_FIELDS[key]
+
+
+def _field_key(stem: str) -> str | None:
+    """The key of `lexicon.MINISTRY_FIELDS` a word's stem starts with, the longest."""
+    fits = [key for key in lexicon.MINISTRY_FIELDS if stem.startswith(key) and len(stem) - len(key) <= 3]
+    return max(fits, key=len) if fits else None
+
+
+_INITIALS = re.compile(r"^[А-ЯЁ]{2,}(?![а-яё])")
+_AND_FIELD = re.compile(r"^\s*и\s+([а-яё]{4,})\b", re.I)
+
+
+def _second_field(after: str) -> tuple[str | None, int]:
+    """A second field after a ministry's short form, and how many characters name it:
+    «(минтруд) и соцразвития НСО» → («социального развития», 14); (None, 0) without one."""
+    m = _AND_FIELD.match(after)
+    key = _field_key(morph().parse(m.group(1).lower())[0].normal_form.replace("ё", "е")) if m else None
+    return (lexicon.MINISTRY_FIELDS[key], m.end()) if key else (None, 0)
 
 
 _SHORT_FORM = re.compile(r"(?<![\w-])[Мм]ин[а-яё]{2,}")
@@ -382,11 +402,12 @@ def ministry_mentions(text: str) -> list[str]:
     for m in _SHORT_FORM.finditer(text):
         if ministry_field(m.group(0)) is None:
             continue
-        after = text[m.end():m.end() + 90]
-        region = next((after[:end] for start, end, _ in region_mentions(after) if not after[:start].strip()), None)
+        end = m.end() + _second_field(text[m.end():])[1]  # «минтруд и соцразвития НСО»
+        after = text[end:end + 90]
+        region = next((after[:stop] for start, stop, _ in region_mentions(after) if not after[:start].strip()), None)
         designation = _DESIGNATION.match(after)
         if region or designation:
-            found.append(collapse(m.group(0) + (region or designation.group(0))))
+            found.append(collapse(text[m.start():end] + (region or designation.group(0))))
     return found
 
 

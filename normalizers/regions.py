@@ -145,6 +145,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "RU-KHM": ("Югра",),
 }
 
+# Initialisms that name one subject and nothing else, as printed in capitals («минтруд и
+# соцразвития НСО»). НАО and ЧАО are left out: they are also legal forms (непубличное,
+# частное акционерное общество).
+INITIALISMS: dict[str, tuple[str, ...]] = {
+    "RU-NVS": ("НСО",),
+    "RU-KHM": ("ХМАО — Югра", "ХМАО"),
+    "RU-YAN": ("ЯНАО",),
+    "RU-YEV": ("ЕАО",),
+    "RU-KB": ("КБР",),
+    "RU-KC": ("КЧР",),
+    "RU-SE": ("РСО — Алания",),
+}
+
 # Case endings by how the nominative ends; the first rule whose key ends the word
 # wins, so longer keys come first. The singular cases are enough for one subject.
 _DECLENSION: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -211,6 +224,12 @@ def _name_pattern(name: str) -> str:
     return _phrase_pattern(core) + "(?:" + optional + ")?"
 
 
+def _initialism_pattern(name: str) -> str:
+    """Regex for an initialism in capitals, and the name after its dash in any case («ХМАО – Югры»)."""
+    initials, _, tail = name.partition(" — ")
+    return f"(?-i:{re.escape(initials)})" + (_HYPHEN + _phrase_pattern(tail) if tail else "")
+
+
 def _group_name(region: Region) -> str:
     return region.code.replace("-", "_")
 
@@ -219,7 +238,8 @@ def _compile() -> re.Pattern[str]:
     alternatives = []
     for region in REGIONS:
         names = (region.name, *ALIASES.get(region.code, ()))
-        body = "|".join(_name_pattern(name) for name in names)
+        body = "|".join([_name_pattern(name) for name in names]
+                        + [_initialism_pattern(name) for name in INITIALISMS.get(region.code, ())])
         alternatives.append(f"(?P<{_group_name(region)}>{body})")
     # Whole words only; a hyphen before is refused too, so that "Ненецкого" inside
     # "Ямало-Ненецкого" is not the Ненецкий автономный округ. One alternation scans

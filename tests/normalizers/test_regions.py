@@ -55,6 +55,11 @@ from normalizers.regions import (REGIONS, Region, city_mentions, find_city, find
         ("в Удмуртской Республике", "RU-UD"),
         ("Республики Тыва", "RU-TY"),
         ("в Республике Карелия", "RU-KR"),
+        # customary initialisms, as printed
+        ("минтруд и соцразвития НСО", "RU-NVS"),
+        ("Департамент социального развития ХМАО – Югры", "RU-KHM"),
+        ("Правительство ЯНАО", "RU-YAN"),
+        ("в КБР", "RU-KB"),
     ],
 )
 def test_finds_region_in_any_case(text, code):
@@ -76,6 +81,8 @@ def test_finds_region_in_any_case(text, code):
         "Санкт-Петербургский государственный университет",
         "Севастопольский",
         "Плесецкого муниципального округа",
+        "НАО «Центр развития»",  # непубличное акционерное общество, not the Nenets okrug
+        "нсо",  # initialisms count in capitals only
     ],
 )
 def test_no_region(text):
