@@ -16,6 +16,8 @@
   as a capital (`2020-2021 Г.Г.` → `2020-2021 г.г.`);
 - a cell's number whose digit groups OCR split unevenly (a thin space lost or seen
   twice: `1500 000`, `5 781841`) is grouped by thousands again;
+- a speck after a cell's closing point, read as a comma (`2016-2017 гг.,`), is dropped
+  (`without_closing_speck`);
 - a speck read in a digit group's space or after the number (`2.000 000`, `3 000 000.`),
   or a ruling's remnant read as a dash after it (`3 000 000-`), is dropped (`mend_group_separators`).
 """
@@ -160,6 +162,16 @@ def _regrouped_in_text(m: re.Match) -> str:
     if 1900 <= int(head) <= 2099:
         return m.group(0)
     return group_digits(head + "".join(groups))
+
+
+# A speck after a cell's closing point, read as a comma: no cell ends in «.,».
+_SPECK_AFTER_CLOSING_POINT = re.compile(r"(?<=\.)\s?[,‚]$")
+
+
+def without_closing_speck(cell_text: str) -> str:
+    """`2016-2017 гг.,` → `2016-2017 гг.`, `1.2.,` → `1.2.`: a cell's text with the speck
+    after its closing point dropped."""
+    return _SPECK_AFTER_CLOSING_POINT.sub("", cell_text)
 
 
 # A cell of one number in digit groups, some spaces read as a speck («.», «:», «. »), maybe a

@@ -23,7 +23,7 @@ from PIL import Image
 from extractors import alignment
 from extractors.lines import join_wrapped_lines, lines_to_paragraphs
 from extractors.ocr import DPI, tesseract
-from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number
+from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, regroup_number, without_closing_speck
 from extractors.ocr.digit_groups import spaced_digits
 from extractors.ocr.number_marks import marked_number, may_have_marks, value_changed
 from extractors.ocr.seals import erase_seals, find_seals
@@ -558,7 +558,8 @@ def _read_strip(crops: list[np.ndarray], characters: str | None = None,
     readings = []
     for crop, (top, bottom) in zip(crops, spans):
         inside = [w for w in words if top <= (w.y0 + w.y1) / 2 <= bottom]
-        text = clean_ocr_text(join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1]))
+        lines = join_wrapped_lines(words_to_lines(inside), _STRIP_GAP + crop.shape[1])
+        text = without_closing_speck(clean_ocr_text(lines))
         mended = mend_group_separators(text)
         confidence = _mean_confidence(inside)
         if mended != text:  # a speck among the digits: the number is likely right, but for a reviewer to confirm

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extractors.ocr.cleanup import clean_ocr_text, mend_group_separators, mend_misread_words, regroup_number
+from extractors.ocr.cleanup import (clean_ocr_text, mend_group_separators, mend_misread_words, regroup_number,
+                                    without_closing_speck)
 from extractors.ocr.page import read_page_image
 from extractors.ocr.scan import read_image, render_pdf_page
 from extractors.pdf_reader import read_pdf
@@ -171,6 +172,18 @@ def test_regroup_number(read, expected):
 ])
 def test_mend_group_separators(read, expected):
     assert mend_group_separators(read) == expected
+
+
+@pytest.mark.parametrize("read,expected", [
+    ("2016-2017 гг.,", "2016-2017 гг."),
+    ("1.2.,", "1.2."),
+    ("до 1 июля 2025 г. ,", "до 1 июля 2025 г."),
+    ("2016-2017 гг.", "2016-2017 гг."),
+    ("г. Калуга, г. Обнинск,", "г. Калуга, г. Обнинск,"),  # no point before it: as read
+    ("1,5", "1,5"),
+])
+def test_without_closing_speck(read, expected):
+    assert without_closing_speck(read) == expected
 
 
 @pytest.mark.parametrize("read,expected", [
