@@ -27,7 +27,8 @@ def ingest_command(request: IngestRequest, on_files: Callable[[int], None],
 
 def _ingest(request: IngestRequest, on_files: Callable[[int], None], on_outcome: Callable[[FileOutcome], None],
             before_flow: Callable[[], None]) -> list[FileOutcome]:
-    check_before_run(sessions_for(request.database_url), request.database_url, load_settings().processed_dir)
+    check_before_run(sessions_for(request.database_url), request.database_url, load_settings().processed_dir,
+                     request.dask_address)
     files, failures = discover([Path(p) for p in request.paths], request.source_key)
     on_files(len(files))
     stored = None if request.force else already_stored(files, request.database_url)

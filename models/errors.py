@@ -132,6 +132,12 @@ class PrefectUnavailableError(SetupError):
     remedy = "start the server (prefect server start) or unset PREFECT_API_URL to run with a local one"
 
 
+class DaskUnavailableError(SetupError):
+    """--dask-address names a Dask scheduler that does not answer."""
+
+    remedy = "start it (dask scheduler, README «On a Dask cluster») or give its address as tcp://HOST:PORT"
+
+
 class IngestServiceError(SetupError):
     """The warm ingest process could not start, or ended during a run."""
 

@@ -28,6 +28,14 @@ console = Console(stderr=True)
 out = Console()
 
 DbOption = typer.Option(None, "--db", help="SQLAlchemy URL (default: ORDERS_DATABASE_URL or SQLite in data/processed)")
+WorkersOption = typer.Option(0, "--workers", min=0, help="Files at once on a local Dask cluster of N processes")
+DaskOption = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://HOST:PORT)")
+
+
+def _one_task_runner(workers: int, dask_address: str | None) -> None:
+    """A run goes to a local cluster of its own or to a scheduler's, not both."""
+    if workers > 1 and dask_address:
+        raise UsageError("--workers starts a local Dask cluster and --dask-address uses another: give one of them")
 
 
 def _sessions(db: str | None):
@@ -48,8 +56,8 @@ def ingest(
     paths: Optional[list[Path]] = typer.Argument(None, help="Files or folders of orders (.docx, .txt, .pdf, "
                                                  "images); default: the raw_dir setting (ORDERS_RAW_DIR, data/raw)"),
     force: bool = typer.Option(False, "--force", help="Extract unchanged files again (corrections are kept)"),
-    workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler (tcp://…)"),
+    workers: int = WorkersOption,
+    dask_address: Optional[str] = DaskOption,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each file's stages and their times"),
     source_key: Optional[str] = typer.Option(None, "--source-key",
                                              help="Store the one file given under this key instead of its name"),
@@ -82,6 +90,7 @@ def _ingest(paths: list[Path] | None, force: bool, workers: int, dask_address: s
         os.getcwd()  # relative paths and settings are read from it
     except FileNotFoundError:
         raise UsageError("the current folder no longer exists: change to a folder that does") from None
+    _one_task_runner(workers, dask_address)
     if verbose:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -202,8 +211,8 @@ def deploy(
     cron: str = typer.Option("0 3 * * *", help="When to run (cron, the server's time zone)"),
     name: str = typer.Option("orders-ingest", help="Deployment name"),
     pool: str = typer.Option("orders", help="Process work pool whose workers run it"),
-    workers: int = typer.Option(0, "--workers", help="Files at once on a local Dask cluster of N processes"),
-    dask_address: Optional[str] = typer.Option(None, "--dask-address", help="Run on this Dask scheduler"),
+    workers: int = WorkersOption,
+    dask_address: Optional[str] = DaskOption,
     db: Optional[str] = DbOption,
 ) -> None:
     """Deploy the batch flow to the Prefect server at PREFECT_API_URL on a cron schedule.
@@ -211,6 +220,7 @@ def deploy(
     Paths, a SQLite file and ORDERS_PROCESSED_DIR (page previews) are made absolute here:
     the workers that run it may start in any folder."""
     _check_cron(cron)
+    _one_task_runner(workers, dask_address)
     if not os.environ.get("PREFECT_API_URL"):
         raise UsageError("set PREFECT_API_URL to the Prefect server (e.g. http://127.0.0.1:4200/api); "
                          "README: «Scheduled runs»")

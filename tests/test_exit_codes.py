@@ -42,6 +42,25 @@ def test_storage_when_the_database_is_not_there(tmp_path):
     assert result.returncode == ExitCode.storage and "no database at" in result.stderr
 
 
+@pytest.mark.parametrize(("address", "code", "said"), [
+    # a scheduler that is not there: Dask itself tried for 30 s and ended in a traceback
+    ("tcp://127.0.0.1:1", ExitCode.setup, "the Dask scheduler at tcp://127.0.0.1:1 does not answer"),
+    ("tcp://nosuchhost.invalid:8786", ExitCode.setup, "does not answer"),
+    ("bogus", ExitCode.usage, "--dask-address bogus names no host and port"),
+])
+def test_a_dask_address_that_leads_nowhere_is_one_line_at_once(tmp_path, address, code, said):
+    database = tmp_path / "orders.db"
+    result = orders("ingest", str(SAMPLE), "--dask-address", address, "--db", f"sqlite:///{database}")
+    assert result.returncode == code and said in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert orders("runs", "--db", f"sqlite:///{database}").stdout.count("interrupted") == 0  # no run begun
+
+
+def test_workers_and_a_dask_address_together_are_refused():
+    result = orders("ingest", str(SAMPLE), "--workers", "2", "--dask-address", "tcp://127.0.0.1:1")
+    assert result.returncode == ExitCode.usage and "give one of them" in result.stderr
+
+
 def test_setup_a_missing_tesseract_stops_the_batch_with_its_remedy(tmp_path):
     """Two scans and no Tesseract on PATH: one line with the remedy, exit 4, not one failure per file."""
     tools = tmp_path / "bin"  # PATH without tesseract
