@@ -77,6 +77,17 @@ def parse_year_range(text: str) -> tuple[int, int] | None:
     return None
 
 
+# One year a programme is for: «на 2025 год», «на 2025 г.».
+_ONE_YEAR = re.compile(r"\bна\s+((?:19|20)\d{2})\s*(?:год|г\.)(?![а-яё])", re.I)
+
+
+def parse_programme_years(text: str) -> tuple[int, int] | None:
+    """The years a programme is for: «на 2020-2021 годы» → (2020, 2021), «на 2025 год» →
+    (2025, 2025)."""
+    one = _ONE_YEAR.search(text)
+    return parse_year_range(text) or ((int(one.group(1)),) * 2 if one else None)
+
+
 # A month or a span of months with its year: «март 2024», «июнь-август 2025 г.».
 _MONTH_SPAN = re.compile(r"([А-Яа-яЁё]{3,})(?:\s*[-–—]\s*([А-Яа-яЁё]{3,}))?\s+((?:19|20)\d{2})")
 

@@ -9,7 +9,7 @@ from normalizers import lexicon
 from normalizers.case import in_capitals, normal_case
 from normalizers.inflect import to_nominative
 from normalizers.organizations import GOVERNMENT_BODIES
-from normalizers.periods import parse_date, parse_year_range
+from normalizers.periods import parse_date, parse_programme_years, parse_year_range
 from normalizers.regions import region_mentions
 from normalizers.text import capitalize_first, clean, morph
 from pipeline.parse.table_rows import strip_task_title
@@ -207,13 +207,21 @@ def _oblique(word: str) -> bool:
 
 
 def _period(title: str, paragraphs: list[str]) -> tuple[int | None, int | None]:
-    found = parse_year_range(title)
+    """The years of the programme: its title's («на 2025–2026 годы», «на 2025 год»), else
+    the act's subject line's («Об утверждении … на 2025 год»), else those a sentence on its
+    term names («Срок реализации: 2025–2026 годы»)."""
+    found = parse_programme_years(title)
     for p in paragraphs:
         if found:
             break
-        if re.search(r"(?:срок|период)\w*\s+(?:реализации|действия)", p, re.I):
+        if _SUBJECT_LINE.match(p):
+            found = parse_programme_years(p)
+        elif re.search(r"(?:срок|период)\w*\s+(?:реализации|действия)", p, re.I):
             found = parse_year_range(p) or _years_span(p)
     return found if found else (None, None)
+
+
+_SUBJECT_LINE = re.compile(r"\s*об\s+утверждении\b", re.I)
 
 
 def _years_span(text: str) -> tuple[int, int] | None:

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from normalizers.periods import deadline_bounds, month_number, parse_date, parse_period_label, parse_year_range, \
-    period_bounds
+from normalizers.periods import (deadline_bounds, month_number, parse_date, parse_period_label, parse_programme_years,
+                                 parse_year_range, period_bounds)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +71,17 @@ def test_parse_period_label(label, expected):
 )
 def test_parse_year_range(text, expected):
     assert parse_year_range(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Комплекс мер на 2025-2026 годы", (2025, 2026)),
+    ("План мероприятий на 2025 год", (2025, 2025)),
+    ("ПЛАН НА 2024 Г.", (2024, 2024)),
+    ("утвержден в 2025 году", None),  # a year something happened in, not one it is for
+    ("на 2025 годовой отчет", None),
+])
+def test_parse_programme_years(text, expected):
+    assert parse_programme_years(text) == expected
 
 
 @pytest.mark.parametrize(

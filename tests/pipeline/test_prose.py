@@ -181,3 +181,15 @@ def test_a_position_wrapped_over_two_lines(lines):
 def test_a_part_of_a_group_counted_before_its_name():
     groups = parse_stated_target_groups(["Комплекс позволит охватить 2000 семей с детьми, в том числе 400 многодетных семей."])
     assert [(g.title, g.count) for g in groups] == [("семьи с детьми", 2000), ("многодетные семьи", 400)]
+
+
+@pytest.mark.parametrize(("subject", "period"), [
+    ("Об утверждении плана мероприятий на 2025 год", (2025, 2025)),
+    ("Об утверждении комплекса мер на 2025-2026 годы", (2025, 2026)),
+    ("Об утверждении комплекса мер", (None, None)),
+])
+def test_the_period_is_the_programme_s_years_of_one_year_or_more(subject, period):
+    """Its years may stand in the act's subject line alone, or be one year."""
+    header = parse_header(["ПРАВИТЕЛЬСТВО НОВОСИБИРСКОЙ ОБЛАСТИ", "ПОСТАНОВЛЕНИЕ", "от 12.03.2025 № 45",
+                           subject, "1. Утвердить прилагаемый план мероприятий.", "План мероприятий"])
+    assert (header.period_start, header.period_end) == period
