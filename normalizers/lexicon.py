@@ -232,6 +232,9 @@ OWN_REGION = _rx(r"^(?:края|области|республики|округа
 FEDERAL = _rx(r"^(?:России|РФ|Российской\s+Федерации)$")
 FEDERAL_NAME = _rx(r"(?:\bРоссии|\bРФ|Российской\s+Федерации)\s*$")
 # Certification stamps and marks on a copy: never an issuer, a title or a signatory.
+# Words that join one executor to the next in a cell («минтруд … совместно с ГБУ …»): the
+# executors are split before the second, and the words belong to neither.
+JOINED_WITH = _rx(r"\s+(?:совместно\s+с|во\s+взаимодействии\s+с|с\s+участием|при\s+участии|а\s+также|и|с)\s*$")
 CERTIFICATION_MARK = _rx(r"^\s*(?:копия\s+верна|верно\b|подлинник\s+подписан|документ\s+подписан\s+электронн\w*\s+подпис"
                          r"|сведения\s+о\s+сертификате|сертификат\b|владелец\b|действителен\b|подпись\b)")
 # A person's name as a signature prints it: «И.В. Коноватов», «Коноватов И.В.».

@@ -67,15 +67,15 @@ def names_a_body(name: str) -> bool:
 
 
 def strip_notes(name: str) -> str:
-    """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers
-    and stray punctuation."""
+    """Drop «(по согласованию)», definitions, a trailing note in brackets, list numbers,
+    stray punctuation and the words that join the next name («совместно с»)."""
     name = _AGREEMENT_NOTE.sub("", name)
     # «… организации (далее – СО НКО), осуществляющие …»: the name ends where its definition starts
     name = re.sub(r"\s*\(\s*(?:[^()]*;\s*)?далее\b[^()]*\)\s*,.*$", "", name, flags=re.I | re.S)
     name = _DEFINITION.sub("", name)
     name = _TRAILING_NOTE.sub("", name)
     name = _LIST_NUMBER.sub("", name)
-    return collapse(name).strip(" ,;:.-–—")
+    return lexicon.JOINED_WITH.sub("", collapse(name).strip(" ,;:.-–—"))
 
 
 def _first_word(text: str) -> str:
