@@ -215,7 +215,7 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
     batch = api_post(api, "flow_runs/filter", {"flow_runs": {"parent_flow_run_id": {"any_": [scheduled["id"]]}}})
     of_run = {"any_": [scheduled["id"], *(run["id"] for run in batch)]}  # the run and its batch subflow
     tasks = api_post(api, "task_runs/filter", {"flow_runs": {"id": of_run}})
-    logs = [entry["message"] for entry in api_post(api, "logs/filter", {"logs": {"flow_run_id": of_run}, "limit": 200})]
+    logs = run_logs(api, of_run)
     assert scheduled["state"]["type"] == "FAILED", scheduled["state"]
     assert "1 of" in scheduled["state"]["message"] and "broken.docx" in scheduled["state"]["message"]
     assert scheduled["name"].startswith("ingest ") and "files)" in scheduled["name"]
@@ -223,6 +223,15 @@ def test_a_deployment_runs_on_a_separate_dask_cluster_and_fails_loudly(environme
     assert any("measures_page1.scan.pdf: read done in" in message for message in logs), logs[-20:]
     assert stored_rows(f"sqlite:///{tmp_path / 'scheduled.db'}") == stored_rows(serial)
     assert any((tmp_path / "previews" / "pages").rglob("*.jpg")), "no page preview where the deploying user said"
+
+
+def run_logs(api: str, flow_run_ids: dict) -> list[str]:
+    """Every log message of the runs, page by page: the API gives 200 at most at once."""
+    messages: list[str] = []
+    while page := api_post(api, "logs/filter", {"logs": {"flow_run_id": flow_run_ids}, "limit": 200,
+                                                "offset": len(messages)}):
+        messages += [entry["message"] for entry in page]
+    return messages
 
 
 def api_get(api: str, path: str) -> dict:
