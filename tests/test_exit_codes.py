@@ -92,8 +92,11 @@ def test_interrupted_keeps_what_was_stored_and_says_how_to_go_on(tmp_path):
     shutil.copy(SAMPLE, folder / "c.txt")
     database = tmp_path / "orders.db"
     command = [sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", f"sqlite:///{database}"]
+    # As a terminal starts it: a test process may ignore SIGINT (a test runner's worker does), and a
+    # child inherits that, so the command would never hear the Ctrl-C.
     run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                           start_new_session=True, env={**os.environ, "ORDERS_OCR_WORKERS": "1"})
+                           start_new_session=True, env={**os.environ, "ORDERS_OCR_WORKERS": "1"},
+                           preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while _stored_documents(database) < 1 and run.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
