@@ -53,11 +53,15 @@ class LocalServer:
 
 def running_server(home: Path) -> LocalServer | None:
     """The server started for this PREFECT_HOME, if its process lives and it answers."""
+    server = _recorded_server(home)
+    return server if server and alive(server.pid) and _answers(server.api_url) else None
+
+
+def _recorded_server(home: Path) -> LocalServer | None:
     try:
-        server = LocalServer(**json.loads((home / STATE_FILE).read_text()))
+        return LocalServer(**json.loads((home / STATE_FILE).read_text()))
     except (OSError, ValueError, TypeError):  # none recorded, or a record from another version
         return None
-    return server if alive(server.pid) and _answers(server.api_url) else None
 
 
 def ensure_server(home: Path, on_start: Callable[[], None] = lambda: None) -> tuple[LocalServer, bool]:
@@ -74,9 +78,9 @@ def ensure_server(home: Path, on_start: Callable[[], None] = lambda: None) -> tu
 def stop_server(home: Path) -> LocalServer | None:
     """Stop the server of this PREFECT_HOME; the one stopped, or None when none ran."""
     with locked(home):
-        server = running_server(home)
+        server = _recorded_server(home)  # a server too busy to answer its health check is stopped too
         (home / STATE_FILE).unlink(missing_ok=True)
-        if server is None:
+        if server is None or not _is_prefect_server(server.pid):
             return None
         end_group(server.pid)
         return server
@@ -106,6 +110,18 @@ def _start_on(home: Path, port: int) -> LocalServer:
     server = LocalServer(api_url, pid)
     (home / STATE_FILE).write_text(json.dumps(asdict(server)))
     return server
+
+
+def _is_prefect_server(pid: int) -> bool:
+    """Whether `pid` is a living Prefect server of this user (not a process that took the
+    recorded id after a reboot)."""
+    import psutil
+
+    try:
+        command = psutil.Process(pid).cmdline()
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return False
+    return alive(pid) and "prefect" in command and "server" in command
 
 
 def _listens(pid: int, port: int) -> bool:

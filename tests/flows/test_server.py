@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -110,3 +111,17 @@ def test_two_projects_starting_their_servers_at_once_get_a_server_each(tmp_path)
     finally:
         for home in homes:
             stop_server(home)
+
+
+@pytest.mark.slow
+def test_a_server_too_busy_to_answer_is_stopped_all_the_same(tmp_path):
+    """`stop_server` asked the server's health check first and, with no answer in 3 s (a
+    loaded machine), left it running: the test session's servers outlived it."""
+    server, _ = ensure_server(tmp_path)
+    os.kill(server.pid, signal.SIGSTOP)  # alive, and answering nothing
+    try:
+        assert stop_server(tmp_path) == server
+    finally:
+        if alive(server.pid):
+            os.killpg(server.pid, signal.SIGKILL)
+    assert not alive(server.pid) and running_server(tmp_path) is None
