@@ -365,11 +365,15 @@ def ministry_field(word: str, federal: bool = False) -> str | None:
     None for any other word."""
     if not word[:3].lower() == "мин" or len(word) < 5:
         return None
-    lemma = morph().parse(word.lower())[0].normal_form.replace("ё", "е")
+    lemma = _lemma(word)
     key = _field_key(lemma[3:] if lemma.startswith("мин") else word.lower()[3:])
     if key is None:
         return None
     return (federal and lexicon.FEDERAL_MINISTRY_FIELDS.get(key)) or lexicon.MINISTRY_FIELDS[key]
+
+
+def _lemma(word: str) -> str:
+    return morph().parse(word.lower())[0].normal_form.replace("ё", "е")
 
 
 def _field_key(stem: str) -> str | None:
@@ -386,7 +390,7 @@ def _second_field(after: str) -> tuple[str | None, int]:
     """A second field after a ministry's short form, and how many characters name it:
     «(минтруд) и соцразвития НСО» → («социального развития», 14); (None, 0) without one."""
     m = _AND_FIELD.match(after)
-    key = _field_key(morph().parse(m.group(1).lower())[0].normal_form.replace("ё", "е")) if m else None
+    key = _field_key(_lemma(m.group(1))) if m else None
     return (lexicon.MINISTRY_FIELDS[key], m.end()) if key else (None, 0)
 
 
